@@ -1,0 +1,58 @@
+"""tensionindex: dated events between two countries in, a bilateral stability index out.
+
+Events are weighted by a published scale (Goldstein 1992 via CAMEO, or PLOVER),
+decayed over time and summed per dyad into a daily *tension*; a logistic maps
+tension to a *stability* index between 0 and 100 (50 = neutral).  Every weight
+is a tunable, fingerprinted setting, and every value can be explained event by
+event.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
+from tensionindex.datasets import examples, load_example
+from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
+from tensionindex.exceptions import (
+    ConfigurationError,
+    EventValidationError,
+    MissingDependencyError,
+    TensionIndexError,
+)
+from tensionindex.explain import explain
+from tensionindex.index import contributions, stability_index
+from tensionindex.io import read_events, write_table
+from tensionindex.taxonomy import CATEGORIES, EventTypeSpec, taxonomy
+
+__all__ = [
+    # Configuration
+    "IndexConfig",
+    "EventTypeSpec",
+    "diff",
+    "load_config",
+    "load_profile",
+    "profiles",
+    # Events in
+    "CANONICAL_COLUMNS",
+    "actor_aliases",
+    "read_events",
+    "validate_events",
+    # Taxonomy
+    "CATEGORIES",
+    "taxonomy",
+    # The index
+    "stability_index",
+    "contributions",
+    "explain",
+    # Example data and output
+    "examples",
+    "load_example",
+    "write_table",
+    # Errors
+    "ConfigurationError",
+    "EventValidationError",
+    "MissingDependencyError",
+    "TensionIndexError",
+    "__version__",
+]

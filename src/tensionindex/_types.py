@@ -1,0 +1,13 @@
+"""String options, defined once so type checkers and docs know the choices."""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+Kernel: TypeAlias = Literal["exponential", "window"]
+IntensityTransform: TypeAlias = Literal["linear", "log1p", "sqrt"]
+DefaultWeights: TypeAlias = Literal["goldstein", "plover"]
+
+KERNELS: tuple[Kernel, ...] = ("exponential", "window")
+INTENSITY_TRANSFORMS: tuple[IntensityTransform, ...] = ("linear", "log1p", "sqrt")
+DEFAULT_WEIGHTS: tuple[DefaultWeights, ...] = ("goldstein", "plover")

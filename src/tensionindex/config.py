@@ -1,0 +1,574 @@
+"""The configuration: every tunable of the index in one frozen, validated value.
+
+A configuration is data.  It round-trips through TOML and JSON, has a content
+fingerprint that identifies the numbers it produces, and two configurations can
+be compared with :func:`diff`.  Built-in profiles (``goldstein``, ``plover``)
+are TOML files shipped in ``tensionindex/data/profiles``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from tensionindex._types import (
+    DEFAULT_WEIGHTS,
+    INTENSITY_TRANSFORMS,
+    KERNELS,
+    DefaultWeights,
+    IntensityTransform,
+    Kernel,
+)
+from tensionindex.exceptions import ConfigurationError, did_you_mean
+from tensionindex.taxonomy import (
+    EventTypeSpec,
+    ResolvedTypes,
+    builtin_event_types,
+    check_custom_types,
+    known_categories,
+    normalize_event_type,
+    resolve_event_types,
+    tables_digest,
+    unknown_type_message,
+)
+
+__all__ = ["IndexConfig", "diff", "load_config", "load_profile", "profiles"]
+
+# Settings that describe a configuration but do not change any number.
+_METADATA_FIELDS = ("name", "description")
+_FINGERPRINT_SCHEMA = 1
+
+
+def _fail(name: str, expected: str, value: object) -> ConfigurationError:
+    return ConfigurationError(
+        f"The {name!r} parameter of IndexConfig must be {expected}. Got {value!r} instead."
+    )
+
+
+def _number(name: str, value: object, *, minimum: float | None = None, strict: bool = True) -> float:
+    """Validate a finite real number, optionally bounded below."""
+    bound = "" if minimum is None else (f" > {minimum:g}" if strict else f" >= {minimum:g}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(name, f"a finite number{bound}", value)
+    number = float(value)
+    if not math.isfinite(number):
+        raise _fail(name, f"a finite number{bound}", value)
+    if minimum is not None and (number <= minimum if strict else number < minimum):
+        raise _fail(name, f"a number{bound}", value)
+    return number
+
+
+def _choice(name: str, value: object, choices: Iterable[str]) -> str:
+    options = tuple(choices)
+    if value not in options:
+        listed = ", ".join(repr(c) for c in options)
+        raise ConfigurationError(
+            f"The {name!r} parameter of IndexConfig must be one of {listed}. Got {value!r} instead."
+            + (did_you_mean(value, options) if isinstance(value, str) else "")
+        )
+    return str(value)
+
+
+def _mapping(name: str, value: object) -> Mapping[Any, Any]:
+    if not isinstance(value, Mapping):
+        raise _fail(name, "a mapping (dict)", value)
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexConfig:
+    """Every tunable of the stability index, validated on creation.
+
+    Change a setting with :func:`dataclasses.replace` (which validates again) or
+    pass it as an override to :func:`stability_index`.
+
+    Parameters
+    ----------
+    default_weights : {"goldstein", "plover"}, default "goldstein"
+        Published scale that supplies every weight not set in ``weights``:
+        minus the Goldstein value of the type's CAMEO code, or minus the PLOVER
+        conflict-cooperation score of its PLOVER type/mode.
+    weights : mapping of str to float, optional
+        Tension weights by event type, merged over the defaults.  Positive
+        raises tension, negative lowers it.  Keys must be known event types.
+    category_multipliers : mapping of str to float, optional
+        Multiplier (>= 0) applied to every type in a category; 1 if absent.
+    custom_types : mapping of str to EventTypeSpec or dict, optional
+        Event types of your own: ``{"port_call": {"label": ..., "category":
+        ..., "weight": ...}}``.
+    intensity_transform : {"linear", "log1p", "sqrt"}, default "linear"
+        Function f applied to each event's intensity.
+    use_confidence : bool, default True
+        Whether each event's confidence (0..1) multiplies its signal.
+    kernel : {"exponential", "window"}, default "exponential"
+        How past signals count today: exponential decay with ``half_life``, or
+        a flat sum over the last ``window`` days.
+    half_life : float, default 30
+        Half-life of the exponential kernel, in days (> 0).
+    category_half_lives : mapping of str to float, optional
+        Half-life in days for particular categories (exponential kernel only);
+        other categories use ``half_life``.
+    window : int, default 90
+        Length of the window kernel, in days (>= 1).
+    scale : float, default 10
+        Tension at which stability has moved from 50 to about 27 (the logistic
+        scale, > 0).
+    directed : bool, default False
+        Score "A->B" and "B->A" separately instead of the undirected "A-B".
+    name, description : str, optional
+        Free text describing the configuration.  Not part of the fingerprint.
+
+    Raises
+    ------
+    ConfigurationError
+        If any value is invalid; the message names the parameter and value.
+
+    Examples
+    --------
+    >>> import dataclasses
+    >>> from tensionindex import IndexConfig
+    >>> config = IndexConfig(half_life=14, weights={"water_cannon": 12})
+    >>> config.half_life, dict(config.weights)
+    (14.0, {'water_cannon': 12.0})
+    >>> dataclasses.replace(config, kernel="window", window=30).kernel
+    'window'
+    >>> IndexConfig(half_life=-3)
+    Traceback (most recent call last):
+    ...
+    tensionindex.exceptions.ConfigurationError: The 'half_life' parameter of IndexConfig must be a number > 0. Got -3 instead.
+    """
+
+    default_weights: DefaultWeights = "goldstein"
+    weights: Mapping[str, float] = field(default_factory=dict)
+    category_multipliers: Mapping[str, float] = field(default_factory=dict)
+    custom_types: Mapping[str, EventTypeSpec] = field(default_factory=dict)
+    intensity_transform: IntensityTransform = "linear"
+    use_confidence: bool = True
+    kernel: Kernel = "exponential"
+    half_life: float = 30.0
+    category_half_lives: Mapping[str, float] = field(default_factory=dict)
+    window: int = 90
+    scale: float = 10.0
+    directed: bool = False
+    name: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        put(self, "default_weights", _choice("default_weights", self.default_weights, DEFAULT_WEIGHTS))
+        put(self, "kernel", _choice("kernel", self.kernel, KERNELS))
+        put(
+            self,
+            "intensity_transform",
+            _choice("intensity_transform", self.intensity_transform, INTENSITY_TRANSFORMS),
+        )
+        for flag in ("use_confidence", "directed"):
+            if not isinstance(getattr(self, flag), bool):
+                raise _fail(flag, "True or False", getattr(self, flag))
+        for text in _METADATA_FIELDS:
+            if not isinstance(getattr(self, text), str):
+                raise _fail(text, "a string", getattr(self, text))
+        put(self, "half_life", _number("half_life", self.half_life, minimum=0))
+        put(self, "scale", _number("scale", self.scale, minimum=0))
+        if isinstance(self.window, bool) or not isinstance(self.window, int) or self.window < 1:
+            if isinstance(self.window, float) and self.window.is_integer() and self.window >= 1:
+                put(self, "window", int(self.window))
+            else:
+                raise _fail("window", "an integer number of days >= 1", self.window)
+
+        customs: dict[str, EventTypeSpec] = {}
+        for key, spec in _mapping("custom_types", self.custom_types).items():
+            customs[str(key)] = self._custom_spec(str(key), spec)
+        check_custom_types(customs)
+        put(self, "custom_types", MappingProxyType(dict(sorted(customs.items()))))
+
+        known_types = builtin_event_types() | set(customs)
+        weights: dict[str, float] = {}
+        for key, value in _mapping("weights", self.weights).items():
+            if not isinstance(key, str):
+                raise _fail("weights", "a mapping from event-type names to numbers", key)
+            norm = normalize_event_type(key)
+            if norm not in known_types:
+                raise ConfigurationError(
+                    "The 'weights' parameter of IndexConfig names an unknown event type. "
+                    + unknown_type_message(norm, customs)
+                )
+            weights[norm] = _number(f"weights[{key!r}]", value)
+        put(self, "weights", MappingProxyType(dict(sorted(weights.items()))))
+
+        categories = known_categories(customs)
+        put(
+            self,
+            "category_multipliers",
+            self._category_mapping("category_multipliers", categories, minimum=0, strict=False),
+        )
+        put(
+            self,
+            "category_half_lives",
+            self._category_mapping("category_half_lives", categories, minimum=0, strict=True),
+        )
+
+    # -- validation helpers ---------------------------------------------------
+
+    @staticmethod
+    def _custom_spec(key: str, spec: object) -> EventTypeSpec:
+        if isinstance(spec, EventTypeSpec):
+            raw: Mapping[str, Any] = dataclasses.asdict(spec)
+        elif isinstance(spec, Mapping):
+            raw = spec
+        else:
+            raise _fail(f"custom_types[{key!r}]", "a dict with label, category and weight", spec)
+        missing = [k for k in ("label", "category", "weight") if k not in raw]
+        extra = [k for k in raw if k not in ("label", "category", "weight")]
+        if missing or extra:
+            raise ConfigurationError(
+                f"The custom event type {key!r} of IndexConfig needs exactly the keys 'label', "
+                f"'category' and 'weight'. Missing: {missing}; unexpected: {extra}."
+            )
+        if not isinstance(raw["label"], str) or not isinstance(raw["category"], str):
+            raise _fail(f"custom_types[{key!r}]", "a label and category given as strings", spec)
+        return EventTypeSpec(
+            label=raw["label"],
+            category=raw["category"],
+            weight=_number(f"custom_types[{key!r}].weight", raw["weight"]),
+        )
+
+    def _category_mapping(
+        self, name: str, categories: tuple[str, ...], *, minimum: float, strict: bool
+    ) -> Mapping[str, float]:
+        out: dict[str, float] = {}
+        for key, value in _mapping(name, getattr(self, name)).items():
+            if key not in categories:
+                raise ConfigurationError(
+                    f"The {name!r} parameter of IndexConfig names an unknown category {key!r}."
+                    + did_you_mean(str(key), categories)
+                    + f" The categories are: {', '.join(categories)}."
+                )
+            out[key] = _number(f"{name}[{key!r}]", value, minimum=minimum, strict=strict)
+        return MappingProxyType(dict(sorted(out.items())))
+
+    # -- derived values -------------------------------------------------------
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint)
+
+    def resolve(self, event_types: Iterable[str]) -> ResolvedTypes:
+        """Weights, categories and multipliers in force for the given event types.
+
+        Examples
+        --------
+        >>> IndexConfig(weights={"ramming": 11}).resolve(["ramming", "cameo:046"]).weight
+        array([11., -7.])
+        """
+        return resolve_event_types(
+            event_types,
+            default_weights=self.default_weights,
+            weights=self.weights,
+            category_multipliers=self.category_multipliers,
+            custom_types=self.custom_types,
+        )
+
+    def half_life_of(self, category: str) -> float:
+        """The half-life in days used for ``category`` (exponential kernel)."""
+        return self.category_half_lives.get(category, self.half_life)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration as a plain, JSON-serialisable dict.
+
+        Examples
+        --------
+        >>> IndexConfig(scale=5).to_dict()["scale"]
+        5.0
+        """
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "custom_types":
+                value = {k: dataclasses.asdict(v) for k, v in value.items()}
+            elif isinstance(value, Mapping):
+                value = dict(value)
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IndexConfig:
+        """Build a configuration from a dict such as :meth:`to_dict` returns.
+
+        Unknown keys are an error, with suggestions for near misses.
+        """
+        if not isinstance(data, Mapping):
+            raise ConfigurationError(
+                f"A configuration must be a mapping of settings. Got {type(data).__name__} instead."
+            )
+        names = [f.name for f in dataclasses.fields(cls)]
+        for key in data:
+            if key not in names:
+                raise ConfigurationError(
+                    f"Unknown configuration setting {key!r}." + did_you_mean(str(key), names)
+                    + f" The settings are: {', '.join(names)}."
+                )
+        return cls(**dict(data))
+
+    @property
+    def fingerprint(self) -> str:
+        """A 16-hex-digit content hash of every setting that changes a number.
+
+        Equal settings give equal fingerprints in any process and whatever the
+        order of keys; ``name`` and ``description`` are not part of it, the
+        shipped weight tables are.
+
+        Examples
+        --------
+        >>> IndexConfig(half_life=30).fingerprint == IndexConfig().fingerprint
+        True
+        """
+        payload = {k: v for k, v in self.to_dict().items() if k not in _METADATA_FIELDS}
+        payload["_schema"] = _FINGERPRINT_SCHEMA
+        payload["_tables"] = tables_digest()
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    # -- files -----------------------------------------------------------------
+
+    def to_json(self, path: str | PathLike[str] | None = None) -> str:
+        """Serialise to JSON (and write it to ``path`` if given)."""
+        text = json.dumps(self.to_dict(), indent=2, sort_keys=False, allow_nan=False) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_json(cls, source: str | PathLike[str]) -> IndexConfig:
+        """Read a configuration from a JSON string or a ``.json`` file path."""
+        text, where = _text_of(source, ".json")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigurationError(
+                f"Could not parse the configuration {where} as JSON: {exc.msg} at line "
+                f"{exc.lineno}, column {exc.colno}."
+            ) from None
+        return cls.from_dict(data)
+
+    def to_toml(self, path: str | PathLike[str] | None = None) -> str:
+        """Serialise to TOML (and write it to ``path`` if given).
+
+        Examples
+        --------
+        >>> text = IndexConfig(weights={"cameo:0871": -9.5}).to_toml()
+        >>> IndexConfig.from_toml(text) == IndexConfig(weights={"cameo:0871": -9.5})
+        True
+        """
+        data = self.to_dict()
+        lines = ["# tensionindex configuration", f"# fingerprint: {self.fingerprint}", ""]
+        tables = {k: v for k, v in data.items() if isinstance(v, dict)}
+        for key, value in data.items():
+            if key not in tables:
+                lines.append(f"{key} = {_toml_value(value)}")
+        for key, table in tables.items():
+            if key == "custom_types":
+                for type_key, spec in table.items():
+                    lines += ["", f"[custom_types.{_toml_key(type_key)}]"]
+                    lines += [f"{k} = {_toml_value(v)}" for k, v in spec.items()]
+            else:
+                lines += ["", f"[{key}]"]
+                lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
+        text = "\n".join(lines) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_toml(cls, source: str | PathLike[str]) -> IndexConfig:
+        """Read a configuration from a TOML string or a ``.toml`` file path."""
+        text, where = _text_of(source, ".toml")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigurationError(f"Could not parse the configuration {where} as TOML: {exc}.") from None
+        return cls.from_dict(data)
+
+    def diff(self, other: IndexConfig) -> pd.DataFrame:
+        """What differs between this configuration and ``other``; see :func:`diff`."""
+        return diff(self, other)
+
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else json.dumps(key)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    raise TypeError(f"cannot write {value!r} as a TOML value")  # pragma: no cover
+
+
+def _text_of(source: str | PathLike[str], suffix: str) -> tuple[str, str]:
+    """Return (text, description) for a path or for literal text."""
+    if isinstance(source, PathLike) or (
+        isinstance(source, str) and "\n" not in source and source.strip().endswith(suffix)
+    ):
+        path = Path(source)
+        try:
+            return path.read_text(encoding="utf-8"), f"file {str(path)!r}"
+        except FileNotFoundError:
+            raise ConfigurationError(f"Configuration file {str(path)!r} does not exist.") from None
+        except UnicodeDecodeError:
+            raise ConfigurationError(
+                f"Configuration file {str(path)!r} is not UTF-8 text."
+            ) from None
+    return str(source), "text"
+
+
+def load_config(path: str | PathLike[str]) -> IndexConfig:
+    """Read a configuration file, TOML or JSON by its extension.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine.toml"
+    >>> _ = IndexConfig(half_life=14).to_toml(path)
+    >>> load_config(path).half_life
+    14.0
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".toml":
+        return IndexConfig.from_toml(Path(path))
+    if suffix == ".json":
+        return IndexConfig.from_json(Path(path))
+    raise ConfigurationError(
+        f"Cannot tell the format of configuration file {str(path)!r}: use a .toml or .json file."
+    )
+
+
+def profiles() -> list[str]:
+    """Names of the built-in profiles.
+
+    Examples
+    --------
+    >>> profiles()
+    ['goldstein', 'plover']
+    """
+    folder = resources.files("tensionindex").joinpath("data", "profiles")
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_profile(name: str) -> IndexConfig:
+    """Load a built-in profile by name.
+
+    Parameters
+    ----------
+    name : str
+        ``"goldstein"`` (the default configuration) or ``"plover"``.
+
+    Examples
+    --------
+    >>> load_profile("goldstein") == IndexConfig(name="goldstein", description=load_profile("goldstein").description)
+    True
+    >>> load_profile("plover").default_weights
+    'plover'
+    """
+    available = profiles()
+    if name not in available:
+        raise ConfigurationError(
+            f"Unknown profile {name!r}." + did_you_mean(name, available)
+            + f" The built-in profiles are: {', '.join(available)}."
+        )
+    text = resources.files("tensionindex").joinpath("data", "profiles", f"{name}.toml").read_text(
+        encoding="utf-8"
+    )
+    return IndexConfig.from_toml(text)
+
+
+def diff(a: IndexConfig, b: IndexConfig) -> pd.DataFrame:
+    """List the settings whose effective values differ between two configurations.
+
+    Weights are compared as they are in force (an override equal to the
+    default is no difference); a category without a multiplier has 1, and one
+    without its own half-life has ``half_life``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``setting``, ``a``, ``b``; one row per difference, e.g.
+        ``weights.water_cannon``.  Empty when the two produce the same numbers
+        and carry the same metadata.
+
+    Examples
+    --------
+    >>> from tensionindex import IndexConfig, diff
+    >>> diff(IndexConfig(), IndexConfig(half_life=14, weights={"ramming": 12}))
+             setting     a     b
+    0      half_life  30.0  14.0
+    1  weights.ramming   9.2  12.0
+    """
+    rows: list[tuple[str, object, object]] = []
+    da, db = a.to_dict(), b.to_dict()
+    flat = ("weights", "category_multipliers", "category_half_lives", "custom_types")
+    for key in da:
+        if key not in flat and da[key] != db[key]:
+            rows.append((key, da[key], db[key]))
+    for key in sorted(set(a.weights) | set(b.weights)):
+        va, vb = _effective_weight(a, key), _effective_weight(b, key)
+        if va != vb:
+            rows.append((f"weights.{key}", va, vb))
+    for cat in sorted(set(a.category_multipliers) | set(b.category_multipliers)):
+        va, vb = a.category_multipliers.get(cat, 1.0), b.category_multipliers.get(cat, 1.0)
+        if va != vb:
+            rows.append((f"category_multipliers.{cat}", va, vb))
+    for cat in sorted(set(a.category_half_lives) | set(b.category_half_lives)):
+        va, vb = a.half_life_of(cat), b.half_life_of(cat)
+        if va != vb:
+            rows.append((f"category_half_lives.{cat}", va, vb))
+    for key in sorted(set(a.custom_types) | set(b.custom_types)):
+        sa, sb = da["custom_types"].get(key), db["custom_types"].get(key)
+        if sa != sb:
+            rows.append((f"custom_types.{key}", sa, sb))
+    return pd.DataFrame(rows, columns=["setting", "a", "b"])
+
+
+def _effective_weight(config: IndexConfig, key: str) -> float | None:
+    if key not in config.custom_types and key not in builtin_event_types():
+        return None
+    return float(config.resolve([key]).weight[0])
+
+
+def with_overrides(config: IndexConfig | None, overrides: Mapping[str, Any]) -> IndexConfig:
+    """Apply keyword overrides (the configuration's own field names) to ``config``."""
+    if config is None:
+        config = IndexConfig()
+    elif not isinstance(config, IndexConfig):
+        raise TypeError(
+            f"config must be an IndexConfig or None. Got {type(config).__name__} instead; "
+            "load a file with tensionindex.load_config(path) or a profile with load_profile(name)."
+        )
+    if not overrides:
+        return config
+    names = [f.name for f in dataclasses.fields(IndexConfig)]
+    for key in overrides:
+        if key not in names:
+            raise ConfigurationError(
+                f"Unknown setting {key!r}." + did_you_mean(key, names)
+                + f" Overrides are IndexConfig field names: {', '.join(names)}."
+            )
+    return dataclasses.replace(config, **overrides)

@@ -1,0 +1,461 @@
+"""Events in: the canonical schema, actor aliases and validation.
+
+Data enters tensionindex here and nowhere else.  :func:`validate_events`
+checks every column once, names the first bad row when something is wrong,
+and returns a *new* DataFrame in the canonical layout:
+
+========== ================================================================
+column     meaning
+========== ================================================================
+date       day of the event (datetime64, midnight; tz-aware input in UTC)
+actor1     code of the actor that acts (upper-case, aliases resolved)
+actor2     code of the actor acted upon
+event_type a key of :func:`tensionindex.taxonomy` (or a custom type)
+intensity  finite number >= 0 (default 1)
+confidence number in [0, 1] (default 1)
+========== ================================================================
+
+followed by the optional pass-through columns ``event_id``, ``source``,
+``url``, ``description`` and then any other columns of the input, unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import difflib
+import functools
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tensionindex.exceptions import EventValidationError, did_you_mean
+from tensionindex.taxonomy import is_known, normalize_event_type, unknown_type_message
+
+if TYPE_CHECKING:
+    from tensionindex.config import IndexConfig
+
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "PASS_THROUGH_COLUMNS",
+    "actor_aliases",
+    "empty_events",
+    "validate_events",
+]
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("date", "actor1", "actor2", "event_type")
+CANONICAL_COLUMNS: tuple[str, ...] = (*REQUIRED_COLUMNS, "intensity", "confidence")
+PASS_THROUGH_COLUMNS: tuple[str, ...] = ("event_id", "source", "url", "description")
+
+_DAY = np.timedelta64(1, "D")
+
+
+@functools.cache
+def _builtin_aliases() -> dict[str, str]:
+    text = resources.files("tensionindex").joinpath("data", "actor_aliases.csv").read_text(
+        encoding="utf-8"
+    )
+    return {row["alias"].strip().upper(): row["code"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def actor_aliases() -> dict[str, str]:
+    """The built-in alias table: upper-cased common names to ISO 3166 alpha-3 codes.
+
+    Examples
+    --------
+    >>> aliases = actor_aliases()
+    >>> aliases["UNITED STATES"], aliases["PRC"], aliases["PHILIPPINES"]
+    ('USA', 'CHN', 'PHL')
+    """
+    return dict(_builtin_aliases())
+
+
+def _alias_map(aliases: Mapping[str, str] | None) -> dict[str, str]:
+    table = _builtin_aliases()
+    if not aliases:
+        return table
+    if not isinstance(aliases, Mapping):
+        raise TypeError(
+            f"aliases must be a mapping of names to codes. Got {type(aliases).__name__} instead."
+        )
+    merged = dict(table)
+    for name, code in aliases.items():
+        if not isinstance(name, str) or not isinstance(code, str) or not code.strip():
+            raise EventValidationError(
+                f"aliases must map names to non-empty code strings. Got {name!r}: {code!r}."
+            )
+        merged[name.strip().upper()] = code.strip().upper()
+    return merged
+
+
+def _row(frame: pd.DataFrame, position: int) -> str:
+    """Describe a row by position, adding the index label when it differs."""
+    label = frame.index[position]
+    if isinstance(frame.index, pd.RangeIndex) and label == position:
+        return f"row {position}"
+    return f"row {position} (index label {label!r})"
+
+
+def _bad(column: str, frame: pd.DataFrame, position: int, value: object, expected: str, fix: str) -> EventValidationError:
+    return EventValidationError(
+        f"Column {column!r}, {_row(frame, position)}: got {value!r}; expected {expected}. {fix}"
+    )
+
+
+def empty_events() -> pd.DataFrame:
+    """An empty events frame with the canonical columns and dtypes."""
+    empty = pd.Categorical([], categories=pd.Index([], dtype=object))
+    return pd.DataFrame(
+        {
+            "date": pd.Series([], dtype="datetime64[ns]"),
+            "actor1": empty,
+            "actor2": empty,
+            "event_type": empty,
+            "intensity": pd.Series([], dtype=float),
+            "confidence": pd.Series([], dtype=float),
+        }
+    )
+
+
+def _to_frame(data: object) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, Mapping):
+        raise TypeError(
+            "validate_events takes a pandas DataFrame or a list of dicts (JSON records). "
+            "Got a single dict; wrap it in a list, or build a DataFrame with pd.DataFrame(data)."
+        )
+    if isinstance(data, Iterable) and not isinstance(data, str | bytes):
+        records = list(data)
+        for position, record in enumerate(records):
+            if not isinstance(record, Mapping):
+                raise EventValidationError(
+                    f"Record {position} is a {type(record).__name__}, not a dict. "
+                    "Pass events as a list of dicts such as "
+                    '{"date": "2024-04-16", "actor1": "USA", "actor2": "CHN", '
+                    '"event_type": "military_hotline_call"}.'
+                )
+        return pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    raise TypeError(
+        "validate_events takes a pandas DataFrame or a list of dicts (JSON records). "
+        f"Got {type(data).__name__} instead."
+    )
+
+
+def _rename(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> pd.DataFrame:
+    known = CANONICAL_COLUMNS + PASS_THROUGH_COLUMNS
+    if columns:
+        if not isinstance(columns, Mapping):
+            raise TypeError(
+                "columns must map your column names to canonical ones, e.g. "
+                f"{{'when': 'date'}}. Got {type(columns).__name__} instead."
+            )
+        for source, target in columns.items():
+            if target not in known:
+                raise EventValidationError(
+                    f"columns maps {source!r} to {target!r}, which is not a canonical column."
+                    + did_you_mean(str(target), known)
+                    + f" Canonical columns: {', '.join(known)}."
+                )
+            if source not in frame.columns:
+                raise EventValidationError(
+                    f"columns names {source!r}, which is not a column of the input."
+                    + did_you_mean(str(source), [str(c) for c in frame.columns])
+                    + f" The input has: {', '.join(map(str, frame.columns))}."
+                )
+        frame = frame.rename(columns=dict(columns))
+    duplicated = frame.columns[frame.columns.duplicated()]
+    if len(duplicated):
+        raise EventValidationError(
+            f"Column {duplicated[0]!r} appears more than once (after applying columns=). "
+            "Keep one of them, or rename the others."
+        )
+    return frame
+
+
+def _check_columns(frame: pd.DataFrame) -> None:
+    present = [str(c) for c in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        name = missing[0]
+        near = did_you_mean(name, present)
+        raise EventValidationError(
+            f"Missing required column {name!r}.{near} The input has: {', '.join(present)}. "
+            f"Rename your column, or pass columns={{'your_column': {name!r}}}."
+        )
+    # An absent optional column silently gets its default, so a misspelt one
+    # ("intesity") would be lost: refuse near misses.
+    for name in ("intensity", "confidence", *PASS_THROUGH_COLUMNS):
+        if name in frame.columns:
+            continue
+        for other in present:
+            if other not in CANONICAL_COLUMNS + PASS_THROUGH_COLUMNS and _close(other, name):
+                raise EventValidationError(
+                    f"Column {other!r} looks like a misspelling of {name!r}, which is absent. "
+                    f"Rename it to {name!r}, or pass columns={{{other!r}: {name!r}}}; to keep it "
+                    "as an extra column, give it a name that is not this close."
+                )
+
+
+def _close(a: str, b: str) -> bool:
+    return difflib.SequenceMatcher(None, a.lower(), b).ratio() >= 0.85
+
+
+def _first_true(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _is_date_like(value: object) -> bool:
+    """Text, a date/datetime/Timestamp, or a missing value (reported separately)."""
+    return value is None or isinstance(value, str | datetime.date | np.datetime64) or (
+        isinstance(value, float) and value != value
+    ) or value is pd.NaT
+
+
+def _dates(frame: pd.DataFrame) -> np.ndarray:
+    column = frame["date"]
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        parsed = column.dt.tz_convert("UTC").dt.tz_localize(None)
+    elif pd.api.types.is_datetime64_dtype(column.dtype):
+        parsed = column
+    elif pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
+        position = 0
+        raise _bad(
+            "date", frame, position, column.iloc[position],
+            "a date such as '2024-04-16' or a datetime value",
+            "Numbers are not dates: for YYYYMMDD integers (GDELT's SQLDATE) convert with "
+            "pd.to_datetime(df['date'].astype(str), format='%Y%m%d').",
+        )
+    else:
+        values = column.astype(object)
+        bad_type = np.fromiter((not _is_date_like(v) for v in values), bool, len(values))
+        if bad_type.any():
+            position = _first_true(bad_type)
+            raise _bad(
+                "date", frame, position, values.iloc[position],
+                "ISO 8601 text such as '2024-04-16' or a datetime value",
+                "Convert the column with pandas.to_datetime before validating.",
+            )
+        try:
+            parsed = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
+        except (ValueError, TypeError, OverflowError):  # pragma: no cover - pandas-version quirk
+            parsed = pd.to_datetime(values.astype(str), errors="coerce", utc=True, format="mixed")
+        failed = (parsed.isna() & values.notna()).to_numpy()
+        if failed.any():
+            position = _first_true(failed)
+            raise _bad(
+                "date", frame, position, values.iloc[position],
+                "ISO 8601 text such as '2024-04-16' (or '2024-04-16T09:30:00+08:00')",
+                "Fix the value, or parse the column yourself with "
+                "pandas.to_datetime(..., format=...) before validating.",
+            )
+        parsed = parsed.dt.tz_localize(None)
+    missing = parsed.isna().to_numpy()
+    if missing.any():
+        position = _first_true(missing)
+        raise _bad(
+            "date", frame, position, column.iloc[position], "a date",
+            "Every event needs a date: fill it in or drop the row before validating.",
+        )
+    try:
+        days = parsed.to_numpy().astype("datetime64[D]")
+        return days.astype("datetime64[ns]")
+    except (OverflowError, ValueError) as exc:  # dates outside 1677..2262
+        raise EventValidationError(
+            f"Column 'date' has a date outside the supported range 1677-09-22 to 2262-04-11: {exc}."
+        ) from None
+
+
+def _codes(frame: pd.DataFrame, column: str, expected: str, fix: str) -> tuple[np.ndarray, pd.Index]:
+    """Factorise a text column, validating each distinct value once."""
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    if (codes < 0).any():
+        position = _first_true(codes < 0)
+        raise _bad(column, frame, position, frame[column].iloc[position], expected, fix)
+    for i, value in enumerate(uniques):
+        if not isinstance(value, str) or not value.strip():
+            position = _first_true(codes == i)
+            raise _bad(column, frame, position, value, expected, fix)
+    return codes, pd.Index(uniques, dtype=object)
+
+
+def _actors(frame: pd.DataFrame, alias_map: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    fix = "Every event needs both actors, as codes (e.g. 'USA') or names in the alias table."
+    codes1, uniques1 = _codes(frame, "actor1", "a non-empty actor code such as 'CHN'", fix)
+    codes2, uniques2 = _codes(frame, "actor2", "a non-empty actor code such as 'PHL'", fix)
+
+    def canonical(values: pd.Index) -> list[str]:
+        out = []
+        for value in values:
+            key = str(value).strip().upper()
+            out.append(alias_map.get(key, key))
+        return out
+
+    names1, names2 = canonical(uniques1), canonical(uniques2)
+    categories = pd.Index(sorted(set(names1) | set(names2)), dtype=object)
+    lookup1 = categories.get_indexer(names1)
+    lookup2 = categories.get_indexer(names2)
+    actor1 = lookup1[codes1] if len(codes1) else np.empty(0, np.intp)
+    actor2 = lookup2[codes2] if len(codes2) else np.empty(0, np.intp)
+    same = actor1 == actor2
+    if same.any():
+        position = _first_true(same)
+        raise EventValidationError(
+            f"Columns 'actor1' and 'actor2', {_row(frame, position)}: both are "
+            f"{categories[actor1[position]]!r} (from {frame['actor1'].iloc[position]!r} and "
+            f"{frame['actor2'].iloc[position]!r}); expected two different actors. A bilateral "
+            "index needs two sides: drop domestic events or fix the actor codes."
+        )
+    return actor1, actor2, categories
+
+
+def _event_types(frame: pd.DataFrame, config: IndexConfig | None) -> tuple[np.ndarray, pd.Index]:
+    codes, uniques = _codes(
+        frame, "event_type", "an event type such as 'water_cannon' or 'cameo:046'",
+        "Every event needs a type; see tensionindex.taxonomy() for the list.",
+    )
+    customs = config.custom_types if config is not None else {}
+    names = [normalize_event_type(str(v)) for v in uniques]
+    for i, name in enumerate(names):
+        if not is_known(name, customs):
+            position = _first_true(codes == i)
+            raise EventValidationError(
+                f"Column 'event_type', {_row(frame, position)}: "
+                + unknown_type_message(name, customs)
+            )
+    categories = pd.Index(sorted(set(names)), dtype=object)
+    lookup = categories.get_indexer(names)
+    return (lookup[codes] if len(codes) else np.empty(0, np.intp)), categories
+
+
+def _numbers(
+    frame: pd.DataFrame, column: str, *, low: float, high: float | None, default: float
+) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), default)
+    raw = frame[column]
+    expected = f"a finite number >= {low:g}" + ("" if high is None else f" and <= {high:g}")
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        raise _bad(column, frame, 0, raw.iloc[0], expected, "Give numbers, not True/False.")
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        values = raw.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        coerced = pd.to_numeric(raw, errors="coerce")
+        unparsed = (coerced.isna() & raw.notna()).to_numpy()
+        if unparsed.any():
+            position = _first_true(unparsed)
+            raise _bad(column, frame, position, raw.iloc[position], expected,
+                       f"Fix the value or convert the column with pd.to_numeric(df[{column!r}]).")
+        values = coerced.to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(values) | (values < low)
+        if high is not None:
+            bad |= values > high
+    if bad.any():
+        position = _first_true(bad)
+        fix = (
+            f"Fill missing values (e.g. df[{column!r}].fillna({default:g})) and keep values in range."
+        )
+        raise _bad(column, frame, position, raw.iloc[position], expected, fix)
+    return values
+
+
+def validate_events(
+    data: pd.DataFrame | Sequence[Mapping[str, Any]],
+    *,
+    columns: Mapping[str, str] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    config: IndexConfig | None = None,
+) -> pd.DataFrame:
+    """Check events and return them as a new DataFrame in the canonical layout.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or list of dict
+        One row (or record) per event with at least ``date``, ``actor1``,
+        ``actor2`` and ``event_type``; optionally ``intensity`` (default 1),
+        ``confidence`` (default 1), ``event_id``, ``source``, ``url``,
+        ``description`` and any other columns, which are kept unchanged.
+    columns : mapping of str to str, optional
+        Your column names mapped to canonical ones, e.g. ``{"when": "date"}``.
+    aliases : mapping of str to str, optional
+        Extra actor aliases (name to code) merged over the built-in table,
+        which maps common country names to ISO 3166 alpha-3 codes.
+    config : IndexConfig, optional
+        Configuration whose custom event types are accepted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame (the input is never modified) with a fresh RangeIndex and
+        the canonical columns first: ``date`` (datetime64 at midnight; tz-aware
+        values are converted to UTC first), ``actor1`` and ``actor2`` (stripped,
+        upper-cased, aliases resolved; categorical), ``event_type`` (normalised
+        key; categorical), ``intensity`` and ``confidence`` (float), then the
+        pass-through columns present, then the other input columns.
+
+    Raises
+    ------
+    EventValidationError
+        If a column is missing or a value is invalid.  The message names the
+        column, the first offending row and value, what was expected and how
+        to fix it; unknown event types come with suggestions.
+
+    See Also
+    --------
+    read_events : read and validate a CSV, JSON or Parquet file.
+
+    Examples
+    --------
+    >>> import tensionindex as ti
+    >>> events = ti.validate_events([
+    ...     {"date": "2024-04-16", "actor1": "United States", "actor2": "PRC",
+    ...      "event_type": "military_hotline_call"},
+    ...     {"date": "2024-03-05", "actor1": "China", "actor2": "Philippines",
+    ...      "event_type": "Water_Cannon", "intensity": 2},
+    ... ])
+    >>> events[["date", "actor1", "actor2", "event_type", "intensity"]]
+            date actor1 actor2             event_type  intensity
+    0 2024-04-16    USA    CHN  military_hotline_call        1.0
+    1 2024-03-05    CHN    PHL           water_cannon        2.0
+    >>> ti.validate_events([{"date": "2024-03-05", "actor1": "CHN", "actor2": "PHL",
+    ...                      "event_type": "water_canon"}])
+    Traceback (most recent call last):
+    ...
+    tensionindex.exceptions.EventValidationError: Column 'event_type', row 0: Unknown event type 'water_canon'. Did you mean 'water_cannon'? ...
+    """
+    frame = _rename(_to_frame(data), columns)
+    if len(frame) == 0:
+        out = empty_events()
+        for name in PASS_THROUGH_COLUMNS:
+            if name in frame.columns:
+                out[name] = frame[name].reset_index(drop=True).copy(deep=True)
+        return out
+    _check_columns(frame)
+    dates = _dates(frame)
+    actor1, actor2, actors = _actors(frame, _alias_map(aliases))
+    event_type, types = _event_types(frame, config)
+    intensity = _numbers(frame, "intensity", low=0.0, high=None, default=1.0)
+    confidence = _numbers(frame, "confidence", low=0.0, high=1.0, default=1.0)
+
+    out = pd.DataFrame(
+        {
+            "date": dates,
+            "actor1": pd.Categorical.from_codes(actor1, categories=actors),
+            "actor2": pd.Categorical.from_codes(actor2, categories=actors),
+            "event_type": pd.Categorical.from_codes(event_type, categories=types),
+            "intensity": intensity,
+            "confidence": confidence,
+        }
+    )
+    used = set(CANONICAL_COLUMNS)
+    for name in [*PASS_THROUGH_COLUMNS, *frame.columns]:
+        if name not in used and name in frame.columns:
+            # A deep copy, so that later edits of the result never reach the caller.
+            out[name] = frame[name].reset_index(drop=True).copy(deep=True)
+            used.add(name)
+    return out

@@ -1,0 +1,71 @@
+"""The exceptions tensionindex raises.
+
+Every error subclasses :class:`TensionIndexError` and also the built-in
+exception a caller would already catch for that kind of problem (``ValueError``
+for bad values, ``ImportError`` for a missing optional dependency), so existing
+handlers keep working.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = [
+    "ConfigurationError",
+    "EventValidationError",
+    "MissingDependencyError",
+    "TensionIndexError",
+    "did_you_mean",
+]
+
+
+class TensionIndexError(Exception):
+    """Base class of every error raised by tensionindex."""
+
+
+class EventValidationError(TensionIndexError, ValueError):
+    """Events that cannot be scored: a missing column, a bad value, an unknown type.
+
+    The message names the column, the first offending row (its position and
+    value), what was expected and how to fix it.
+    """
+
+
+class ConfigurationError(TensionIndexError, ValueError):
+    """A configuration value, file or profile that is invalid."""
+
+
+class MissingDependencyError(TensionIndexError, ImportError):
+    """An optional dependency needed by the requested feature is not installed."""
+
+
+def did_you_mean(value: str, choices: Iterable[str], *, n: int = 3) -> str:
+    """Return ``" Did you mean 'a' or 'b'?"`` for near misses, or ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("water_canon", ["water_cannon", "ramming"])
+    " Did you mean 'water_cannon'?"
+    >>> did_you_mean("zzz", ["water_cannon"])
+    ''
+    """
+    matches = difflib.get_close_matches(str(value), list(choices), n=n, cutoff=0.6)
+    if not matches:
+        return ""
+    quoted = [f"'{m}'" for m in matches]
+    joined = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f" Did you mean {joined}?"
+
+
+def require(module: str, *, extra: str, feature: str) -> object:
+    """Import an optional dependency, or raise an install hint naming the extra."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:  # pragma: no cover - exercised via monkeypatch in tests
+        raise MissingDependencyError(
+            f"{feature} needs the optional dependency '{module}', which is not installed. "
+            f'Install it with: pip install "tensionindex[{extra}]"'
+        ) from exc

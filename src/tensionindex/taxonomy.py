@@ -1,0 +1,459 @@
+"""Event types: the analyst catalogue, CAMEO codes and PLOVER types, and their weights.
+
+Three families of event type are built in:
+
+* **analyst types** such as ``dialogue_resumed`` or ``water_cannon``: a curated
+  catalogue (``data/event_types.csv``), each tied to the CAMEO code and PLOVER
+  type/mode that describe it;
+* **CAMEO codes**, written ``cameo:NNN`` (``cameo:0871``, ``cameo:19``), so that
+  GDELT and ICEWS records score without a mapping step;
+* **PLOVER types and modes**, written ``plover:TYPE`` or ``plover:TYPE/mode``
+  (``plover:COERCE``, ``plover:CONSULT/phone``), for POLECAT records.
+
+A *tension weight* is positive when the event raises tension and negative when
+it lowers it.  By default (``default_weights="goldstein"``) it is minus the
+Goldstein (1992) value of the type's CAMEO code, as published in GDELT's lookup
+table; with ``default_weights="plover"`` it is minus the PLOVER
+conflict-cooperation score of the type's PLOVER type/mode.  See
+``docs/methodology.md`` for the sources and the few corrections applied.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from tensionindex._types import DEFAULT_WEIGHTS, DefaultWeights
+from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
+
+__all__ = [
+    "CATEGORIES",
+    "EventTypeSpec",
+    "ResolvedTypes",
+    "normalize_event_type",
+    "resolve_event_types",
+    "taxonomy",
+]
+
+#: The built-in categories, from the most cooperative to the most violent.
+CATEGORIES: tuple[str, ...] = (
+    "dialogue",
+    "agreement",
+    "cooperation",
+    "statement",
+    "diplomatic_friction",
+    "economic_coercion",
+    "military_posture",
+    "gray_zone",
+    "violence",
+)
+
+Source = Literal["analyst", "cameo", "plover", "custom"]
+
+# CAMEO root code -> category, for codes that no analyst type uses.  Finer rules
+# (longest matching prefix wins) keep sanctions, military threats and maritime
+# coercion out of the generic buckets of their roots.
+_CAMEO_PREFIX_CATEGORY: dict[str, str] = {
+    "01": "statement",
+    "02": "statement",
+    "03": "agreement",
+    "036": "dialogue",
+    "04": "dialogue",
+    "05": "cooperation",
+    "057": "agreement",
+    "06": "cooperation",
+    "07": "cooperation",
+    "08": "agreement",
+    "09": "statement",
+    "10": "diplomatic_friction",
+    "11": "statement",
+    "12": "diplomatic_friction",
+    "13": "diplomatic_friction",
+    "1312": "economic_coercion",
+    "138": "military_posture",
+    "139": "military_posture",
+    "14": "diplomatic_friction",
+    "144": "gray_zone",
+    "15": "military_posture",
+    "16": "diplomatic_friction",
+    "162": "economic_coercion",
+    "163": "economic_coercion",
+    "164": "dialogue",
+    "17": "gray_zone",
+    "172": "diplomatic_friction",
+    "173": "diplomatic_friction",
+    "174": "diplomatic_friction",
+    "18": "violence",
+    "19": "violence",
+    "191": "gray_zone",
+    "20": "violence",
+}
+
+_PLOVER_CATEGORY: dict[str, str] = {
+    "AGREE": "agreement",
+    "CONSULT": "dialogue",
+    "SUPPORT": "statement",
+    "CONCEDE": "agreement",
+    "COOPERATE": "cooperation",
+    "AID": "cooperation",
+    "RETREAT": "agreement",
+    "REQUEST": "statement",
+    "ACCUSE": "statement",
+    "REJECT": "diplomatic_friction",
+    "THREATEN": "diplomatic_friction",
+    "PROTEST": "diplomatic_friction",
+    "SANCTION": "economic_coercion",
+    "MOBILIZE": "military_posture",
+    "COERCE": "gray_zone",
+    "ASSAULT": "violence",
+}
+
+# The PLOVER manual prints the base score of ACCUSE as +3 while every ACCUSE
+# mode is negative (-2 to -3.5) and the manual's older table gives -2: a sign
+# typo.  We use -2 (docs/methodology.md, "Corrections").
+_PLOVER_CORRECTIONS: dict[tuple[str, str], float] = {("ACCUSE", ""): -2.0}
+
+_CUSTOM_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventTypeSpec:
+    """An event type defined by the user in the configuration.
+
+    Parameters
+    ----------
+    label : str
+        A one-line description shown by :func:`taxonomy` and :func:`explain`.
+    category : str
+        One of :data:`CATEGORIES`, or a new category name (lower-case letters,
+        digits and underscores) that then accepts multipliers and half-lives.
+    weight : float
+        Tension weight: positive raises tension, negative lowers it.
+
+    Examples
+    --------
+    >>> EventTypeSpec(label="Joint coast-guard patrol", category="cooperation", weight=-3.0)
+    EventTypeSpec(label='Joint coast-guard patrol', category='cooperation', weight=-3.0)
+    """
+
+    label: str
+    category: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class _Entry:
+    label: str
+    category: str
+    goldstein_weight: float
+    plover_weight: float
+    source: Source
+    cameo: str
+    plover: str
+
+
+@dataclass(frozen=True)
+class ResolvedTypes:
+    """Weights and categories for a list of event-type keys (arrays aligned with the keys)."""
+
+    keys: tuple[str, ...]
+    weight: np.ndarray
+    category: np.ndarray  # object array of category names
+    multiplier: np.ndarray
+    label: tuple[str, ...]
+
+
+def _read_table(name: str) -> list[dict[str, str]]:
+    text = resources.files("tensionindex").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@functools.cache
+def tables_digest() -> str:
+    """SHA-256 of the shipped weight tables, part of every configuration fingerprint."""
+    digest = hashlib.sha256()
+    for name in ("event_types.csv", "cameo_goldstein.csv", "plover_scores.csv", "cameo_plover.csv"):
+        data = resources.files("tensionindex").joinpath("data", name).read_bytes()
+        digest.update(name.encode() + b"\0" + data.replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _cameo_category(code: str, analyst: Mapping[str, str]) -> str:
+    if code in analyst:
+        return analyst[code]
+    for length in range(len(code), 1, -1):
+        category = _CAMEO_PREFIX_CATEGORY.get(code[:length])
+        if category is not None:
+            return category
+    return "statement"  # unreachable for the shipped table; every code has a root
+
+
+def _plover_score(scores: Mapping[tuple[str, str], float], plover: str) -> float:
+    ptype, _, mode = plover.partition("/")
+    # Modes the score table does not list fall back to the type's base score.
+    return scores.get((ptype, mode), scores[(ptype, "")])
+
+
+@functools.cache
+def _catalogue() -> dict[str, _Entry]:
+    cameo_rows = _read_table("cameo_goldstein.csv")
+    goldstein = {row["code"]: float(row["goldstein"]) for row in cameo_rows}
+    scores = {(r["type"], r["mode"]): float(r["score"]) for r in _read_table("plover_scores.csv")}
+    scores.update(_PLOVER_CORRECTIONS)
+    cameo_plover = {
+        r["cameo"]: r["plover_type"] + (f"/{r['plover_mode']}" if r["plover_mode"] else "")
+        for r in _read_table("cameo_plover.csv")
+    }
+    analyst_rows = _read_table("event_types.csv")
+    analyst_category = {r["cameo"]: r["category"] for r in analyst_rows}
+
+    entries: dict[str, _Entry] = {}
+    for row in analyst_rows:
+        entries[row["event_type"]] = _Entry(
+            label=row["label"],
+            category=row["category"],
+            goldstein_weight=-goldstein[row["cameo"]],
+            plover_weight=-_plover_score(scores, row["plover"]),
+            source="analyst",
+            cameo=row["cameo"],
+            plover=row["plover"],
+        )
+    for row in cameo_rows:
+        code = row["code"]
+        # Codes without a PLOVER mapping take their parent's (1056 -> 105 -> 10).
+        parent = next(
+            (code[:n] for n in range(len(code), 1, -1) if code[:n] in cameo_plover), None
+        )
+        plover = cameo_plover[parent] if parent is not None else ""
+        g_weight = -goldstein[code]
+        entries[f"cameo:{code}"] = _Entry(
+            label=row["description"],
+            category=_cameo_category(code, analyst_category),
+            goldstein_weight=g_weight,
+            plover_weight=-_plover_score(scores, plover) if plover else g_weight,
+            source="cameo",
+            cameo=code,
+            plover=plover,
+        )
+    for (ptype, mode), score in sorted(scores.items()):
+        key = f"plover:{ptype}" + (f"/{mode}" if mode else "")
+        entries[key] = _Entry(
+            label=f"PLOVER {ptype.lower()}" + (f", mode {mode}" if mode else ""),
+            category=_PLOVER_CATEGORY[ptype],
+            goldstein_weight=-score,
+            plover_weight=-score,
+            source="plover",
+            cameo="",
+            plover=key.removeprefix("plover:"),
+        )
+    return entries
+
+
+def builtin_event_types() -> frozenset[str]:
+    """The keys of every built-in event type (analyst, ``cameo:``, ``plover:``)."""
+    return frozenset(_catalogue())
+
+
+def normalize_event_type(value: str) -> str:
+    """Return the canonical spelling of an event-type key.
+
+    Analyst and custom keys are lower-case; ``cameo:`` codes keep their digits
+    (and leading zeros); PLOVER types are upper-case and modes lower-case.
+
+    Examples
+    --------
+    >>> normalize_event_type(" Water_Cannon ")
+    'water_cannon'
+    >>> normalize_event_type("PLOVER:consult/Phone")
+    'plover:CONSULT/phone'
+    >>> normalize_event_type("CAMEO:0871")
+    'cameo:0871'
+    """
+    text = value.strip()
+    prefix, sep, rest = text.partition(":")
+    lowered = prefix.strip().lower()
+    if sep and lowered == "cameo":
+        return "cameo:" + rest.strip()
+    if sep and lowered == "plover":
+        ptype, slash, mode = rest.strip().partition("/")
+        return "plover:" + ptype.strip().upper() + (slash + mode.strip().lower() if slash else "")
+    return text.lower()
+
+
+def known_categories(custom_types: Mapping[str, EventTypeSpec]) -> tuple[str, ...]:
+    """Built-in categories followed by new ones introduced by custom types."""
+    extra = sorted({spec.category for spec in custom_types.values()} - set(CATEGORIES))
+    return CATEGORIES + tuple(extra)
+
+
+def check_custom_types(custom_types: Mapping[str, EventTypeSpec]) -> None:
+    """Raise :class:`ConfigurationError` for a malformed or clashing custom type."""
+    builtin = _catalogue()
+    for key, spec in custom_types.items():
+        if not _CUSTOM_KEY.match(key):
+            raise ConfigurationError(
+                f"The custom event type key {key!r} of IndexConfig must be lower-case letters, "
+                "digits and underscores, starting with a letter (e.g. 'port_call')."
+            )
+        if key in builtin:
+            raise ConfigurationError(
+                f"The custom event type {key!r} of IndexConfig is already built in; "
+                f"change its weight with weights={{{key!r}: ...}} instead."
+            )
+        if not _CUSTOM_KEY.match(spec.category):
+            raise ConfigurationError(
+                f"The category of custom event type {key!r} must be lower-case letters, digits "
+                f"and underscores. Got {spec.category!r} instead."
+                + did_you_mean(spec.category, CATEGORIES)
+            )
+
+
+def unknown_type_message(key: str, custom_types: Mapping[str, EventTypeSpec]) -> str:
+    """Explain why ``key`` is not an event type, with near misses."""
+    candidates = list(_catalogue()) + list(custom_types)
+    hint = did_you_mean(key, candidates)
+    if not hint and key.startswith("cameo:"):
+        hint = " CAMEO codes are strings with their leading zeros, e.g. 'cameo:046'."
+    elif not hint and key.startswith("plover:"):
+        hint = " PLOVER types look like 'plover:COERCE' or 'plover:CONSULT/phone'."
+    return (
+        f"Unknown event type {key!r}.{hint} See tensionindex.taxonomy() for the built-in "
+        "types, or add your own with IndexConfig(custom_types=...)."
+    )
+
+
+def is_known(key: str, custom_types: Mapping[str, EventTypeSpec]) -> bool:
+    """Whether ``key`` (already normalised) is a built-in or custom event type."""
+    return key in custom_types or key in _catalogue()
+
+
+def resolve_event_types(
+    keys: Iterable[str],
+    *,
+    default_weights: DefaultWeights = "goldstein",
+    weights: Mapping[str, float] | None = None,
+    category_multipliers: Mapping[str, float] | None = None,
+    custom_types: Mapping[str, EventTypeSpec] | None = None,
+) -> ResolvedTypes:
+    """Look up the weight, category and category multiplier of each key.
+
+    Raises
+    ------
+    EventValidationError
+        If a key is not a known event type.
+    """
+    if default_weights not in DEFAULT_WEIGHTS:
+        raise ConfigurationError(f"Unknown default_weights {default_weights!r}.")
+    catalogue = _catalogue()
+    customs = custom_types or {}
+    overrides = weights or {}
+    multipliers = category_multipliers or {}
+    keys = tuple(keys)
+    weight = np.empty(len(keys))
+    category = np.empty(len(keys), dtype=object)
+    labels: list[str] = []
+    for i, key in enumerate(keys):
+        if key in customs:
+            spec = customs[key]
+            base, cat, label = spec.weight, spec.category, spec.label
+        elif key in catalogue:
+            entry = catalogue[key]
+            base = entry.goldstein_weight if default_weights == "goldstein" else entry.plover_weight
+            cat, label = entry.category, entry.label
+        else:
+            raise EventValidationError(unknown_type_message(key, customs))
+        weight[i] = overrides.get(key, base)
+        category[i] = cat
+        labels.append(label)
+    multiplier = np.array([multipliers.get(c, 1.0) for c in category], dtype=float)
+    return ResolvedTypes(keys, weight, category, multiplier, tuple(labels))
+
+
+def taxonomy(config: object | None = None, *, source: Source | None = None) -> pd.DataFrame:
+    """Return the catalogue of event types with their effective weights.
+
+    Parameters
+    ----------
+    config : IndexConfig, optional
+        Configuration whose weights, multipliers and custom types to apply.
+        Defaults to ``IndexConfig()`` (the ``goldstein`` profile).
+    source : {"analyst", "cameo", "plover", "custom"}, optional
+        Keep only one family of types.  By default all are returned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per event type with columns ``event_type``, ``label``,
+        ``category``, ``weight`` (the tension weight in force),
+        ``category_multiplier``, ``source``, ``cameo``, ``plover``,
+        ``goldstein_weight`` and ``plover_weight`` (the two published defaults).
+
+    See Also
+    --------
+    IndexConfig : where weights are tuned.
+
+    Examples
+    --------
+    >>> import tensionindex as ti
+    >>> table = ti.taxonomy(source="analyst")
+    >>> table.set_index("event_type").loc[["dialogue_resumed", "water_cannon"], "weight"]
+    event_type
+    dialogue_resumed   -7.0
+    water_cannon        7.0
+    Name: weight, dtype: float64
+    """
+    from tensionindex.config import IndexConfig
+
+    cfg = config if config is not None else IndexConfig()
+    if not isinstance(cfg, IndexConfig):
+        raise TypeError(f"config must be an IndexConfig or None. Got {type(cfg).__name__} instead.")
+    catalogue = _catalogue()
+    rows: list[dict[str, object]] = []
+    for key, entry in catalogue.items():
+        rows.append(
+            {
+                "event_type": key,
+                "label": entry.label,
+                "category": entry.category,
+                "source": entry.source,
+                "cameo": entry.cameo,
+                "plover": entry.plover,
+                "goldstein_weight": entry.goldstein_weight,
+                "plover_weight": entry.plover_weight,
+            }
+        )
+    for key, spec in cfg.custom_types.items():
+        rows.append(
+            {
+                "event_type": key,
+                "label": spec.label,
+                "category": spec.category,
+                "source": "custom",
+                "cameo": "",
+                "plover": "",
+                "goldstein_weight": np.nan,
+                "plover_weight": np.nan,
+            }
+        )
+    table = pd.DataFrame(rows)
+    resolved = cfg.resolve(table["event_type"].tolist())
+    table.insert(3, "weight", resolved.weight)
+    table.insert(4, "category_multiplier", resolved.multiplier)
+    if source is not None:
+        if source not in ("analyst", "cameo", "plover", "custom"):
+            raise ValueError(
+                "The 'source' parameter of taxonomy must be one of 'analyst', 'cameo', 'plover', "
+                f"'custom' or None. Got {source!r} instead."
+            )
+        table = table[table["source"] == source]
+    return table.reset_index(drop=True)
