@@ -51,7 +51,7 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("date", "actor1", "actor2", "event_type")
 CANONICAL_COLUMNS: tuple[str, ...] = (*REQUIRED_COLUMNS, "intensity", "confidence")
 PASS_THROUGH_COLUMNS: tuple[str, ...] = ("event_id", "source", "url", "description")
 
-_DAY = np.timedelta64(1, "D")
+_DEFAULTS: dict[str, float] = {"intensity": 1.0, "confidence": 1.0}
 
 
 @functools.cache
@@ -139,7 +139,17 @@ def _to_frame(data: object) -> pd.DataFrame:
                     '{"date": "2024-04-16", "actor1": "USA", "actor2": "CHN", '
                     '"event_type": "military_hotline_call"}.'
                 )
-        return pd.DataFrame.from_records(records) if records else pd.DataFrame()
+        if not records:
+            return pd.DataFrame()
+        frame = pd.DataFrame.from_records(records)
+        # In JSON records an absent optional key means "use the default"; an explicit
+        # null is still reported as a missing value by validation.
+        for name, default in _DEFAULTS.items():
+            if name in frame.columns:
+                absent = np.fromiter((name not in r for r in records), bool, len(records))
+                if absent.any():
+                    frame[name] = frame[name].astype(object).where(~absent, default)
+        return frame
     raise TypeError(
         "validate_events takes a pandas DataFrame or a list of dicts (JSON records). "
         f"Got {type(data).__name__} instead."

@@ -332,9 +332,9 @@ def stability_index(
     >>> ti.stability_index(events, half_life=2)
           dyad       date  events  signal   tension  stability
     0  CHN-PHL 2024-03-01       1     7.0  7.000000  33.181223
-    1  CHN-PHL 2024-03-02       0     0.0  4.949747  37.872509
+    1  CHN-PHL 2024-03-02       0     0.0  4.949747  37.872235
     2  CHN-PHL 2024-03-03       0     0.0  3.500000  41.338242
-    3  CHN-PHL 2024-03-04       1     2.0  4.474874  38.996222
+    3  CHN-PHL 2024-03-04       1     2.0  4.474874  38.995833
     """
     prepared = prepare(events, config, overrides, dyads)
     grid = _grid(prepared, start, end)

@@ -1,0 +1,194 @@
+"""Benchmarks of the hot paths against a naive pandas baseline measured in the same run.
+
+Usage::
+
+    python benchmarks/run.py --quick     # CI profile: small cases, fails below the floors
+    python benchmarks/run.py             # full profile, for docs/performance.md
+
+Each case times the library and, where one exists, the way an analyst would
+write the same computation with pandas alone (group by dyad and day, sum,
+reindex to every day, then ``ewm`` / ``rolling``).  Times are medians of
+several runs; ratios (baseline / library) hold on a noisy shared machine where
+seconds do not.  Peak memory is measured in a separate run with tracemalloc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import tensionindex as ti
+
+# Ratio floors (baseline seconds / library seconds) for the quick profile, set
+# well below the measured ratios (see docs/performance.md) so that noise on a
+# shared machine does not fail CI, while a real regression does.
+FLOORS = {"engine exponential": 3.0, "engine window": 3.0}
+
+
+def make_events(n_events: int, n_dyads: int, years: int, seed: int = 0) -> pd.DataFrame:
+    """Seeded synthetic events, validated, as they come out of ``validate_events``."""
+    rng = np.random.default_rng(seed)
+    n_actors = max(2, int(np.ceil((1 + np.sqrt(1 + 8 * n_dyads)) / 2)))
+    pairs = np.array([(i, j) for i in range(n_actors) for j in range(i + 1, n_actors)])[:n_dyads]
+    pick = pairs[rng.integers(0, len(pairs), n_events)]
+    flip = rng.random(n_events) < 0.5
+    a1 = np.where(flip, pick[:, 0], pick[:, 1])
+    a2 = np.where(flip, pick[:, 1], pick[:, 0])
+    codes = np.array([f"C{i:03d}" for i in range(n_actors)], dtype=object)
+    types = ti.taxonomy(source="analyst")["event_type"].to_numpy()
+    start = np.datetime64("2005-01-01")
+    days = rng.integers(0, 365 * years, n_events)
+    raw = pd.DataFrame(
+        {
+            "date": (start + days).astype("datetime64[ns]"),
+            "actor1": pd.Categorical.from_codes(a1, categories=codes),
+            "actor2": pd.Categorical.from_codes(a2, categories=codes),
+            "event_type": pd.Categorical(types[rng.integers(0, len(types), n_events)]),
+            "intensity": rng.gamma(2.0, 0.5, n_events),
+            "confidence": rng.uniform(0.5, 1.0, n_events),
+        }
+    )
+    return ti.validate_events(raw)
+
+
+def naive_index(events: pd.DataFrame, *, kernel: str, half_life: float, window: int) -> pd.DataFrame:
+    """The index as an analyst would write it with pandas alone."""
+    weights = ti.taxonomy().set_index("event_type")["weight"]
+    frame = events.assign(
+        signal=events["event_type"].astype(str).map(weights).to_numpy()
+        * events["intensity"].to_numpy()
+        * events["confidence"].to_numpy()
+    )
+    a1, a2 = frame["actor1"].astype(str), frame["actor2"].astype(str)
+    frame["dyad"] = np.where(a1 < a2, a1 + "-" + a2, a2 + "-" + a1)
+    daily = frame.groupby(["dyad", "date"])["signal"].sum()
+    days = pd.date_range(frame["date"].min(), frame["date"].max(), freq="D")
+    parts = []
+    for dyad, series in daily.groupby(level=0):
+        signal = series.droplevel(0).reindex(days, fill_value=0.0)
+        if kernel == "exponential":
+            alpha = 1 - 2 ** (-1 / half_life)
+            tension = signal.ewm(alpha=alpha, adjust=False).mean() / alpha
+        else:
+            tension = signal.rolling(window, min_periods=1).sum()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "dyad": dyad,
+                    "date": days,
+                    "signal": signal.to_numpy(),
+                    "tension": tension.to_numpy(),
+                    "stability": 100 / (1 + np.exp(tension.to_numpy() / 10.0)),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+@dataclass
+class Row:
+    case: str
+    n_events: int
+    seconds: float
+    peak_mb: float
+    baseline_seconds: float | None
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.baseline_seconds is None else self.baseline_seconds / self.seconds
+
+
+def median_seconds(func: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        begin = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - begin)
+    return statistics.median(times)
+
+
+def peak_mb(func: Callable[[], object]) -> float:
+    tracemalloc.start()
+    try:
+        func()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def run(profile: str) -> list[Row]:
+    if profile == "quick":
+        sizes = [(20_000, 10, 5), (200_000, 100, 10)]
+        repeats = 3
+    else:
+        sizes = [(10_000, 1, 1), (1_000_000, 100, 10), (10_000_000, 1000, 10)]
+        repeats = 5
+    rows: list[Row] = []
+    for n_events, n_dyads, years in sizes:
+        events = make_events(n_events, n_dyads, years)
+        label = f"{n_events:,} ev, {n_dyads} dyads, {years} y"
+        for kernel in ("exponential", "window"):
+            def library(kernel: str = kernel) -> object:
+                return ti.stability_index(events, kernel=kernel)
+
+            def baseline(kernel: str = kernel) -> object:
+                return naive_index(events, kernel=kernel, half_life=30, window=90)
+
+            lib_s = median_seconds(library, repeats)
+            base_s = median_seconds(baseline, max(1, repeats // 2))
+            rows.append(Row(f"engine {kernel}: {label}", n_events, lib_s, peak_mb(library), base_s))
+        raw = events.astype({"actor1": object, "actor2": object, "event_type": object})
+        seconds = median_seconds(lambda raw=raw: ti.validate_events(raw), repeats)
+        rows.append(Row(f"validate_events (text codes): {label}", n_events, seconds, 0.0, None))
+        dyad = str(ti.stability_index(events.head(1000))["dyad"].iloc[0])
+        when = events["date"].max()
+        seconds = median_seconds(lambda: ti.explain(events, dyad, when), repeats)
+        rows.append(Row(f"explain one value: {label}", n_events, seconds, 0.0, None))
+        seconds = median_seconds(lambda: ti.contributions(events), repeats)
+        rows.append(Row(f"contributions: {label}", n_events, seconds, 0.0, None))
+    return rows
+
+
+def report(rows: list[Row]) -> str:
+    lines = [
+        "| case | seconds (median) | events/s | peak MB | baseline s | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        base = "" if row.baseline_seconds is None else f"{row.baseline_seconds:.3f}"
+        ratio = "" if row.ratio is None else f"{row.ratio:.1f}x"
+        peak = f"{row.peak_mb:.0f}" if row.peak_mb else ""
+        lines.append(
+            f"| {row.case} | {row.seconds:.4f} | {row.n_events / row.seconds:,.0f} | {peak} "
+            f"| {base} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the small CI profile")
+    args = parser.parse_args(argv)
+    rows = run("quick" if args.quick else "full")
+    print(report(rows))
+    failures = [
+        f"{row.case}: ratio {row.ratio:.1f} below the floor {floor}"
+        for row in rows
+        for prefix, floor in FLOORS.items()
+        if row.case.startswith(prefix) and row.ratio is not None and row.ratio < floor
+    ]
+    for failure in failures:
+        print("FAIL", failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
