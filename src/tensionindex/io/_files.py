@@ -124,11 +124,33 @@ def read_events(
 
 
 def write_table(frame: pd.DataFrame, path: str | PathLike[str] | None, *, format: str | None = None) -> None:
-    """Write a result table as CSV (default, to stdout when ``path`` is None), JSON or Parquet."""
+    """Write a result table as CSV (default; to stdout when ``path`` is None), JSON or Parquet.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A result of :func:`stability_index`, :func:`explain`, :func:`taxonomy`...
+    path : path, optional
+        Output file; its extension (``.csv``, ``.json``, ``.parquet``) picks the
+        format unless ``format`` is given.  None writes to standard output.
+    format : {"csv", "json", "parquet"}, optional
+        JSON is a list of records with ISO dates and 15 significant digits;
+        Parquet needs pyarrow (``pip install "tensionindex[parquet]"``).
+
+    Examples
+    --------
+    >>> import tensionindex as ti
+    >>> result = ti.stability_index(
+    ...     [{"date": "2024-04-16", "actor1": "USA", "actor2": "CHN", "event_type": "leader_call"}]
+    ... )
+    >>> ti.write_table(result, None)
+    dyad,date,events,signal,tension,stability
+    CHN-USA,2024-04-16,1,-1.0,-1.0,52.497918747894
+    """
     fmt = format or (_format_of(path, None) if path is not None else "csv")
     if path is None:
         if fmt == "json":
-            sys.stdout.write(frame.to_json(orient="records", date_format="iso") + "\n")
+            sys.stdout.write(frame.to_json(orient="records", date_format="iso", double_precision=15) + "\n")
         else:
             frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
         return
@@ -136,6 +158,6 @@ def write_table(frame: pd.DataFrame, path: str | PathLike[str] | None, *, format
         require("pyarrow", extra="parquet", feature="Writing Parquet files")
         frame.to_parquet(path, index=False)
     elif fmt == "json":
-        frame.to_json(path, orient="records", date_format="iso", indent=1)
+        frame.to_json(path, orient="records", date_format="iso", double_precision=15, indent=1)
     else:
         frame.to_csv(path, index=False, date_format="%Y-%m-%d")

@@ -1,0 +1,183 @@
+"""The command line: outputs, options, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import tensionindex as ti
+from tensionindex.cli import main
+
+EVENTS_CSV = """date,actor1,actor2,event_type,intensity,event_id,description
+2024-03-05,CHN,PHL,water_cannon,2,e1,Coast guard water cannon at a resupply boat
+2024-03-23,China,Philippines,water_cannon,1,e2,Second water cannon incident
+2024-04-16,USA,CHN,military_hotline_call,1,e3,Defence ministers speak by video call
+2024-04-30,US,PRC,official_visit,1,e4,Secretary of State visits Beijing
+"""
+
+
+@pytest.fixture
+def events_file(tmp_path: Path) -> Path:
+    path = tmp_path / "events.csv"
+    path.write_text(EVENTS_CSV, encoding="utf-8")
+    return path
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(args)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_score_writes_the_index_as_csv_to_stdout(events_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(["score", str(events_file)], capsys)
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
+    expected = ti.stability_index(ti.read_events(events_file))
+    assert list(table.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert len(table) == len(expected)
+    pd.testing.assert_series_equal(
+        table["stability"], expected["stability"].reset_index(drop=True), check_exact=False, rtol=1e-9
+    )
+
+
+def test_score_options_match_the_library(events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_path = tmp_path / "out.json"
+    status, _, err = run_cli(
+        [
+            "score", str(events_file), "--half-life", "7", "--scale", "5", "--directed",
+            "--dyad", "CHN->PHL", "--start", "2024-03-10", "--end", "2024-04-01", "-o", str(out_path),
+        ],
+        capsys,
+    )
+    assert status == 0, err
+    records = json.loads(out_path.read_text())
+    expected = ti.stability_index(
+        ti.read_events(events_file), half_life=7, scale=5, directed=True,
+        dyads=["CHN->PHL"], start="2024-03-10", end="2024-04-01",
+    )
+    assert {r["dyad"] for r in records} == {"CHN->PHL"}
+    assert len(records) == len(expected) == 23
+    assert records[-1]["tension"] == pytest.approx(expected["tension"].iloc[-1], rel=1e-12)
+
+
+def test_score_with_window_kernel_and_config_file(events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config_path = tmp_path / "weights.toml"
+    ti.IndexConfig(weights={"water_cannon": 12.0}).to_toml(config_path)
+    status, out, err = run_cli(
+        ["score", str(events_file), "--config", str(config_path), "--kernel", "window", "--window", "10"],
+        capsys,
+    )
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    first = table[table["dyad"] == "CHN-PHL"].iloc[0]
+    assert first["signal"] == pytest.approx(24.0)  # 12 * intensity 2
+    row = table[(table["dyad"] == "CHN-PHL") & (table["date"] == "2024-03-15")].iloc[0]
+    assert row["tension"] == pytest.approx(0.0)  # the 5 March event left the 10-day window
+
+
+def test_score_parquet_output(events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pyarrow")
+    out_path = tmp_path / "out.parquet"
+    status, _, err = run_cli(["score", str(events_file), "-o", str(out_path)], capsys)
+    assert status == 0, err
+    assert set(pd.read_parquet(out_path)["dyad"].astype(str)) == {"CHN-PHL", "CHN-USA"}
+
+
+def test_score_reads_stdin(events_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(EVENTS_CSV))
+    status, out, err = run_cli(["score", "-", "--dyad", "CHN-USA"], capsys)
+    assert status == 0, err
+    assert set(pd.read_csv(io.StringIO(out))["dyad"]) == {"CHN-USA"}
+
+
+def test_explain_lists_the_events_behind_a_value(events_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(["explain", str(events_file), "--dyad", "PHL-CHN", "--date", "2024-03-23"], capsys)
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    assert list(table["event_id"]) == ["e1", "e2"]  # largest contribution first
+    index = ti.stability_index(ti.read_events(events_file))
+    value = index[(index["dyad"] == "CHN-PHL") & (index["date"] == "2024-03-23")]["tension"].iloc[0]
+    assert table["contribution"].sum() == pytest.approx(value, rel=1e-9)
+
+
+def test_taxonomy_command(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(["taxonomy", "--source", "analyst"], capsys)
+    assert status == 0
+    table = pd.read_csv(io.StringIO(out), dtype={"cameo": str})
+    assert "water_cannon" in set(table["event_type"])
+    assert len(table) == len(ti.taxonomy(source="analyst"))
+
+
+def test_taxonomy_command_with_plover_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(["taxonomy", "--profile", "plover", "--source", "analyst"], capsys)
+    assert status == 0
+    table = pd.read_csv(io.StringIO(out)).set_index("event_type")
+    assert table.loc["water_cannon", "weight"] == pytest.approx(7.0)  # -PLOVER COERCE (-7)
+    assert table.loc["leader_call", "weight"] == pytest.approx(-1.5)  # -PLOVER CONSULT/phone
+
+
+def test_demo_prints_a_summary_of_each_dyad(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_cli(["demo"], capsys)
+    assert status == 0
+    assert "CHN-USA" in out and "CHN-PHL" in out
+    assert "what weighed on it" in out
+    assert "water_cannon" in out or "physical_assault" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["score", "missing.csv"], r"Events file 'missing.csv' does not exist"),
+        (["score", "{events}", "--half-life", "-3"], r"'half_life' parameter of IndexConfig must be a number > 0\. Got -3\.0"),
+        (["score", "{events}", "--profile", "goldsten"], r"Unknown profile 'goldsten'\. Did you mean 'goldstein'\?"),
+        (["score", "{events}", "--dyad", "CHN-JPN"], r"No events for dyad 'CHN-JPN'"),
+        (["score", "{events}", "--start", "not-a-date"], r"'start' parameter must be a date"),
+        (["explain", "{events}", "--dyad", "CHN-PHL", "--date", "someday"], r"'date' parameter must be a date"),
+        (["score", "{bad}"], r"Column 'event_type', row 1: Unknown event type 'water_canon'\. Did you mean 'water_cannon'\?"),
+        (["score", "{events}", "--config", "{events}"], r"Cannot tell the format of configuration file"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_with_status_2(
+    args: list[str], message: str, events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,actor1,actor2,event_type\n2024-01-01,USA,CHN,warning\n2024-01-02,CHN,PHL,water_canon\n")
+    args = [a.format(events=events_file, bad=bad) for a in args]
+    status, out, err = run_cli(args, capsys)
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"tensionindex {args[0]}: error: ")
+    assert "Traceback" not in err
+    import re
+
+    assert re.search(message, err), err
+
+
+def test_the_installed_command_runs_without_a_traceback(tmp_path: Path) -> None:
+    """Run as a user would, in a new process, through ``python -m tensionindex``."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,actor1,actor2,event_type,intensity\n2024-01-01,USA,CHN,warning,-1\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "tensionindex", "score", str(bad)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.strip().splitlines() == [
+        "tensionindex score: error: Column 'intensity', row 0: got '-1'; expected a finite number >= 0. "
+        "Fill missing values (e.g. df['intensity'].fillna(1)) and keep values in range."
+    ]
+
+
+def test_argparse_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["score"])
+    assert exit_info.value.code == 2
+    assert "EVENTS" in capsys.readouterr().err
