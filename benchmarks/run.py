@@ -59,7 +59,9 @@ def make_events(n_events: int, n_dyads: int, years: int, seed: int = 0) -> pd.Da
     return ti.validate_events(raw)
 
 
-def naive_index(events: pd.DataFrame, *, kernel: str, half_life: float, window: int) -> pd.DataFrame:
+def naive_index(
+    events: pd.DataFrame, *, kernel: str, half_life: float, window: int
+) -> pd.DataFrame:
     """The index as an analyst would write it with pandas alone."""
     weights = ti.taxonomy().set_index("event_type")["weight"]
     frame = events.assign(
@@ -133,27 +135,38 @@ def run(profile: str) -> list[Row]:
         repeats = 5
     rows: list[Row] = []
     for n_events, n_dyads, years in sizes:
-        events = make_events(n_events, n_dyads, years)
-        label = f"{n_events:,} ev, {n_dyads} dyads, {years} y"
-        for kernel in ("exponential", "window"):
-            def library(kernel: str = kernel) -> object:
-                return ti.stability_index(events, kernel=kernel)
+        rows += measure(
+            make_events(n_events, n_dyads, years),
+            f"{n_events:,} ev, {n_dyads} dyads, {years} y",
+            repeats,
+        )
+    return rows
 
-            def baseline(kernel: str = kernel) -> object:
-                return naive_index(events, kernel=kernel, half_life=30, window=90)
 
-            lib_s = median_seconds(library, repeats)
-            base_s = median_seconds(baseline, max(1, repeats // 2))
-            rows.append(Row(f"engine {kernel}: {label}", n_events, lib_s, peak_mb(library), base_s))
-        raw = events.astype({"actor1": object, "actor2": object, "event_type": object})
-        seconds = median_seconds(lambda raw=raw: ti.validate_events(raw), repeats)
-        rows.append(Row(f"validate_events (text codes): {label}", n_events, seconds, 0.0, None))
-        dyad = str(ti.stability_index(events.head(1000))["dyad"].iloc[0])
-        when = events["date"].max()
-        seconds = median_seconds(lambda: ti.explain(events, dyad, when), repeats)
-        rows.append(Row(f"explain one value: {label}", n_events, seconds, 0.0, None))
-        seconds = median_seconds(lambda: ti.contributions(events), repeats)
-        rows.append(Row(f"contributions: {label}", n_events, seconds, 0.0, None))
+def measure(events: pd.DataFrame, label: str, repeats: int) -> list[Row]:
+    """Time every hot path on one set of events."""
+    n_events = len(events)
+    rows: list[Row] = []
+    for kernel in ("exponential", "window"):
+
+        def library(kernel: str = kernel) -> object:
+            return ti.stability_index(events, kernel=kernel)
+
+        def baseline(kernel: str = kernel) -> object:
+            return naive_index(events, kernel=kernel, half_life=30, window=90)
+
+        lib_s = median_seconds(library, repeats)
+        base_s = median_seconds(baseline, max(1, repeats // 2))
+        rows.append(Row(f"engine {kernel}: {label}", n_events, lib_s, peak_mb(library), base_s))
+    raw = events.astype({"actor1": object, "actor2": object, "event_type": object})
+    seconds = median_seconds(lambda: ti.validate_events(raw), repeats)
+    rows.append(Row(f"validate_events (text codes): {label}", n_events, seconds, 0.0, None))
+    dyad = str(ti.stability_index(events.head(1000))["dyad"].iloc[0])
+    when = events["date"].max()
+    seconds = median_seconds(lambda: ti.explain(events, dyad, when), repeats)
+    rows.append(Row(f"explain one value: {label}", n_events, seconds, 0.0, None))
+    seconds = median_seconds(lambda: ti.contributions(events), repeats)
+    rows.append(Row(f"contributions: {label}", n_events, seconds, 0.0, None))
     return rows
 
 

@@ -35,7 +35,9 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return status, captured.out, captured.err
 
 
-def test_score_writes_the_index_as_csv_to_stdout(events_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_writes_the_index_as_csv_to_stdout(
+    events_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, err = run_cli(["score", str(events_file)], capsys)
     assert status == 0, err
     table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
@@ -43,35 +45,69 @@ def test_score_writes_the_index_as_csv_to_stdout(events_file: Path, capsys: pyte
     assert list(table.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
     assert len(table) == len(expected)
     pd.testing.assert_series_equal(
-        table["stability"], expected["stability"].reset_index(drop=True), check_exact=False, rtol=1e-9
+        table["stability"],
+        expected["stability"].reset_index(drop=True),
+        check_exact=False,
+        rtol=1e-9,
     )
 
 
-def test_score_options_match_the_library(events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_options_match_the_library(
+    events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out_path = tmp_path / "out.json"
     status, _, err = run_cli(
         [
-            "score", str(events_file), "--half-life", "7", "--scale", "5", "--directed",
-            "--dyad", "CHN->PHL", "--start", "2024-03-10", "--end", "2024-04-01", "-o", str(out_path),
+            "score",
+            str(events_file),
+            "--half-life",
+            "7",
+            "--scale",
+            "5",
+            "--directed",
+            "--dyad",
+            "CHN->PHL",
+            "--start",
+            "2024-03-10",
+            "--end",
+            "2024-04-01",
+            "-o",
+            str(out_path),
         ],
         capsys,
     )
     assert status == 0, err
     records = json.loads(out_path.read_text())
     expected = ti.stability_index(
-        ti.read_events(events_file), half_life=7, scale=5, directed=True,
-        dyads=["CHN->PHL"], start="2024-03-10", end="2024-04-01",
+        ti.read_events(events_file),
+        half_life=7,
+        scale=5,
+        directed=True,
+        dyads=["CHN->PHL"],
+        start="2024-03-10",
+        end="2024-04-01",
     )
     assert {r["dyad"] for r in records} == {"CHN->PHL"}
     assert len(records) == len(expected) == 23
     assert records[-1]["tension"] == pytest.approx(expected["tension"].iloc[-1], rel=1e-12)
 
 
-def test_score_with_window_kernel_and_config_file(events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_with_window_kernel_and_config_file(
+    events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config_path = tmp_path / "weights.toml"
     ti.IndexConfig(weights={"water_cannon": 12.0}).to_toml(config_path)
     status, out, err = run_cli(
-        ["score", str(events_file), "--config", str(config_path), "--kernel", "window", "--window", "10"],
+        [
+            "score",
+            str(events_file),
+            "--config",
+            str(config_path),
+            "--kernel",
+            "window",
+            "--window",
+            "10",
+        ],
         capsys,
     )
     assert status == 0, err
@@ -82,7 +118,9 @@ def test_score_with_window_kernel_and_config_file(events_file: Path, tmp_path: P
     assert row["tension"] == pytest.approx(0.0)  # the 5 March event left the 10-day window
 
 
-def test_score_parquet_output(events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_parquet_output(
+    events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pytest.importorskip("pyarrow")
     out_path = tmp_path / "out.parquet"
     status, _, err = run_cli(["score", str(events_file), "-o", str(out_path)], capsys)
@@ -90,15 +128,21 @@ def test_score_parquet_output(events_file: Path, tmp_path: Path, capsys: pytest.
     assert set(pd.read_parquet(out_path)["dyad"].astype(str)) == {"CHN-PHL", "CHN-USA"}
 
 
-def test_score_reads_stdin(events_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_score_reads_stdin(
+    events_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(EVENTS_CSV))
     status, out, err = run_cli(["score", "-", "--dyad", "CHN-USA"], capsys)
     assert status == 0, err
     assert set(pd.read_csv(io.StringIO(out))["dyad"]) == {"CHN-USA"}
 
 
-def test_explain_lists_the_events_behind_a_value(events_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run_cli(["explain", str(events_file), "--dyad", "PHL-CHN", "--date", "2024-03-23"], capsys)
+def test_explain_lists_the_events_behind_a_value(
+    events_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run_cli(
+        ["explain", str(events_file), "--dyad", "PHL-CHN", "--date", "2024-03-23"], capsys
+    )
     assert status == 0, err
     table = pd.read_csv(io.StringIO(out))
     assert list(table["event_id"]) == ["e1", "e2"]  # largest contribution first
@@ -135,20 +179,42 @@ def test_demo_prints_a_summary_of_each_dyad(capsys: pytest.CaptureFixture[str]) 
     ("args", "message"),
     [
         (["score", "missing.csv"], r"Events file 'missing.csv' does not exist"),
-        (["score", "{events}", "--half-life", "-3"], r"'half_life' parameter of IndexConfig must be a number > 0\. Got -3\.0"),
-        (["score", "{events}", "--profile", "goldsten"], r"Unknown profile 'goldsten'\. Did you mean 'goldstein'\?"),
+        (
+            ["score", "{events}", "--half-life", "-3"],
+            r"'half_life' parameter of IndexConfig must be a number > 0\. Got -3\.0",
+        ),
+        (
+            ["score", "{events}", "--profile", "goldsten"],
+            r"Unknown profile 'goldsten'\. Did you mean 'goldstein'\?",
+        ),
         (["score", "{events}", "--dyad", "CHN-JPN"], r"No events for dyad 'CHN-JPN'"),
         (["score", "{events}", "--start", "not-a-date"], r"'start' parameter must be a date"),
-        (["explain", "{events}", "--dyad", "CHN-PHL", "--date", "someday"], r"'date' parameter must be a date"),
-        (["score", "{bad}"], r"Column 'event_type', row 1: Unknown event type 'water_canon'\. Did you mean 'water_cannon'\?"),
-        (["score", "{events}", "--config", "{events}"], r"Cannot tell the format of configuration file"),
+        (
+            ["explain", "{events}", "--dyad", "CHN-PHL", "--date", "someday"],
+            r"'date' parameter must be a date",
+        ),
+        (
+            ["score", "{bad}"],
+            r"Column 'event_type', row 1: Unknown event type 'water_canon'\. "
+            r"Did you mean 'water_cannon'\?",
+        ),
+        (
+            ["score", "{events}", "--config", "{events}"],
+            r"Cannot tell the format of configuration file",
+        ),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_with_status_2(
-    args: list[str], message: str, events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    args: list[str],
+    message: str,
+    events_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text("date,actor1,actor2,event_type\n2024-01-01,USA,CHN,warning\n2024-01-02,CHN,PHL,water_canon\n")
+    bad.write_text(
+        "date,actor1,actor2,event_type\n2024-01-01,USA,CHN,warning\n2024-01-02,CHN,PHL,water_canon\n"
+    )
     args = [a.format(events=events_file, bad=bad) for a in args]
     status, out, err = run_cli(args, capsys)
     assert status == 2
@@ -166,12 +232,16 @@ def test_the_installed_command_runs_without_a_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("date,actor1,actor2,event_type,intensity\n2024-01-01,USA,CHN,warning,-1\n")
     done = subprocess.run(
-        [sys.executable, "-m", "tensionindex", "score", str(bad)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "tensionindex", "score", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.strip().splitlines() == [
-        "tensionindex score: error: Column 'intensity', row 0: got '-1'; expected a finite number >= 0. "
+        "tensionindex score: error: Column 'intensity', row 0: got '-1'; "
+        "expected a finite number >= 0. "
         "Fill missing values (e.g. df['intensity'].fillna(1)) and keep values in range."
     ]
 

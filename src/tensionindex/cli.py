@@ -22,12 +22,18 @@ _SPARKS = "▁▂▃▄▅▆▇█"
 def _config_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("configuration")
     group.add_argument("--config", metavar="FILE", help="configuration file (.toml or .json)")
-    group.add_argument("--profile", metavar="NAME", help=f"built-in profile: {', '.join(ti.profiles())}")
-    group.add_argument("--half-life", type=float, metavar="DAYS", help="exponential half-life in days")
+    group.add_argument(
+        "--profile", metavar="NAME", help=f"built-in profile: {', '.join(ti.profiles())}"
+    )
+    group.add_argument(
+        "--half-life", type=float, metavar="DAYS", help="exponential half-life in days"
+    )
     group.add_argument("--kernel", choices=["exponential", "window"])
     group.add_argument("--window", type=int, metavar="DAYS", help="window length in days")
     group.add_argument("--scale", type=float, help="logistic scale of the stability index")
-    group.add_argument("--directed", action="store_true", default=None, help="score A->B and B->A apart")
+    group.add_argument(
+        "--directed", action="store_true", default=None, help="score A->B and B->A apart"
+    )
 
 
 def _config(args: argparse.Namespace) -> ti.IndexConfig:
@@ -81,7 +87,9 @@ def _sparkline(values: np.ndarray) -> str:
     return line
 
 
-def _drivers(events: pd.DataFrame, dyad: str, date: pd.Timestamp, config: ti.IndexConfig, top: int) -> list[str]:
+def _drivers(
+    events: pd.DataFrame, dyad: str, date: pd.Timestamp, config: ti.IndexConfig, top: int
+) -> list[str]:
     table = ti.explain(events, dyad, date, config).head(top)
     lines = []
     for row in table.itertuples(index=False):
@@ -112,13 +120,13 @@ def _demo(args: argparse.Namespace) -> None:
             continue
         rows = result[result["dyad"] == dyad].set_index("date")
         # Start each dyad's story at its first event rather than the shared grid start.
-        series = rows.loc[rows["events"].gt(0).idxmax():, "stability"]
+        series = rows.loc[rows["events"].gt(0).idxmax() :, "stability"]
         monthly = series.resample("MS").mean()
         print(f"{dyad}  ({n_events} events)")
         print(f"  monthly mean stability, {monthly.index[0]:%Y-%m} .. {monthly.index[-1]:%Y-%m}:")
         print(f"  {_sparkline(monthly.to_numpy())}")
         print(f"  latest {series.iloc[-1]:5.1f} on {series.index[-1]:%Y-%m-%d}")
-        low_date, high_date = series.idxmin(), series.idxmax()
+        low_date, high_date = pd.Timestamp(series.idxmin()), pd.Timestamp(series.idxmax())  # type: ignore[arg-type]
         if series.min() < 50:
             print(f"  lowest {series.min():5.1f} on {low_date:%Y-%m-%d}; what weighed on it:")
             print("\n".join(_drivers(events, str(dyad), low_date, config, args.top)))
@@ -139,12 +147,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     score = sub.add_parser("score", help="compute the daily index of every dyad")
-    score.add_argument("events", metavar="EVENTS", help="events file (.csv, .json, .parquet) or - for CSV on stdin")
+    score.add_argument(
+        "events", metavar="EVENTS", help="events file (.csv, .json, .parquet) or - for CSV on stdin"
+    )
     _config_options(score)
-    score.add_argument("--dyad", action="append", metavar="DYAD", help="only this dyad, e.g. CHN-USA (repeatable)")
+    score.add_argument(
+        "--dyad", action="append", metavar="DYAD", help="only this dyad, e.g. CHN-USA (repeatable)"
+    )
     score.add_argument("--start", metavar="DATE", help="first day of the output")
     score.add_argument("--end", metavar="DATE", help="last day of the output")
-    score.add_argument("-o", "--output", metavar="OUT", help="output .csv, .json or .parquet (default: CSV to stdout)")
+    score.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help="output .csv, .json or .parquet (default: CSV to stdout)",
+    )
     score.set_defaults(run=_score)
 
     explain = sub.add_parser("explain", help="list the events behind one value")

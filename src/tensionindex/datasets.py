@@ -41,11 +41,14 @@ def load_example(name: str = "us-china-2024") -> pd.DataFrame:
     available = examples()
     if name not in available:
         raise EventValidationError(
-            f"Unknown example {name!r}." + did_you_mean(name, available)
+            f"Unknown example {name!r}."
+            + did_you_mean(name, available)
             + f" The examples are: {', '.join(available)}."
         )
-    with resources.files("tensionindex").joinpath("data", "examples", f"{name}.csv").open(
-        "r", encoding="utf-8"
-    ) as handle:
+    with (
+        resources.files("tensionindex")
+        .joinpath("data", "examples", f"{name}.csv")
+        .open("r", encoding="utf-8") as handle
+    ):
         raw = pd.read_csv(handle, dtype=str, keep_default_na=False, na_values=[""])
     return validate_events(raw)
