@@ -5,7 +5,7 @@ Run from the repository root, with the shared data folder beside the checkout::
     python tools/build_tables.py ../shared/data
 
 This script is how the shipped tables were made; the package never reads the raw
-files.  Provenance is written to ``src/tensionindex/data/PROVENANCE.md`` by hand.
+files.  Their provenance is in ``src/tensionindex/data/PROVENANCE.md``.
 """
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ def build_plover(raw: Path) -> None:
             "plover_mode": parts[1].fillna("").str.strip(),
         }
     )
+    # The source ends with a "~~~~~" separator line; keep only real codes.
+    out = out[out["cameo"].str.fullmatch(r"\d{2,4}")]
     # The source lists code 08 twice (CONCEDE, then RETREAT); keep the first.
     out = out.drop_duplicates("cameo", keep="first")
     out.to_csv(OUT / "cameo_plover.csv", index=False, lineterminator="\n")
