@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import numbers
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -22,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tensionindex._types import (
@@ -53,17 +55,26 @@ _FINGERPRINT_SCHEMA = 1
 
 
 def _fail(name: str, expected: str, value: object) -> ConfigurationError:
+    if isinstance(value, np.generic):
+        value = value.item()  # show 14, not np.int64(14)
     return ConfigurationError(
         f"The {name!r} parameter of IndexConfig must be {expected}. Got {value!r} instead."
     )
 
 
-def _number(name: str, value: object, *, minimum: float | None = None, strict: bool = True) -> float:
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool | np.bool_)
+
+
+def _number(
+    name: str, value: object, *, minimum: float | None = None, strict: bool = True
+) -> float:
     """Validate a finite real number, optionally bounded below."""
     bound = "" if minimum is None else (f" > {minimum:g}" if strict else f" >= {minimum:g}")
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    # numbers.Real also admits numpy scalars such as np.int64(14), common in notebooks.
+    if _is_bool(value) or not isinstance(value, numbers.Real):
         raise _fail(name, f"a finite number{bound}", value)
-    number = float(value)
+    number = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0: one spelling per value
     if not math.isfinite(number):
         raise _fail(name, f"a finite number{bound}", value)
     if minimum is not None and (number <= minimum if strict else number < minimum):
@@ -148,7 +159,7 @@ class IndexConfig:
     >>> IndexConfig(half_life=-3)
     Traceback (most recent call last):
     ...
-    tensionindex.exceptions.ConfigurationError: The 'half_life' parameter of IndexConfig must be a number > 0. Got -3 instead.
+    tensionindex.exceptions.ConfigurationError: The 'half_life' parameter ... Got -3 instead.
     """
 
     default_weights: DefaultWeights = "goldstein"
@@ -168,7 +179,11 @@ class IndexConfig:
 
     def __post_init__(self) -> None:
         put = object.__setattr__
-        put(self, "default_weights", _choice("default_weights", self.default_weights, DEFAULT_WEIGHTS))
+        put(
+            self,
+            "default_weights",
+            _choice("default_weights", self.default_weights, DEFAULT_WEIGHTS),
+        )
         put(self, "kernel", _choice("kernel", self.kernel, KERNELS))
         put(
             self,
@@ -183,11 +198,11 @@ class IndexConfig:
                 raise _fail(text, "a string", getattr(self, text))
         put(self, "half_life", _number("half_life", self.half_life, minimum=0))
         put(self, "scale", _number("scale", self.scale, minimum=0))
-        if isinstance(self.window, bool) or not isinstance(self.window, int) or self.window < 1:
-            if isinstance(self.window, float) and self.window.is_integer() and self.window >= 1:
-                put(self, "window", int(self.window))
-            else:
-                raise _fail("window", "an integer number of days >= 1", self.window)
+        window: object = self.window
+        days = float(window) if isinstance(window, numbers.Real) and not _is_bool(window) else 0.0
+        if not (math.isfinite(days) and days.is_integer() and days >= 1):
+            raise _fail("window", "an integer number of days >= 1", window)
+        put(self, "window", int(days))
 
         customs: dict[str, EventTypeSpec] = {}
         for key, spec in _mapping("custom_types", self.custom_types).items():
@@ -328,14 +343,38 @@ class IndexConfig:
 
         Equal settings give equal fingerprints in any process and whatever the
         order of keys; ``name`` and ``description`` are not part of it, the
-        shipped weight tables are.
+        shipped weight and alias tables and mapping rules are.  Entries that
+        restate a default (a weight equal to the published one, a multiplier of
+        1, a category half-life equal to ``half_life``) are left out, as in
+        :func:`diff`, and so are the settings of the kernel not in use
+        (``window`` under the exponential kernel, half-lives under the window).
 
         Examples
         --------
         >>> IndexConfig(half_life=30).fingerprint == IndexConfig().fingerprint
         True
+        >>> IndexConfig(weights={"water_cannon": 7}).fingerprint == IndexConfig().fingerprint
+        True
         """
         payload = {k: v for k, v in self.to_dict().items() if k not in _METADATA_FIELDS}
+        keys = list(self.weights)
+        published = resolve_event_types(
+            keys, default_weights=self.default_weights, custom_types=self.custom_types
+        ).weight
+        payload["weights"] = {
+            k: v for k, v, d in zip(keys, self.weights.values(), published, strict=True) if v != d
+        }
+        payload["category_multipliers"] = {
+            k: v for k, v in self.category_multipliers.items() if v != 1.0
+        }
+        payload["category_half_lives"] = {
+            k: v for k, v in self.category_half_lives.items() if v != self.half_life
+        }
+        # Settings of the kernel not in use change no number.
+        if self.kernel == "exponential":
+            del payload["window"]
+        else:
+            del payload["half_life"], payload["category_half_lives"]
         payload["_schema"] = _FINGERPRINT_SCHEMA
         payload["_tables"] = tables_digest()
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
@@ -398,7 +437,9 @@ class IndexConfig:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigurationError(f"Could not parse the configuration {where} as TOML: {exc}.") from None
+            raise ConfigurationError(
+                f"Could not parse the configuration {where} as TOML: {exc}."
+            ) from None
         return cls.from_dict(data)
 
     def diff(self, other: IndexConfig) -> pd.DataFrame:
@@ -470,7 +511,9 @@ def profiles() -> list[str]:
     ['goldstein', 'plover']
     """
     folder = resources.files("tensionindex").joinpath("data", "profiles")
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def load_profile(name: str) -> IndexConfig:
@@ -483,7 +526,7 @@ def load_profile(name: str) -> IndexConfig:
 
     Examples
     --------
-    >>> load_profile("goldstein") == IndexConfig(name="goldstein", description=load_profile("goldstein").description)
+    >>> load_profile("goldstein").fingerprint == IndexConfig().fingerprint
     True
     >>> load_profile("plover").default_weights
     'plover'

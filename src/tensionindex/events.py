@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tensionindex.exceptions import EventValidationError, did_you_mean
+from tensionindex.exceptions import EventInputTypeError, EventValidationError, did_you_mean
 from tensionindex.taxonomy import is_known, normalize_event_type, unknown_type_message
 
 if TYPE_CHECKING:
@@ -52,6 +52,10 @@ CANONICAL_COLUMNS: tuple[str, ...] = (*REQUIRED_COLUMNS, "intensity", "confidenc
 PASS_THROUGH_COLUMNS: tuple[str, ...] = ("event_id", "source", "url", "description")
 
 _DEFAULTS: dict[str, float] = {"intensity": 1.0, "confidence": 1.0}
+
+# The days that datetime64[ns] can hold.
+_FIRST_DAY = np.datetime64("1677-09-22", "D")
+_LAST_DAY = np.datetime64("2262-04-11", "D")
 
 
 @functools.cache
@@ -79,7 +83,7 @@ def _alias_map(aliases: Mapping[str, str] | None) -> dict[str, str]:
     if not aliases:
         return table
     if not isinstance(aliases, Mapping):
-        raise TypeError(
+        raise EventInputTypeError(
             f"aliases must be a mapping of names to codes. Got {type(aliases).__name__} instead."
         )
     merged = dict(table)
@@ -97,10 +101,17 @@ def _row(frame: pd.DataFrame, position: int) -> str:
     label = frame.index[position]
     if isinstance(frame.index, pd.RangeIndex) and label == position:
         return f"row {position}"
+    if isinstance(label, np.generic):
+        label = label.item()  # 11, not np.int64(11)
     return f"row {position} (index label {label!r})"
 
 
-def _bad(column: str, frame: pd.DataFrame, position: int, value: object, expected: str, fix: str) -> EventValidationError:
+def _bad(
+    column: str, frame: pd.DataFrame, position: int, value: object, expected: str, fix: str
+) -> EventValidationError:
+    if isinstance(value, np.generic):
+        # Show -1 and nan, not numpy 2's reprs np.int64(-1) and np.float64(nan).
+        value = value.item()
     return EventValidationError(
         f"Column {column!r}, {_row(frame, position)}: got {value!r}; expected {expected}. {fix}"
     )
@@ -125,7 +136,7 @@ def _to_frame(data: object) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         return data
     if isinstance(data, Mapping):
-        raise TypeError(
+        raise EventInputTypeError(
             "validate_events takes a pandas DataFrame or a list of dicts (JSON records). "
             "Got a single dict; wrap it in a list, or build a DataFrame with pd.DataFrame(data)."
         )
@@ -150,7 +161,7 @@ def _to_frame(data: object) -> pd.DataFrame:
                 if absent.any():
                     frame[name] = frame[name].astype(object).where(~absent, default)
         return frame
-    raise TypeError(
+    raise EventInputTypeError(
         "validate_events takes a pandas DataFrame or a list of dicts (JSON records). "
         f"Got {type(data).__name__} instead."
     )
@@ -160,7 +171,7 @@ def _rename(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> pd.DataFr
     known = CANONICAL_COLUMNS + PASS_THROUGH_COLUMNS
     if columns:
         if not isinstance(columns, Mapping):
-            raise TypeError(
+            raise EventInputTypeError(
                 "columns must map your column names to canonical ones, e.g. "
                 f"{{'when': 'date'}}. Got {type(columns).__name__} instead."
             )
@@ -232,14 +243,19 @@ def _dates(frame: pd.DataFrame) -> np.ndarray:
         parsed = column.dt.tz_convert("UTC").dt.tz_localize(None)
     elif pd.api.types.is_datetime64_dtype(column.dtype):
         parsed = column
-    elif pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype):
-        position = 0
+    elif (
+        pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype)
+    ) and column.notna().any():
+        position = _first_true(column.notna().to_numpy())
         raise _bad(
             "date", frame, position, column.iloc[position],
             "a date such as '2024-04-16' or a datetime value",
             "Numbers are not dates: for YYYYMMDD integers (GDELT's SQLDATE) convert with "
             "pd.to_datetime(df['date'].astype(str), format='%Y%m%d').",
         )
+    elif column.isna().all():
+        # An all-missing column (float NaN, None): reported as missing dates below.
+        parsed = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
     else:
         values = column.astype(object)
         bad_type = np.fromiter((not _is_date_like(v) for v in values), bool, len(values))
@@ -271,16 +287,23 @@ def _dates(frame: pd.DataFrame) -> np.ndarray:
             "date", frame, position, column.iloc[position], "a date",
             "Every event needs a date: fill it in or drop the row before validating.",
         )
-    try:
-        days = parsed.to_numpy().astype("datetime64[D]")
-        return days.astype("datetime64[ns]")
-    except (OverflowError, ValueError) as exc:  # dates outside 1677..2262
-        raise EventValidationError(
-            f"Column 'date' has a date outside the supported range 1677-09-22 to 2262-04-11: {exc}."
-        ) from None
+    # pandas 3 parses to s/us resolution, where 2999-01-01 is valid; numpy's cast to
+    # nanoseconds would silently wrap it, so check the range first.
+    days: np.ndarray = parsed.to_numpy().astype("datetime64[D]")
+    out_of_range = (days < _FIRST_DAY) | (days > _LAST_DAY)
+    if out_of_range.any():
+        position = _first_true(out_of_range)
+        raise _bad(
+            "date", frame, position, column.iloc[position],
+            f"a date from {_FIRST_DAY} to {_LAST_DAY}",
+            "Dates outside this range do not fit pandas' datetime64[ns]: fix or drop the row.",
+        )
+    return days.astype("datetime64[ns]")
 
 
-def _codes(frame: pd.DataFrame, column: str, expected: str, fix: str) -> tuple[np.ndarray, pd.Index]:
+def _codes(
+    frame: pd.DataFrame, column: str, expected: str, fix: str
+) -> tuple[np.ndarray, pd.Index]:
     """Factorise a text column, validating each distinct value once."""
     codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
     if (codes < 0).any():
@@ -293,7 +316,9 @@ def _codes(frame: pd.DataFrame, column: str, expected: str, fix: str) -> tuple[n
     return codes, pd.Index(uniques, dtype=object)
 
 
-def _actors(frame: pd.DataFrame, alias_map: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+def _actors(
+    frame: pd.DataFrame, alias_map: Mapping[str, str]
+) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     fix = "Every event needs both actors, as codes (e.g. 'USA') or names in the alias table."
     codes1, uniques1 = _codes(frame, "actor1", "a non-empty actor code such as 'CHN'", fix)
     codes2, uniques2 = _codes(frame, "actor2", "a non-empty actor code such as 'PHL'", fix)
@@ -307,8 +332,8 @@ def _actors(frame: pd.DataFrame, alias_map: Mapping[str, str]) -> tuple[np.ndarr
 
     names1, names2 = canonical(uniques1), canonical(uniques2)
     categories = pd.Index(sorted(set(names1) | set(names2)), dtype=object)
-    lookup1 = categories.get_indexer(names1)
-    lookup2 = categories.get_indexer(names2)
+    lookup1 = categories.get_indexer(pd.Index(names1, dtype=object))
+    lookup2 = categories.get_indexer(pd.Index(names2, dtype=object))
     actor1 = lookup1[codes1] if len(codes1) else np.empty(0, np.intp)
     actor2 = lookup2[codes2] if len(codes2) else np.empty(0, np.intp)
     same = actor1 == actor2
@@ -338,7 +363,7 @@ def _event_types(frame: pd.DataFrame, config: IndexConfig | None) -> tuple[np.nd
                 + unknown_type_message(name, customs)
             )
     categories = pd.Index(sorted(set(names)), dtype=object)
-    lookup = categories.get_indexer(names)
+    lookup = categories.get_indexer(pd.Index(names, dtype=object))
     return (lookup[codes] if len(codes) else np.empty(0, np.intp)), categories
 
 
@@ -368,7 +393,8 @@ def _numbers(
     if bad.any():
         position = _first_true(bad)
         fix = (
-            f"Fill missing values (e.g. df[{column!r}].fillna({default:g})) and keep values in range."
+            f"Fill missing values (e.g. df[{column!r}].fillna({default:g})) "
+            "and keep values in range."
         )
         raise _bad(column, frame, position, raw.iloc[position], expected, fix)
     return values
@@ -436,32 +462,29 @@ def validate_events(
     ...                      "event_type": "water_canon"}])
     Traceback (most recent call last):
     ...
-    tensionindex.exceptions.EventValidationError: Column 'event_type', row 0: Unknown event type 'water_canon'. Did you mean 'water_cannon'? ...
+    tensionindex.exceptions.EventValidationError: ... Did you mean 'water_cannon'? ...
     """
     frame = _rename(_to_frame(data), columns)
+    alias_map = _alias_map(aliases)
     if len(frame) == 0:
         out = empty_events()
-        for name in PASS_THROUGH_COLUMNS:
-            if name in frame.columns:
-                out[name] = frame[name].reset_index(drop=True).copy(deep=True)
-        return out
-    _check_columns(frame)
-    dates = _dates(frame)
-    actor1, actor2, actors = _actors(frame, _alias_map(aliases))
-    event_type, types = _event_types(frame, config)
-    intensity = _numbers(frame, "intensity", low=0.0, high=None, default=1.0)
-    confidence = _numbers(frame, "confidence", low=0.0, high=1.0, default=1.0)
-
-    out = pd.DataFrame(
-        {
-            "date": dates,
-            "actor1": pd.Categorical.from_codes(actor1, categories=actors),
-            "actor2": pd.Categorical.from_codes(actor2, categories=actors),
-            "event_type": pd.Categorical.from_codes(event_type, categories=types),
-            "intensity": intensity,
-            "confidence": confidence,
-        }
-    )
+    else:
+        _check_columns(frame)
+        dates = _dates(frame)
+        actor1, actor2, actors = _actors(frame, alias_map)
+        event_type, types = _event_types(frame, config)
+        intensity = _numbers(frame, "intensity", low=0.0, high=None, default=1.0)
+        confidence = _numbers(frame, "confidence", low=0.0, high=1.0, default=1.0)
+        out = pd.DataFrame(
+            {
+                "date": dates,
+                "actor1": pd.Categorical.from_codes(actor1, categories=actors),
+                "actor2": pd.Categorical.from_codes(actor2, categories=actors),
+                "event_type": pd.Categorical.from_codes(event_type, categories=types),
+                "intensity": intensity,
+                "confidence": confidence,
+            }
+        )
     used = set(CANONICAL_COLUMNS)
     for name in [*PASS_THROUGH_COLUMNS, *frame.columns]:
         if name not in used and name in frame.columns:

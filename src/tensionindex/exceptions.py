@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "ConfigurationError",
+    "EventInputTypeError",
     "EventValidationError",
     "MissingDependencyError",
     "TensionIndexError",
@@ -29,6 +30,13 @@ class EventValidationError(TensionIndexError, ValueError):
 
     The message names the column, the first offending row (its position and
     value), what was expected and how to fix it.
+    """
+
+
+class EventInputTypeError(EventValidationError, TypeError):
+    """Events (or ``columns=``/``aliases=``) given as the wrong kind of object.
+
+    Also a ``TypeError``, so handlers written for the built-in error keep working.
     """
 
 

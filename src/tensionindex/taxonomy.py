@@ -180,12 +180,34 @@ def _read_table(name: str) -> list[dict[str, str]]:
 
 @functools.cache
 def tables_digest() -> str:
-    """SHA-256 of the shipped weight tables, part of every configuration fingerprint."""
+    """SHA-256 of everything shipped that decides a number, part of every fingerprint.
+
+    That is the weight tables, the actor alias table (it decides which dyad an
+    event belongs to) and the mapping rules kept in code (categories of CAMEO
+    codes and PLOVER types, corrections of published values).
+    """
     digest = hashlib.sha256()
-    for name in ("event_types.csv", "cameo_goldstein.csv", "plover_scores.csv", "cameo_plover.csv"):
+    for name in (
+        "event_types.csv",
+        "cameo_goldstein.csv",
+        "plover_scores.csv",
+        "cameo_plover.csv",
+        "actor_aliases.csv",
+    ):
         data = resources.files("tensionindex").joinpath("data", name).read_bytes()
         digest.update(name.encode() + b"\0" + data.replace(b"\r\n", b"\n") + b"\0")
+    rules = (
+        sorted(_CAMEO_PREFIX_CATEGORY.items()),
+        sorted(_PLOVER_CATEGORY.items()),
+        sorted(_PLOVER_CORRECTIONS.items()),
+    )
+    digest.update(repr(rules).encode())
     return digest.hexdigest()[:16]
+
+
+def _tension(score: float) -> float:
+    """Tension weight of a published score: minus the score (0.0, never -0.0)."""
+    return 0.0 - score
 
 
 def _cameo_category(code: str, analyst: Mapping[str, str]) -> str:
@@ -222,8 +244,8 @@ def _catalogue() -> dict[str, _Entry]:
         entries[row["event_type"]] = _Entry(
             label=row["label"],
             category=row["category"],
-            goldstein_weight=-goldstein[row["cameo"]],
-            plover_weight=-_plover_score(scores, row["plover"]),
+            goldstein_weight=_tension(goldstein[row["cameo"]]),
+            plover_weight=_tension(_plover_score(scores, row["plover"])),
             source="analyst",
             cameo=row["cameo"],
             plover=row["plover"],
@@ -235,12 +257,12 @@ def _catalogue() -> dict[str, _Entry]:
             (code[:n] for n in range(len(code), 1, -1) if code[:n] in cameo_plover), None
         )
         plover = cameo_plover[parent] if parent is not None else ""
-        g_weight = -goldstein[code]
+        g_weight = _tension(goldstein[code])
         entries[f"cameo:{code}"] = _Entry(
             label=row["description"],
             category=_cameo_category(code, analyst_category),
             goldstein_weight=g_weight,
-            plover_weight=-_plover_score(scores, plover) if plover else g_weight,
+            plover_weight=_tension(_plover_score(scores, plover)) if plover else g_weight,
             source="cameo",
             cameo=code,
             plover=plover,
@@ -250,8 +272,8 @@ def _catalogue() -> dict[str, _Entry]:
         entries[key] = _Entry(
             label=f"PLOVER {ptype.lower()}" + (f", mode {mode}" if mode else ""),
             category=_PLOVER_CATEGORY[ptype],
-            goldstein_weight=-score,
-            plover_weight=-score,
+            goldstein_weight=_tension(score),
+            plover_weight=_tension(score),
             source="plover",
             cameo="",
             plover=key.removeprefix("plover:"),
@@ -414,6 +436,13 @@ def taxonomy(config: object | None = None, *, source: Source | None = None) -> p
     """
     from tensionindex.config import IndexConfig
 
+    sources = ("analyst", "cameo", "plover", "custom")
+    if source is not None and source not in sources:
+        raise ConfigurationError(
+            "The 'source' parameter of taxonomy must be one of 'analyst', 'cameo', 'plover', "
+            f"'custom' or None. Got {source!r} instead."
+            + (did_you_mean(source, sources) if isinstance(source, str) else "")
+        )
     cfg = config if config is not None else IndexConfig()
     if not isinstance(cfg, IndexConfig):
         raise TypeError(f"config must be an IndexConfig or None. Got {type(cfg).__name__} instead.")
@@ -450,10 +479,5 @@ def taxonomy(config: object | None = None, *, source: Source | None = None) -> p
     table.insert(3, "weight", resolved.weight)
     table.insert(4, "category_multiplier", resolved.multiplier)
     if source is not None:
-        if source not in ("analyst", "cameo", "plover", "custom"):
-            raise ValueError(
-                "The 'source' parameter of taxonomy must be one of 'analyst', 'cameo', 'plover', "
-                f"'custom' or None. Got {source!r} instead."
-            )
         table = table[table["source"] == source]
     return table.reset_index(drop=True)

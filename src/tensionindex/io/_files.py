@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pandas as pd
 
@@ -19,13 +19,15 @@ __all__ = ["read_events", "write_table"]
 _FORMATS = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
 
 
-def _format_of(path: str | PathLike[str], fmt: str | None) -> str:
+def _format_of(path: str | PathLike[str] | None, fmt: str | None) -> str:
     if fmt is not None:
         if fmt not in ("csv", "json", "parquet"):
             raise EventValidationError(
                 f"Unknown file format {fmt!r}: use 'csv', 'json' or 'parquet'."
             )
         return fmt
+    if path is None:
+        return "csv"
     suffix = Path(path).suffix.lower()
     if suffix not in _FORMATS:
         raise EventValidationError(
@@ -35,18 +37,28 @@ def _format_of(path: str | PathLike[str], fmt: str | None) -> str:
     return _FORMATS[suffix]
 
 
-def _read_raw(source: str | PathLike[str] | IO[str], fmt: str) -> pd.DataFrame:
-    name = getattr(source, "name", source)
+def _read_raw(source: str | PathLike[str] | IO[Any], fmt: str) -> pd.DataFrame | list[Any]:
+    """The file's content as a frame, or (JSON) as the list of records."""
+    # A file object's .name ("<stdin>"), else the full path (Path.name would drop the folder).
+    name = getattr(source, "name", "<file>") if hasattr(source, "read") else source
     if fmt == "parquet":
         require("pyarrow", extra="parquet", feature="Reading Parquet files")
         try:
-            return pd.read_parquet(source)  # type: ignore[arg-type]
-        except (OSError, ValueError) as exc:
+            return pd.read_parquet(cast(Any, source))
+        except (OSError, ValueError, TypeError) as exc:
             raise EventValidationError(f"Could not read {str(name)!r} as Parquet: {exc}") from None
     if fmt == "json":
         try:
-            text = source.read() if hasattr(source, "read") else Path(source).read_text("utf-8")
+            if hasattr(source, "read"):
+                text = cast(IO[Any], source).read()
+            else:
+                text = Path(cast(str, source)).read_text("utf-8")
             data = json.loads(text)
+        except UnicodeDecodeError as exc:
+            raise EventValidationError(
+                f"Could not read {str(name)!r} as JSON: it is not UTF-8 text ({exc.reason} at "
+                f"byte {exc.start})."
+            ) from None
         except json.JSONDecodeError as exc:
             raise EventValidationError(
                 f"Could not read {str(name)!r} as JSON: {exc.msg} at line {exc.lineno}, "
@@ -60,7 +72,8 @@ def _read_raw(source: str | PathLike[str] | IO[str], fmt: str) -> pd.DataFrame:
                 f"{str(name)!r} holds a JSON {type(data).__name__}; expected a list of event "
                 'records (or an object with an "events" list).'
             )
-        return pd.DataFrame.from_records(data) if data else pd.DataFrame()
+        # validate_events checks each record and fills absent optional keys with defaults.
+        return data
     try:
         # Everything as text: validation parses dates and numbers with row-level messages,
         # and codes such as CAMEO "046" keep their leading zeros.
@@ -106,24 +119,35 @@ def read_events(
     >>> import tempfile, pathlib
     >>> import tensionindex as ti
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "events.csv"
-    >>> _ = path.write_text("date,actor1,actor2,event_type\\n2024-04-16,USA,CHN,military_hotline_call\\n")
+    >>> _ = path.write_text(
+    ...     "date,actor1,actor2,event_type\\n2024-04-16,USA,CHN,military_hotline_call\\n"
+    ... )
     >>> ti.read_events(path)[["date", "actor1", "actor2", "event_type"]]
             date actor1 actor2             event_type
     0 2024-04-16    USA    CHN  military_hotline_call
     """
     if isinstance(path, str) and path == "-":
-        raw = _read_raw(sys.stdin, format or "csv")
+        fmt = _format_of(None, format)
+        # Parquet is binary: read it from the byte stream under sys.stdin.
+        stdin = getattr(sys.stdin, "buffer", sys.stdin) if fmt == "parquet" else sys.stdin
+        raw = _read_raw(stdin, fmt)
     elif hasattr(path, "read"):
-        raw = _read_raw(path, format or "csv")  # type: ignore[arg-type]
+        raw = _read_raw(path, _format_of(None, format))
     else:
-        fmt = _format_of(path, format)  # type: ignore[arg-type]
-        if not Path(path).exists():  # type: ignore[arg-type]
+        fmt = _format_of(path, format)
+        if not Path(path).exists():
             raise EventValidationError(f"Events file {str(path)!r} does not exist.")
-        raw = _read_raw(path, fmt)  # type: ignore[arg-type]
+        if Path(path).is_dir():
+            raise EventValidationError(
+                f"Events file {str(path)!r} is a folder; give the path of a file in it."
+            )
+        raw = _read_raw(path, fmt)
     return validate_events(raw, columns=columns, aliases=aliases, config=config)
 
 
-def write_table(frame: pd.DataFrame, path: str | PathLike[str] | None, *, format: str | None = None) -> None:
+def write_table(
+    frame: pd.DataFrame, path: str | PathLike[str] | None, *, format: str | None = None
+) -> None:
     """Write a result table as CSV (default; to stdout when ``path`` is None), JSON or Parquet.
 
     Parameters
@@ -147,10 +171,11 @@ def write_table(frame: pd.DataFrame, path: str | PathLike[str] | None, *, format
     dyad,date,events,signal,tension,stability
     CHN-USA,2024-04-16,1,-1.0,-1.0,52.497918747894
     """
-    fmt = format or (_format_of(path, None) if path is not None else "csv")
+    fmt = _format_of(path, format)
     if path is None:
         if fmt == "json":
-            sys.stdout.write(frame.to_json(orient="records", date_format="iso", double_precision=15) + "\n")
+            text = frame.to_json(orient="records", date_format="iso", double_precision=15)
+            sys.stdout.write(text + "\n")
         else:
             frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
         return

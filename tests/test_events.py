@@ -1,0 +1,682 @@
+"""validate_events: the canonical layout, aliases, dates, defaults and every error message."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tensionindex as ti
+
+CANONICAL = ["date", "actor1", "actor2", "event_type", "intensity", "confidence"]
+
+
+def _records() -> list[dict[str, object]]:
+    return [
+        {"date": "2024-03-05", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
+        {"date": "2024-04-16", "actor1": "USA", "actor2": "CHN", "event_type": "leader_call"},
+        {"date": "2024-04-30", "actor1": "USA", "actor2": "CHN", "event_type": "official_visit"},
+    ]
+
+
+def _frame(**columns: object) -> pd.DataFrame:
+    """Three valid events, with some columns replaced."""
+    frame = pd.DataFrame(_records())
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
+
+
+def _raises(frame_or_records: object, *fragments: str, **kwargs: object) -> None:
+    """validate_events fails with a message that contains every fragment, in order."""
+    pattern = ".*".join(re.escape(f) for f in fragments)
+    with pytest.raises(ti.EventValidationError, match=pattern):
+        ti.validate_events(frame_or_records, **kwargs)  # type: ignore[arg-type]
+
+
+# -- the canonical layout ------------------------------------------------------
+
+
+def test_canonical_columns_order_and_dtypes() -> None:
+    out = ti.validate_events(_frame())
+    assert list(out.columns) == CANONICAL
+    assert tuple(out.columns) == ti.CANONICAL_COLUMNS
+    assert out["date"].dtype == np.dtype("datetime64[ns]")
+    for name in ("actor1", "actor2", "event_type"):
+        assert isinstance(out[name].dtype, pd.CategoricalDtype), name
+    assert out["intensity"].dtype == np.float64
+    assert out["confidence"].dtype == np.float64
+    assert isinstance(out.index, pd.RangeIndex) and out.index.start == 0
+    # Both actor columns share one set of categories (the engine codes dyads from them).
+    assert out["actor1"].cat.categories.equals(out["actor2"].cat.categories)
+    assert out["date"].tolist() == [
+        pd.Timestamp("2024-03-05"),
+        pd.Timestamp("2024-04-16"),
+        pd.Timestamp("2024-04-30"),
+    ]
+    assert out["event_type"].astype(str).tolist() == [
+        "water_cannon",
+        "leader_call",
+        "official_visit",
+    ]
+
+
+def test_list_of_records_gives_the_same_frame_as_a_dataframe() -> None:
+    from_records = ti.validate_events(_records())
+    from_frame = ti.validate_events(pd.DataFrame(_records()))
+    pd.testing.assert_frame_equal(from_records, from_frame)
+
+
+def test_validating_validated_events_changes_nothing() -> None:
+    once = ti.validate_events(_frame(intensity=[2.0, 0.5, 1.0], description=["a", "b", "c"]))
+    twice = ti.validate_events(once)
+    pd.testing.assert_frame_equal(once, twice)
+
+
+def test_event_types_are_normalised() -> None:
+    out = ti.validate_events(
+        _frame(event_type=[" Water_Cannon ", "CAMEO:046", "PLOVER:consult/Phone"])
+    )
+    assert out["event_type"].astype(str).tolist() == [
+        "water_cannon",
+        "cameo:046",
+        "plover:CONSULT/phone",
+    ]
+
+
+# -- the caller's object is never modified ---------------------------------------
+
+
+def _variants() -> dict[str, pd.DataFrame]:
+    raw = _frame(intensity=[2, 1, 1], description=["x", "y", "z"], note=["n1", "n2", "n3"])
+    labelled = raw.copy()
+    labelled.index = pd.Index(["e1", "e2", "e3"])
+    return {
+        "raw text": raw,
+        "canonical dtypes": ti.validate_events(raw),
+        "non-default index": labelled,
+        "numpy datetimes": raw.assign(date=pd.to_datetime(raw["date"]) + pd.Timedelta(hours=5)),
+        "tz-aware datetimes": raw.assign(
+            date=pd.to_datetime(raw["date"]).dt.tz_localize("Asia/Manila")
+        ),
+    }
+
+
+@pytest.mark.parametrize("kind", list(_variants()))
+def test_input_frame_is_never_modified(kind: str) -> None:
+    frame = _variants()[kind]
+    before = frame.copy(deep=True)
+    out = ti.validate_events(frame)
+    assert out is not frame
+    pd.testing.assert_frame_equal(frame, before)
+    # Editing the result must not reach the caller's frame either.
+    out.loc[0, "intensity"] = 99.0
+    out.loc[0, "confidence"] = 0.0
+    out.loc[0, "date"] = pd.Timestamp("2000-01-01")
+    out.loc[0, "description"] = "edited"
+    out.loc[0, "note"] = "edited"
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_input_frame_with_columns_mapping_is_not_renamed() -> None:
+    frame = _frame().rename(columns={"date": "when"})
+    before = frame.copy(deep=True)
+    ti.validate_events(frame, columns={"when": "date"})
+    pd.testing.assert_frame_equal(frame, before)
+    assert "when" in frame.columns
+
+
+def test_input_records_are_never_modified() -> None:
+    records = _records()
+    records[1]["intensity"] = 2  # only some records have the optional key
+    records[2]["description"] = "visit"
+    before = copy.deepcopy(records)
+    out = ti.validate_events(records)
+    assert records == before
+    out.loc[1, "intensity"] = 50.0
+    assert records == before
+
+
+# -- columns= --------------------------------------------------------------------
+
+
+def test_columns_maps_caller_names_to_canonical_ones() -> None:
+    frame = _frame().rename(
+        columns={"date": "when", "actor1": "from", "actor2": "to", "event_type": "kind"}
+    )
+    frame["strength"] = [1.0, 2.0, 3.0]
+    out = ti.validate_events(
+        frame,
+        columns={
+            "when": "date",
+            "from": "actor1",
+            "to": "actor2",
+            "kind": "event_type",
+            "strength": "intensity",
+        },
+    )
+    assert list(out.columns) == CANONICAL
+    assert out["intensity"].tolist() == [1.0, 2.0, 3.0]
+    pd.testing.assert_frame_equal(
+        out.drop(columns="intensity"), ti.validate_events(_frame()).drop(columns="intensity")
+    )
+
+
+def test_columns_target_must_be_canonical() -> None:
+    _raises(
+        _frame(),
+        "columns maps 'date' to 'dat', which is not a canonical column.",
+        "Did you mean 'date'?",
+        "Canonical columns: date, actor1, actor2, event_type, intensity, confidence",
+        columns={"date": "dat"},
+    )
+
+
+def test_columns_source_must_be_in_the_input() -> None:
+    _raises(
+        _frame(),
+        "columns names 'dte', which is not a column of the input.",
+        "Did you mean 'date'?",
+        "The input has: date, actor1, actor2, event_type.",
+        columns={"dte": "date"},
+    )
+
+
+def test_columns_that_collide_after_mapping() -> None:
+    frame = _frame(when=["2024-01-01"] * 3)
+    _raises(
+        frame,
+        "Column 'date' appears more than once (after applying columns=).",
+        columns={"when": "date"},
+    )
+
+
+def test_columns_must_be_a_mapping() -> None:
+    with pytest.raises(TypeError, match=re.escape("Got list instead.")):
+        ti.validate_events(_frame(), columns=["date"])  # type: ignore[arg-type]
+    _raises(_frame(), "columns must map your column names to canonical ones", columns=["x"])
+
+
+# -- actors and aliases ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("United States", "USA"),
+        ("US", "USA"),
+        ("U.S.", "USA"),
+        ("united states", "USA"),
+        ("China", "CHN"),
+        ("PRC", "CHN"),
+        ("Philippines", "PHL"),
+        ("  philippines ", "PHL"),
+    ],
+)
+def test_builtin_aliases(name: str, code: str) -> None:
+    other = "JPN"
+    out = ti.validate_events(_frame(actor1=[name] * 3, actor2=[other] * 3))
+    assert out["actor1"].astype(str).tolist() == [code] * 3
+    assert ti.actor_aliases()[name.strip().upper()] == code
+
+
+def test_codes_are_stripped_and_upper_cased() -> None:
+    out = ti.validate_events(_frame(actor1=[" chn", "usa ", "Usa"], actor2=["phl", " cHn ", "CHN"]))
+    assert out["actor1"].astype(str).tolist() == ["CHN", "USA", "USA"]
+    assert out["actor2"].astype(str).tolist() == ["PHL", "CHN", "CHN"]
+
+
+def test_unknown_codes_pass_through_upper_cased() -> None:
+    out = ti.validate_events(_frame(actor1=["xyz"] * 3))
+    assert out["actor1"].astype(str).tolist() == ["XYZ"] * 3
+
+
+def test_aliases_extend_the_builtin_table() -> None:
+    frame = _frame(actor1=["Uncle Sam", "Middle Kingdom", "US"])
+    frame["actor2"] = ["Manila", "Uncle Sam", "Manila"]
+    out = ti.validate_events(
+        frame, aliases={"Uncle Sam": "usa", " middle kingdom ": "CHN", "MANILA": "PHL"}
+    )
+    assert out["actor1"].astype(str).tolist() == ["USA", "CHN", "USA"]
+    assert out["actor2"].astype(str).tolist() == ["PHL", "USA", "PHL"]
+    # The built-in table itself is not changed by a call with aliases=.
+    assert "UNCLE SAM" not in ti.actor_aliases()
+
+
+def test_aliases_must_map_to_non_empty_codes() -> None:
+    _raises(
+        _frame(),
+        "aliases must map names to non-empty code strings. Got 'Uncle Sam': ' '.",
+        aliases={"Uncle Sam": " "},
+    )
+
+
+def test_aliases_must_be_a_mapping() -> None:
+    with pytest.raises(TypeError, match=re.escape("aliases must be a mapping of names to codes")):
+        ti.validate_events(_frame(), aliases=[("US", "USA")])  # type: ignore[arg-type]
+
+
+# -- dates ------------------------------------------------------------------------
+
+
+def test_tz_aware_text_is_converted_to_utc_then_to_the_day() -> None:
+    out = ti.validate_events(
+        _frame(date=["2024-04-16T23:30:00-05:00", "2024-04-17T06:30:00+08:00", "2024-04-16"])
+    )
+    assert out["date"].tolist() == [
+        pd.Timestamp("2024-04-17"),  # 04:30 UTC on the 17th
+        pd.Timestamp("2024-04-16"),  # 22:30 UTC on the 16th
+        pd.Timestamp("2024-04-16"),
+    ]
+
+
+def test_tz_aware_datetime_column_is_converted_to_utc() -> None:
+    local = pd.Series(pd.to_datetime(["2024-04-16 23:30"] * 3)).dt.tz_localize("America/New_York")
+    out = ti.validate_events(_frame(date=local))
+    assert out["date"].tolist() == [pd.Timestamp("2024-04-17")] * 3
+    assert out["date"].dtype == np.dtype("datetime64[ns]")
+
+
+def test_datetimes_with_times_become_midnight() -> None:
+    stamps = pd.to_datetime(["2024-04-16 00:00:00", "2024-04-16 13:45:10", "2024-04-16 23:59:59"])
+    out = ti.validate_events(_frame(date=stamps))
+    assert out["date"].tolist() == [pd.Timestamp("2024-04-16")] * 3
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_datetime_resolutions_are_accepted(unit: str) -> None:
+    stamps = pd.Series(pd.to_datetime(["2024-04-16 10:00"] * 3)).astype(f"datetime64[{unit}]")
+    out = ti.validate_events(_frame(date=stamps))
+    assert out["date"].tolist() == [pd.Timestamp("2024-04-16")] * 3
+    assert out["date"].dtype == np.dtype("datetime64[ns]")
+
+
+def test_date_objects_are_accepted() -> None:
+    out = ti.validate_events(
+        _frame(
+            date=[
+                datetime.date(2024, 4, 16),
+                datetime.datetime(2024, 4, 16, 8, 0),
+                pd.Timestamp("2024-04-16 12:00"),
+            ]
+        )
+    )
+    assert out["date"].tolist() == [pd.Timestamp("2024-04-16")] * 3
+
+
+def test_unparseable_date() -> None:
+    _raises(
+        _frame(date=["2024-03-05", "2024-13-01", "2024-04-30"]),
+        "Column 'date', row 1: got '2024-13-01'; expected ISO 8601 text such as '2024-04-16'",
+        "pandas.to_datetime(..., format=...)",
+    )
+
+
+def test_mixed_date_formats_name_the_first_non_iso_row() -> None:
+    _raises(
+        _frame(date=["2024-03-05", "2024-03-06", "16/04/2024"]),
+        "Column 'date', row 2: got '16/04/2024'",
+    )
+
+
+def test_numeric_date() -> None:
+    _raises(
+        _frame(date=[20240305, 20240416, 20240430]),
+        "Column 'date', row 0: got 20240305; expected a date such as '2024-04-16'",
+        "Numbers are not dates",
+        "format='%Y%m%d'",
+    )
+
+
+def test_numeric_date_names_the_first_number_not_a_missing_row() -> None:
+    _raises(
+        _frame(date=[np.nan, 20240416.0, 20240430.0]),
+        "Column 'date', row 1: got 20240416.0; expected a date",
+        "Numbers are not dates",
+    )
+
+
+def test_number_among_text_dates() -> None:
+    _raises(
+        _frame(date=["2024-03-05", 5, "2024-04-30"]),
+        "Column 'date', row 1: got 5; expected ISO 8601 text such as '2024-04-16'",
+        "Convert the column with pandas.to_datetime before validating.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("dates", "shown"),
+    [
+        (pd.Series(["2024-03-05", None, "2024-04-30"], dtype=object), "None"),
+        (["2024-03-05", None, "2024-04-30"], "nan"),  # pandas 3 text columns hold None as NaN
+        (pd.to_datetime(["2024-03-05", None, "2024-04-30"]), "NaT"),
+    ],
+    ids=["None", "None in text", "NaT"],
+)
+def test_missing_date(dates: object, shown: str) -> None:
+    _raises(
+        _frame(date=dates),
+        f"Column 'date', row 1: got {shown}; expected a date.",
+        "Every event needs a date: fill it in or drop the row",
+    )
+
+
+def test_all_missing_dates_are_reported_as_missing() -> None:
+    _raises(
+        _frame(date=[np.nan] * 3),
+        "Column 'date', row 0: got nan; expected a date.",
+        "Every event needs a date",
+    )
+
+
+def test_date_outside_the_datetime64_range() -> None:
+    # Out-of-range days must be refused, not silently wrapped by the cast to nanoseconds.
+    _raises(
+        _frame(date=["2024-03-05", "2024-04-16", "2999-01-01"]),
+        "Column 'date', row 2: got '2999-01-01'; expected a date from 1677-09-22 to 2262-04-11.",
+    )
+    _raises(
+        _frame(date=[datetime.date(1500, 6, 1)] * 3),
+        "Column 'date', row 0: got datetime.date(1500, 6, 1); expected a date from 1677-09-22",
+    )
+
+
+# -- actors --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("", "''"), ("   ", "'   '"), (None, "None"), (5, "5")]
+)
+def test_bad_actor(value: object, shown: str) -> None:
+    _raises(
+        _frame(actor2=pd.Series(["PHL", value, "CHN"], dtype=object)),
+        f"Column 'actor2', row 1: got {shown}; expected a non-empty actor code such as 'PHL'.",
+        "Every event needs both actors",
+    )
+
+
+def test_same_actor_on_both_sides() -> None:
+    _raises(
+        _frame(actor2=["PHL", "CHN", "USA"]),
+        "Columns 'actor1' and 'actor2', row 2: both are 'USA' (from 'USA' and 'USA');",
+        "expected two different actors",
+        "drop domestic events or fix the actor codes",
+    )
+
+
+def test_same_actor_after_aliasing() -> None:
+    _raises(
+        _frame(actor1=["CHN", "US", "USA"], actor2=["PHL", "USA", "CHN"]),
+        "Columns 'actor1' and 'actor2', row 1: both are 'USA' (from 'US' and 'USA');",
+    )
+    _raises(
+        _frame(actor1=["CHN", "USA", "Uncle Sam"], actor2=["PHL", "CHN", "u.s."]),
+        "row 2: both are 'USA' (from 'Uncle Sam' and 'u.s.')",
+        aliases={"Uncle Sam": "USA"},
+    )
+
+
+# -- event types ----------------------------------------------------------------------
+
+
+def test_unknown_event_type_suggests_near_misses() -> None:
+    _raises(
+        _frame(event_type=["water_cannon", "leader_call", "oficial_visit"]),
+        "Column 'event_type', row 2: Unknown event type 'oficial_visit'.",
+        "Did you mean 'official_visit'",
+        "See tensionindex.taxonomy()",
+        "IndexConfig(custom_types=...)",
+    )
+
+
+def test_unknown_event_type_without_near_miss() -> None:
+    with pytest.raises(ti.EventValidationError) as info:
+        ti.validate_events(_frame(event_type=["zzzz_qqq"] * 3))
+    message = str(info.value)
+    assert "Did you mean" not in message
+    assert re.search(
+        re.escape("Column 'event_type', row 0: Unknown event type 'zzzz_qqq'."), message
+    )
+
+
+def test_cameo_code_without_leading_zero_suggests_the_zero_padded_code() -> None:
+    _raises(_frame(event_type=["cameo:46"] * 3), "Unknown event type 'cameo:46'.", "'cameo:046'")
+
+
+@pytest.mark.parametrize(("value", "shown"), [("", "''"), (None, "None"), (7, "7")])
+def test_missing_or_non_text_event_type(value: object, shown: str) -> None:
+    _raises(
+        _frame(event_type=pd.Series(["water_cannon", "leader_call", value], dtype=object)),
+        f"Column 'event_type', row 2: got {shown}; expected an event type such as 'water_cannon'",
+    )
+
+
+def test_custom_event_types_are_accepted_with_their_config() -> None:
+    config = ti.IndexConfig(
+        custom_types={
+            "port_call": {"label": "Warship port call", "category": "cooperation", "weight": -2.0}
+        }
+    )
+    frame = _frame(event_type=["port_call", "Port_Call", "water_cannon"])
+    out = ti.validate_events(frame, config=config)
+    assert out["event_type"].astype(str).tolist() == ["port_call", "port_call", "water_cannon"]
+    _raises(frame, "Column 'event_type', row 0: Unknown event type 'port_call'.")
+
+
+# -- intensity and confidence -----------------------------------------------------------
+
+
+def test_defaults_for_intensity_and_confidence() -> None:
+    out = ti.validate_events(_frame())
+    assert out["intensity"].tolist() == [1.0, 1.0, 1.0]
+    assert out["confidence"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_records_without_the_optional_key_get_the_default() -> None:
+    records = _records()
+    records[0]["intensity"] = 2.5
+    records[2]["confidence"] = 0.25
+    out = ti.validate_events(records)
+    assert out["intensity"].tolist() == [2.5, 1.0, 1.0]
+    assert out["confidence"].tolist() == [1.0, 1.0, 0.25]
+
+
+def test_explicit_null_in_a_record_is_an_error() -> None:
+    records = _records()
+    records[0]["intensity"] = 2.5
+    records[1]["intensity"] = None
+    _raises(records, "Column 'intensity', row 1: got nan; expected a finite number >= 0.")
+
+
+def test_numbers_given_as_text_are_parsed() -> None:
+    out = ti.validate_events(_frame(intensity=["2", "0.5", "1e1"], confidence=["1", "0", ".5"]))
+    assert out["intensity"].tolist() == [2.0, 0.5, 10.0]
+    assert out["confidence"].tolist() == [1.0, 0.0, 0.5]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "shown", "expected"),
+    [
+        ("intensity", np.nan, "nan", "a finite number >= 0"),
+        ("intensity", np.inf, "inf", "a finite number >= 0"),
+        ("intensity", -1.0, "-1.0", "a finite number >= 0"),
+        ("confidence", 1.5, "1.5", "a finite number >= 0 and <= 1"),
+        ("confidence", -0.1, "-0.1", "a finite number >= 0 and <= 1"),
+        ("confidence", np.nan, "nan", "a finite number >= 0 and <= 1"),
+    ],
+)
+def test_out_of_range_numbers(column: str, value: float, shown: str, expected: str) -> None:
+    _raises(
+        _frame(**{column: [1.0, value, 0.5]}),
+        f"Column {column!r}, row 1: got {shown}; expected {expected}.",
+        f"Fill missing values (e.g. df[{column!r}].fillna(1)) and keep values in range.",
+    )
+
+
+def test_non_numeric_text() -> None:
+    _raises(
+        _frame(intensity=["1", "high", "2"]),
+        "Column 'intensity', row 1: got 'high'; expected a finite number >= 0.",
+        "pd.to_numeric(df['intensity'])",
+    )
+
+
+def test_booleans_are_not_numbers() -> None:
+    _raises(
+        _frame(confidence=[True, False, True]),
+        "Column 'confidence', row 0: got True; expected a finite number >= 0 and <= 1.",
+        "Give numbers, not True/False.",
+    )
+
+
+def test_non_default_index_labels_are_shown() -> None:
+    frame = _frame(intensity=[1.0, 2.0, -3.0])
+    frame.index = pd.Index(["e1", "e2", "e3"])
+    _raises(frame, "Column 'intensity', row 2 (index label 'e3'): got -3.0;")
+    shuffled = _frame(actor1=["CHN", "", "USA"]).set_axis([10, 11, 12])
+    _raises(shuffled, "Column 'actor1', row 1 (index label 11): got '';")
+
+
+# -- missing and misspelt columns --------------------------------------------------------
+
+
+def test_missing_column_with_near_miss() -> None:
+    _raises(
+        _frame().rename(columns={"date": "dte"}),
+        "Missing required column 'date'. Did you mean 'dte'?",
+        "The input has: dte, actor1, actor2, event_type.",
+        "pass columns={'your_column': 'date'}",
+    )
+
+
+def test_missing_column_without_near_miss() -> None:
+    frame = _frame().drop(columns="event_type")
+    with pytest.raises(ti.EventValidationError) as info:
+        ti.validate_events(frame)
+    assert "Did you mean" not in str(info.value)
+    assert re.search(
+        re.escape("Missing required column 'event_type'. The input has: date, actor1, actor2."),
+        str(info.value),
+    )
+
+
+@pytest.mark.parametrize(
+    ("typo", "name"),
+    [("intesity", "intensity"), ("Confidance", "confidence"), ("descripton", "description")],
+)
+def test_misspelt_optional_column(typo: str, name: str) -> None:
+    _raises(
+        _frame(**{typo: ["1", "1", "1"]}),
+        f"Column {typo!r} looks like a misspelling of {name!r}, which is absent.",
+        f"pass columns={{{typo!r}: {name!r}}}",
+    )
+
+
+# -- pass-through and extra columns ---------------------------------------------------------
+
+
+def test_pass_through_then_extra_columns_in_order() -> None:
+    frame = pd.DataFrame(
+        {
+            "note": ["n1", "n2", "n3"],
+            "description": ["d1", "d2", "d3"],
+            **pd.DataFrame(_records()).to_dict(orient="list"),
+            "url": ["u1", "u2", "u3"],
+            "event_id": ["e1", "e2", "e3"],
+            "zeta": [1, 2, 3],
+            "source": ["s1", "s2", "s3"],
+        }
+    )
+    out = ti.validate_events(frame)
+    assert list(out.columns) == [
+        *CANONICAL,
+        "event_id",
+        "source",
+        "url",
+        "description",
+        "note",
+        "zeta",
+    ]
+    assert out["event_id"].tolist() == ["e1", "e2", "e3"]
+    assert out["zeta"].tolist() == [1, 2, 3]
+    assert out["description"].tolist() == ["d1", "d2", "d3"]
+
+
+def test_pass_through_values_follow_their_rows_with_a_non_default_index() -> None:
+    frame = _frame(description=["a", "b", "c"]).set_axis([30, 10, 20])
+    out = ti.validate_events(frame)
+    assert out["description"].tolist() == ["a", "b", "c"]
+    assert out["actor1"].astype(str).tolist() == ["CHN", "USA", "USA"]
+
+
+# -- wrong kinds of input ------------------------------------------------------------------
+
+
+def test_non_dict_record() -> None:
+    _raises(
+        [_records()[0], ["2024-01-01", "USA", "CHN", "warning"]],
+        "Record 1 is a list, not a dict. Pass events as a list of dicts such as",
+    )
+
+
+def test_single_dict() -> None:
+    _raises(_records()[0], "Got a single dict; wrap it in a list")
+
+
+@pytest.mark.parametrize(("data", "name"), [(42, "int"), ("events.csv", "str"), (None, "NoneType")])
+def test_wrong_type(data: object, name: str) -> None:
+    _raises(
+        data,
+        "validate_events takes a pandas DataFrame or a list of dicts (JSON records).",
+        f"Got {name} instead.",
+    )
+
+
+def test_wrong_type_is_also_a_type_error() -> None:
+    # Handlers written for the built-in exception keep working.
+    with pytest.raises(TypeError, match="Got int instead"):
+        ti.validate_events(42)  # type: ignore[arg-type]
+
+
+def test_event_validation_error_is_a_value_error() -> None:
+    assert issubclass(ti.EventValidationError, ValueError)
+    assert issubclass(ti.EventValidationError, ti.TensionIndexError)
+    with pytest.raises(ValueError, match="Missing required column 'date'"):
+        ti.validate_events(_frame().drop(columns="date"))
+
+
+# -- empty input ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [[], pd.DataFrame(), pd.DataFrame(columns=CANONICAL)],
+    ids=["empty list", "empty DataFrame", "no rows"],
+)
+def test_empty_input_is_valid(empty: object) -> None:
+    out = ti.validate_events(empty)  # type: ignore[arg-type]
+    assert len(out) == 0
+    assert list(out.columns) == CANONICAL
+    assert out["date"].dtype == np.dtype("datetime64[ns]")
+    assert out["intensity"].dtype == np.float64
+    assert isinstance(out["event_type"].dtype, pd.CategoricalDtype)
+
+
+def test_empty_input_keeps_pass_through_and_extra_columns() -> None:
+    frame = pd.DataFrame(columns=[*CANONICAL, "note", "description"])
+    out = ti.validate_events(frame)
+    assert list(out.columns) == [*CANONICAL, "description", "note"]
+
+
+def test_empty_input_scores_to_an_empty_index() -> None:
+    result = ti.stability_index([])
+    assert len(result) == 0
+    assert list(result.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert result["date"].dtype == np.dtype("datetime64[ns]")
+    empty_frame = ti.stability_index(pd.DataFrame(columns=CANONICAL))
+    assert list(empty_frame.columns) == list(result.columns)
+    assert len(empty_frame) == 0

@@ -1,0 +1,401 @@
+"""Files in and out: read_events, write_table and the bundled example."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tensionindex as ti
+
+DATA = Path(__file__).parent / "data"
+
+CSV_TEXT = """date,actor1,actor2,event_type,intensity,event_id,description
+2024-03-05,China,Philippines,water_cannon,2,e1,Water cannon at a resupply boat
+2024-03-23,CHN,PHL,cameo:046,1,e2,Talks at a third location
+2024-04-16,US,PRC,military_hotline_call,1,e3,
+"""
+
+
+def _expected() -> pd.DataFrame:
+    """What every reader must return for the events of CSV_TEXT."""
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-03-05", "2024-03-23", "2024-04-16"]),
+            "actor1": ["CHN", "CHN", "USA"],
+            "actor2": ["PHL", "PHL", "CHN"],
+            "event_type": ["water_cannon", "cameo:046", "military_hotline_call"],
+            "intensity": [2.0, 1.0, 1.0],
+        }
+    )
+
+
+def _check(events: pd.DataFrame) -> None:
+    expected = _expected()
+    assert list(events.columns[:6]) == list(ti.CANONICAL_COLUMNS)
+    assert events["date"].tolist() == expected["date"].tolist()
+    for name in ("actor1", "actor2", "event_type"):
+        assert events[name].astype(str).tolist() == expected[name].tolist(), name
+    assert events["intensity"].tolist() == expected["intensity"].tolist()
+    assert events["event_id"].tolist() == ["e1", "e2", "e3"]
+
+
+@pytest.fixture
+def csv_file(tmp_path: Path) -> Path:
+    path = tmp_path / "events.csv"
+    path.write_text(CSV_TEXT, encoding="utf-8")
+    return path
+
+
+def _raises(path: object, *fragments: str, **kwargs: object) -> None:
+    pattern = ".*".join(re.escape(f) for f in fragments)
+    with pytest.raises(ti.EventValidationError, match=pattern):
+        ti.read_events(path, **kwargs)  # type: ignore[arg-type]
+
+
+# -- CSV ------------------------------------------------------------------------------------
+
+
+def test_read_csv(csv_file: Path) -> None:
+    events = ti.read_events(csv_file)
+    _check(events)
+    # An empty cell is a missing value: kept as such in a pass-through column...
+    assert events["description"].isna().tolist() == [False, False, True]
+    assert ti.read_events(str(csv_file)).equals(events)
+
+
+def test_empty_number_cell_is_an_error(tmp_path: Path) -> None:
+    # ...and refused in intensity and confidence, as an explicit null in JSON is.
+    path = tmp_path / "gap.csv"
+    path.write_text(CSV_TEXT.replace(",cameo:046,1,", ",cameo:046,,"), encoding="utf-8")
+    _raises(
+        path,
+        "Column 'intensity', row 1: got nan; expected a finite number >= 0.",
+        "df['intensity'].fillna(1)",
+    )
+
+
+def test_csv_keeps_cameo_leading_zeros(tmp_path: Path) -> None:
+    path = tmp_path / "cameo.csv"
+    path.write_text(
+        "date,actor1,actor2,event_type\n2024-01-01,USA,CHN,cameo:046\n"
+        "2024-01-02,USA,CHN,cameo:010\n2024-01-03,USA,CHN,cameo:0871\n",
+        encoding="utf-8",
+    )
+    events = ti.read_events(path)
+    assert events["event_type"].astype(str).tolist() == ["cameo:046", "cameo:010", "cameo:0871"]
+
+
+def test_csv_keeps_text_that_pandas_would_call_missing(tmp_path: Path) -> None:
+    # "NA" is Namibia's ISO alpha-2 code, not a missing value.
+    path = tmp_path / "na.csv"
+    path.write_text("date,actor1,actor2,event_type\n2024-01-01,NA,USA,warning\n", encoding="utf-8")
+    assert ti.read_events(path)["actor1"].astype(str).tolist() == ["NAM"]
+
+
+def test_read_csv_from_a_data_file() -> None:
+    events = ti.read_events(DATA / "events_small.csv")
+    assert list(events.columns) == [*ti.CANONICAL_COLUMNS, "event_id", "description", "note"]
+    assert events["date"].tolist() == list(
+        pd.to_datetime(["2024-03-05", "2024-04-16", "2024-04-30", "2024-07-21"])
+    )  # 09:30 at UTC+8 is 01:30 UTC, the same day
+    assert events["actor1"].astype(str).tolist() == ["CHN", "USA", "USA", "PHL"]
+    assert events["event_type"].astype(str).tolist()[-1] == "cameo:0871"
+    assert events["intensity"].tolist() == [2.0, 1.0, 1.0, 1.0]
+    assert events["confidence"].tolist() == [1.0, 0.9, 1.0, 0.8]
+    assert events["description"][0] == "Coast guard fires water cannon, injuring crew"
+
+
+def test_read_csv_with_columns_and_aliases(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text("when,from,to,kind\n2024-01-01,Uncle Sam,China,warning\n", encoding="utf-8")
+    events = ti.read_events(
+        path,
+        columns={"when": "date", "from": "actor1", "to": "actor2", "kind": "event_type"},
+        aliases={"Uncle Sam": "USA"},
+    )
+    assert events[["actor1", "actor2"]].astype(str).values.tolist() == [["USA", "CHN"]]
+
+
+def test_invalid_csv_row_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(CSV_TEXT.replace("2024-03-23", "2024-02-30"), encoding="utf-8")
+    _raises(path, "Column 'date', row 1: got '2024-02-30'; expected ISO 8601 text")
+
+
+@pytest.mark.parametrize("text", ["", "date,actor1,actor2,event_type\n"], ids=["empty", "header"])
+def test_empty_csv_gives_no_events(text: str, tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text(text, encoding="utf-8")
+    events = ti.read_events(path)
+    assert len(events) == 0
+    assert list(events.columns) == list(ti.CANONICAL_COLUMNS)
+
+
+def test_csv_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"date,actor1,actor2,event_type\n2024-01-01,C\xf4te d'Ivoire,USA,warning\n")
+    _raises(path, f"Could not read {str(path)!r} as CSV:", "can't decode byte 0xf4")
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+
+def _records() -> list[dict[str, object]]:
+    return [
+        {"date": "2024-03-05", "actor1": "China", "actor2": "Philippines",
+         "event_type": "water_cannon", "intensity": 2, "event_id": "e1"},
+        {"date": "2024-03-23", "actor1": "CHN", "actor2": "PHL", "event_type": "cameo:046",
+         "event_id": "e2"},
+        {"date": "2024-04-16", "actor1": "US", "actor2": "PRC",
+         "event_type": "military_hotline_call", "intensity": 1, "event_id": "e3"},
+    ]  # fmt: skip
+
+
+def test_read_json_records(tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(_records()), encoding="utf-8")
+    # A record without "intensity" gets the default, as with a list of dicts.
+    _check(ti.read_events(path))
+
+
+def test_read_json_object_with_events(tmp_path: Path) -> None:
+    path = tmp_path / "events.JSON"
+    path.write_text(json.dumps({"source": "test", "events": _records()}), encoding="utf-8")
+    _check(ti.read_events(path))
+
+
+def test_malformed_json(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('[{"date": "2024-01-01",\n  actor1: "USA"}]', encoding="utf-8")
+    _raises(
+        path,
+        f"Could not read {str(path)!r} as JSON: Expecting property name enclosed in double "
+        "quotes at line 2, column 3. Expected a list of records such as",
+    )
+
+
+def test_json_that_is_not_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "scalar.json"
+    path.write_text('{"date": "2024-01-01"}', encoding="utf-8")
+    _raises(
+        path,
+        f"{str(path)!r} holds a JSON dict; expected a list of event records "
+        '(or an object with an "events" list).',
+    )
+
+
+def test_json_list_of_non_records(tmp_path: Path) -> None:
+    path = tmp_path / "rows.json"
+    path.write_text('[["2024-01-01", "USA", "CHN", "warning"]]', encoding="utf-8")
+    _raises(path, "Record 0 is a list, not a dict.")
+
+
+def test_json_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin.json"
+    path.write_bytes(b'[{"actor1": "C\xf4te"}]')
+    _raises(path, f"Could not read {str(path)!r} as JSON: it is not UTF-8 text")
+
+
+# -- Parquet ------------------------------------------------------------------------------------
+
+
+def test_read_parquet_of_raw_text(tmp_path: Path, csv_file: Path) -> None:
+    path = tmp_path / "events.parquet"
+    pd.read_csv(csv_file, dtype=str).to_parquet(path)
+    _check(ti.read_events(path))
+
+
+def test_read_parquet_of_validated_events(tmp_path: Path, csv_file: Path) -> None:
+    events = ti.read_events(csv_file)
+    path = tmp_path / "events.pq"
+    events.to_parquet(path)
+    pd.testing.assert_frame_equal(ti.read_events(path), events)
+
+
+def test_bad_parquet(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.parquet"
+    path.write_text("not parquet", encoding="utf-8")
+    _raises(path, f"Could not read {str(path)!r} as Parquet:")
+
+
+def test_parquet_without_pyarrow_gives_an_install_hint(
+    tmp_path: Path, csv_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "events.parquet"
+    ti.read_events(csv_file).to_parquet(path)
+    # None in sys.modules makes `import pyarrow` raise ImportError.
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    hint = re.escape('Install it with: pip install "tensionindex[parquet]"')
+    with pytest.raises(ti.MissingDependencyError, match="Reading Parquet files needs the optional "
+                       f"dependency 'pyarrow', which is not installed. {hint}"):  # fmt: skip
+        ti.read_events(path)
+    with pytest.raises(ImportError, match=hint):  # also an ImportError
+        ti.write_table(ti.stability_index([]), tmp_path / "out.parquet")
+    assert not (tmp_path / "out.parquet").exists()
+
+
+# -- stdin --------------------------------------------------------------------------------------
+
+
+def test_read_csv_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(CSV_TEXT))
+    _check(ti.read_events("-"))
+
+
+def test_read_json_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(_records())))
+    _check(ti.read_events("-", format="json"))
+
+
+def test_read_parquet_from_stdin(monkeypatch: pytest.MonkeyPatch, csv_file: Path) -> None:
+    buffer = io.BytesIO()
+    ti.read_events(csv_file).to_parquet(buffer)
+    # A text stream whose .buffer holds the bytes, like the real sys.stdin.
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(buffer.getvalue())))
+    _check(ti.read_events("-", format="parquet"))
+
+
+def test_read_from_a_file_object(csv_file: Path) -> None:
+    with csv_file.open(encoding="utf-8") as handle:
+        _check(ti.read_events(handle))
+
+
+# -- paths and formats --------------------------------------------------------------------------
+
+
+def test_unknown_extension(tmp_path: Path) -> None:
+    path = tmp_path / "events.xlsx"
+    path.write_text("", encoding="utf-8")
+    _raises(
+        path,
+        f"Cannot tell the format of {str(path)!r} from its extension '.xlsx': "
+        "use a .csv, .json or .parquet file, or pass format='csv'|'json'|'parquet'.",
+    )
+
+
+def test_format_overrides_the_extension(tmp_path: Path) -> None:
+    path = tmp_path / "events.txt"
+    path.write_text(CSV_TEXT, encoding="utf-8")
+    _check(ti.read_events(path, format="csv"))
+
+
+def test_unknown_format(csv_file: Path) -> None:
+    _raises(csv_file, "Unknown file format 'xls': use 'csv', 'json' or 'parquet'.", format="xls")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "absent.csv"
+    _raises(path, f"Events file {str(path)!r} does not exist.")
+
+
+def test_folder_instead_of_a_file(tmp_path: Path) -> None:
+    folder = tmp_path / "events.csv"
+    folder.mkdir()
+    _raises(folder, f"Events file {str(folder)!r} is a folder; give the path of a file in it.")
+
+
+# -- write_table --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def result() -> pd.DataFrame:
+    return ti.stability_index(ti.load_example("us-china-2024"), half_life=14)
+
+
+def test_write_csv_round_trip(result: pd.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    ti.write_table(result, path)
+    back = pd.read_csv(path, parse_dates=["date"])
+    assert list(back.columns) == list(result.columns)
+    assert back["dyad"].tolist() == result["dyad"].astype(str).tolist()
+    assert back["date"].tolist() == result["date"].tolist()
+    assert back["events"].tolist() == result["events"].tolist()
+    for name in ("signal", "tension", "stability"):
+        # CSV writes floats with repr precision: the round trip is exact.
+        np.testing.assert_array_equal(back[name].to_numpy(), result[name].to_numpy())
+    assert path.read_text(encoding="utf-8").splitlines()[1].split(",")[1] == "2018-09-20"
+
+
+def test_write_json_round_trip(result: pd.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    ti.write_table(result, path)
+    records = json.loads(path.read_text(encoding="utf-8"))
+    assert len(records) == len(result)
+    assert list(records[0]) == list(result.columns)
+    back = pd.DataFrame.from_records(records)
+    assert pd.to_datetime(back["date"]).tolist() == result["date"].tolist()
+    assert back["dyad"].tolist() == result["dyad"].astype(str).tolist()
+    for name in ("signal", "tension", "stability"):
+        np.testing.assert_allclose(back[name], result[name], rtol=1e-13, atol=1e-12)
+
+
+def test_write_parquet_round_trip(result: pd.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    ti.write_table(result, path)
+    back = pd.read_parquet(path)
+    pd.testing.assert_frame_equal(back, result.reset_index(drop=True), check_categorical=False)
+
+
+def test_write_to_stdout(result: pd.DataFrame, capsys: pytest.CaptureFixture[str]) -> None:
+    ti.write_table(result.head(2), None)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "dyad,date,events,signal,tension,stability"
+    assert lines[1].startswith("CHN-PHL,2018-09-20,0,0.0,0.0,50.0")
+    ti.write_table(result.head(2), None, format="json")
+    records = json.loads(capsys.readouterr().out)
+    assert [r["dyad"] for r in records] == ["CHN-PHL", "CHN-PHL"]
+
+
+def test_write_unknown_extension_or_format(result: pd.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    with pytest.raises(ti.EventValidationError, match=re.escape("from its extension '.xlsx'")):
+        ti.write_table(result, path)
+    with pytest.raises(ti.EventValidationError, match=re.escape("Unknown file format 'tsv'")):
+        ti.write_table(result, None, format="tsv")
+    assert not path.exists()
+
+
+# -- the bundled example --------------------------------------------------------------------------
+
+
+def test_examples_lists_the_bundled_example() -> None:
+    assert "us-china-2024" in ti.examples()
+
+
+def test_load_example() -> None:
+    events = ti.load_example("us-china-2024")
+    assert len(events) > 30
+    assert list(events.columns[:6]) == list(ti.CANONICAL_COLUMNS)
+    # Already valid: validating again changes nothing.
+    pd.testing.assert_frame_equal(ti.validate_events(events), events)
+    pairs = {
+        "-".join(sorted(pair))
+        for pair in zip(events["actor1"].astype(str), events["actor2"].astype(str), strict=True)
+    }
+    assert {"CHN-USA", "CHN-PHL"} <= pairs
+    assert events["description"].notna().all()
+    assert events["event_id"].is_unique
+    assert events["date"].min() >= pd.Timestamp("2018-01-01")
+    assert events["date"].max() <= pd.Timestamp("2024-12-31")
+    assert ti.load_example().equals(events)  # the default name
+
+
+def test_load_example_returns_a_fresh_frame() -> None:
+    first = ti.load_example()
+    first.loc[0, "intensity"] = 99.0
+    assert ti.load_example().loc[0, "intensity"] != 99.0
+
+
+def test_unknown_example_suggests() -> None:
+    message = (
+        "Unknown example 'us-china'. Did you mean 'us-china-2024'? The examples are: us-china-2024."
+    )
+    with pytest.raises(ti.EventValidationError, match=re.escape(message)):
+        ti.load_example("us-china")

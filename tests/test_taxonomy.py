@@ -1,0 +1,367 @@
+"""The event-type catalogue: analyst types, CAMEO codes, PLOVER types, and their weights.
+
+Expected weights are checked against small copies of the published tables typed
+here by hand, independently of the package data:
+
+* Goldstein values from GDELT's ``CAMEO.goldsteinscale.txt`` (the March 2021
+  download, ``YellowbrickData/YmSamples`` commit 97f591a; code 106 from the 2013
+  copy, ``mpiccirilli/UNDP-BCPR-Project`` commit 08d29bb);
+* PLOVER scores from the table "PLOVER conflict-cooperation scores" of
+  ``PLOVER_MANUAL.tex`` (``openeventdata/PLOVER`` commit 5e0c24f).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from importlib import resources
+
+import pandas as pd
+import pytest
+
+import tensionindex as ti
+
+# CAMEO code -> Goldstein value, typed from GDELT's lookup table.
+GOLDSTEIN = {
+    "01": 0.0,
+    "041": 1.0,
+    "042": 1.9,
+    "044": 2.5,
+    "046": 7.0,
+    "057": 8.0,
+    "0871": 9.0,
+    "106": -5.0,
+    "111": -2.0,
+    "125": -5.0,
+    "130": -4.4,
+    "138": -7.0,
+    "15": -7.2,
+    "150": -7.2,
+    "163": -8.0,
+    "164": -7.0,
+    "170": -7.0,
+    "171": -9.2,
+    "1711": -9.2,
+    "182": -9.5,
+    "190": -10.0,
+    "191": -9.5,
+}
+
+# (PLOVER type, mode) -> score, typed from the PLOVER manual ("" = the type's base score).
+PLOVER = {
+    ("AGREE", ""): 2.5,
+    ("AID", ""): 10.0,
+    ("ASSAULT", ""): -9.0,
+    ("ASSAULT", "firearms"): -9.0,
+    ("ASSAULT", "beat"): -7.5,
+    ("COERCE", ""): -7.0,
+    ("COERCE", "seize"): -7.0,
+    ("CONSULT", ""): 2.5,
+    ("CONSULT", "phone"): 1.5,
+    ("CONSULT", "visit"): 4.0,
+    ("CONSULT", "third-party"): 1.0,
+    ("MOBILIZE", ""): -5.5,
+    ("REJECT", "meet"): -2.0,
+    ("RETREAT", "ceasefire"): 7.5,
+    ("SANCTION", ""): -6.0,
+    ("THREATEN", ""): -3.5,
+    ("ACCUSE", "allege"): -3.5,
+    ("ACCUSE", "disapprove"): -2.0,
+}
+
+REQUIRED_ANALYST_TYPES = [
+    "dialogue_resumed",
+    "dialogue_suspended",
+    "leader_summit",
+    "ministerial_talks",
+    "military_talks",
+    "military_hotline_call",
+    "official_visit",
+    "agreement_signed",
+    "positive_statement",
+    "critical_statement",
+    "warning",
+    "threat",
+    "meeting_refused",
+    "sanctions_imposed",
+    "sanctions_lifted",
+    "military_exercise",
+    "show_of_force",
+    "risky_intercept",
+    "water_cannon",
+    "ramming",
+    "blockade",
+    "vessel_seizure",
+    "armed_clash",
+]
+
+
+def _shipped(name: str) -> list[dict[str, str]]:
+    text = resources.files("tensionindex").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _weights(config: ti.IndexConfig | None = None) -> pd.Series:
+    return ti.taxonomy(config).set_index("event_type")["weight"]
+
+
+def _events(event_types: list[str]) -> list[dict[str, object]]:
+    return [
+        {"date": "2024-01-01", "actor1": "USA", "actor2": "CHN", "event_type": t}
+        for t in event_types
+    ]
+
+
+# -- the analyst catalogue ---------------------------------------------------------------
+
+
+def test_at_least_thirty_analyst_types_including_the_required_ones() -> None:
+    analyst = ti.taxonomy(source="analyst")
+    assert len(analyst) >= 30
+    assert analyst["event_type"].is_unique
+    missing = set(REQUIRED_ANALYST_TYPES) - set(analyst["event_type"])
+    assert not missing
+
+
+def test_every_analyst_type_is_fully_described() -> None:
+    analyst = ti.taxonomy(source="analyst")
+    cameo_codes = {row["code"] for row in _shipped("cameo_goldstein.csv")}
+    plover_types = {row["type"] for row in _shipped("plover_scores.csv")}
+    for row in analyst.itertuples():
+        assert re.fullmatch("[a-z][a-z0-9_]*", row.event_type), row.event_type
+        assert isinstance(row.label, str) and len(row.label) > 10, row.event_type
+        assert row.category in ti.CATEGORIES, row.event_type
+        assert row.cameo in cameo_codes, row.event_type
+        assert row.plover.split("/")[0] in plover_types, row.event_type
+        # Its CAMEO code and PLOVER type/mode are themselves valid event types.
+        assert f"cameo:{row.cameo}" in set(ti.taxonomy(source="cameo")["event_type"])
+        assert f"plover:{row.plover}" in set(ti.taxonomy(source="plover")["event_type"])
+
+
+def test_every_category_has_analyst_types() -> None:
+    analyst = ti.taxonomy(source="analyst")
+    assert set(analyst["category"]) == set(ti.CATEGORIES)
+
+
+def test_analyst_weights_are_minus_goldstein_of_their_cameo_code() -> None:
+    analyst = ti.taxonomy(source="analyst")
+    checked = 0
+    for row in analyst.itertuples():
+        if row.cameo in GOLDSTEIN:
+            assert row.weight == -GOLDSTEIN[row.cameo], row.event_type
+            assert row.goldstein_weight == -GOLDSTEIN[row.cameo], row.event_type
+            checked += 1
+    assert checked >= 20  # most of the catalogue is covered by the hand-typed table
+
+
+@pytest.mark.parametrize(
+    ("event_type", "code", "weight"),
+    [
+        ("dialogue_resumed", "046", -7.0),
+        ("water_cannon", "170", 7.0),
+        ("sanctions_imposed", "163", 8.0),
+        ("ceasefire", "0871", -9.0),
+        ("blockade", "191", 9.5),
+        ("armed_clash", "190", 10.0),
+        ("military_hotline_call", "041", -1.0),
+    ],
+)
+def test_selected_analyst_types(event_type: str, code: str, weight: float) -> None:
+    row = ti.taxonomy(source="analyst").set_index("event_type").loc[event_type]
+    assert row["cameo"] == code
+    assert row["weight"] == weight
+
+
+def test_signs_follow_the_meaning() -> None:
+    weights = _weights()
+    # Resumed dialogue lowers tension; a water-cannon incident raises it.
+    assert weights["dialogue_resumed"] < 0
+    assert weights["water_cannon"] > 0
+    for cooperative in ["leader_summit", "agreement_signed", "sanctions_lifted", "ceasefire"]:
+        assert weights[cooperative] < 0, cooperative
+    for hostile in ["dialogue_suspended", "sanctions_imposed", "ramming", "armed_clash"]:
+        assert weights[hostile] > 0, hostile
+    assert weights["armed_clash"] > weights["critical_statement"]
+
+
+# -- CAMEO codes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", sorted(GOLDSTEIN))
+def test_cameo_weight_is_minus_goldstein(code: str) -> None:
+    weights = _weights()
+    assert weights[f"cameo:{code}"] == -GOLDSTEIN[code]
+
+
+def test_every_shipped_cameo_code_is_a_valid_event_type() -> None:
+    rows = _shipped("cameo_goldstein.csv")
+    assert len(rows) == 311
+    codes = [row["code"] for row in rows]
+    assert {f"{root:02d}" for root in range(1, 21)} <= set(codes)
+    events = ti.validate_events(_events([f"cameo:{code}" for code in codes]))
+    assert events["event_type"].astype(str).tolist() == [f"cameo:{code}" for code in codes]
+    weights = _weights()
+    for row in rows:
+        assert weights[f"cameo:{row['code']}"] == -float(row["goldstein"]), row["code"]
+
+
+def test_cameo_codes_keep_leading_zeros() -> None:
+    weights = _weights()
+    # "010" (make statement) and "10" (demand) are different codes.
+    assert weights["cameo:010"] == 0.0
+    assert weights["cameo:10"] == 5.0
+    with pytest.raises(ti.EventValidationError, match=re.escape("Did you mean 'cameo:046'")):
+        ti.validate_events(_events(["cameo:46"]))
+
+
+# -- PLOVER types and modes --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ptype", "mode"), sorted(PLOVER))
+def test_plover_weight_is_minus_the_score(ptype: str, mode: str) -> None:
+    key = f"plover:{ptype}" + (f"/{mode}" if mode else "")
+    assert _weights()[key] == -PLOVER[(ptype, mode)]
+    assert _weights(ti.load_profile("plover"))[key] == -PLOVER[(ptype, mode)]
+
+
+def test_every_shipped_plover_type_and_mode_is_valid() -> None:
+    rows = _shipped("plover_scores.csv")
+    keys = [f"plover:{r['type']}" + (f"/{r['mode']}" if r["mode"] else "") for r in rows]
+    events = ti.validate_events(_events(keys))
+    assert events["event_type"].astype(str).tolist() == keys
+    weights = _weights()
+    for row, key in zip(rows, keys, strict=True):
+        if key != "plover:ACCUSE":
+            assert weights[key] == -float(row["score"]), key
+    assert {r["type"] for r in rows} == {
+        "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+        "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    }  # fmt: skip
+
+
+def test_accuse_base_score_sign_is_corrected() -> None:
+    # The manual prints +3 for ACCUSE (a typo: every ACCUSE mode is negative and the
+    # manual's older table gives -2); the shipped table keeps the printed value.
+    shipped = {(r["type"], r["mode"]): float(r["score"]) for r in _shipped("plover_scores.csv")}
+    assert shipped[("ACCUSE", "")] == 3.0
+    for config in (ti.IndexConfig(), ti.load_profile("plover")):
+        weights = _weights(config)
+        assert weights["plover:ACCUSE"] == 2.0
+        accuse = weights[weights.index.str.startswith("plover:ACCUSE")]
+        assert (accuse > 0).all()
+
+
+def test_plover_profile_uses_minus_plover_scores_for_analyst_types() -> None:
+    table = ti.taxonomy(ti.load_profile("plover"), source="analyst").set_index("event_type")
+    checked = 0
+    for event_type, row in table.iterrows():
+        ptype, _, mode = str(row["plover"]).partition("/")
+        if (ptype, mode) in PLOVER:
+            assert row["weight"] == -PLOVER[(ptype, mode)], event_type
+            assert row["plover_weight"] == -PLOVER[(ptype, mode)], event_type
+            checked += 1
+    assert checked >= 15
+    assert table.loc["water_cannon", "weight"] == 7.0  # COERCE -7
+    assert table.loc["military_hotline_call", "weight"] == -1.5  # CONSULT/phone 1.5
+    assert table.loc["ceasefire", "weight"] == -7.5  # RETREAT/ceasefire 7.5
+
+
+def test_plover_profile_uses_the_cameo_to_plover_mapping_for_cameo_codes() -> None:
+    table = ti.taxonomy(ti.load_profile("plover"), source="cameo").set_index("event_type")
+    assert table.loc["cameo:046", "plover"] == "CONSULT"
+    assert table.loc["cameo:046", "weight"] == -2.5
+    assert table.loc["cameo:170", "weight"] == 7.0  # COERCE
+
+
+# -- taxonomy() --------------------------------------------------------------------------------
+
+
+def test_taxonomy_columns_and_sources() -> None:
+    table = ti.taxonomy()
+    assert list(table.columns)[:4] == ["event_type", "label", "category", "weight"]
+    assert {"category_multiplier", "source", "cameo", "plover", "goldstein_weight",
+            "plover_weight"} <= set(table.columns)  # fmt: skip
+    assert table["event_type"].is_unique
+    assert set(table["source"]) == {"analyst", "cameo", "plover"}
+    assert isinstance(table.index, pd.RangeIndex)
+    # No -0.0 in the weights: tables read "0.0" for neutral codes.
+    assert "-0.0" not in table["weight"].astype(str).tolist()
+
+
+@pytest.mark.parametrize("source", ["analyst", "cameo", "plover"])
+def test_taxonomy_source_filter(source: str) -> None:
+    table = ti.taxonomy(source=source)  # type: ignore[arg-type]
+    assert len(table) > 0
+    assert set(table["source"]) == {source}
+    assert isinstance(table.index, pd.RangeIndex)
+    assert table["event_type"].str.startswith(f"{source}:").all() == (source != "analyst")
+
+
+def test_taxonomy_source_error() -> None:
+    message = (
+        "The 'source' parameter of taxonomy must be one of 'analyst', 'cameo', 'plover', "
+        "'custom' or None. Got 'analysts' instead. Did you mean 'analyst'?"
+    )
+    with pytest.raises(ti.ConfigurationError, match=re.escape(message)):
+        ti.taxonomy(source="analysts")  # type: ignore[arg-type]
+
+
+def test_taxonomy_config_must_be_a_config() -> None:
+    with pytest.raises(
+        TypeError, match=re.escape("config must be an IndexConfig or None. Got str instead.")
+    ):
+        ti.taxonomy("plover")
+
+
+def test_custom_types_show_in_taxonomy() -> None:
+    config = ti.IndexConfig(
+        custom_types={
+            "port_call": {"label": "Warship port call", "category": "cooperation", "weight": -2},
+            "drone_overflight": {"label": "Drone flies over", "category": "naval", "weight": 3},
+        },
+        category_multipliers={"naval": 0.5},
+    )
+    custom = ti.taxonomy(config, source="custom").set_index("event_type")
+    assert list(custom.index) == ["drone_overflight", "port_call"]
+    assert custom.loc["port_call", "label"] == "Warship port call"
+    assert custom.loc["port_call", "weight"] == -2.0
+    assert custom.loc["drone_overflight", "category"] == "naval"
+    assert custom.loc["drone_overflight", "category_multiplier"] == 0.5
+    assert "port_call" not in set(ti.taxonomy()["event_type"])
+
+
+def test_weights_and_multipliers_in_force_are_shown() -> None:
+    config = ti.IndexConfig(
+        weights={"water_cannon": 12, "cameo:046": -1}, category_multipliers={"gray_zone": 2}
+    )
+    table = ti.taxonomy(config).set_index("event_type")
+    assert table.loc["water_cannon", "weight"] == 12.0
+    assert table.loc["water_cannon", "goldstein_weight"] == 7.0  # the published default
+    assert table.loc["cameo:046", "weight"] == -1.0
+    assert table.loc["dialogue_resumed", "weight"] == -7.0  # same code, own key: unchanged
+    gray = table[table["category"] == "gray_zone"]
+    assert (gray["category_multiplier"] == 2.0).all()
+    assert (table.loc[table["category"] != "gray_zone", "category_multiplier"] == 1.0).all()
+
+
+# -- spelling of event types --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "canonical"),
+    [
+        (" Water_Cannon ", "water_cannon"),
+        ("WATER_CANNON", "water_cannon"),
+        ("CAMEO:0871", "cameo:0871"),
+        ("cameo: 046 ", "cameo:046"),
+        ("Cameo:15", "cameo:15"),
+        ("plover:coerce", "plover:COERCE"),
+        ("PLOVER:consult/Phone", "plover:CONSULT/phone"),
+        ("plover : accuse / Allege", "plover:ACCUSE/allege"),
+    ],
+)
+def test_event_type_spelling_is_normalised(given: str, canonical: str) -> None:
+    events = ti.validate_events(_events([given]))
+    assert events["event_type"].astype(str).tolist() == [canonical]
+    assert dict(ti.IndexConfig(weights={given: 1.0}).weights) == {canonical: 1.0}
