@@ -16,6 +16,7 @@ from tensionindex.datasets import examples, load_example
 from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
 from tensionindex.exceptions import (
     ConfigurationError,
+    EventInputTypeError,
     EventValidationError,
     MissingDependencyError,
     TensionIndexError,
@@ -25,7 +26,7 @@ from tensionindex.index import contributions, stability_index
 from tensionindex.io import read_events, write_table
 from tensionindex.taxonomy import CATEGORIES, EventTypeSpec, taxonomy
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     # Configuration
     "IndexConfig",
     "EventTypeSpec",
@@ -51,6 +52,7 @@ __all__ = [
     "write_table",
     # Errors
     "ConfigurationError",
+    "EventInputTypeError",
     "EventValidationError",
     "MissingDependencyError",
     "TensionIndexError",
