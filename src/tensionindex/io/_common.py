@@ -1,0 +1,359 @@
+"""What the GDELT, ICEWS and POLECAT readers share: sources, dyads, drops, dates, driving."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from tensionindex.events import actor_aliases, validate_events
+from tensionindex.exceptions import EventInputTypeError, EventValidationError
+from tensionindex.io._delimited import check_chunksize, resolve_engine
+from tensionindex.io._report import ATTRS_KEY, DROP_REASONS, ReadReport
+from tensionindex.io._sources import READ_ERRORS, Input, expand_sources, open_text
+from tensionindex.taxonomy import builtin_event_types
+
+__all__ = [
+    "Chunk",
+    "Drops",
+    "Reader",
+    "check_choice",
+    "chunk_report",
+    "country_codes",
+    "counts",
+    "dyad_labels",
+    "frame_of",
+    "iterate",
+    "known_event_types",
+    "parse_days",
+    "parse_dyads",
+    "parse_numbers",
+    "prefixed_keys",
+    "read_all",
+    "stream",
+    "text_column",
+]
+
+logger = logging.getLogger("tensionindex")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Rows kept from one chunk of a file (not yet validated), and its report."""
+
+    events: pd.DataFrame
+    report: ReadReport
+
+
+#: Reads one open file: (name, text, engine, chunksize) -> chunks.
+Reader = Callable[[str, IO[str], Literal["pyarrow", "pandas"], int], Iterator[Chunk]]
+
+
+# -- parameters -----------------------------------------------------------------------
+
+
+def parse_dyads(dyads: object, *, caller: str) -> frozenset[str] | None:
+    """Undirected dyad labels ("CHN-USA") from ``dyads=``, aliases resolved."""
+    if dyads is None:
+        return None
+    items = [dyads] if isinstance(dyads, str) else dyads
+    if not isinstance(items, Iterable):
+        raise EventInputTypeError(
+            f"The 'dyads' parameter of {caller} must be a dyad such as 'CHN-USA' or a list of "
+            f"them. Got {type(dyads).__name__} instead."
+        )
+    table = actor_aliases()
+    labels = set()
+    for item in items:
+        text = item if isinstance(item, str) else ""
+        sep = "->" if "->" in text else "-"
+        parts = [p.strip().upper() for p in text.split(sep)]
+        if len(parts) != 2 or not all(parts):
+            raise EventValidationError(
+                f"The 'dyads' parameter of {caller} must list dyads as two country codes joined "
+                f"by '-', such as 'CHN-USA'. Got {item!r} instead."
+            )
+        a, b = (table.get(p, p) for p in parts)
+        if a == b:
+            raise EventValidationError(
+                f"The 'dyads' parameter of {caller} names the dyad {item!r}, whose two sides are "
+                f"the same country ({a}). A dyad joins two different countries."
+            )
+        # Readers keep both directions: "USA->CHN" selects the undirected CHN-USA.
+        labels.add("-".join(sorted((a, b))))
+    if not labels:
+        raise EventValidationError(f"The 'dyads' parameter of {caller} is an empty list.")
+    return frozenset(labels)
+
+
+def check_choice(value: object, choices: Sequence[object], *, name: str, caller: str) -> None:
+    """Raise the scikit-learn-style error when ``value`` is not one of ``choices``."""
+    if value in choices and not isinstance(value, bool):
+        return
+    quoted = [repr(c) for c in choices]
+    listed = ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    raise EventValidationError(
+        f"The {name!r} parameter of {caller} must be one of {listed}. Got {value!r} instead."
+    )
+
+
+# -- columns --------------------------------------------------------------------------
+
+
+def text_column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A raw text column as an object array of stripped ``str`` or ``None``."""
+    values = frame[column].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    stripped = np.array([u.strip() or None for u in uniques] + [None], dtype=object)
+    return stripped[codes]  # code -1 picks the trailing None
+
+
+def country_codes(
+    values: np.ndarray, *, names_only: bool, several_sep: str | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Country codes of raw actor values, with masks for unmapped and multi-country values.
+
+    Every value goes through the alias table (upper-cased), as validation
+    would.  With ``names_only`` (ICEWS full names) a value missing from the
+    table is unmapped; otherwise (GDELT, POLECAT codes) any value of three
+    letters is a code in its own right, and other unknown values are unmapped.
+    """
+    table = actor_aliases()
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped: list[str | None] = []
+    unmapped: list[bool] = []
+    several: list[bool] = []
+    for value in uniques:
+        key = str(value).strip().upper()
+        many = several_sep is not None and several_sep in key
+        code = None if many else table.get(key)
+        if code is None and not many and not names_only and len(key) == 3 and key.isalpha():
+            code = key
+        mapped.append(code)
+        several.append(many)
+        unmapped.append(code is None and not many)
+    out = np.array([*mapped, None], dtype=object)[codes]
+    return (
+        out,
+        np.array([*unmapped, False], dtype=bool)[codes],
+        np.array([*several, False], dtype=bool)[codes],
+    )
+
+
+def dyad_labels(actor1: np.ndarray, actor2: np.ndarray) -> np.ndarray:
+    """Undirected labels "A-B" (alphabetical) of code pairs; ``None`` where one is missing."""
+    pairs = pd.MultiIndex.from_arrays([actor1, actor2])
+    codes, uniques = pd.factorize(pairs, use_na_sentinel=True)
+    labels = [
+        None if pd.isna(a) or pd.isna(b) else "-".join(sorted((str(a), str(b))))
+        for a, b in uniques
+    ]
+    out: np.ndarray = np.array([*labels, None], dtype=object)[codes]
+    return out
+
+
+def prefixed_keys(prefix: str, values: np.ndarray) -> np.ndarray:
+    """``prefix + value`` for each text value (``None`` stays ``None``)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    out: np.ndarray = np.array([*(prefix + str(u) for u in uniques), None], dtype=object)[codes]
+    return out
+
+
+def counts(values: np.ndarray, mask: np.ndarray) -> dict[str, int]:
+    """How many rows under ``mask`` hold each value (missing values as "")."""
+    if not mask.any():
+        return {}
+    picked = pd.Series(values[mask], dtype=object).fillna("")
+    return {str(k): int(v) for k, v in picked.value_counts(sort=False).sort_index().items()}
+
+
+def _bad_value(name: str, column: str, row: int, value: object, expected: str) -> Exception:
+    return EventValidationError(
+        f"{name!r}, data row {row}, column {column!r}: got {value!r}; expected {expected}. "
+        "The file is damaged or not in this format."
+    )
+
+
+def parse_days(
+    values: np.ndarray, *, formats: Sequence[str], column: str, name: str, offset: int,
+    expected: str, pattern: str | None = None, keep_time: bool = False,
+) -> np.ndarray:
+    """Dates (datetime64[ns], at midnight unless ``keep_time``; NaT where missing) from text.
+
+    A value that is present but does not match ``pattern`` (a regular
+    expression; pandas parses "2019102" as a %Y%m%d date) or is not a date in
+    any of ``formats`` is an error naming the file, row, column and value.
+    Each distinct value is parsed once: a chunk holds few distinct days.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = pd.Series(uniques, dtype=object).astype(str)
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    bad = np.zeros(len(text), dtype=bool)
+    if pattern is not None:
+        bad = ~text.str.fullmatch(pattern).to_numpy(dtype=bool)
+    todo = ~bad
+    for fmt in formats:
+        if not todo.any():
+            break
+        attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        parsed[todo] = attempt.astype("datetime64[ns]")
+        todo = todo & parsed.isna().to_numpy()
+    bad |= todo
+    if bad.any():
+        position = int(np.flatnonzero(np.isin(codes, np.flatnonzero(bad)))[0])
+        raise _bad_value(name, column, offset + position + 1, values[position], expected)
+    if not keep_time:
+        parsed = parsed.dt.normalize()
+    days = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    out: np.ndarray = days[codes]  # code -1 picks the trailing NaT
+    return out
+
+
+def parse_numbers(
+    values: np.ndarray, *, integer: bool, column: str, name: str, rows: np.ndarray
+) -> pd.Series:
+    """Numbers (``Int64`` or ``float64``, missing as NA/NaN) from text; bad text is an error.
+
+    ``rows`` holds the 1-based data-row number of each value, for messages.
+    """
+    text = pd.Series(values, dtype=object)
+    numbers = pd.to_numeric(text, errors="coerce")
+    bad = (numbers.isna() & text.notna()).to_numpy(copy=True)
+    if integer:
+        bad |= (numbers.notna() & (numbers != np.round(numbers))).to_numpy()
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        expected = "an integer" if integer else "a number"
+        raise _bad_value(name, column, int(rows[position]), values[position], expected)
+    if integer:
+        return numbers.astype("Int64").reset_index(drop=True)
+    return numbers.astype("float64").reset_index(drop=True)
+
+
+# -- drops ----------------------------------------------------------------------------
+
+
+class Drops:
+    """Reasons to leave rows out, tested in order; each row counts under its first reason."""
+
+    def __init__(self, n: int) -> None:
+        self.keep = np.ones(n, dtype=bool)
+        self.dropped: dict[str, int] = dict.fromkeys(DROP_REASONS, 0)
+
+    def drop(self, reason: str, mask: np.ndarray) -> np.ndarray:
+        """Leave out the kept rows under ``mask``; returns the rows newly left out."""
+        hit: np.ndarray = self.keep & np.asarray(mask, dtype=bool)
+        self.dropped[reason] += int(hit.sum())
+        self.keep &= ~mask
+        return hit
+
+
+def known_event_types(keys: np.ndarray) -> np.ndarray:
+    """Whether each key (or ``None``) is a built-in event type."""
+    known = builtin_event_types()
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    flags = np.array([u in known for u in uniques] + [False], dtype=bool)
+    return flags[codes]
+
+
+def chunk_report(
+    fmt: str, name: str, layout: str, *, rows_read: int, drops: Drops, coverage: np.ndarray,
+    unmapped_names: Mapping[str, int] | None = None,
+    unknown_event_types: Mapping[str, int] | None = None,
+    fallback_event_types: Mapping[str, int] | None = None,
+) -> ReadReport:
+    """The report of one chunk; ``coverage`` holds the coverage day of every row read."""
+    days = pd.Series(coverage).dropna()
+    daily = days.dt.strftime("%Y-%m-%d").value_counts(sort=False) if len(days) else pd.Series()
+    return ReadReport(
+        format=fmt,
+        files=(name,),
+        layouts={name: layout},
+        rows_read=rows_read,
+        rows_kept=int(drops.keep.sum()),
+        dropped=drops.dropped,
+        unmapped_names=unmapped_names or {},
+        unknown_event_types=unknown_event_types or {},
+        fallback_event_types=fallback_event_types or {},
+        daily_records={str(k): int(v) for k, v in daily.items()},
+    )
+
+
+# -- driving --------------------------------------------------------------------------
+
+
+def stream(
+    source: object, reader: Reader, *, caller: str, engine: object, chunksize: object
+) -> Iterator[Chunk]:
+    """Check the parameters and expand the source now; read lazily, file by file."""
+    resolved = resolve_engine(engine, caller=caller)
+    rows = check_chunksize(chunksize, caller=caller)
+    inputs = expand_sources(source, caller=caller)
+
+    def chunks() -> Iterator[Chunk]:
+        for item in inputs:
+            yield from _read_input(item, reader, resolved, rows)
+
+    return chunks()
+
+
+def _read_input(
+    item: Input, reader: Reader, engine: Literal["pyarrow", "pandas"], chunksize: int
+) -> Iterator[Chunk]:
+    try:
+        with open_text(item) as text:
+            yield from reader(item.name, text, engine, chunksize)
+    except READ_ERRORS as exc:
+        raise EventValidationError(
+            f"Could not read {item.name!r}: {exc}. Check that the file is complete and, for "
+            ".gz and .zip files, not damaged."
+        ) from None
+
+
+def _validated(kept: pd.DataFrame, report: ReadReport) -> pd.DataFrame:
+    try:
+        events = validate_events(kept.reset_index(drop=True))
+    except EventValidationError as exc:
+        raise EventValidationError(f"In {', '.join(report.files)}: {exc}") from None
+    events.attrs[ATTRS_KEY] = report.to_dict()
+    return events
+
+
+def iterate(chunks: Iterator[Chunk], *, fmt: str) -> Iterator[tuple[pd.DataFrame, ReadReport]]:
+    """Validated events and the report of each chunk; logs the summary at the end."""
+    total = ReadReport(format=fmt)
+    for chunk in chunks:
+        total = total + chunk.report
+        yield _validated(chunk.events, chunk.report), chunk.report
+    logger.info(total.summary())
+
+
+def read_all(chunks: Iterator[Chunk], *, fmt: str) -> pd.DataFrame:
+    """All kept rows as one validated frame carrying the merged report; logs the summary."""
+    kept: list[pd.DataFrame] = []
+    reports: list[ReadReport] = []
+    for chunk in chunks:
+        kept.append(chunk.events)
+        reports.append(chunk.report)
+    report = ReadReport.merge(reports, format=fmt)
+    frame = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
+    events = _validated(frame, report)
+    logger.info(report.summary())
+    return events
+
+
+def frame_of(columns: dict[str, Any]) -> pd.DataFrame:
+    """A frame of equal-length columns (arrays or Series); text arrays stay ``object``."""
+    out = {}
+    for name, values in columns.items():
+        if isinstance(values, pd.Series):
+            out[name] = values.reset_index(drop=True)
+        else:
+            array = np.asarray(values)
+            # pandas 3 would infer its "str" dtype from object arrays of text.
+            out[name] = pd.Series(array, dtype=object if array.dtype == object else None)
+    return pd.DataFrame(out)
