@@ -14,6 +14,7 @@ from tensionindex.events import PASS_THROUGH_COLUMNS
 from tensionindex.index import (
     DateLike,
     _day_of,
+    half_life_per_event,
     parse_dyad,
     prepare,
     stability_from_tension,
@@ -110,8 +111,11 @@ def explain(
         rows &= age < cfg.window
     picked = np.flatnonzero(rows)
     frame = prepared.events.iloc[picked]
-    resolved = cfg.resolve(frame["event_type"].astype(str).tolist())
-    half_lives = np.array([cfg.half_life_of(c) for c in prepared.category[picked]], dtype=float)
+    # Look each event type up once, not once per event.
+    types = frame["event_type"].cat
+    by_type = cfg.resolve(types.categories)
+    codes = types.codes.to_numpy()
+    half_lives = half_life_per_event(prepared.category[picked], cfg)
     factor = (
         np.exp2(-age[picked] / half_lives)
         if cfg.kernel == "exponential"
@@ -124,10 +128,10 @@ def explain(
             "actor1": frame["actor1"].astype(str).to_numpy(),
             "actor2": frame["actor2"].astype(str).to_numpy(),
             "event_type": frame["event_type"].astype(str).to_numpy(),
-            "label": list(resolved.label),
-            "category": resolved.category,
-            "weight": resolved.weight,
-            "category_multiplier": resolved.multiplier,
+            "label": np.array(by_type.label, dtype=object)[codes],
+            "category": by_type.category[codes],
+            "weight": by_type.weight[codes],
+            "category_multiplier": by_type.multiplier[codes],
             "intensity": frame["intensity"].to_numpy(),
             "confidence": frame["confidence"].to_numpy(),
             "signal": signal,

@@ -51,9 +51,9 @@ class Prepared:
 def intensity_transform(values: np.ndarray, how: str) -> np.ndarray:
     """f(intensity): ``linear`` (unchanged), ``log1p`` or ``sqrt``."""
     if how == "log1p":
-        return np.log1p(values)
+        return np.asarray(np.log1p(values), dtype=float)
     if how == "sqrt":
-        return np.sqrt(values)
+        return np.asarray(np.sqrt(values), dtype=float)
     return values
 
 
@@ -81,7 +81,9 @@ def dyad_codes(
     """
     names = actor1.categories
     if not names.equals(actor2.categories):  # validate_events gives both the same categories
-        raise EventValidationError("actor1 and actor2 must share categories; validate the events first.")
+        raise EventValidationError(
+            "actor1 and actor2 must share categories; validate the events first."
+        )
     a = actor1.codes.astype(np.int64)
     b = actor2.codes.astype(np.int64)
     if not directed:
@@ -128,20 +130,29 @@ def _prepare(events: pd.DataFrame, config: IndexConfig) -> Prepared:
     resolved = config.resolve(types.categories)
     codes = types.codes
     per_type = resolved.weight * resolved.multiplier
-    signal = per_type[codes] * intensity_transform(events["intensity"].to_numpy(), config.intensity_transform)
+    intensity = intensity_transform(events["intensity"].to_numpy(), config.intensity_transform)
+    signal = per_type[codes] * intensity
     if config.use_confidence:
         signal = signal * events["confidence"].to_numpy()
-    dyad, labels = dyad_codes(events["actor1"].array, events["actor2"].array, directed=config.directed)
+    dyad, labels = dyad_codes(
+        events["actor1"].array, events["actor2"].array, directed=config.directed
+    )
     day = events["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    return Prepared(events, dyad, labels, day, np.asarray(signal, float), resolved.category[codes], config)
+    return Prepared(
+        events, dyad, labels, day, np.asarray(signal, float), resolved.category[codes], config
+    )
 
 
 def _day_of(value: DateLike, name: str) -> int:
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        stamp = pd.NaT
-    if stamp is pd.NaT or pd.isna(stamp):
+    stamp: pd.Timestamp | None = None
+    # pandas reads a number as nanoseconds since 1970 (20240101 -> 1970-01-01):
+    # refuse numbers rather than silently score a grid from 1970.
+    if not isinstance(value, bool | int | float | np.number):
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError, OverflowError):
+            stamp = None
+    if stamp is None or pd.isna(stamp):
         raise EventValidationError(
             f"The {name!r} parameter must be a date such as '2024-04-16'. Got {value!r} instead."
         )
@@ -157,12 +168,21 @@ def _select_dyads(prepared: Prepared, dyads: Sequence[str] | str | None) -> Prep
     labels = [parse_dyad(d, directed=prepared.config.directed) for d in wanted]
     missing = [lab for lab in labels if lab not in prepared.labels]
     if missing:
-        raise EventValidationError(
-            f"No events for dyad {missing[0]!r}." + did_you_mean(missing[0], list(prepared.labels))
-            + f" Dyads in the events: {', '.join(prepared.labels[:20])}"
+        present = (
+            f" Dyads in the events: {', '.join(prepared.labels[:20])}"
             + (" ..." if len(prepared.labels) > 20 else ".")
+            if len(prepared.labels)
+            else " There are no events."
         )
-    keep_codes = prepared.labels.get_indexer(sorted(set(labels)))
+        first, _, second = missing[0].partition("->")
+        reverse = f"{second}->{first}"
+        hint = (
+            f" Did you mean {reverse!r} (the other direction)?"
+            if prepared.config.directed and reverse in prepared.labels
+            else did_you_mean(missing[0], list(prepared.labels))
+        )
+        raise EventValidationError(f"No events for dyad {missing[0]!r}." + hint + present)
+    keep_codes = prepared.labels.get_indexer(pd.Index(sorted(set(labels)), dtype=object))
     mask = np.isin(prepared.dyad, keep_codes)
     remap = np.full(len(prepared.labels), -1, dtype=np.int64)
     remap[keep_codes] = np.arange(len(keep_codes))
@@ -197,7 +217,9 @@ def _grid(prepared: Prepared, start: DateLike | None, end: DateLike | None) -> G
     return Grid(first, last - first + 1)
 
 
-def _tension(prepared: Prepared, grid: Grid, mask: np.ndarray | None, half_life: float) -> np.ndarray:
+def _tension(
+    prepared: Prepared, grid: Grid, mask: np.ndarray | None, half_life: float
+) -> np.ndarray:
     """Tension grid from the events selected by ``mask`` (all if None)."""
     config = prepared.config
     offset = prepared.day - grid.first_day
@@ -211,12 +233,19 @@ def _tension(prepared: Prepared, grid: Grid, mask: np.ndarray | None, half_life:
     return exponential_tension(*args, n_dyads=n_dyads, n_days=grid.n_days, half_life=half_life)
 
 
+def half_life_per_event(category: np.ndarray, config: IndexConfig) -> np.ndarray:
+    """The half-life of each event's category, looked up once per distinct category."""
+    names, which = np.unique(np.asarray(category, dtype=str), return_inverse=True)
+    per_name = np.array([config.half_life_of(str(c)) for c in names], dtype=float)
+    return per_name[which.ravel()]
+
+
 def _half_life_groups(prepared: Prepared) -> list[tuple[float, np.ndarray | None]]:
     """Events grouped by the half-life their category decays with."""
     config = prepared.config
     if config.kernel == "window" or not config.category_half_lives:
         return [(config.half_life, None)]
-    half_lives = np.array([config.half_life_of(c) for c in prepared.category], dtype=float)
+    half_lives = half_life_per_event(prepared.category, config)
     return [(float(h), half_lives == h) for h in np.unique(half_lives)]
 
 
@@ -228,7 +257,8 @@ def _daily(prepared: Prepared, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
     size = len(prepared.labels) * grid.n_days
     signal = np.bincount(flat, weights=prepared.signal[inside], minlength=size)
     count = np.bincount(flat, minlength=size)
-    return signal, count.astype(np.int64)
+    # bincount returns integers when there is nothing to count, weights or not.
+    return signal.astype(float, copy=False), count.astype(np.int64)
 
 
 def _frame(prepared: Prepared, grid: Grid, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
@@ -266,7 +296,10 @@ def _stamp(result: pd.DataFrame, config: IndexConfig) -> pd.DataFrame:
 
 
 def prepare(
-    events: object, config: IndexConfig | None, overrides: Mapping[str, Any], dyads: Sequence[str] | str | None = None
+    events: object,
+    config: IndexConfig | None,
+    overrides: Mapping[str, Any],
+    dyads: Sequence[str] | str | None = None,
 ) -> Prepared:
     """Validate events, apply overrides and reduce to arrays (shared by the public functions)."""
     cfg = with_overrides(config, overrides)
@@ -326,8 +359,10 @@ def stability_index(
     --------
     >>> import tensionindex as ti
     >>> events = [
-    ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
-    ...     {"date": "2024-03-04", "actor1": "PHL", "actor2": "CHN", "event_type": "protest_lodged"},
+    ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
+    ...      "event_type": "water_cannon"},
+    ...     {"date": "2024-03-04", "actor1": "PHL", "actor2": "CHN",
+    ...      "event_type": "protest_lodged"},
     ... ]
     >>> ti.stability_index(events, half_life=2)
           dyad       date  events  signal   tension  stability
@@ -379,8 +414,10 @@ def contributions(
     --------
     >>> import tensionindex as ti
     >>> events = [
-    ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
-    ...     {"date": "2024-03-02", "actor1": "PHL", "actor2": "CHN", "event_type": "dialogue_resumed"},
+    ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
+    ...      "event_type": "water_cannon"},
+    ...     {"date": "2024-03-02", "actor1": "PHL", "actor2": "CHN",
+    ...      "event_type": "dialogue_resumed"},
     ... ]
     >>> ti.contributions(events, half_life=1)
           dyad       date  dialogue  gray_zone  tension

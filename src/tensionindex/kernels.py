@@ -38,7 +38,8 @@ def _grid(
     """Sum ``signal`` into a dense grid; ``day`` must lie in ``[0, n_days)``."""
     flat = dyad.astype(np.int64) * n_days + day
     total = np.bincount(flat, weights=signal, minlength=n_dyads * n_days)
-    return total.reshape(n_dyads, n_days)
+    # bincount returns integers when there is nothing to count, weights or not.
+    return total.astype(float, copy=False).reshape(n_dyads, n_days)
 
 
 def exponential_tension(
