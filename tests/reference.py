@@ -115,6 +115,26 @@ def signals(events: Events, config: ti.IndexConfig) -> list[Signal]:
     return out
 
 
+def aggregate(events: list[Signal], how: str) -> list[Signal]:
+    """Scale each signal by its daily aggregation factor, counting events one by one.
+
+    ``mean`` divides by the number of events of the same dyad that day; ``share``
+    by the number of events of any dyad that day (the events are the source).
+    """
+    if how == "sum":
+        return events
+    per_dyad_day: dict[tuple[str, int], int] = defaultdict(int)
+    per_day: dict[int, int] = defaultdict(int)
+    for e in events:
+        per_dyad_day[(e.dyad, e.day)] += 1
+        per_day[e.day] += 1
+    out = []
+    for e in events:
+        n = per_dyad_day[(e.dyad, e.day)] if how == "mean" else per_day[e.day]
+        out.append(Signal(e.dyad, e.day, e.signal / n, e.category))
+    return out
+
+
 def kernel(age_days: int, category: str, config: ti.IndexConfig) -> float:
     """K(D): how much a signal of ``age_days`` days ago counts today."""
     if age_days < 0:
@@ -145,7 +165,7 @@ def reference_index(
     config = config if config is not None else ti.IndexConfig()
     if overrides:
         config = dataclasses.replace(config, **overrides)
-    events_list = signals(events, config)
+    events_list = aggregate(signals(events, config), config.aggregation)
     if not events_list:
         return pd.DataFrame({name: [] for name in COLUMNS})
     first = _day(start) if start is not None else min(e.day for e in events_list)

@@ -128,12 +128,14 @@ def test_numbers_are_stored_as_floats_and_weight_keys_normalised() -> None:
         ({"half_life": True}, "'half_life'", "a finite number > 0", "True"),
         ({"scale": 0}, "'scale'", "a number > 0", "0"),
         ({"scale": -1.5}, "'scale'", "a number > 0", "-1.5"),
-        ({"window": 0}, "'window'", "an integer number of days >= 1", "0"),
-        ({"window": -7}, "'window'", "an integer number of days >= 1", "-7"),
-        ({"window": 1.5}, "'window'", "an integer number of days >= 1", "1.5"),
-        ({"window": math.inf}, "'window'", "an integer number of days >= 1", "inf"),
-        ({"window": "90"}, "'window'", "an integer number of days >= 1", "'90'"),
-        ({"window": True}, "'window'", "an integer number of days >= 1", "True"),
+        ({"window": 0}, "'window'", "an integer number of days from 1 to 100000", "0"),
+        ({"window": -7}, "'window'", "an integer number of days from 1 to 100000", "-7"),
+        ({"window": 1.5}, "'window'", "an integer number of days from 1 to 100000", "1.5"),
+        ({"window": math.inf}, "'window'", "an integer number of days from 1 to 100000", "inf"),
+        ({"window": "90"}, "'window'", "an integer number of days from 1 to 100000", "'90'"),
+        ({"window": True}, "'window'", "an integer number of days from 1 to 100000", "True"),
+        ({"window": 1e300}, "'window'", "an integer number of days from 1 to 100000", "1e+300"),
+        ({"aggregation": "median"}, "'aggregation'", "one of 'sum', 'mean', 'share'", "'median'"),
         ({"directed": "yes"}, "'directed'", "True or False", "'yes'"),
         ({"directed": 1}, "'directed'", "True or False", "1"),
         ({"use_confidence": None}, "'use_confidence'", "True or False", "None"),
@@ -671,6 +673,7 @@ def test_unknown_override_suggests() -> None:
 
 def test_invalid_override_value() -> None:
     with pytest.raises(
-        ti.ConfigurationError, match=_param_error("'window'", "an integer number of days >= 1", "0")
+        ti.ConfigurationError,
+        match=_param_error("'window'", "an integer number of days from 1 to 100000", "0"),
     ):
         ti.stability_index(EVENTS, kernel="window", window=0)

@@ -27,6 +27,7 @@ EXPLAIN_COLUMNS = [
     "intensity",
     "confidence",
     "signal",
+    "aggregation",
     "age_days",
     "decay",
     "contribution",

@@ -27,6 +27,8 @@ import tensionindex as ti
 from reference import assert_close, assert_index_close, reference_index, tolerance
 from tensionindex.testing import configs, events
 
+AGGREGATIONS = ("sum", "mean", "share")
+
 DAY = pd.Timedelta(days=1)
 KERNELS = ["exponential", "window"]
 
@@ -57,7 +59,7 @@ def test_matches_reference(kernel: str, frame: pd.DataFrame, data: st.DataObject
     A trimmed grid starts after some events (they still count) and ends before
     some (they are ignored).
     """
-    config = data.draw(configs(kernels=[kernel]), label="config")
+    config = data.draw(configs(kernels=[kernel], aggregations=AGGREGATIONS), label="config")
     grid: dict[str, object] = {}
     if len(frame) and data.draw(st.booleans(), label="trim"):
         first, last = frame["date"].min(), frame["date"].max()
@@ -275,9 +277,14 @@ def test_start_after_the_last_event_needs_an_end() -> None:
     events = [_event("2024-01-01")]
     with pytest.raises(
         ti.EventValidationError,
-        match=r"The 'end' date of the last event comes before the 'start' date 2024-06-01",
+        match=r"The 'start' date 2024-06-01 comes after the last event \(2024-01-01\)",
     ):
         ti.stability_index(events, start="2024-06-01")
+    with pytest.raises(
+        ti.EventValidationError,
+        match=r"The 'end' date 2023-06-01 comes before the first event \(2024-01-01\)",
+    ):
+        ti.stability_index(events, end="2023-06-01")
     # With an end the carry-in is scored.
     result = ti.stability_index(events, start="2024-01-31", end="2024-01-31")
     assert result["tension"].tolist() == pytest.approx([3.5])

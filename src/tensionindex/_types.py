@@ -7,7 +7,9 @@ from typing import Literal, TypeAlias
 Kernel: TypeAlias = Literal["exponential", "window"]
 IntensityTransform: TypeAlias = Literal["linear", "log1p", "sqrt"]
 DefaultWeights: TypeAlias = Literal["goldstein", "plover"]
+Aggregation: TypeAlias = Literal["sum", "mean", "share"]
 
 KERNELS: tuple[Kernel, ...] = ("exponential", "window")
 INTENSITY_TRANSFORMS: tuple[IntensityTransform, ...] = ("linear", "log1p", "sqrt")
 DEFAULT_WEIGHTS: tuple[DefaultWeights, ...] = ("goldstein", "plover")
+AGGREGATIONS: tuple[Aggregation, ...] = ("sum", "mean", "share")

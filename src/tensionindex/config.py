@@ -27,9 +27,11 @@ import numpy as np
 import pandas as pd
 
 from tensionindex._types import (
+    AGGREGATIONS,
     DEFAULT_WEIGHTS,
     INTENSITY_TRANSFORMS,
     KERNELS,
+    Aggregation,
     DefaultWeights,
     IntensityTransform,
     Kernel,
@@ -52,6 +54,8 @@ __all__ = ["IndexConfig", "diff", "load_config", "load_profile", "profiles"]
 # Settings that describe a configuration but do not change any number.
 _METADATA_FIELDS = ("name", "description")
 _FINGERPRINT_SCHEMA = 1
+#: Longest window kernel, in days (about 270 years): longer ones add nothing but overflow risk.
+MAX_WINDOW = 100_000
 
 
 def _fail(name: str, expected: str, value: object) -> ConfigurationError:
@@ -124,6 +128,13 @@ class IndexConfig:
         Function f applied to each event's intensity.
     use_confidence : bool, default True
         Whether each event's confidence (0..1) multiplies its signal.
+    aggregation : {"sum", "mean", "share"}, default "sum"
+        How a dyad's events of one day make its daily signal: their ``sum``
+        (right for curated events), their ``mean`` (the usual practice with
+        Goldstein-scored coded data, where volume follows news attention), or
+        their sum divided by the source's total number of records that day
+        (``share``; the totals come from ``coverage=`` of
+        :func:`stability_index`, or else from the events given).
     kernel : {"exponential", "window"}, default "exponential"
         How past signals count today: exponential decay with ``half_life``, or
         a flat sum over the last ``window`` days.
@@ -133,7 +144,7 @@ class IndexConfig:
         Half-life in days for particular categories (exponential kernel only);
         other categories use ``half_life``.
     window : int, default 90
-        Length of the window kernel, in days (>= 1).
+        Length of the window kernel, in days (1 to 100000).
     scale : float, default 10
         Tension at which stability has moved from 50 to about 27 (the logistic
         scale, > 0).
@@ -168,6 +179,7 @@ class IndexConfig:
     custom_types: Mapping[str, EventTypeSpec] = field(default_factory=dict)
     intensity_transform: IntensityTransform = "linear"
     use_confidence: bool = True
+    aggregation: Aggregation = "sum"
     kernel: Kernel = "exponential"
     half_life: float = 30.0
     category_half_lives: Mapping[str, float] = field(default_factory=dict)
@@ -185,6 +197,7 @@ class IndexConfig:
             _choice("default_weights", self.default_weights, DEFAULT_WEIGHTS),
         )
         put(self, "kernel", _choice("kernel", self.kernel, KERNELS))
+        put(self, "aggregation", _choice("aggregation", self.aggregation, AGGREGATIONS))
         put(
             self,
             "intensity_transform",
@@ -200,8 +213,8 @@ class IndexConfig:
         put(self, "scale", _number("scale", self.scale, minimum=0))
         window: object = self.window
         days = float(window) if isinstance(window, numbers.Real) and not _is_bool(window) else 0.0
-        if not (math.isfinite(days) and days.is_integer() and days >= 1):
-            raise _fail("window", "an integer number of days >= 1", window)
+        if not (math.isfinite(days) and days.is_integer() and 1 <= days <= MAX_WINDOW):
+            raise _fail("window", f"an integer number of days from 1 to {MAX_WINDOW}", window)
         put(self, "window", int(days))
 
         customs: dict[str, EventTypeSpec] = {}
@@ -332,7 +345,8 @@ class IndexConfig:
         for key in data:
             if key not in names:
                 raise ConfigurationError(
-                    f"Unknown configuration setting {key!r}." + did_you_mean(str(key), names)
+                    f"Unknown configuration setting {key!r}."
+                    + did_you_mean(str(key), names)
                     + f" The settings are: {', '.join(names)}."
                 )
         return cls(**dict(data))
@@ -534,11 +548,14 @@ def load_profile(name: str) -> IndexConfig:
     available = profiles()
     if name not in available:
         raise ConfigurationError(
-            f"Unknown profile {name!r}." + did_you_mean(name, available)
+            f"Unknown profile {name!r}."
+            + did_you_mean(name, available)
             + f" The built-in profiles are: {', '.join(available)}."
         )
-    text = resources.files("tensionindex").joinpath("data", "profiles", f"{name}.toml").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("tensionindex")
+        .joinpath("data", "profiles", f"{name}.toml")
+        .read_text(encoding="utf-8")
     )
     return IndexConfig.from_toml(text)
 
@@ -611,7 +628,8 @@ def with_overrides(config: IndexConfig | None, overrides: Mapping[str, Any]) -> 
     for key in overrides:
         if key not in names:
             raise ConfigurationError(
-                f"Unknown setting {key!r}." + did_you_mean(key, names)
+                f"Unknown setting {key!r}."
+                + did_you_mean(key, names)
                 + f" Overrides are IndexConfig field names: {', '.join(names)}."
             )
     return dataclasses.replace(config, **overrides)

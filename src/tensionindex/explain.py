@@ -9,11 +9,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tensionindex import __version__
 from tensionindex.config import IndexConfig
 from tensionindex.events import PASS_THROUGH_COLUMNS
 from tensionindex.index import (
     DateLike,
     _day_of,
+    _select_dyads,
     half_life_per_event,
     parse_dyad,
     prepare,
@@ -35,6 +37,7 @@ EXPLAIN_COLUMNS: tuple[str, ...] = (
     "intensity",
     "confidence",
     "signal",
+    "aggregation",
     "age_days",
     "decay",
     "contribution",
@@ -46,12 +49,15 @@ def explain(
     dyad: str,
     date: DateLike,
     config: IndexConfig | None = None,
+    *,
+    coverage: pd.Series | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """The events behind the tension of one dyad on one day, and how much each adds.
 
-    The tension is T = sum_i s_i * K(date - t_i) over the dyad's events on or
-    before ``date``; each row is one term of that sum.
+    The tension is T = sum_i s_i * g_i * K(date - t_i) over the dyad's events on
+    or before ``date`` (g_i is the daily aggregation factor: 1 under the
+    default ``aggregation="sum"``); each row is one term of that sum.
 
     Parameters
     ----------
@@ -64,6 +70,9 @@ def explain(
         The day whose tension to explain.
     config : IndexConfig, optional
         The configuration; ``IndexConfig()`` by default.
+    coverage : pandas.Series, optional
+        Records of the source per day, for ``aggregation="share"``, as in
+        :func:`stability_index`.
     **overrides
         Configuration fields to change for this call, as in :func:`stability_index`.
 
@@ -74,11 +83,13 @@ def explain(
         (largest first), with columns ``date``, ``actor1``, ``actor2``,
         ``event_type``, ``label``, ``category``, ``weight``,
         ``category_multiplier``, ``intensity``, ``confidence``, ``signal``
-        (s_i), ``age_days``, ``decay`` (K), ``contribution`` (s_i * K), then
+        (s_i), ``aggregation`` (g_i), ``age_days``, ``decay`` (K),
+        ``contribution`` (s_i * g_i * K), then
         the pass-through columns present (``event_id``, ``source``, ``url``,
         ``description``).  The contributions sum to the tension;
         ``result.attrs["tensionindex"]`` holds ``dyad``, ``date``,
-        ``tension``, ``stability`` and the configuration fingerprint.
+        ``tension``, ``stability``, the configuration as a dict, its
+        fingerprint and the library version.
 
     Examples
     --------
@@ -97,13 +108,12 @@ def explain(
     >>> why.attrs["tensionindex"]["tension"]
     5.5
     """
-    prepared = prepare(events, config, overrides, None)
+    prepared = prepare(events, config, overrides, coverage)
     cfg = prepared.config
     label = parse_dyad(dyad, directed=cfg.directed)
     day = _day_of(date, "date")
     if label not in prepared.labels:
-        # Reuse the dyad check of stability_index for its message.
-        prepare(events, config, overrides, [dyad])
+        _select_dyads(prepared, [dyad])  # raises the error stability_index gives
     code = prepared.labels.get_loc(label)
     age = day - prepared.day
     rows = (prepared.dyad == code) & (age >= 0)
@@ -121,7 +131,8 @@ def explain(
         if cfg.kernel == "exponential"
         else decay(age[picked], kernel="window", half_life=cfg.half_life, window=cfg.window)
     )
-    signal = prepared.signal[picked]
+    signal = prepared.raw_signal[picked]
+    aggregation = prepared.factor[picked]
     out = pd.DataFrame(
         {
             "date": frame["date"].to_numpy(),
@@ -135,9 +146,10 @@ def explain(
             "intensity": frame["intensity"].to_numpy(),
             "confidence": frame["confidence"].to_numpy(),
             "signal": signal,
+            "aggregation": aggregation,
             "age_days": age[picked].astype(np.int64),
             "decay": factor,
-            "contribution": signal * factor,
+            "contribution": prepared.signal[picked] * factor,
         }
     )
     for name in PASS_THROUGH_COLUMNS:
@@ -151,6 +163,8 @@ def explain(
         "date": str(np.datetime64(day, "D")),
         "tension": tension,
         "stability": float(stability_from_tension(np.array([tension]), cfg.scale)[0]),
+        "config": cfg.to_dict(),
         "fingerprint": cfg.fingerprint,
+        "version": __version__,
     }
     return out

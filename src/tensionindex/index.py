@@ -16,6 +16,7 @@ no Python loop over events, days or dyads.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,9 +44,11 @@ class Prepared:
     dyad: np.ndarray  # dyad code per event (index into labels)
     labels: pd.Index  # dyad labels, sorted
     day: np.ndarray  # int64 days since 1970-01-01
-    signal: np.ndarray
+    signal: np.ndarray  # what each event adds to its dyad's daily signal: s_i * g_i
     category: np.ndarray  # category name per event (object)
     config: IndexConfig
+    raw_signal: np.ndarray  # s_i = w * m * f(intensity) * c
+    factor: np.ndarray  # g_i, the daily aggregation factor (1 under "sum")
 
 
 def intensity_transform(values: np.ndarray, how: str) -> np.ndarray:
@@ -125,7 +128,9 @@ def parse_dyad(dyad: str, *, directed: bool, aliases: Mapping[str, str] | None =
     return "-".join(sorted((a, b)))
 
 
-def _prepare(events: pd.DataFrame, config: IndexConfig) -> Prepared:
+def _prepare(
+    events: pd.DataFrame, config: IndexConfig, coverage: Coverage | None = None
+) -> Prepared:
     types = events["event_type"].cat
     resolved = config.resolve(types.categories)
     codes = types.codes
@@ -138,9 +143,80 @@ def _prepare(events: pd.DataFrame, config: IndexConfig) -> Prepared:
         events["actor1"].array, events["actor2"].array, directed=config.directed
     )
     day = events["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    raw = np.asarray(signal, float)
+    factor = aggregation_factor(dyad, day, config.aggregation, coverage)
     return Prepared(
-        events, dyad, labels, day, np.asarray(signal, float), resolved.category[codes], config
+        events, dyad, labels, day, raw * factor, resolved.category[codes], config, raw, factor
     )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The days a source was collecting, and how many records it had on each."""
+
+    days: np.ndarray  # int64 days since 1970-01-01, sorted, unique
+    records: np.ndarray | None  # records per day, aligned with ``days``; None if unknown
+
+
+def parse_coverage(coverage: object) -> Coverage | None:
+    """Read ``coverage=``: a Series of record counts by date, or a collection of dates."""
+    if coverage is None:
+        return None
+    if isinstance(coverage, pd.Series):
+        try:
+            dates = pd.to_datetime(coverage.index)
+        except (ValueError, TypeError):
+            raise EventValidationError(
+                "coverage must be indexed by dates (a Series of record counts by day, as "
+                "ReadReport.coverage gives) or be a collection of dates."
+            ) from None
+        counts = [float(c) for c in pd.to_numeric(coverage, errors="coerce")]
+        bad = [not (math.isfinite(c) and c >= 0) for c in counts]
+        if any(bad):
+            position = bad.index(True)
+            raise EventValidationError(
+                f"coverage holds record counts by day; the count for {dates[position]:%Y-%m-%d} "
+                f"is {counts[position]!r}. Expected a number >= 0."
+            )
+        days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
+        table = pd.Series(counts, dtype=float).groupby(days).sum()
+        return Coverage(table.index.to_numpy(np.int64), table.to_numpy(float))
+    if isinstance(coverage, str) or not hasattr(coverage, "__iter__"):
+        raise EventValidationError(
+            f"coverage must be a collection of dates or a Series of record counts by date. "
+            f"Got {type(coverage).__name__} instead."
+        )
+    days = np.unique(np.array([_day_of(value, "coverage") for value in coverage], dtype=np.int64))
+    return Coverage(days, None)
+
+
+def aggregation_factor(
+    dyad: np.ndarray, day: np.ndarray, how: str, coverage: Coverage | None
+) -> np.ndarray:
+    """g_i: 1 (sum), 1 / events of the dyad that day (mean), 1 / records that day (share)."""
+    if how == "sum" or len(day) == 0:
+        return np.ones(len(day))
+    if how == "mean":
+        key = dyad.astype(np.int64) * (int(day.max()) - int(day.min()) + 1) + (day - day.min())
+        codes, _ = pd.factorize(key)
+        return 1.0 / np.bincount(codes)[codes]
+    if coverage is not None and coverage.records is not None:
+        where = np.searchsorted(coverage.days, day)
+        found = where < len(coverage.days)
+        found[found] = coverage.days[where[found]] == day[found]
+        totals = np.where(found, coverage.records[np.minimum(where, len(coverage.days) - 1)], 0)
+        short = totals < 1
+        if short.any():
+            missing = np.datetime64(int(day[np.flatnonzero(short)[0]]), "D")
+            raise EventValidationError(
+                f"aggregation='share' divides by the source's records of each day, but coverage "
+                f"gives no records on {missing}, a day with events. Pass the coverage of the files "
+                "the events were read from (ReadReport.coverage)."
+            )
+        return 1.0 / totals
+    # Without record counts the events given are the source: divide by their number per day.
+    codes, _ = pd.factorize(day)
+    return 1.0 / np.bincount(codes)[codes]
 
 
 def _day_of(value: DateLike, name: str) -> int:
@@ -194,6 +270,8 @@ def _select_dyads(prepared: Prepared, dyads: Sequence[str] | str | None) -> Prep
         prepared.signal[mask],
         prepared.category[mask],
         prepared.config,
+        prepared.raw_signal[mask],
+        prepared.factor[mask],
     )
 
 
@@ -209,11 +287,14 @@ def _grid(prepared: Prepared, start: DateLike | None, end: DateLike | None) -> G
     first = _day_of(start, "start") if start is not None else int(prepared.day.min())
     last = _day_of(end, "end") if end is not None else int(prepared.day.max())
     if last < first:
-        raise EventValidationError(
-            f"The 'end' date {end if end is not None else 'of the last event'} comes before the "
-            f"'start' date {start if start is not None else 'of the first event'}; "
-            "give an end on or after the start."
-        )
+        first_text, last_text = np.datetime64(first, "D"), np.datetime64(last, "D")
+        if start is not None and end is not None:
+            problem = f"The 'end' date {last_text} comes before the 'start' date {first_text}"
+        elif start is not None:
+            problem = f"The 'start' date {first_text} comes after the last event ({last_text})"
+        else:
+            problem = f"The 'end' date {last_text} comes before the first event ({first_text})"
+        raise EventValidationError(f"{problem}; give an end on or after the start.")
     return Grid(first, last - first + 1)
 
 
@@ -299,12 +380,32 @@ def prepare(
     events: object,
     config: IndexConfig | None,
     overrides: Mapping[str, Any],
-    dyads: Sequence[str] | str | None = None,
+    coverage: object = None,
 ) -> Prepared:
     """Validate events, apply overrides and reduce to arrays (shared by the public functions)."""
     cfg = with_overrides(config, overrides)
     validated = validate_events(events, config=cfg)  # type: ignore[arg-type]
-    return _select_dyads(_prepare(validated, cfg), dyads)
+    return _prepare(validated, cfg, parse_coverage(coverage))
+
+
+def _scored(
+    events: object,
+    config: IndexConfig | None,
+    overrides: Mapping[str, Any],
+    *,
+    start: DateLike | None,
+    end: DateLike | None,
+    dyads: Sequence[str] | str | None,
+    coverage: object = None,
+) -> tuple[Prepared, Grid | None]:
+    """Prepared events of the requested dyads and the grid.
+
+    The grid's default bounds come from all events, so that a dyad's series is
+    the same whether or not ``dyads=`` narrows the output.
+    """
+    everything = prepare(events, config, overrides, coverage)
+    grid = _grid(everything, start, end)
+    return _select_dyads(everything, dyads), grid
 
 
 def stability_index(
@@ -314,6 +415,7 @@ def stability_index(
     start: DateLike | None = None,
     end: DateLike | None = None,
     dyads: Sequence[str] | str | None = None,
+    coverage: pd.Series | Iterable[DateLike] | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """Compute the daily bilateral stability index of every dyad.
@@ -329,7 +431,14 @@ def stability_index(
         Events before ``start`` still count through the kernel; events after
         ``end`` are ignored.
     dyads : str or list of str, optional
-        Only these dyads ("CHN-USA", or "USA->CHN" when directed).
+        Only these dyads ("CHN-USA", or "USA->CHN" when directed).  The grid's
+        default bounds still come from all events.
+    coverage : pandas.Series or collection of dates, optional
+        The days the source was collecting: a Series of record counts indexed
+        by date (as ``ReadReport.coverage`` from the readers gives) or just the
+        dates.  The result then gains a boolean ``covered`` column: a day
+        without records is unmonitored, not calm.  Record counts are also the
+        denominators of ``aggregation="share"``.
     **overrides
         Configuration fields to change for this call, e.g. ``half_life=14``,
         ``kernel="window"``, ``weights={"water_cannon": 12.0}``, ``directed=True``.
@@ -338,10 +447,12 @@ def stability_index(
     -------
     pandas.DataFrame
         One row per dyad and day, sorted by dyad then date, with columns
-        ``dyad``, ``date``, ``events`` (count that day), ``signal`` (x_d(t)),
-        ``tension`` (T_d(t)) and ``stability`` (S_d(t), 0..100, 50 when T = 0,
-        higher is more stable).  ``result.attrs["tensionindex"]`` holds the
-        configuration as a dict and its fingerprint.
+        ``dyad``, ``date``, ``events`` (count that day), ``signal`` (x_d(t),
+        after the configuration's daily aggregation), ``tension`` (T_d(t)) and
+        ``stability`` (S_d(t), 0..100, 50 when T = 0, higher is more stable),
+        then ``covered`` when ``coverage`` is given.
+        ``result.attrs["tensionindex"]`` holds the configuration as a dict and
+        its fingerprint.
 
     Raises
     ------
@@ -371,22 +482,25 @@ def stability_index(
     2  CHN-PHL 2024-03-03       0     0.0  3.500000  41.338242
     3  CHN-PHL 2024-03-04       1     2.0  4.474874  38.995833
     """
-    prepared = prepare(events, config, overrides, dyads)
-    grid = _grid(prepared, start, end)
+    prepared, grid = _scored(
+        events, config, overrides, start=start, end=end, dyads=dyads, coverage=coverage
+    )
+    columns = RESULT_COLUMNS[2:] if coverage is None else (*RESULT_COLUMNS[2:], "covered")
     if grid is None or len(prepared.labels) == 0:
-        return _stamp(_empty(RESULT_COLUMNS[2:]), prepared.config)
+        return _stamp(_empty(columns), prepared.config)
     tension = sum(
         (_tension(prepared, grid, mask, h) for h, mask in _half_life_groups(prepared)),
         start=np.zeros((len(prepared.labels), grid.n_days)),
     )
     signal, count = _daily(prepared, grid)
     stability = stability_from_tension(tension, prepared.config.scale)
-    result = _frame(
-        prepared,
-        grid,
-        {"events": count, "signal": signal, "tension": tension, "stability": stability},
-    )
-    return _stamp(result, prepared.config)
+    values = {"events": count, "signal": signal, "tension": tension, "stability": stability}
+    if coverage is not None:
+        covered = parse_coverage(coverage)
+        assert covered is not None  # for mypy: coverage was given
+        monitored = np.isin(grid.first_day + np.arange(grid.n_days), covered.days)
+        values["covered"] = np.broadcast_to(monitored, tension.shape)
+    return _stamp(_frame(prepared, grid, values), prepared.config)
 
 
 def contributions(
@@ -396,11 +510,13 @@ def contributions(
     start: DateLike | None = None,
     end: DateLike | None = None,
     dyads: Sequence[str] | str | None = None,
+    coverage: pd.Series | Iterable[DateLike] | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """Daily tension of each dyad split by event category.
 
-    Parameters are those of :func:`stability_index`.
+    Parameters are those of :func:`stability_index` (``coverage`` serves only
+    as the denominators of ``aggregation="share"`` here).
 
     Returns
     -------
@@ -426,8 +542,9 @@ def contributions(
     """
     from tensionindex.taxonomy import known_categories
 
-    prepared = prepare(events, config, overrides, dyads)
-    grid = _grid(prepared, start, end)
+    prepared, grid = _scored(
+        events, config, overrides, start=start, end=end, dyads=dyads, coverage=coverage
+    )
     present = set(prepared.category)
     categories = [c for c in known_categories(prepared.config.custom_types) if c in present]
     if grid is None or len(prepared.labels) == 0:

@@ -93,7 +93,22 @@ def window_tension(
     expiry = day + window
     live = expiry > 0  # events that still count on the grid's first day or later
     dyad, day, signal, expiry = dyad[live], day[live], signal[live], expiry[live]
-    diff = _grid(dyad, np.maximum(day, 0), signal, n_dyads, n_days)
+    start = np.maximum(day, 0)
     ending = expiry < n_days
+    diff = _grid(dyad, start, signal, n_dyads, n_days)
     diff -= _grid(dyad[ending], expiry[ending], signal[ending], n_dyads, n_days)
-    return np.cumsum(diff, axis=1)
+    tension = np.cumsum(diff, axis=1)
+    # The running sum leaves rounding residue (~1e-15) once every event has left the
+    # window; counting live events exactly, in integers, restores the exact zero.
+    live = np.cumsum(
+        _counts(dyad, start, n_dyads, n_days)
+        - _counts(dyad[ending], expiry[ending], n_dyads, n_days),
+        axis=1,
+    )
+    tension[live == 0] = 0.0
+    return tension
+
+
+def _counts(dyad: np.ndarray, day: np.ndarray, n_dyads: int, n_days: int) -> np.ndarray:
+    flat = dyad.astype(np.int64) * n_days + day
+    return np.bincount(flat, minlength=n_dyads * n_days).reshape(n_dyads, n_days)

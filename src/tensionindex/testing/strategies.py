@@ -22,7 +22,14 @@ import pandas as pd
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from tensionindex._types import DEFAULT_WEIGHTS, INTENSITY_TRANSFORMS, KERNELS, Kernel
+from tensionindex._types import (
+    AGGREGATIONS,
+    DEFAULT_WEIGHTS,
+    INTENSITY_TRANSFORMS,
+    KERNELS,
+    Aggregation,
+    Kernel,
+)
 from tensionindex.config import IndexConfig
 from tensionindex.taxonomy import CATEGORIES, Source, taxonomy
 
@@ -36,7 +43,14 @@ _MIN_DATE = datetime.date(2018, 1, 1)
 _MAX_DATE = datetime.date(2024, 12, 31)
 _SOURCES: tuple[Source, ...] = ("analyst", "cameo", "plover")
 _COLUMNS = (
-    "date", "actor1", "actor2", "event_type", "intensity", "confidence", "event_id", "description"
+    "date",
+    "actor1",
+    "actor2",
+    "event_type",
+    "intensity",
+    "confidence",
+    "event_id",
+    "description",
 )
 
 
@@ -374,10 +388,12 @@ def _configs(
     directed: bool | None,
     weights: st.SearchStrategy[dict[str, float]],
     category_settings: bool,
+    aggregations: tuple[Aggregation, ...],
 ) -> IndexConfig:
     kernel = draw(st.sampled_from(kernels))
     settings: dict[str, Any] = {
         "kernel": kernel,
+        "aggregation": draw(st.sampled_from(aggregations)),
         "half_life": draw(_HALF_LIFE),
         "window": draw(st.integers(1, 400)),
         "scale": draw(_SCALE),
@@ -400,6 +416,7 @@ def configs(
     directed: bool | None = None,
     types: Sequence[str] | st.SearchStrategy[str] | None = None,
     category_settings: bool = True,
+    aggregations: Sequence[Aggregation] = ("sum",),
 ) -> st.SearchStrategy[IndexConfig]:
     """Valid configurations over both kernels and the whole parameter range.
 
@@ -415,6 +432,9 @@ def configs(
     category_settings : bool, default True
         Also draw category multipliers (0..3) and, for the exponential kernel,
         per-category half-lives (0.5..365 days).
+    aggregations : sequence of {"sum", "mean", "share"}, default ("sum",)
+        Daily aggregations to draw from.  Only ``sum`` keeps the index linear
+        in the events (superposition, monotonicity), hence the default.
 
     Returns
     -------
@@ -446,4 +466,9 @@ def configs(
     weights = _NONE | st.dictionaries(
         _type_strategy("configs", types), st.floats(-10.0, 10.0), min_size=1, max_size=4
     )
-    return _configs(chosen, directed, weights, bool(category_settings))
+    picked = tuple(aggregations)
+    if not picked or any(a not in AGGREGATIONS for a in picked):
+        raise _fail(
+            "configs", "aggregations", f"a non-empty sequence of {AGGREGATIONS}", aggregations
+        )
+    return _configs(chosen, directed, weights, bool(category_settings), picked)
