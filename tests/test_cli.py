@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -251,3 +252,69 @@ def test_argparse_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["score"])
     assert exit_info.value.code == 2
     assert "EVENTS" in capsys.readouterr().err
+
+
+DATA = Path(__file__).parent / "data"
+GEORGIA = sorted(str(p) for p in DATA.glob("georgia_*.csv"))
+
+
+def test_score_coded_files_with_dedup_coverage_and_dyad(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run_cli(
+        [
+            "score",
+            "--format",
+            "gdelt",
+            *GEORGIA,
+            "--dedup",
+            "one_a_day",
+            "--aggregation",
+            "mean",
+            "--dyad",
+            "GEO-RUS",
+        ],
+        capsys,
+    )
+    assert status == 0, err
+    assert err == ""  # no progress bar when stderr is not a terminal
+    table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
+    events = ti.read_gdelt(GEORGIA, dyads=["GEO-RUS"], deduplicate="one_a_day")
+    expected = ti.stability_index(
+        events, aggregation="mean", coverage=ti.read_report(events).coverage
+    )
+    assert list(table.columns) == [*expected.columns]
+    np.testing.assert_allclose(table["tension"], expected["tension"], rtol=1e-12)
+    assert table["covered"].tolist() == expected["covered"].tolist()
+    assert set(table["dyad"]) == {"GEO-RUS"}
+
+
+def test_explain_coded_files(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(
+        ["explain", "--format", "gdelt", *GEORGIA, "--dyad", "RUS-GEO", "--date", "2012-12-31"],
+        capsys,
+    )
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out), dtype={"event_id": str})
+    assert set(table["event_type"].str.slice(0, 6)) == {"cameo:"}
+    assert table["event_id"].notna().all()
+
+
+def test_dedup_needs_a_coded_format(events_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(["score", str(events_file), "--dedup", "one_a_day"], capsys)
+    assert status == 2
+    assert "--dedup and --intensity-from apply to coded data" in err
+
+
+def test_score_several_event_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = EVENTS_CSV.splitlines()
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("\n".join(lines[:3]) + "\n")
+    second.write_text("\n".join([lines[0], *lines[3:]]) + "\n")
+    status, out, err = run_cli(["score", str(first), str(second)], capsys)
+    assert status == 0, err
+    together = tmp_path / "all.csv"
+    together.write_text(EVENTS_CSV)
+    run_cli(["score", str(together)], capsys)  # warm the same path
+    _, whole, _ = run_cli(["score", str(together)], capsys)
+    assert out == whole

@@ -628,23 +628,13 @@ def test_report_accounts_for_every_row_and_round_trips(path: Path) -> None:
     assert report.coverage.index.is_monotonic_increasing
 
 
-def test_coverage_days_follow_the_collection_date() -> None:
-    assert dict(tio.read_report(tio.read_gdelt(V2)).daily_records) == {"2019-10-24": 207}
-    # GDELT 1.0: daily-update rows by DATEADDED, backfile rows (added 2013-02) by SQLDATE.
-    raw = plain_gdelt(V1)
-    daily = raw[56].str.startswith("2016")  # DATEADDED, field 57
-    by_hand = pd.concat([
-        pd.Series("2016-07-28", index=raw.index[daily]),
-        pd.to_datetime(raw.loc[~daily, "SQLDATE"]).dt.strftime("%Y-%m-%d"),
-    ]).value_counts().sort_index()
-    got = tio.read_report(tio.read_gdelt(V1)).daily_records
-    assert dict(got) == {k: int(v) for k, v in by_hand.items()}
-    # The Georgia export was added on 2013-02-03 (backfile): coverage is by event day.
-    georgia = plain_gdelt(GEORGIA)
-    expected = pd.to_datetime(georgia["SQLDATE"]).dt.strftime("%Y-%m-%d").value_counts()
-    assert dict(tio.read_report(tio.read_gdelt(GEORGIA)).daily_records) == dict(
-        sorted((k, int(v)) for k, v in expected.items())
-    )
+def test_coverage_counts_every_row_read_by_event_date() -> None:
+    # Coverage is on the index's axis, the event date, over all rows read (kept or not).
+    for path in (V2, V1, GEORGIA):
+        raw = plain_gdelt(path)
+        expected = pd.to_datetime(raw["SQLDATE"], format="%Y%m%d").dt.strftime("%Y-%m-%d")
+        got = tio.read_report(tio.read_gdelt(path)).daily_records
+        assert dict(got) == dict(sorted((k, int(v)) for k, v in expected.value_counts().items()))
     icews = plain_icews(ICEWS)["Event Date"].value_counts()
     assert dict(tio.read_report(tio.read_icews(ICEWS)).daily_records) == dict(
         sorted((k, int(v)) for k, v in icews.items())
@@ -696,8 +686,9 @@ def test_polecat_synthetic_file() -> None:
     assert dict(report.unmapped_names) == {"Atlantis": 1}
     assert dict(report.unknown_event_types) == {"OTHER": 1}
     assert dict(report.fallback_event_types) == {"AGREE/treaty": 1}
-    # Coverage by Publication Date, by Event Date when it is missing (pc-010).
-    assert dict(report.daily_records) == {"2023-03-06": 4, "2023-03-07": 5, "2023-03-08": 3}
+    # Coverage counts every row read by Event Date, the index's axis.
+    by_hand = pd.read_csv(POLECAT, sep="\t", dtype=str)["Event Date"].value_counts()
+    assert dict(report.daily_records) == dict(sorted((k, int(v)) for k, v in by_hand.items()))
     known = set(ti.taxonomy(source="plover")["event_type"])
     assert set(events["event_type"].astype(str)) <= known
 

@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 
 from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
 from tensionindex.datasets import examples, load_example
+from tensionindex.dedup import deduplicate
 from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
 from tensionindex.exceptions import (
     ConfigurationError,
@@ -23,7 +24,18 @@ from tensionindex.exceptions import (
 )
 from tensionindex.explain import explain
 from tensionindex.index import contributions, stability_index
-from tensionindex.io import read_events, write_table
+from tensionindex.io import (
+    ReadReport,
+    iter_gdelt,
+    iter_icews,
+    iter_polecat,
+    read_events,
+    read_gdelt,
+    read_icews,
+    read_polecat,
+    read_report,
+    write_table,
+)
 from tensionindex.taxonomy import CATEGORIES, EventTypeSpec, taxonomy
 
 __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
@@ -39,6 +51,16 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "actor_aliases",
     "read_events",
     "validate_events",
+    # Coded event data
+    "read_gdelt",
+    "read_icews",
+    "read_polecat",
+    "iter_gdelt",
+    "iter_icews",
+    "iter_polecat",
+    "ReadReport",
+    "read_report",
+    "deduplicate",
     # Taxonomy
     "CATEGORIES",
     "taxonomy",

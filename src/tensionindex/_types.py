@@ -8,8 +8,10 @@ Kernel: TypeAlias = Literal["exponential", "window"]
 IntensityTransform: TypeAlias = Literal["linear", "log1p", "sqrt"]
 DefaultWeights: TypeAlias = Literal["goldstein", "plover"]
 Aggregation: TypeAlias = Literal["sum", "mean", "share"]
+DedupMethod: TypeAlias = Literal["event_id", "event_id_date", "one_a_day", "corroboration"]
 
 KERNELS: tuple[Kernel, ...] = ("exponential", "window")
 INTENSITY_TRANSFORMS: tuple[IntensityTransform, ...] = ("linear", "log1p", "sqrt")
 DEFAULT_WEIGHTS: tuple[DefaultWeights, ...] = ("goldstein", "plover")
 AGGREGATIONS: tuple[Aggregation, ...] = ("sum", "mean", "share")
+DEDUP_METHODS: tuple[DedupMethod, ...] = ("event_id", "event_id_date", "one_a_day", "corroboration")

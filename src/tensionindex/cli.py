@@ -34,6 +34,41 @@ def _config_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--directed", action="store_true", default=None, help="score A->B and B->A apart"
     )
+    group.add_argument(
+        "--aggregation",
+        choices=["sum", "mean", "share"],
+        help="how a dyad's events of one day combine (mean or share suit coded data)",
+    )
+    group.add_argument(
+        "--intensity-transform", choices=["linear", "log1p", "sqrt"], help="f(intensity)"
+    )
+
+
+def _input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "events",
+        nargs="+",
+        metavar="EVENTS",
+        help="events files (.csv, .json, .parquet; - for CSV on stdin), or coded data files, "
+        "folders, globs, .gz or .zip archives with --format",
+    )
+    group = parser.add_argument_group("coded event data")
+    group.add_argument(
+        "--format",
+        choices=["events", "gdelt", "icews", "polecat"],
+        default="events",
+        help="format of EVENTS (default: tensionindex's own event files)",
+    )
+    group.add_argument(
+        "--dedup",
+        choices=["event_id", "event_id_date", "one_a_day", "corroboration"],
+        help="deduplicate while reading",
+    )
+    group.add_argument(
+        "--intensity-from",
+        choices=["NumSources", "NumArticles", "NumMentions"],
+        help="GDELT field to use as each event's intensity",
+    )
 
 
 def _config(args: argparse.Namespace) -> ti.IndexConfig:
@@ -51,22 +86,58 @@ def _config(args: argparse.Namespace) -> ti.IndexConfig:
         "window": args.window,
         "scale": args.scale,
         "directed": args.directed,
+        "aggregation": args.aggregation,
+        "intensity_transform": args.intensity_transform,
     }
     changes = {k: v for k, v in changes.items() if v is not None}
     return dataclasses.replace(config, **changes) if changes else config
 
 
+_READERS = {"gdelt": ti.read_gdelt, "icews": ti.read_icews, "polecat": ti.read_polecat}
+
+
+def _events(args: argparse.Namespace, config: ti.IndexConfig) -> tuple[pd.DataFrame, Any]:
+    """Read the EVENTS files in their format; returns the events and their coverage."""
+    files = args.events
+    if args.format == "events":
+        if args.dedup or args.intensity_from:
+            raise ti.ConfigurationError(
+                "--dedup and --intensity-from apply to coded data: add --format gdelt, icews "
+                "or polecat (or run tensionindex.deduplicate on your events)."
+            )
+        parts = [ti.read_events(path, config=config) for path in files]
+        events = (
+            parts[0]
+            if len(parts) == 1
+            else ti.validate_events(pd.concat(parts, ignore_index=True), config=config)
+        )
+        return events, None
+    options: dict[str, Any] = {"deduplicate": args.dedup, "progress": True}
+    if args.dyad:
+        # Narrow while reading, so the whole archive is never held in memory.
+        options["dyads"] = [args.dyad] if isinstance(args.dyad, str) else args.dyad
+    if args.intensity_from:
+        if args.format != "gdelt":
+            raise ti.ConfigurationError("--intensity-from is a GDELT field: use --format gdelt.")
+        options["intensity"] = args.intensity_from
+    source = files[0] if len(files) == 1 else files
+    events = _READERS[args.format](source, **options)
+    return events, ti.read_report(events).coverage
+
+
 def _score(args: argparse.Namespace) -> None:
     config = _config(args)
-    events = ti.read_events(args.events, config=config)
-    result = ti.stability_index(events, config, start=args.start, end=args.end, dyads=args.dyad)
+    events, coverage = _events(args, config)
+    result = ti.stability_index(
+        events, config, start=args.start, end=args.end, dyads=args.dyad, coverage=coverage
+    )
     ti.write_table(result, args.output)
 
 
 def _explain(args: argparse.Namespace) -> None:
     config = _config(args)
-    events = ti.read_events(args.events, config=config)
-    table = ti.explain(events, args.dyad, args.date, config)
+    events, coverage = _events(args, config)
+    table = ti.explain(events, args.dyad, args.date, config, coverage=coverage)
     ti.write_table(table, args.output)
 
 
@@ -147,9 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     score = sub.add_parser("score", help="compute the daily index of every dyad")
-    score.add_argument(
-        "events", metavar="EVENTS", help="events file (.csv, .json, .parquet) or - for CSV on stdin"
-    )
+    _input_options(score)
     _config_options(score)
     score.add_argument(
         "--dyad", action="append", metavar="DYAD", help="only this dyad, e.g. CHN-USA (repeatable)"
@@ -165,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.set_defaults(run=_score)
 
     explain = sub.add_parser("explain", help="list the events behind one value")
-    explain.add_argument("events", metavar="EVENTS")
+    _input_options(explain)
     explain.add_argument("--dyad", required=True, metavar="DYAD")
     explain.add_argument("--date", required=True, metavar="DATE")
     _config_options(explain)

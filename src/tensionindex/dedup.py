@@ -15,11 +15,12 @@ applied behind the caller's back.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
+from tensionindex._types import DEDUP_METHODS, DedupMethod
 from tensionindex.config import with_overrides
 from tensionindex.events import _bad, validate_events
 from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEDUP_METHODS", "REPORT_COLUMNS", "DedupMethod", "deduplicate"]
 
-DedupMethod: TypeAlias = Literal["event_id", "event_id_date", "one_a_day", "corroboration"]
-DEDUP_METHODS: tuple[DedupMethod, ...] = ("event_id", "event_id_date", "one_a_day", "corroboration")
 
 #: Columns of the report, one row per dyad; ``"corroboration"`` adds ``sources``.
 REPORT_COLUMNS: tuple[str, ...] = ("dyad", "raw", "kept", "dropped")
@@ -83,7 +82,11 @@ def _check_event_ids(frame: pd.DataFrame, how: DedupMethod, rows: pd.DataFrame) 
     if missing.any():
         position = int(np.flatnonzero(missing)[0])
         raise _bad(
-            "event_id", rows, position, ids.iloc[position], "a non-empty event id",
+            "event_id",
+            rows,
+            position,
+            ids.iloc[position],
+            "a non-empty event id",
             f"deduplicate(how={how!r}) needs an id on every row: fill in the missing ids, "
             "drop those rows, or use how='one_a_day', which needs no ids.",
         )
@@ -100,16 +103,18 @@ def _counts(frame: pd.DataFrame, column: str, rows: pd.DataFrame) -> np.ndarray:
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
         raise _bad(
-            column, rows, position, raw.iloc[position], "a whole number >= 1",
+            column,
+            rows,
+            position,
+            raw.iloc[position],
+            "a whole number >= 1",
             f"{column!r} is the count written by deduplicate(how='corroboration'); fix the "
             "value, or drop or rename the column if it means something else.",
         )
     return values.astype(np.int64)
 
 
-def _prior_counts(
-    frame: pd.DataFrame, rows: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray] | None:
+def _prior_counts(frame: pd.DataFrame, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
     """Reports and sources per row when the input was corroborated before, else None."""
     present = [c for c in (_REPORTS, _SOURCES) if c in frame.columns]
     if not present:
@@ -127,7 +132,10 @@ def _prior_counts(
     if over.any():
         position = int(np.flatnonzero(over)[0])
         raise _bad(
-            _SOURCES, rows, position, sources[position],
+            _SOURCES,
+            rows,
+            position,
+            sources[position],
             f"at most the row's {_REPORTS} ({reports[position]})",
             "A cluster cannot have more distinct sources than reports: fix the counts.",
         )

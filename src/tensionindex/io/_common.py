@@ -13,6 +13,7 @@ import pandas as pd
 from tensionindex.events import actor_aliases, validate_events
 from tensionindex.exceptions import EventInputTypeError, EventValidationError
 from tensionindex.io._delimited import check_chunksize, resolve_engine
+from tensionindex.io._progress import with_progress
 from tensionindex.io._report import ATTRS_KEY, DROP_REASONS, ReadReport
 from tensionindex.io._sources import READ_ERRORS, Input, expand_sources, open_text
 from tensionindex.taxonomy import builtin_event_types
@@ -39,6 +40,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger("tensionindex")
+
+#: Where readers leave the deduplication report: ``events.attrs[DEDUP_ATTRS_KEY]``.
+DEDUP_ATTRS_KEY = "tensionindex_dedup"
 
 
 @dataclass(frozen=True)
@@ -149,8 +153,7 @@ def dyad_labels(actor1: np.ndarray, actor2: np.ndarray) -> np.ndarray:
     pairs = pd.MultiIndex.from_arrays([actor1, actor2])
     codes, uniques = pd.factorize(pairs, use_na_sentinel=True)
     labels = [
-        None if pd.isna(a) or pd.isna(b) else "-".join(sorted((str(a), str(b))))
-        for a, b in uniques
+        None if pd.isna(a) or pd.isna(b) else "-".join(sorted((str(a), str(b)))) for a, b in uniques
     ]
     out: np.ndarray = np.array([*labels, None], dtype=object)[codes]
     return out
@@ -179,8 +182,15 @@ def _bad_value(name: str, column: str, row: int, value: object, expected: str) -
 
 
 def parse_days(
-    values: np.ndarray, *, formats: Sequence[str], column: str, name: str, offset: int,
-    expected: str, pattern: str | None = None, keep_time: bool = False,
+    values: np.ndarray,
+    *,
+    formats: Sequence[str],
+    column: str,
+    name: str,
+    offset: int,
+    expected: str,
+    pattern: str | None = None,
+    keep_time: bool = False,
 ) -> np.ndarray:
     """Dates (datetime64[ns], at midnight unless ``keep_time``; NaT where missing) from text.
 
@@ -261,7 +271,13 @@ def known_event_types(keys: np.ndarray) -> np.ndarray:
 
 
 def chunk_report(
-    fmt: str, name: str, layout: str, *, rows_read: int, drops: Drops, coverage: np.ndarray,
+    fmt: str,
+    name: str,
+    layout: str,
+    *,
+    rows_read: int,
+    drops: Drops,
+    coverage: np.ndarray,
     unmapped_names: Mapping[str, int] | None = None,
     unknown_event_types: Mapping[str, int] | None = None,
     fallback_event_types: Mapping[str, int] | None = None,
@@ -287,7 +303,13 @@ def chunk_report(
 
 
 def stream(
-    source: object, reader: Reader, *, caller: str, engine: object, chunksize: object
+    source: object,
+    reader: Reader,
+    *,
+    caller: str,
+    engine: object,
+    chunksize: object,
+    progress: bool = False,
 ) -> Iterator[Chunk]:
     """Check the parameters and expand the source now; read lazily, file by file."""
     resolved = resolve_engine(engine, caller=caller)
@@ -295,7 +317,7 @@ def stream(
     inputs = expand_sources(source, caller=caller)
 
     def chunks() -> Iterator[Chunk]:
-        for item in inputs:
+        for item in with_progress(inputs, total=len(inputs), label=caller, enabled=progress):
             yield from _read_input(item, reader, resolved, rows)
 
     return chunks()
@@ -332,16 +354,56 @@ def iterate(chunks: Iterator[Chunk], *, fmt: str) -> Iterator[tuple[pd.DataFrame
     logger.info(total.summary())
 
 
-def read_all(chunks: Iterator[Chunk], *, fmt: str) -> pd.DataFrame:
-    """All kept rows as one validated frame carrying the merged report; logs the summary."""
+#: Rules that compose chunk by chunk: keeping the first row of each key in every
+#: chunk, then in their union, keeps exactly the rows kept from the whole input.
+STREAMING_DEDUP = ("event_id", "event_id_date", "one_a_day")
+
+
+def read_all(chunks: Iterator[Chunk], *, fmt: str, deduplicate: str | None = None) -> pd.DataFrame:
+    """All kept rows as one validated frame carrying the merged report; logs the summary.
+
+    With ``deduplicate`` set to a rule of :data:`STREAMING_DEDUP`, each chunk is
+    deduplicated as it arrives and the rows held so far are compacted whenever
+    they double, so memory follows the distinct events kept, not the files read.
+    ``"corroboration"`` needs every report of a cluster at once: it runs on the
+    kept rows at the end.
+    """
+    from tensionindex.dedup import DEDUP_METHODS
+    from tensionindex.dedup import deduplicate as dedup
+
+    if deduplicate is not None and deduplicate not in DEDUP_METHODS:
+        dedup([], how=deduplicate)  # type: ignore[arg-type]  # raises the usual message
+    streaming = deduplicate in STREAMING_DEDUP
     kept: list[pd.DataFrame] = []
     reports: list[ReadReport] = []
+    raw_by_dyad: list[pd.DataFrame] = []
+    held, compacted = 0, 0
     for chunk in chunks:
-        kept.append(chunk.events)
         reports.append(chunk.report)
+        frame = chunk.events
+        if streaming and len(frame):
+            frame, counts = dedup(frame, how=deduplicate)  # type: ignore[arg-type]
+            raw_by_dyad.append(counts[["dyad", "raw"]])
+        kept.append(frame)
+        held += len(frame)
+        if streaming and held > max(2 * compacted, 200_000):
+            merged, _ = dedup(pd.concat(kept, ignore_index=True), how=deduplicate)  # type: ignore[arg-type]
+            kept, held, compacted = [merged], len(merged), len(merged)
     report = ReadReport.merge(reports, format=fmt)
     frame = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
     events = _validated(frame, report)
+    if deduplicate is not None:
+        events, summary = dedup(events, how=deduplicate)  # type: ignore[arg-type]
+        if streaming:
+            raw = (
+                pd.concat(raw_by_dyad).groupby("dyad")["raw"].sum()
+                if raw_by_dyad
+                else pd.Series(dtype="int64")
+            )
+            summary["raw"] = summary["dyad"].map(raw).fillna(0).astype("int64")
+            summary["dropped"] = summary["raw"] - summary["kept"]
+        events.attrs[ATTRS_KEY] = report.to_dict()
+        events.attrs[DEDUP_ATTRS_KEY] = {"method": deduplicate, "dyads": summary.to_dict("records")}
     logger.info(report.summary())
     return events
 

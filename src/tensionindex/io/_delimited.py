@@ -366,8 +366,12 @@ def _arrow_unquoted(
     import pyarrow.csv as pacsv
 
     parse_options = pacsv.ParseOptions(
-        delimiter=layout.sep, quote_char=False, double_quote=False, escape_char=False,
-        newlines_in_values=False, ignore_empty_lines=True,
+        delimiter=layout.sep,
+        quote_char=False,
+        double_quote=False,
+        escape_char=False,
+        newlines_in_values=False,
+        ignore_empty_lines=True,
     )
     convert_options = pacsv.ConvertOptions(
         include_columns=list(layout.columns),
@@ -388,8 +392,10 @@ def _arrow_unquoted(
         for read_options in attempts:
             try:
                 return pacsv.read_csv(
-                    io.BytesIO(data), read_options=read_options,
-                    parse_options=parse_options, convert_options=convert_options,
+                    io.BytesIO(data),
+                    read_options=read_options,
+                    parse_options=parse_options,
+                    convert_options=convert_options,
                 )
             except pa.ArrowInvalid:
                 continue
@@ -427,8 +433,12 @@ def _arrow_quoted(
             io.BufferedReader(_Utf8Bytes(text), buffer_size=1 << 20),
             read_options=pacsv.ReadOptions(column_names=list(layout.names), block_size=1 << 22),
             parse_options=pacsv.ParseOptions(
-                delimiter=layout.sep, quote_char='"', double_quote=True, escape_char=False,
-                newlines_in_values=True, ignore_empty_lines=True,
+                delimiter=layout.sep,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=True,
             ),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(layout.columns),
@@ -463,8 +473,13 @@ def _arrow_quoted(
 
 
 def iter_frames(
-    text: IO[str], layout: Layout, *, engine: Literal["pyarrow", "pandas"], chunksize: int,
-    name: str, header: bool = False,
+    text: IO[str],
+    layout: Layout,
+    *,
+    engine: Literal["pyarrow", "pandas"],
+    chunksize: int,
+    name: str,
+    header: bool = False,
 ) -> Iterator[pd.DataFrame]:
     """Chunks of ``chunksize`` rows of ``layout.columns``, as text (``None`` when missing).
 

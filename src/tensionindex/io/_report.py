@@ -29,6 +29,7 @@ DROP_REASONS: tuple[str, ...] = (
     "unknown_event_type",
 )
 
+
 def _frozen(mapping: Mapping[str, Any], value: type) -> Mapping[str, Any]:
     return MappingProxyType({str(k): value(v) for k, v in mapping.items()})
 
@@ -87,12 +88,11 @@ class ReadReport:
         base type (kept, and counted here).
     daily_records : mapping of str to int
         Coverage: ISO day -> number of rows the source had that day, over all
-        rows read (before anything is left out).  The day is the one on which
-        the source was collecting: for GDELT the day of DATEADDED (the event
-        date SQLDATE for records of the historical backfile, added before
-        April 2013, which GDELT files by event date), for ICEWS the Event
-        Date, for POLECAT the Publication Date (the Event Date when it is
-        missing).  Rows without such a day are read but not counted here.
+        rows read (before anything is left out), by event date, the index's
+        own axis (GDELT SQLDATE, ICEWS Event Date, POLECAT Event Date): a day
+        no record is dated to is unmonitored, and the records dated to a day
+        are the denominators of ``aggregation="share"``.  Rows without a date
+        are read but not counted here.
 
     Examples
     --------
@@ -161,8 +161,9 @@ class ReadReport:
     def coverage(self) -> pd.Series:
         """Rows the source had per day (see ``daily_records``), as a Series indexed by date."""
         days = pd.DatetimeIndex(list(self.daily_records), name="date").astype("datetime64[ns]")
-        return pd.Series(list(self.daily_records.values()), index=days, dtype="int64",
-                         name="records")
+        return pd.Series(
+            list(self.daily_records.values()), index=days, dtype="int64", name="records"
+        )
 
     @classmethod
     def merge(cls, reports: Iterable[ReadReport], *, format: str | None = None) -> ReadReport:

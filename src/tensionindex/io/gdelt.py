@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from tensionindex._types import DedupMethod
 from tensionindex.exceptions import EventValidationError
 from tensionindex.io._common import (
     Chunk,
@@ -111,16 +112,23 @@ GDELT2_COLUMNS: tuple[str, ...] = (
 
 _FIELD_COUNTS = {57: 1, 58: 1, 61: 2}
 _KEEP: tuple[str, ...] = (
-    "GLOBALEVENTID", "SQLDATE", "Actor1CountryCode", "Actor2CountryCode", "IsRootEvent",
-    "EventCode", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    "DATEADDED", "SOURCEURL",
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "Actor1CountryCode",
+    "Actor2CountryCode",
+    "IsRootEvent",
+    "EventCode",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    "DATEADDED",
+    "SOURCEURL",
 )
 _OPTIONAL = frozenset({"SOURCEURL"})
 _INTEGERS = ("NumMentions", "NumSources", "NumArticles", "IsRootEvent")
 _FLOATS = ("GoldsteinScale", "AvgTone")
-# GDELT files records by the day they were found from 1 April 2013 (daily updates);
-# the historical backfile before that is filed by event date.
-_DAILY_UPDATES_START = np.datetime64("2013-04-01", "ns")
 
 
 def _detect(
@@ -210,7 +218,11 @@ def _domains(urls: np.ndarray) -> np.ndarray:
 
 
 def _convert(
-    raw: pd.DataFrame, *, name: str, layout: str, dyads: frozenset[str] | None,
+    raw: pd.DataFrame,
+    *,
+    name: str,
+    layout: str,
+    dyads: frozenset[str] | None,
     intensity: GdeltIntensity | None,
 ) -> Chunk:
     n = len(raw)
@@ -221,16 +233,32 @@ def _convert(
             return text_column(raw, column)
         return np.full(n, None, dtype=object)
 
-    def days(column: str, formats: tuple[str, ...], pattern: str, expected: str,
-             keep_time: bool = False) -> np.ndarray:
-        return parse_days(col(column), formats=formats, column=column, name=name,
-                          offset=offset, expected=expected, pattern=pattern, keep_time=keep_time)
+    def days(
+        column: str, formats: tuple[str, ...], pattern: str, expected: str, keep_time: bool = False
+    ) -> np.ndarray:
+        return parse_days(
+            col(column),
+            formats=formats,
+            column=column,
+            name=name,
+            offset=offset,
+            expected=expected,
+            pattern=pattern,
+            keep_time=keep_time,
+        )
 
     sqldate = days("SQLDATE", ("%Y%m%d",), r"\d{8}", "a date written YYYYMMDD")
-    added = days("DATEADDED", ("%Y%m%d%H%M%S", "%Y%m%d"), r"\d{8}(\d{6})?",
-                 "a date written YYYYMMDD or YYYYMMDDHHMMSS", keep_time=True)
-    daily = ~np.isnat(added) & (added >= _DAILY_UPDATES_START)
-    coverage = np.where(daily, added.astype("datetime64[D]").astype("datetime64[ns]"), sqldate)
+    added = days(
+        "DATEADDED",
+        ("%Y%m%d%H%M%S", "%Y%m%d"),
+        r"\d{8}(\d{6})?",
+        "a date written YYYYMMDD or YYYYMMDDHHMMSS",
+        keep_time=True,
+    )
+    # Coverage is counted on the index's own axis, the event date (SQLDATE): a day
+    # to which no record of the files read is dated is unmonitored, and the
+    # records dated to a day are the denominators of aggregation="share".
+    coverage = sqldate
 
     raw1, raw2 = col("Actor1CountryCode"), col("Actor2CountryCode")
     actor1, unmapped1, _ = country_codes(raw1, names_only=False)
@@ -239,8 +267,9 @@ def _convert(
     drops.drop("missing_date", np.isnat(sqldate))
     drops.drop("missing_actor_country", pd.isna(raw1) | pd.isna(raw2))
     unmapped = drops.drop("unmapped_actor_country", unmapped1 | unmapped2)
-    unmapped_names = counts(np.concatenate([raw1, raw2]),
-                            np.concatenate([unmapped & unmapped1, unmapped & unmapped2]))
+    unmapped_names = counts(
+        np.concatenate([raw1, raw2]), np.concatenate([unmapped & unmapped1, unmapped & unmapped2])
+    )
     drops.drop("same_country", actor1 == actor2)
     if dyads is not None:
         inside = pd.Series(dyad_labels(actor1, actor2), dtype=object).isin(dyads).to_numpy()
@@ -255,8 +284,9 @@ def _convert(
     urls = col("SOURCEURL")[keep]
 
     def number(column: str, integer: bool) -> pd.Series:
-        return parse_numbers(col(column)[keep], integer=integer, column=column, name=name,
-                             rows=rows)
+        return parse_numbers(
+            col(column)[keep], integer=integer, column=column, name=name, rows=rows
+        )
 
     columns: dict[str, Any] = {
         "date": sqldate[keep],
@@ -271,8 +301,14 @@ def _convert(
     columns |= {c: number(c, integer=False) for c in _FLOATS}
     columns["DATEADDED"] = added[keep]
     report = chunk_report(
-        "gdelt", name, layout, rows_read=n, drops=drops, coverage=coverage,
-        unmapped_names=unmapped_names, unknown_event_types=counts(keys, unknown),
+        "gdelt",
+        name,
+        layout,
+        rows_read=n,
+        drops=drops,
+        coverage=coverage,
+        unmapped_names=unmapped_names,
+        unknown_event_types=counts(keys, unknown),
     )
     return Chunk(frame_of(columns), report)
 
@@ -286,8 +322,7 @@ def _reader(
         line = first_line(text)
         empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in _KEEP})
         if line is None:
-            yield _convert(empty, name=name, layout="empty file", dyads=dyads,
-                           intensity=intensity)
+            yield _convert(empty, name=name, layout="empty file", dyads=dyads, intensity=intensity)
             return
         layout, renames, header = _detect(line, name=name, version=version)
         if not header:
@@ -297,18 +332,31 @@ def _reader(
             text, layout, engine=engine, chunksize=chunksize, name=name, header=header
         ):
             produced = True
-            yield _convert(raw.rename(columns=renames), name=name, layout=layout.description,
-                           dyads=dyads, intensity=intensity)
+            yield _convert(
+                raw.rename(columns=renames),
+                name=name,
+                layout=layout.description,
+                dyads=dyads,
+                intensity=intensity,
+            )
         if not produced:
-            yield _convert(empty, name=name, layout=layout.description, dyads=dyads,
-                           intensity=intensity)
+            yield _convert(
+                empty, name=name, layout=layout.description, dyads=dyads, intensity=intensity
+            )
 
     return read
 
 
 def _chunks(
-    source: SourceLike, caller: str, version: object, dyads: object, intensity: object,
-    engine: object, chunksize: object,
+    source: SourceLike,
+    caller: str,
+    version: object,
+    dyads: object,
+    intensity: object,
+    engine: object,
+    chunksize: object,
+    *,
+    progress: bool = False,
 ) -> Iterator[Chunk]:
     if version is not None:
         check_choice(version, (None, 1, 2), name="version", caller=caller)
@@ -316,7 +364,9 @@ def _chunks(
         check_choice(intensity, (None, *INTENSITY_FIELDS), name="intensity", caller=caller)
     wanted = parse_dyads(dyads, caller=caller)
     reader = _reader(version, wanted, intensity)  # type: ignore[arg-type]
-    return stream(source, reader, caller=caller, engine=engine, chunksize=chunksize)
+    return stream(
+        source, reader, caller=caller, engine=engine, chunksize=chunksize, progress=progress
+    )
 
 
 def iter_gdelt(
@@ -370,6 +420,8 @@ def read_gdelt(
     intensity: GdeltIntensity | None = None,
     engine: Engine = "auto",
     chunksize: int = DEFAULT_CHUNKSIZE,
+    deduplicate: DedupMethod | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Read GDELT 1.0 or 2.0 event files as canonical events.
 
@@ -396,6 +448,13 @@ def read_gdelt(
         "tensionindex[parquet]"``), else pandas.  Both give identical results.
     chunksize : int, default 100_000
         Raw rows parsed at a time.
+    deduplicate : {"event_id", "event_id_date", "one_a_day", "corroboration"}, optional
+        Apply :func:`tensionindex.deduplicate` while reading.  The id and
+        one-a-day rules run chunk by chunk, so memory follows the distinct
+        events kept rather than the number of files; the report of raw and kept
+        rows per dyad is in ``events.attrs["tensionindex_dedup"]``.
+    progress : bool, default False
+        Draw a progress bar over the files on stderr (only on a terminal).
 
     Returns
     -------
@@ -413,8 +472,7 @@ def read_gdelt(
         and counted; nothing else is dropped or deduplicated.
         ``events.attrs["tensionindex_read"]`` holds the :class:`ReadReport` as
         a dict (get it back with :func:`read_report`); its coverage counts the
-        rows GDELT had on each DATEADDED day (the SQLDATE day for backfile
-        records added before April 2013).  A one-line summary is logged at
+        rows read (kept or not) dated to each day (SQLDATE).  A one-line summary is logged at
         INFO level to the ``"tensionindex"`` logger.
 
     Raises
@@ -452,5 +510,7 @@ def read_gdelt(
     >>> report.rows_read, report.dropped["same_country"], report.dropped["missing_actor_country"]
     (3, 1, 1)
     """
-    chunks = _chunks(source, "read_gdelt", version, dyads, intensity, engine, chunksize)
-    return read_all(chunks, fmt="gdelt")
+    chunks = _chunks(
+        source, "read_gdelt", version, dyads, intensity, engine, chunksize, progress=progress
+    )
+    return read_all(chunks, fmt="gdelt", deduplicate=deduplicate)

@@ -14,6 +14,7 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
+from tensionindex._types import DedupMethod
 from tensionindex.exceptions import EventValidationError
 from tensionindex.io._common import (
     Chunk,
@@ -50,15 +51,37 @@ __all__ = ["ICEWS_COLUMNS", "iter_icews", "read_icews"]
 
 #: The columns of an ICEWS events file (Harvard Dataverse doi:10.7910/DVN/28075).
 ICEWS_COLUMNS: tuple[str, ...] = (
-    "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text",
-    "CAMEO Code", "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID",
-    "Sentence Number", "Publisher", "City", "District", "Province", "Country", "Latitude",
+    "Event ID",
+    "Event Date",
+    "Source Name",
+    "Source Sectors",
+    "Source Country",
+    "Event Text",
+    "CAMEO Code",
+    "Intensity",
+    "Target Name",
+    "Target Sectors",
+    "Target Country",
+    "Story ID",
+    "Sentence Number",
+    "Publisher",
+    "City",
+    "District",
+    "Province",
+    "Country",
+    "Latitude",
     "Longitude",
 )
 _REQUIRED = ("Event ID", "Event Date", "Source Country", "Target Country", "CAMEO Code")
 _KEEP = (
-    *_REQUIRED, "Intensity", "Story ID", "Sentence Number", "Publisher", "Event Text",
-    "Source Name", "Target Name",
+    *_REQUIRED,
+    "Intensity",
+    "Story ID",
+    "Sentence Number",
+    "Publisher",
+    "Event Text",
+    "Source Name",
+    "Target Name",
 )
 
 
@@ -94,9 +117,7 @@ def _detect(line: str, *, name: str) -> tuple[Layout, dict[str, str]]:
     return layout, {lookup[c.casefold()]: c for c in present}
 
 
-def _convert(
-    raw: pd.DataFrame, *, name: str, layout: str, dyads: frozenset[str] | None
-) -> Chunk:
+def _convert(raw: pd.DataFrame, *, name: str, layout: str, dyads: frozenset[str] | None) -> Chunk:
     n = len(raw)
     offset = int(raw.index[0]) if n else 0
 
@@ -106,8 +127,13 @@ def _convert(
         return np.full(n, None, dtype=object)
 
     dates = parse_days(
-        col("Event Date"), formats=("%Y-%m-%d", "%Y%m%d"), column="Event Date", name=name,
-        offset=offset, expected="a date written YYYY-MM-DD", pattern=r"\d{4}-?\d{2}-?\d{2}",
+        col("Event Date"),
+        formats=("%Y-%m-%d", "%Y%m%d"),
+        column="Event Date",
+        name=name,
+        offset=offset,
+        expected="a date written YYYY-MM-DD",
+        pattern=r"\d{4}-?\d{2}-?\d{2}",
     )
     raw1, raw2 = col("Source Country"), col("Target Country")
     actor1, unmapped1, _ = country_codes(raw1, names_only=True)
@@ -116,8 +142,9 @@ def _convert(
     drops.drop("missing_date", np.isnat(dates))
     drops.drop("missing_actor_country", pd.isna(raw1) | pd.isna(raw2))
     unmapped = drops.drop("unmapped_actor_country", unmapped1 | unmapped2)
-    unmapped_names = counts(np.concatenate([raw1, raw2]),
-                            np.concatenate([unmapped & unmapped1, unmapped & unmapped2]))
+    unmapped_names = counts(
+        np.concatenate([raw1, raw2]), np.concatenate([unmapped & unmapped1, unmapped & unmapped2])
+    )
     drops.drop("same_country", actor1 == actor2)
     if dyads is not None:
         inside = pd.Series(dyad_labels(actor1, actor2), dtype=object).isin(dyads).to_numpy()
@@ -141,7 +168,10 @@ def _convert(
         ),
         "story_id": col("Story ID")[keep],
         "sentence_number": parse_numbers(
-            col("Sentence Number")[keep], integer=True, column="Sentence Number", name=name,
+            col("Sentence Number")[keep],
+            integer=True,
+            column="Sentence Number",
+            name=name,
             rows=rows,
         ),
         "event_text": col("Event Text")[keep],
@@ -149,8 +179,14 @@ def _convert(
         "target_name": col("Target Name")[keep],
     }
     report = chunk_report(
-        "icews", name, layout, rows_read=n, drops=drops, coverage=dates,
-        unmapped_names=unmapped_names, unknown_event_types=counts(keys, unknown),
+        "icews",
+        name,
+        layout,
+        rows_read=n,
+        drops=drops,
+        coverage=dates,
+        unmapped_names=unmapped_names,
+        unknown_event_types=counts(keys, unknown),
     )
     return Chunk(frame_of(columns), report)
 
@@ -170,8 +206,9 @@ def _reader(dyads: frozenset[str] | None) -> Reader:
             text, layout, engine=engine, chunksize=chunksize, name=name, header=True
         ):
             produced = True
-            yield _convert(raw.rename(columns=renames), name=name, layout=layout.description,
-                           dyads=dyads)
+            yield _convert(
+                raw.rename(columns=renames), name=name, layout=layout.description, dyads=dyads
+            )
         if not produced:
             yield _convert(empty, name=name, layout=layout.description, dyads=dyads)
 
@@ -216,8 +253,13 @@ def iter_icews(
     ['cameo:040'] {'2018-06-01': 1}
     ['cameo:036'] {'2018-06-02': 1}
     """
-    chunks = stream(source, _reader(parse_dyads(dyads, caller="iter_icews")),
-                    caller="iter_icews", engine=engine, chunksize=chunksize)
+    chunks = stream(
+        source,
+        _reader(parse_dyads(dyads, caller="iter_icews")),
+        caller="iter_icews",
+        engine=engine,
+        chunksize=chunksize,
+    )
     return iterate(chunks, fmt="icews")
 
 
@@ -227,6 +269,8 @@ def read_icews(
     dyads: Sequence[str] | str | None = None,
     engine: Engine = "auto",
     chunksize: int = DEFAULT_CHUNKSIZE,
+    deduplicate: DedupMethod | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Read ICEWS event files as canonical events.
 
@@ -241,6 +285,13 @@ def read_icews(
         How the text is parsed (identical results).
     chunksize : int, default 100_000
         Raw rows parsed at a time.
+    deduplicate : {"event_id", "event_id_date", "one_a_day", "corroboration"}, optional
+        Apply :func:`tensionindex.deduplicate` while reading.  The id and
+        one-a-day rules run chunk by chunk, so memory follows the distinct
+        events kept rather than the number of files; the report of raw and kept
+        rows per dyad is in ``events.attrs["tensionindex_dedup"]``.
+    progress : bool, default False
+        Draw a progress bar over the files on stderr (only on a terminal).
 
     Returns
     -------
@@ -293,6 +344,12 @@ def read_icews(
     >>> dict(tio.read_report(events).unmapped_names)
     {'Atlantis': 1}
     """
-    chunks = stream(source, _reader(parse_dyads(dyads, caller="read_icews")),
-                    caller="read_icews", engine=engine, chunksize=chunksize)
-    return read_all(chunks, fmt="icews")
+    chunks = stream(
+        source,
+        _reader(parse_dyads(dyads, caller="read_icews")),
+        caller="read_icews",
+        engine=engine,
+        chunksize=chunksize,
+        progress=progress,
+    )
+    return read_all(chunks, fmt="icews", deduplicate=deduplicate)

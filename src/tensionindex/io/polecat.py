@@ -30,6 +30,7 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
+from tensionindex._types import DedupMethod
 from tensionindex.exceptions import EventValidationError
 from tensionindex.io._common import (
     Chunk,
@@ -65,19 +66,58 @@ __all__ = ["POLECAT_COLUMNS", "iter_polecat", "read_polecat"]
 
 #: The documented columns of a POLECAT events file (see the module docstring).
 POLECAT_COLUMNS: tuple[str, ...] = (
-    "Event ID", "Event Date", "Event Type", "Event Mode", "Event Intensity", "Quad Code",
-    "Contexts", "Actor Name", "Actor Country", "Actor COW", "Primary Actor Sector",
-    "Actor Sectors", "Actor Title", "Actor Name Raw", "Wikipedia Actor ID", "Recipient Name",
-    "Recipient Country", "Recipient COW", "Primary Recipient Sector", "Recipient Sectors",
-    "Recipient Title", "Recipient Name Raw", "Wikipedia Recipient ID", "Placename", "City",
-    "District", "Province", "Country", "Latitude", "Longitude", "GeoNames ID", "Raw Placename",
-    "Feature Type", "Source", "Publication Date", "Story People", "Story Organizations",
-    "Story Locations", "Language", "Version",
+    "Event ID",
+    "Event Date",
+    "Event Type",
+    "Event Mode",
+    "Event Intensity",
+    "Quad Code",
+    "Contexts",
+    "Actor Name",
+    "Actor Country",
+    "Actor COW",
+    "Primary Actor Sector",
+    "Actor Sectors",
+    "Actor Title",
+    "Actor Name Raw",
+    "Wikipedia Actor ID",
+    "Recipient Name",
+    "Recipient Country",
+    "Recipient COW",
+    "Primary Recipient Sector",
+    "Recipient Sectors",
+    "Recipient Title",
+    "Recipient Name Raw",
+    "Wikipedia Recipient ID",
+    "Placename",
+    "City",
+    "District",
+    "Province",
+    "Country",
+    "Latitude",
+    "Longitude",
+    "GeoNames ID",
+    "Raw Placename",
+    "Feature Type",
+    "Source",
+    "Publication Date",
+    "Story People",
+    "Story Organizations",
+    "Story Locations",
+    "Language",
+    "Version",
 )
 _REQUIRED = ("Event ID", "Event Date", "Event Type", "Actor Country", "Recipient Country")
 _KEEP = (
-    *_REQUIRED, "Event Mode", "Event Intensity", "Quad Code", "Contexts", "Actor Name",
-    "Recipient Name", "Source", "Publication Date",
+    *_REQUIRED,
+    "Event Mode",
+    "Event Intensity",
+    "Quad Code",
+    "Contexts",
+    "Actor Name",
+    "Recipient Name",
+    "Source",
+    "Publication Date",
 )
 _ALIASES = {"intensity": "Event Intensity"}  # the early name of the column
 _DATE_PATTERN = r"\d{4}-\d{2}-\d{2}([ T].*)?|\d{8}"
@@ -121,9 +161,7 @@ def _detect(line: str, *, name: str) -> tuple[Layout, dict[str, str], bool]:
     return layout, {lookup[c.casefold()]: c for c in present}, standard
 
 
-def _plover_keys(
-    types: np.ndarray, modes: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _plover_keys(types: np.ndarray, modes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``plover:TYPE/mode`` keys: (keys, fell back to the base type?, raw "TYPE/mode" text).
 
     A (type, mode) pair missing from tensionindex's PLOVER table falls back
@@ -166,9 +204,7 @@ def _plover_keys(
     )
 
 
-def _convert(
-    raw: pd.DataFrame, *, name: str, layout: str, dyads: frozenset[str] | None
-) -> Chunk:
+def _convert(raw: pd.DataFrame, *, name: str, layout: str, dyads: frozenset[str] | None) -> Chunk:
     n = len(raw)
     offset = int(raw.index[0]) if n else 0
 
@@ -178,13 +214,19 @@ def _convert(
         return np.full(n, None, dtype=object)
 
     def days(column: str) -> np.ndarray:
-        return parse_days(col(column), formats=_DATE_FORMATS, column=column, name=name,
-                          offset=offset, expected="a date written YYYY-MM-DD",
-                          pattern=_DATE_PATTERN)
+        return parse_days(
+            col(column),
+            formats=_DATE_FORMATS,
+            column=column,
+            name=name,
+            offset=offset,
+            expected="a date written YYYY-MM-DD",
+            pattern=_DATE_PATTERN,
+        )
 
     dates = days("Event Date")
     published = days("Publication Date")
-    coverage = np.where(np.isnat(published), dates, published)
+    coverage = dates  # the index's axis: records dated to each day (see gdelt.py)
 
     raw1, raw2 = col("Actor Country"), col("Recipient Country")
     actor1, unmapped1, several1 = country_codes(raw1, names_only=False, several_sep=";")
@@ -194,8 +236,9 @@ def _convert(
     drops.drop("missing_actor_country", pd.isna(raw1) | pd.isna(raw2))
     drops.drop("several_actor_countries", several1 | several2)
     unmapped = drops.drop("unmapped_actor_country", unmapped1 | unmapped2)
-    unmapped_names = counts(np.concatenate([raw1, raw2]),
-                            np.concatenate([unmapped & unmapped1, unmapped & unmapped2]))
+    unmapped_names = counts(
+        np.concatenate([raw1, raw2]), np.concatenate([unmapped & unmapped1, unmapped & unmapped2])
+    )
     drops.drop("same_country", actor1 == actor2)
     if dyads is not None:
         inside = pd.Series(dyad_labels(actor1, actor2), dtype=object).isin(dyads).to_numpy()
@@ -214,7 +257,10 @@ def _convert(
         "event_id": col("Event ID")[keep],
         "source": col("Source")[keep],
         "polecat_intensity": parse_numbers(
-            col("Event Intensity")[keep], integer=False, column="Event Intensity", name=name,
+            col("Event Intensity")[keep],
+            integer=False,
+            column="Event Intensity",
+            name=name,
             rows=rows,
         ),
         "quad_code": col("Quad Code")[keep],
@@ -224,7 +270,12 @@ def _convert(
         "publication_date": published[keep],
     }
     report = chunk_report(
-        "polecat", name, layout, rows_read=n, drops=drops, coverage=coverage,
+        "polecat",
+        name,
+        layout,
+        rows_read=n,
+        drops=drops,
+        coverage=coverage,
         unmapped_names=unmapped_names,
         unknown_event_types=counts(pair, unknown),
         fallback_event_types=counts(pair, keep & fell_back),
@@ -247,8 +298,9 @@ def _reader(dyads: frozenset[str] | None) -> Reader:
             text, layout, engine=engine, chunksize=chunksize, name=name, header=True
         ):
             produced = True
-            yield _convert(raw.rename(columns=renames), name=name, layout=layout.description,
-                           dyads=dyads)
+            yield _convert(
+                raw.rename(columns=renames), name=name, layout=layout.description, dyads=dyads
+            )
         if not produced:
             yield _convert(empty, name=name, layout=layout.description, dyads=dyads)
 
@@ -290,10 +342,15 @@ def iter_polecat(
     ... )
     >>> for events, report in tio.iter_polecat(path):
     ...     print(events["event_type"].tolist(), dict(report.daily_records))
-    ['plover:CONSULT/phone'] {'2023-01-03': 1}
+    ['plover:CONSULT/phone'] {'2023-01-02': 1}
     """
-    chunks = stream(source, _reader(parse_dyads(dyads, caller="iter_polecat")),
-                    caller="iter_polecat", engine=engine, chunksize=chunksize)
+    chunks = stream(
+        source,
+        _reader(parse_dyads(dyads, caller="iter_polecat")),
+        caller="iter_polecat",
+        engine=engine,
+        chunksize=chunksize,
+    )
     return iterate(chunks, fmt="polecat")
 
 
@@ -303,6 +360,8 @@ def read_polecat(
     dyads: Sequence[str] | str | None = None,
     engine: Engine = "auto",
     chunksize: int = DEFAULT_CHUNKSIZE,
+    deduplicate: DedupMethod | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Read POLECAT event files as canonical events.
 
@@ -317,6 +376,13 @@ def read_polecat(
         How the text is parsed (identical results).
     chunksize : int, default 100_000
         Raw rows parsed at a time.
+    deduplicate : {"event_id", "event_id_date", "one_a_day", "corroboration"}, optional
+        Apply :func:`tensionindex.deduplicate` while reading.  The id and
+        one-a-day rules run chunk by chunk, so memory follows the distinct
+        events kept rather than the number of files; the report of raw and kept
+        rows per dyad is in ``events.attrs["tensionindex_dedup"]``.
+    progress : bool, default False
+        Draw a progress bar over the files on stderr (only on a terminal).
 
     Returns
     -------
@@ -332,8 +398,7 @@ def read_polecat(
         ``fallback_event_types``.  Rows without both countries, with several
         countries on one side, with the same country on both sides, with a
         type unknown to PLOVER or outside ``dyads`` are left out and counted.
-        Coverage counts rows by Publication Date (the Event Date when it is
-        missing): the day the source was collecting.
+        Coverage counts rows by Event Date, the index's own axis.
 
     Raises
     ------
@@ -363,6 +428,12 @@ def read_polecat(
     >>> tio.read_report(events).dropped["several_actor_countries"]
     1
     """
-    chunks = stream(source, _reader(parse_dyads(dyads, caller="read_polecat")),
-                    caller="read_polecat", engine=engine, chunksize=chunksize)
-    return read_all(chunks, fmt="polecat")
+    chunks = stream(
+        source,
+        _reader(parse_dyads(dyads, caller="read_polecat")),
+        caller="read_polecat",
+        engine=engine,
+        chunksize=chunksize,
+        progress=progress,
+    )
+    return read_all(chunks, fmt="polecat", deduplicate=deduplicate)
