@@ -1,13 +1,16 @@
-"""Regenerate the tables in docs/methodology.md from the library itself.
+"""Regenerate the tables in docs/methodology.md and docs/data-sources.md from the library.
 
 Every number in the generated blocks comes from the public API
-(``taxonomy``, ``stability_index``, ``explain``, ``contributions`` and the
-bundled example), so the page shows what the shipped tables and engine give,
+(``taxonomy``, ``stability_index``, ``explain``, ``contributions``, the
+readers and ``deduplicate``, on the bundled example and on the real excerpts
+in tests/data), so the pages show what the shipped tables and engine give,
 and ``--check`` notices when they change.  Each block sits between
 
     <!-- generated:NAME -->  ...  <!-- /generated:NAME -->
 
-markers and is replaced in place; the rest of the file is left alone.
+markers and is replaced in place; the rest of the file is left alone.  The
+blocks of docs/data-sources.md are the tables printed by
+``docs/_volume_example.py``.
 
 Usage, from the repository root::
 
@@ -18,14 +21,21 @@ Usage, from the repository root::
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pandas as pd
 
 import tensionindex as ti
 
-DOC = Path(__file__).resolve().parent / "methodology.md"
+DOCS = Path(__file__).resolve().parent
+DOC = DOCS / "methodology.md"
+SOURCES_DOC = DOCS / "data-sources.md"
 
 
 def _num(value: float) -> str:
@@ -221,22 +231,136 @@ def worked_example() -> str:
     )
 
 
-BLOCKS: dict[str, Callable[[], str]] = {
-    "worked-example": worked_example,
-    "event-types": event_types,
-    "stability-scale": stability_scale,
-    "cameo-categories": cameo_categories,
-    "plover-categories": plover_categories,
+# Two CHN-USA events on 1 March (signals +2 and +8), one CHN-PHL event that day (+7)
+# and one CHN-USA event on 3 March (+2): the example of "Daily aggregation".
+AGGREGATION_EVENTS = [
+    {"date": "2024-03-01", "actor1": "CHN", "actor2": "USA", "event_type": "critical_statement"},
+    {"date": "2024-03-01", "actor1": "USA", "actor2": "CHN", "event_type": "sanctions_imposed"},
+    {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
+    {"date": "2024-03-03", "actor1": "CHN", "actor2": "USA", "event_type": "critical_statement"},
+]
+AGGREGATION_COVERAGE = pd.Series(
+    [100, 40, 50], index=pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-03"])
+)
+
+
+def aggregation_example() -> str:
+    """The daily signal x_d(t) of a small example under each aggregation."""
+    events = AGGREGATION_EVENTS
+    runs = {
+        '`"sum"`': ti.stability_index(events),
+        '`"mean"`': ti.stability_index(events, aggregation="mean"),
+        '`"share"`, no counts': ti.stability_index(events, aggregation="share"),
+        '`"share"`, `coverage=` 100/40/50': ti.stability_index(
+            events, aggregation="share", coverage=AGGREGATION_COVERAGE
+        ),
+    }
+    base = next(iter(runs.values()))
+    rows = []
+    for position in np.flatnonzero(base["events"].to_numpy()):
+        dyad, day = str(base["dyad"].iloc[position]), base["date"].iloc[position]
+        # A one-day window keeps exactly the day's own events, each with its s_i.
+        own = ti.explain(events, dyad, day, kernel="window", window=1)["signal"]
+        rows.append(
+            [
+                dyad,
+                f"{day.day} {day:%b}",
+                ", ".join(f"{s:+g}" for s in sorted(own)),
+                *(f"{run['signal'].iloc[position]:.4g}" for run in runs.values()),
+            ]
+        )
+    table = _table(["dyad", "day", "s_i", *runs], rows, "lllrrrr")
+    why = ti.explain(events, "CHN-USA", "2024-03-01", aggregation="mean")
+    tension = why.attrs["tensionindex"]["tension"]
+    terms = " + ".join(
+        f"{r.signal:g} \u00d7 {r.aggregation:g} \u00d7 {r.decay:g}" for r in why.itertuples()
+    )
+    factors = ", ".join(f"{g:g}" for g in why["aggregation"])
+    return (
+        table + '\n\nUnder `"share"` without counts, N(1 Mar) = 3 events (two CHN-USA, one '
+        "CHN-PHL) and N(3 Mar) = 1. "
+        + f'`ti.explain(events, "CHN-USA", "2024-03-01", aggregation="mean")` gives '
+        f"{len(why)} rows with `aggregation` (g_i) {factors}: the contributions {terms} sum "
+        f"to T = {tension:g}."
+    )
+
+
+def steady_state() -> str:
+    """Tension and stability after a year of one constant daily signal (exponential kernel)."""
+    half_life = ti.IndexConfig().half_life
+    scale = ti.IndexConfig().scale
+    wide = round(1 / (1 - 2 ** (-1 / half_life)))
+    days = pd.date_range("2024-01-01", periods=365, freq="D")
+    rows = []
+    for daily in (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0):
+        events = pd.DataFrame(
+            {"date": days, "actor1": "AAA", "actor2": "BBB", "event_type": "leader_call"}
+        )
+        settings = {"weights": {"leader_call": daily}, "aggregation": "mean"}
+        last = ti.stability_index(events, **settings).iloc[-1]
+        wider = ti.stability_index(events, scale=wide, **settings).iloc[-1]
+        rows.append(
+            [
+                f"{daily:+g}",
+                f"{last['tension']:.1f}",
+                f"{last['stability']:.2f}",
+                f"{wider['stability']:.2f}",
+            ]
+        )
+    return _table(
+        [
+            "daily signal, every day",
+            "T after 365 days",
+            f"S, scale {scale:g}",
+            f"S, scale {wide}",
+        ],
+        rows,
+        "rrrr",
+    )
+
+
+def _volume_example() -> ModuleType:
+    """docs/_volume_example.py, loaded as a module (docs/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("_volume_example", DOCS / "_volume_example.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit("cannot load docs/_volume_example.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def dedup_counts() -> str:
+    return str(_volume_example().dedup_table())
+
+
+def volume() -> str:
+    return str(_volume_example().volume_table())
+
+
+BLOCKS: dict[Path, dict[str, Callable[[], str]]] = {
+    DOC: {
+        "aggregation-example": aggregation_example,
+        "steady-state": steady_state,
+        "worked-example": worked_example,
+        "event-types": event_types,
+        "stability-scale": stability_scale,
+        "cameo-categories": cameo_categories,
+        "plover-categories": plover_categories,
+    },
+    SOURCES_DOC: {
+        "dedup-counts": dedup_counts,
+        "volume": volume,
+    },
 }
 
 
-def render(text: str) -> str:
-    for name, build in BLOCKS.items():
+def render(text: str, doc: Path = DOC) -> str:
+    for name, build in BLOCKS[doc].items():
         pattern = re.compile(
             rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.DOTALL
         )
         if not pattern.search(text):
-            raise SystemExit(f"{DOC.name}: no '<!-- generated:{name} -->' block")
+            raise SystemExit(f"{doc.name}: no '<!-- generated:{name} -->' block")
         body = build()
         text = pattern.sub(
             lambda m, body=body: m.group(1) + "\n" + body + "\n\n" + m.group(2), text
@@ -248,20 +372,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a block is out of date")
     args = parser.parse_args()
-    current = DOC.read_text(encoding="utf-8")
-    updated = render(current)
-    if args.check:
-        if updated != current:
-            print(f"{DOC} is out of date: run python docs/_generate_tables.py", file=sys.stderr)
-            return 1
-        print(f"{DOC.name}: generated tables are up to date")
-        return 0
-    if updated != current:
-        DOC.write_text(updated, encoding="utf-8")
-        print(f"rewrote the generated tables in {DOC}")
-    else:
-        print(f"{DOC.name}: already up to date")
-    return 0
+    stale = 0
+    for doc in BLOCKS:
+        current = doc.read_text(encoding="utf-8")
+        updated = render(current, doc)
+        if args.check:
+            if updated != current:
+                print(f"{doc} is out of date: run python docs/_generate_tables.py", file=sys.stderr)
+                stale += 1
+            else:
+                print(f"{doc.name}: generated tables are up to date")
+        elif updated != current:
+            doc.write_text(updated, encoding="utf-8")
+            print(f"rewrote the generated tables in {doc}")
+        else:
+            print(f"{doc.name}: already up to date")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -132,3 +132,11 @@ def test_window_tension_returns_to_exactly_zero() -> None:
     quiet = result[result["date"] > pd.Timestamp("2024-02-13")]
     assert (quiet["tension"] == 0.0).all()
     assert (quiet["stability"] == 50.0).all()
+
+
+def test_a_coverage_day_with_zero_records_is_unmonitored() -> None:
+    coverage = pd.Series(
+        [3, 0, 1], index=pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-03"])
+    )
+    result = ti.stability_index(EVENTS, coverage=coverage)
+    assert _series(result, "CHN-USA", "covered") == [True, False, True]

@@ -294,7 +294,7 @@ def deduplicate(
             Key: ``actor1``, ``actor2`` (direction matters), ``event_type`` and
             ``date``.  At most one record per directed dyad, type and day: the
             "one-a-day" filter of KEDS/TABARI and most machine-coded event data
-            since [1]_ [2]_.  Needs no ids; loses genuinely repeated events.
+            (see [1]_).  Needs no ids; loses genuinely repeated events.
         ``"corroboration"``
             Same key as ``"one_a_day"``, but each cluster of reports becomes
             one row weighted by its *independent sources* rather than its raw
@@ -365,10 +365,8 @@ def deduplicate(
 
     References
     ----------
-    .. [1] Schrodt, P. A. and Gerner, D. J. (1994). Validity assessment of a
-       machine-coded event data set for the Middle East, 1982-1992. *American
-       Journal of Political Science* 38(3), 825-854.
-    .. [2] Schrodt, P. A. (2016), on the one-a-day filter and its drawbacks,
+    .. [1] Schrodt, P. A. (2016), on the one-a-day filter long used with
+       KEDS/TABARI-coded data, and its drawbacks,
        https://github.com/openeventdata/petrarch2/issues/16
 
     Examples

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,7 @@ def explain(
     date: DateLike,
     config: IndexConfig | None = None,
     *,
-    coverage: pd.Series | None = None,
+    coverage: pd.Series | Iterable[DateLike] | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """The events behind the tension of one dyad on one day, and how much each adds.
@@ -70,9 +70,9 @@ def explain(
         The day whose tension to explain.
     config : IndexConfig, optional
         The configuration; ``IndexConfig()`` by default.
-    coverage : pandas.Series, optional
-        Records of the source per day, for ``aggregation="share"``, as in
-        :func:`stability_index`.
+    coverage : pandas.Series or collection of dates, optional
+        Records of the source per day, the denominators of
+        ``aggregation="share"``, as in :func:`stability_index`.
     **overrides
         Configuration fields to change for this call, as in :func:`stability_index`.
 

@@ -180,6 +180,7 @@ def parse_coverage(coverage: object) -> Coverage | None:
             )
         days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
         table = pd.Series(counts, dtype=float).groupby(days).sum()
+        table = table[table > 0]  # a day with no records is unmonitored
         return Coverage(table.index.to_numpy(np.int64), table.to_numpy(float))
     if isinstance(coverage, str) or not hasattr(coverage, "__iter__"):
         raise EventValidationError(
@@ -495,9 +496,8 @@ def stability_index(
     signal, count = _daily(prepared, grid)
     stability = stability_from_tension(tension, prepared.config.scale)
     values = {"events": count, "signal": signal, "tension": tension, "stability": stability}
-    if coverage is not None:
-        covered = parse_coverage(coverage)
-        assert covered is not None  # for mypy: coverage was given
+    covered = parse_coverage(coverage)
+    if covered is not None:
         monitored = np.isin(grid.first_day + np.arange(grid.n_days), covered.days)
         values["covered"] = np.broadcast_to(monitored, tension.shape)
     return _stamp(_frame(prepared, grid, values), prepared.config)
