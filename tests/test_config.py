@@ -677,3 +677,16 @@ def test_invalid_override_value() -> None:
         match=_param_error("'window'", "an integer number of days from 1 to 100000", "0"),
     ):
         ti.stability_index(EVENTS, kernel="window", window=0)
+
+
+def test_a_configuration_pickles_and_copies() -> None:
+    import copy
+    import pickle
+
+    config = _rich()
+    for clone in (pickle.loads(pickle.dumps(config)), copy.deepcopy(config), copy.copy(config)):
+        assert clone == config
+        assert clone.fingerprint == config.fingerprint
+    assert dataclasses.asdict(config)["weights"] == dict(config.weights)
+    with pytest.raises(TypeError):
+        config.weights["water_cannon"] = 1.0  # type: ignore[index]

@@ -15,13 +15,12 @@ import math
 import numbers
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -56,6 +55,44 @@ _METADATA_FIELDS = ("name", "description")
 _FINGERPRINT_SCHEMA = 1
 #: Longest window kernel, in days (about 270 years): longer ones add nothing but overflow risk.
 MAX_WINDOW = 100_000
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenMapping(Mapping[K, V]):
+    """A read-only mapping that pickles and copies (``MappingProxyType`` does neither).
+
+    Configurations travel to worker processes and into ``copy.deepcopy``; their
+    mapping fields must survive that while staying immutable.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, items: Iterable[tuple[K, V]] | Mapping[K, V] = ()) -> None:
+        self._data: dict[K, V] = dict(items)
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self._data) == dict(other) if isinstance(other, Mapping) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._data.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenMapping, (list(self._data.items()),))
 
 
 def _fail(name: str, expected: str, value: object) -> ConfigurationError:
@@ -221,7 +258,7 @@ class IndexConfig:
         for key, spec in _mapping("custom_types", self.custom_types).items():
             customs[str(key)] = self._custom_spec(str(key), spec)
         check_custom_types(customs)
-        put(self, "custom_types", MappingProxyType(dict(sorted(customs.items()))))
+        put(self, "custom_types", FrozenMapping(sorted(customs.items())))
 
         known_types = builtin_event_types() | set(customs)
         weights: dict[str, float] = {}
@@ -235,7 +272,7 @@ class IndexConfig:
                     + unknown_type_message(norm, customs)
                 )
             weights[norm] = _number(f"weights[{key!r}]", value)
-        put(self, "weights", MappingProxyType(dict(sorted(weights.items()))))
+        put(self, "weights", FrozenMapping(sorted(weights.items())))
 
         categories = known_categories(customs)
         put(
@@ -286,7 +323,7 @@ class IndexConfig:
                     + f" The categories are: {', '.join(categories)}."
                 )
             out[key] = _number(f"{name}[{key!r}]", value, minimum=minimum, strict=strict)
-        return MappingProxyType(dict(sorted(out.items())))
+        return FrozenMapping(sorted(out.items()))
 
     # -- derived values -------------------------------------------------------
 
