@@ -16,6 +16,7 @@ no Python loop over events, days or dyads.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.events import _alias_map, validate_events
 from tensionindex.exceptions import EventValidationError, did_you_mean
 from tensionindex.kernels import exponential_tension, window_tension
+from tensionindex.taxonomy import known_categories
 
 __all__ = ["contributions", "stability_index"]
 
@@ -503,6 +505,93 @@ def stability_index(
     return _stamp(_frame(prepared, grid, values), prepared.config)
 
 
+@dataclass(frozen=True)
+class GroupedTension:
+    """Tension split by event type or category, on the grid of :func:`stability_index`.
+
+    ``values[k]`` is the tension that group ``k`` alone contributes; the
+    tension is ``sum_k values[k]``, or ``sum_k weights[k] * values[k]`` when the
+    groups were computed per unit weight (the index is linear in the weights).
+    """
+
+    groups: tuple[str, ...]
+    dyads: pd.Index
+    dates: np.ndarray  # datetime64[ns], one per day of the grid
+    values: np.ndarray  # (n_groups, n_dyads, n_days)
+    weights: np.ndarray  # the weight in force for each event type (NaN for categories)
+    config: IndexConfig
+
+    def tension(self, weights: np.ndarray | None = None) -> np.ndarray:
+        """The (n_dyads, n_days) tension for ``weights`` (default: the configuration's)."""
+        w = self.weights if weights is None else np.asarray(weights, dtype=float)
+        return np.tensordot(w, self.values, axes=1)
+
+
+def _unit_signal(prepared: Prepared) -> np.ndarray:
+    """s_i / w_i = m * f(intensity) * c * g: each event's signal per unit of its type's weight."""
+    cfg, events = prepared.config, prepared.events
+    types = events["event_type"].cat
+    multiplier = cfg.resolve(types.categories).multiplier[types.codes.to_numpy()]
+    unit = multiplier * intensity_transform(events["intensity"].to_numpy(), cfg.intensity_transform)
+    if cfg.use_confidence:
+        unit = unit * events["confidence"].to_numpy()
+    return np.asarray(unit * prepared.factor, dtype=float)
+
+
+def grouped_tension(
+    events: pd.DataFrame | Sequence[Mapping[str, Any]],
+    config: IndexConfig | None = None,
+    *,
+    by: str = "event_type",
+    per_unit_weight: bool = False,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    dyads: Sequence[str] | str | None = None,
+    coverage: object = None,
+    **overrides: Any,
+) -> GroupedTension:
+    """Tension of every dyad and day, split by ``event_type`` or ``category``.
+
+    With ``per_unit_weight=True`` (event types only) each type's part is
+    computed with weight 1, so that any set of weights gives the tension
+    exactly as ``result.tension(weights)``: the basis of sensitivity analysis
+    and calibration, which need no recomputation per draw.
+    """
+    if by not in ("event_type", "category"):
+        raise EventValidationError(
+            f"The 'by' parameter of grouped_tension must be 'event_type' or 'category'. "
+            f"Got {by!r} instead."
+        )
+    prepared, grid = _scored(
+        events, config, overrides, start=start, end=end, dyads=dyads, coverage=coverage
+    )
+    cfg = prepared.config
+    if by == "event_type":
+        codes = prepared.events["event_type"].cat.codes.to_numpy()
+        names = tuple(str(c) for c in prepared.events["event_type"].cat.categories)
+        resolved = cfg.resolve(names)
+        weights, categories = resolved.weight, resolved.category
+    else:
+        names = tuple(c for c in known_categories(cfg.custom_types) if c in set(prepared.category))
+        codes = pd.Index(names).get_indexer(pd.Index(prepared.category))
+        weights, categories = np.full(len(names), np.nan), np.array(names, dtype=object)
+    if grid is None or len(prepared.labels) == 0:
+        empty = np.zeros((len(names), len(prepared.labels), 0))
+        no_dates = np.array([], "datetime64[ns]")
+        return GroupedTension(names, prepared.labels, no_dates, empty, weights, cfg)
+    if per_unit_weight:
+        if by != "event_type":
+            raise EventValidationError("per_unit_weight=True needs by='event_type'.")
+        prepared = dataclasses.replace(prepared, signal=_unit_signal(prepared))
+    values = np.zeros((len(names), len(prepared.labels), grid.n_days))
+    for k in range(len(names)):
+        mask = codes == k
+        if mask.any():
+            values[k] = _tension(prepared, grid, mask, cfg.half_life_of(str(categories[k])))
+    dates = (np.datetime64(grid.first_day, "D") + np.arange(grid.n_days)).astype("datetime64[ns]")
+    return GroupedTension(names, prepared.labels, dates, values, weights, cfg)
+
+
 def contributions(
     events: pd.DataFrame | Sequence[Mapping[str, Any]],
     config: IndexConfig | None = None,
@@ -540,8 +629,6 @@ def contributions(
     0  CHN-PHL 2024-03-01       0.0        7.0      7.0
     1  CHN-PHL 2024-03-02      -7.0        3.5     -3.5
     """
-    from tensionindex.taxonomy import known_categories
-
     prepared, grid = _scored(
         events, config, overrides, start=start, end=end, dyads=dyads, coverage=coverage
     )
