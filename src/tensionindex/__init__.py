@@ -23,7 +23,7 @@ from tensionindex.exceptions import (
     TensionIndexError,
 )
 from tensionindex.explain import explain
-from tensionindex.index import contributions, stability_index
+from tensionindex.index import contributions, stability_index, vintages
 from tensionindex.io import (
     ReadReport,
     iter_gdelt,
@@ -68,6 +68,7 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "stability_index",
     "contributions",
     "explain",
+    "vintages",
     # Example data and output
     "examples",
     "load_example",

@@ -8,6 +8,7 @@ Kernel: TypeAlias = Literal["exponential", "window"]
 IntensityTransform: TypeAlias = Literal["linear", "log1p", "sqrt"]
 DefaultWeights: TypeAlias = Literal["goldstein", "plover"]
 Aggregation: TypeAlias = Literal["sum", "mean", "share"]
+Normalize: TypeAlias = Literal["logistic", "zscore", "percentile"]
 DedupMethod: TypeAlias = Literal["event_id", "event_id_date", "one_a_day", "corroboration"]
 
 KERNELS: tuple[Kernel, ...] = ("exponential", "window")

@@ -237,8 +237,8 @@ def _is_date_like(value: object) -> bool:
     ) or value is pd.NaT
 
 
-def _dates(frame: pd.DataFrame) -> np.ndarray:
-    column = frame["date"]
+def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray:
+    column = frame[name]
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         parsed = column.dt.tz_convert("UTC").dt.tz_localize(None)
     elif pd.api.types.is_datetime64_dtype(column.dtype):
@@ -248,10 +248,10 @@ def _dates(frame: pd.DataFrame) -> np.ndarray:
     ) and column.notna().any():
         position = _first_true(column.notna().to_numpy())
         raise _bad(
-            "date", frame, position, column.iloc[position],
+            name, frame, position, column.iloc[position],
             "a date such as '2024-04-16' or a datetime value",
             "Numbers are not dates: for YYYYMMDD integers (GDELT's SQLDATE) convert with "
-            "pd.to_datetime(df['date'].astype(str), format='%Y%m%d').",
+            f"pd.to_datetime(df[{name!r}].astype(str), format='%Y%m%d').",
         )
     elif column.isna().all():
         # An all-missing column (float NaN, None): reported as missing dates below.
@@ -262,7 +262,7 @@ def _dates(frame: pd.DataFrame) -> np.ndarray:
         if bad_type.any():
             position = _first_true(bad_type)
             raise _bad(
-                "date", frame, position, values.iloc[position],
+                name, frame, position, values.iloc[position],
                 "ISO 8601 text such as '2024-04-16' or a datetime value",
                 "Convert the column with pandas.to_datetime before validating.",
             )
@@ -274,7 +274,7 @@ def _dates(frame: pd.DataFrame) -> np.ndarray:
         if failed.any():
             position = _first_true(failed)
             raise _bad(
-                "date", frame, position, values.iloc[position],
+                name, frame, position, values.iloc[position],
                 "ISO 8601 text such as '2024-04-16' (or '2024-04-16T09:30:00+08:00')",
                 "Fix the value, or parse the column yourself with "
                 "pandas.to_datetime(..., format=...) before validating.",
@@ -284,8 +284,8 @@ def _dates(frame: pd.DataFrame) -> np.ndarray:
     if missing.any():
         position = _first_true(missing)
         raise _bad(
-            "date", frame, position, column.iloc[position], "a date",
-            "Every event needs a date: fill it in or drop the row before validating.",
+            name, frame, position, column.iloc[position], "a date",
+            f"Every event needs a {name} date: fill it in or drop the row before validating.",
         )
     # pandas 3 parses to s/us resolution, where 2999-01-01 is valid; numpy's cast to
     # nanoseconds would silently wrap it, so check the range first.
@@ -294,7 +294,7 @@ def _dates(frame: pd.DataFrame) -> np.ndarray:
     if out_of_range.any():
         position = _first_true(out_of_range)
         raise _bad(
-            "date", frame, position, column.iloc[position],
+            name, frame, position, column.iloc[position],
             f"a date from {_FIRST_DAY} to {_LAST_DAY}",
             "Dates outside this range do not fit pandas' datetime64[ns]: fix or drop the row.",
         )
@@ -485,7 +485,11 @@ def validate_events(
                 "confidence": confidence,
             }
         )
-    used = set(CANONICAL_COLUMNS)
+    if "reported" in frame.columns and len(frame):
+        # When each event became known (a feed's ingestion time, GDELT's DATEADDED):
+        # the basis of as-of recomputation, so it is parsed and checked like `date`.
+        out["reported"] = _dates(frame, "reported")
+    used = {*CANONICAL_COLUMNS, "reported"}
     for name in [*PASS_THROUGH_COLUMNS, *frame.columns]:
         if name not in used and name in frame.columns:
             # A deep copy, so that later edits of the result never reach the caller.

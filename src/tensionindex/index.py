@@ -25,9 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tensionindex._types import Normalize
 from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.events import _alias_map, validate_events
-from tensionindex.exceptions import EventValidationError, did_you_mean
+from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
 from tensionindex.kernels import exponential_tension, window_tension
 from tensionindex.taxonomy import known_categories
 
@@ -368,6 +369,45 @@ def _empty(columns: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+NORMALIZE: tuple[Normalize, ...] = ("logistic", "zscore", "percentile")
+_MIN_BASELINE_DAYS = 30
+
+
+def check_normalize(normalize: object, baseline: object) -> None:
+    if normalize not in NORMALIZE:
+        raise ConfigurationError(
+            "The 'normalize' parameter of stability_index must be one of 'logistic', "
+            f"'zscore', 'percentile'. Got {normalize!r} instead."
+            + (did_you_mean(normalize, NORMALIZE) if isinstance(normalize, str) else "")
+        )
+    if (
+        isinstance(baseline, bool)
+        or not isinstance(baseline, int | np.integer)
+        or not (_MIN_BASELINE_DAYS <= baseline <= 100_000)
+    ):
+        raise ConfigurationError(
+            "The 'baseline' parameter of stability_index must be an integer number of days "
+            f"from {_MIN_BASELINE_DAYS} to 100000. Got {baseline!r} instead."
+        )
+
+
+def normalized(tension: np.ndarray, scale: float, how: str, baseline: int) -> np.ndarray:
+    """The stability column for ``normalize=`` (rows are dyads, columns days)."""
+    if how == "logistic":
+        return stability_from_tension(tension, scale)
+    days = pd.DataFrame(tension.T)  # pandas windows run down the columns: one per dyad
+    if how == "zscore":
+        past = days.shift(1).rolling(baseline, min_periods=_MIN_BASELINE_DAYS)
+        mean, spread = past.mean(), past.std()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (days - mean) / spread.where(spread > 1e-12 * (1 + mean.abs()))
+        return np.asarray(-z.to_numpy().T, dtype=float)
+    # Share of days so far with tension >= today's, from the rank of today among them.
+    rank = days.expanding().rank(method="min", pct=True)
+    seen = np.arange(1, len(days) + 1, dtype=float)[:, None]
+    return np.asarray(100.0 * (1.0 - rank.to_numpy() + 1.0 / seen), dtype=float).T
+
+
 def _stamp(result: pd.DataFrame, config: IndexConfig) -> pd.DataFrame:
     from tensionindex import __version__
 
@@ -384,11 +424,27 @@ def prepare(
     config: IndexConfig | None,
     overrides: Mapping[str, Any],
     coverage: object = None,
+    as_of: DateLike | None = None,
 ) -> Prepared:
     """Validate events, apply overrides and reduce to arrays (shared by the public functions)."""
     cfg = with_overrides(config, overrides)
     validated = validate_events(events, config=cfg)  # type: ignore[arg-type]
+    if as_of is not None:
+        validated = known_by(validated, as_of)
     return _prepare(validated, cfg, parse_coverage(coverage))
+
+
+def known_by(events: pd.DataFrame, as_of: DateLike) -> pd.DataFrame:
+    """The validated events reported on or before ``as_of`` (needs a ``reported`` column)."""
+    if "reported" not in events.columns:
+        raise EventValidationError(
+            "as_of needs to know when each event became known: add a 'reported' column "
+            "(the date it was reported or ingested; GDELT's DATEADDED) to the events."
+        )
+    day = np.datetime64(_day_of(as_of, "as_of"), "D").astype("datetime64[ns]")
+    known = events["reported"].to_numpy() <= day
+    kept: pd.DataFrame = events[known].reset_index(drop=True)
+    return kept
 
 
 def _scored(
@@ -400,13 +456,14 @@ def _scored(
     end: DateLike | None,
     dyads: Sequence[str] | str | None,
     coverage: object = None,
+    as_of: DateLike | None = None,
 ) -> tuple[Prepared, Grid | None]:
     """Prepared events of the requested dyads and the grid.
 
     The grid's default bounds come from all events, so that a dyad's series is
     the same whether or not ``dyads=`` narrows the output.
     """
-    everything = prepare(events, config, overrides, coverage)
+    everything = prepare(events, config, overrides, coverage, as_of)
     grid = _grid(everything, start, end)
     return _select_dyads(everything, dyads), grid
 
@@ -419,6 +476,9 @@ def stability_index(
     end: DateLike | None = None,
     dyads: Sequence[str] | str | None = None,
     coverage: pd.Series | Iterable[DateLike] | None = None,
+    normalize: Normalize = "logistic",
+    baseline: int = 365,
+    as_of: DateLike | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """Compute the daily bilateral stability index of every dyad.
@@ -442,6 +502,22 @@ def stability_index(
         dates.  The result then gains a boolean ``covered`` column: a day
         without records is unmonitored, not calm.  Record counts are also the
         denominators of ``aggregation="share"``.
+    normalize : {"logistic", "zscore", "percentile"}, default "logistic"
+        What the ``stability`` column holds.  ``"logistic"``: 100 / (1 +
+        exp(T / scale)), 0..100.  ``"zscore"``: minus the z-score of the
+        tension against the dyad's own trailing ``baseline`` days (the days
+        before, not the day itself; NaN until 30 days of baseline exist or
+        where the baseline is constant); 0 is the dyad's normal, +2 unusually
+        calm, -2 unusually tense.  ``"percentile"``: 100 times the share of the
+        dyad's days so far (from the grid's start) whose tension was at least
+        today's: 100 = calmest day yet.  Both compare dyads with very
+        different volumes of events, and neither looks ahead.
+    baseline : int, default 365
+        Length in days of the trailing baseline of ``normalize="zscore"``.
+    as_of : date-like, optional
+        Use only events reported on or before this date (the events need a
+        ``reported`` column): what the index read at the time.  See
+        :func:`vintages`.
     **overrides
         Configuration fields to change for this call, e.g. ``half_life=14``,
         ``kernel="window"``, ``weights={"water_cannon": 12.0}``, ``directed=True``.
@@ -485,8 +561,16 @@ def stability_index(
     2  CHN-PHL 2024-03-03       0     0.0  3.500000  41.338242
     3  CHN-PHL 2024-03-04       1     2.0  4.474874  38.995833
     """
+    check_normalize(normalize, baseline)
     prepared, grid = _scored(
-        events, config, overrides, start=start, end=end, dyads=dyads, coverage=coverage
+        events,
+        config,
+        overrides,
+        start=start,
+        end=end,
+        dyads=dyads,
+        coverage=coverage,
+        as_of=as_of,
     )
     columns = RESULT_COLUMNS[2:] if coverage is None else (*RESULT_COLUMNS[2:], "covered")
     if grid is None or len(prepared.labels) == 0:
@@ -496,13 +580,17 @@ def stability_index(
         start=np.zeros((len(prepared.labels), grid.n_days)),
     )
     signal, count = _daily(prepared, grid)
-    stability = stability_from_tension(tension, prepared.config.scale)
+    stability = normalized(tension, prepared.config.scale, normalize, baseline)
     values = {"events": count, "signal": signal, "tension": tension, "stability": stability}
     covered = parse_coverage(coverage)
     if covered is not None:
         monitored = np.isin(grid.first_day + np.arange(grid.n_days), covered.days)
         values["covered"] = np.broadcast_to(monitored, tension.shape)
-    return _stamp(_frame(prepared, grid, values), prepared.config)
+    result = _stamp(_frame(prepared, grid, values), prepared.config)
+    result.attrs["tensionindex"]["normalize"] = normalize
+    if as_of is not None:
+        result.attrs["tensionindex"]["as_of"] = str(np.datetime64(_day_of(as_of, "as_of"), "D"))
+    return result
 
 
 @dataclass(frozen=True)
@@ -590,6 +678,76 @@ def grouped_tension(
             values[k] = _tension(prepared, grid, mask, cfg.half_life_of(str(categories[k])))
     dates = (np.datetime64(grid.first_day, "D") + np.arange(grid.n_days)).astype("datetime64[ns]")
     return GroupedTension(names, prepared.labels, dates, values, weights, cfg)
+
+
+def vintages(
+    events: pd.DataFrame | Sequence[Mapping[str, Any]],
+    dates: Iterable[DateLike],
+    config: IndexConfig | None = None,
+    *,
+    dyads: Sequence[str] | str | None = None,
+    **overrides: Any,
+) -> pd.DataFrame:
+    """What the index read on each of ``dates``, using only the events known then.
+
+    For each vintage date D the index is computed from the events reported on
+    or before D (the events need a ``reported`` column) and read on day D
+    itself, so late-reported events show up in later vintages only: the
+    series analysts and backtests saw in real time.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``vintage`` (the date D), ``dyad``, ``events_known`` (events
+        of the dyad reported by D), ``tension`` and ``stability`` on day D.
+
+    Examples
+    --------
+    >>> import tensionindex as ti
+    >>> events = [
+    ...     {"date": "2024-03-01", "reported": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
+    ...      "event_type": "water_cannon"},
+    ...     {"date": "2024-03-02", "reported": "2024-03-05", "actor1": "CHN", "actor2": "PHL",
+    ...      "event_type": "ramming"},
+    ... ]
+    >>> ti.vintages(events, ["2024-03-03", "2024-03-06"], half_life=1)
+         vintage     dyad  events_known   tension  stability
+    0 2024-03-03  CHN-PHL             1  1.750000  45.635538
+    1 2024-03-06  CHN-PHL             2  0.793750  48.016654
+    """
+    cfg = with_overrides(config, overrides)
+    validated = validate_events(events, config=cfg)
+    frames = []
+    for value in dates:
+        day = np.datetime64(_day_of(value, "dates"), "D")
+        known = known_by(validated, day)
+        if len(known) == 0 or (known["date"].to_numpy() > day.astype("datetime64[ns]")).all():
+            continue
+        today = stability_index(known, cfg, start=day, end=day, dyads=dyads)
+        counts = stability_index(known, cfg, end=day, dyads=dyads)
+        known_per_dyad = counts.groupby("dyad", observed=True)["events"].sum()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "vintage": today["date"].to_numpy(),
+                    "dyad": today["dyad"].astype(str).to_numpy(),
+                    "events_known": known_per_dyad.reindex(today["dyad"]).to_numpy(np.int64),
+                    "tension": today["tension"].to_numpy(),
+                    "stability": today["stability"].to_numpy(),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(
+            {
+                "vintage": np.array([], "datetime64[ns]"),
+                "dyad": np.array([], object),
+                "events_known": np.array([], np.int64),
+                "tension": np.array([], float),
+                "stability": np.array([], float),
+            }
+        )
+    return _stamp(pd.concat(frames, ignore_index=True), cfg)
 
 
 def contributions(
