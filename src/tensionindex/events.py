@@ -285,7 +285,8 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray:
         position = _first_true(missing)
         raise _bad(
             name, frame, position, column.iloc[position], "a date",
-            f"Every event needs a {name} date: fill it in or drop the row before validating.",
+            f"Every event needs a{' reported' if name == 'reported' else ''} date: "
+            "fill it in or drop the row before validating.",
         )
     # pandas 3 parses to s/us resolution, where 2999-01-01 is valid; numpy's cast to
     # nanoseconds would silently wrap it, so check the range first.
@@ -305,7 +306,18 @@ def _codes(
     frame: pd.DataFrame, column: str, expected: str, fix: str
 ) -> tuple[np.ndarray, pd.Index]:
     """Factorise a text column, validating each distinct value once."""
-    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    values = frame[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # Already coded (e.g. validated events): reuse the codes, check the categories used.
+        codes = values.cat.codes.to_numpy().astype(np.intp)
+        used = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+        present = np.flatnonzero(used)
+        remap = np.full(len(used), -1, dtype=np.intp)
+        remap[present] = np.arange(len(present))
+        codes = np.where(codes >= 0, remap[codes], -1)
+        uniques = np.asarray(values.cat.categories, dtype=object)[present]
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if (codes < 0).any():
         position = _first_true(codes < 0)
         raise _bad(column, frame, position, frame[column].iloc[position], expected, fix)
