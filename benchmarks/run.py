@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -102,6 +105,7 @@ class Row:
     seconds: float
     peak_mb: float
     baseline_seconds: float | None
+    data_mb: float = 0.0  # input columns plus output, for the memory target
 
     @property
     def ratio(self) -> float | None:
@@ -131,9 +135,17 @@ def run(profile: str) -> list[Row]:
         sizes = [(20_000, 10, 5), (200_000, 100, 10)]
         repeats = 3
     else:
-        sizes = [(10_000, 1, 1), (1_000_000, 100, 10), (10_000_000, 1000, 10)]
+        sizes = [
+            (10_000, 1, 1),
+            (1_000_000, 100, 10),
+            (1_000_000, 100, 20),
+            (10_000_000, 1000, 10),
+        ]
         repeats = 5
-    rows: list[Row] = []
+    rows: list[Row] = [
+        import_time(repeats),
+        read_csv_case(100_000 if profile == "quick" else 2_000_000),
+    ]
     for n_events, n_dyads, years in sizes:
         rows += measure(
             make_events(n_events, n_dyads, years),
@@ -157,7 +169,13 @@ def measure(events: pd.DataFrame, label: str, repeats: int) -> list[Row]:
 
         lib_s = median_seconds(library, repeats)
         base_s = median_seconds(baseline, max(1, repeats // 2))
-        rows.append(Row(f"engine {kernel}: {label}", n_events, lib_s, peak_mb(library), base_s))
+        out = library()
+        data = _mb(events) + _mb(out)  # type: ignore[arg-type]
+        rows.append(
+            Row(f"engine {kernel}: {label}", n_events, lib_s, peak_mb(library), base_s, data)
+        )
+    seconds = median_seconds(lambda: ti.validate_events(events), repeats)
+    rows.append(Row(f"validate_events (typed columns): {label}", n_events, seconds, 0.0, None))
     raw = events.astype({"actor1": object, "actor2": object, "event_type": object})
     seconds = median_seconds(lambda: ti.validate_events(raw), repeats)
     rows.append(Row(f"validate_events (text codes): {label}", n_events, seconds, 0.0, None))
@@ -170,18 +188,51 @@ def measure(events: pd.DataFrame, label: str, repeats: int) -> list[Row]:
     return rows
 
 
+def _mb(frame: pd.DataFrame) -> float:
+    return float(frame.memory_usage(deep=False).sum()) / 2**20
+
+
+def import_time(repeats: int) -> Row:
+    """Seconds that ``import tensionindex`` adds once numpy and pandas are imported."""
+    code = (
+        "import time, numpy, pandas; t = time.perf_counter(); import tensionindex; "
+        "print(time.perf_counter() - t)"
+    )
+    times = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(repeats)
+    ]
+    return Row("import tensionindex (after numpy, pandas)", 1, statistics.median(times), 0.0, None)
+
+
+def read_csv_case(n_events: int) -> Row:
+    """Parsing a CSV file of events (text columns) into validated events."""
+    events = make_events(n_events, 100, 10)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.csv"
+        events.to_csv(path, index=False)
+        seconds = median_seconds(lambda: ti.read_events(path), 3)
+    return Row(f"read_events CSV: {n_events:,} rows", n_events, seconds, 0.0, None)
+
+
 def report(rows: list[Row]) -> str:
     lines = [
-        "| case | seconds (median) | events/s | peak MB | baseline s | ratio |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| case | seconds (median) | events/s | peak MB | peak / (input + output) "
+        "| baseline s | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         base = "" if row.baseline_seconds is None else f"{row.baseline_seconds:.3f}"
         ratio = "" if row.ratio is None else f"{row.ratio:.1f}x"
         peak = f"{row.peak_mb:.0f}" if row.peak_mb else ""
+        share = f"{row.peak_mb / row.data_mb:.2f}" if row.data_mb else ""
+        rate = f"{row.n_events / row.seconds:,.0f}" if row.n_events > 1 else ""
         lines.append(
-            f"| {row.case} | {row.seconds:.4f} | {row.n_events / row.seconds:,.0f} | {peak} "
-            f"| {base} | {ratio} |"
+            f"| {row.case} | {row.seconds:.4f} | {rate} | {peak} | {share} | {base} | {ratio} |"
         )
     return "\n".join(lines)
 
