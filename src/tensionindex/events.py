@@ -307,6 +307,7 @@ def _codes(
 ) -> tuple[np.ndarray, pd.Index]:
     """Factorise a text column, validating each distinct value once."""
     values = frame[column]
+    uniques: Any
     if isinstance(values.dtype, pd.CategoricalDtype):
         # Already coded (e.g. validated events): reuse the codes, check the categories used.
         codes = values.cat.codes.to_numpy().astype(np.intp)
