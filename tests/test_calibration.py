@@ -1,0 +1,566 @@
+"""calibrate(): recovery of known weights from simulated events, the objective, every error.
+
+The key test simulates events of a few types with random daily counts over two
+years for one dyad, computes the target with :func:`stability_index` under
+known ("true") weights, starts from a configuration whose weights differ, and
+checks that calibration recovers the true weights.  The regularised objective
+is checked against the normal equations solved with numpy (tension) and
+against a finite-difference optimality test (stability), both with the design
+matrix built from full runs of :func:`stability_index`, not from the linear
+shortcut the implementation uses.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tensionindex as ti
+from tensionindex.calibration import CalibrationReport, calibrate
+
+TRUE = {
+    "water_cannon": 5.0,  # default 7
+    "ramming": 11.0,  # default 9.2
+    "protest_lodged": 3.0,  # default 2
+    "dialogue_resumed": -4.0,  # default -7
+    "military_talks": -1.5,  # default -2.5
+}
+HALF_LIFE = 20.0
+
+
+def simulate(
+    seed: int = 1, *, rate: float = 0.08, days: int = 730, types: tuple[str, ...] = tuple(TRUE)
+) -> pd.DataFrame:
+    """Events of one dyad: a Poisson number of events of each type on each day.
+
+    The first type has an event on the first and on the last day, so the index's
+    range is every day simulated.
+    """
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2022-01-01", periods=days)
+    counts = rng.poisson(rate, size=(days, len(types)))
+    counts[[0, -1], 0] = np.maximum(counts[[0, -1], 0], 1)  # the grid spans all the days
+    day, kind = np.nonzero(counts)
+    repeat = counts[day, kind]
+    actors = rng.integers(0, 2, size=int(repeat.sum()))
+    return pd.DataFrame(
+        {
+            "date": np.repeat(dates[day], repeat),
+            "actor1": np.where(actors == 0, "CHN", "PHL"),
+            "actor2": np.where(actors == 0, "PHL", "CHN"),
+            "event_type": np.repeat(np.array(types)[kind], repeat),
+            "intensity": rng.choice([1.0, 1.0, 2.0], size=int(repeat.sum())),
+        }
+    )
+
+
+def index_at(
+    events: pd.DataFrame, dates: pd.DatetimeIndex, column: str, **overrides: object
+) -> pd.Series:
+    series = ti.stability_index(events, **overrides).set_index("date")[column]  # type: ignore[arg-type]
+    return series.loc[dates]
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return simulate()
+
+
+@pytest.fixture(scope="module")
+def month_ends(events: pd.DataFrame) -> pd.DatetimeIndex:
+    dates = pd.date_range("2022-01-31", "2023-12-31", freq="ME")
+    assert dates[-1] <= events["date"].max()
+    return dates
+
+
+@pytest.fixture(scope="module")
+def perturbed() -> ti.IndexConfig:
+    # Same signs as the truth, every weight off by 30 % to 100 %.
+    factors = dict(zip(TRUE, [1.5, 0.6, 1.4, 0.5, 2.0], strict=True))
+    return ti.IndexConfig(half_life=HALF_LIFE, weights={k: TRUE[k] * f for k, f in factors.items()})
+
+
+# -- recovery: the key test --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("on", ["stability", "tension"])
+def test_recovers_the_true_weights(
+    events: pd.DataFrame,
+    month_ends: pd.DatetimeIndex,
+    perturbed: ti.IndexConfig,
+    on: str,
+) -> None:
+    target = index_at(events, month_ends, on, weights=TRUE, half_life=HALF_LIFE)
+    fitted, report = calibrate(events, target, perturbed, on=on, regularization=1e-6)  # type: ignore[arg-type]
+    for event_type, weight in TRUE.items():
+        assert fitted.weights[event_type] == pytest.approx(weight, rel=1e-3), event_type
+        assert perturbed.weights[event_type] != pytest.approx(weight, rel=0.2)
+    assert report.rmse_before > 2
+    assert report.rmse_after < 1e-3
+    assert report.correlation_after == pytest.approx(1.0, abs=1e-9)
+    assert report.converged
+    assert report.cv_rmse < 1e-2 < report.cv_rmse_before
+    assert set(report.changes["status"]) == {"fitted"}
+    # The fitted configuration reproduces the reported fit with the plain index.
+    again = index_at(events, month_ends, on, config=fitted)
+    np.testing.assert_allclose(again, report.series["after"], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(report.series["target"], target, rtol=0, atol=0)
+
+
+def test_recovers_category_multipliers(events: pd.DataFrame, month_ends: pd.DatetimeIndex) -> None:
+    truth = {"gray_zone": 0.6, "diplomatic_friction": 2.5, "dialogue": 1.3}
+    target = index_at(
+        events, month_ends, "stability", category_multipliers=truth, half_life=HALF_LIFE
+    )
+    start = ti.IndexConfig(half_life=HALF_LIFE, category_multipliers={"dialogue": 0.5})
+    fitted, report = calibrate(events, target, start, fit="categories", regularization=1e-6)
+    for category, multiplier in truth.items():
+        assert fitted.category_multipliers[category] == pytest.approx(multiplier, rel=1e-3)
+    assert set(report.changes["parameter"]) == set(truth)
+    assert list(report.changes.columns) == [
+        "parameter",
+        "before",
+        "after",
+        "change",
+        "lower",
+        "upper",
+        "status",
+    ]
+    assert report.changes.set_index("parameter").loc["dialogue", "before"] == 0.5
+    assert dict(fitted.weights) == {}
+
+
+def test_recovers_from_noisy_weekly_scores(events: pd.DataFrame) -> None:
+    # Expert scores are noisy: with noise of 1 stability point the weights are still close.
+    sundays = pd.date_range("2022-01-02", "2023-12-31", freq="W-SUN")
+    clean = index_at(events, sundays, "stability", weights=TRUE, half_life=HALF_LIFE)
+    noisy = clean + np.random.default_rng(5).normal(0, 1.0, len(clean))
+    noisy = noisy.clip(0, 100)
+    fitted, _ = calibrate(events, noisy, half_life=HALF_LIFE, regularization=1e-3)
+    for event_type, weight in TRUE.items():
+        assert fitted.weights[event_type] == pytest.approx(weight, rel=0.15, abs=0.3)
+
+
+# -- the objective -----------------------------------------------------------------------
+
+
+def _design(events: pd.DataFrame, dates: pd.DatetimeIndex, types: list[str]) -> np.ndarray:
+    """Per-unit-weight tension of each type on the dates, from full runs of the index."""
+    columns = []
+    for event_type in types:
+        weights = {t: (1.0 if t == event_type else 0.0) for t in types}
+        columns.append(index_at(events, dates, "tension", weights=weights, half_life=HALF_LIFE))
+    return np.column_stack(columns)
+
+
+def test_tension_fit_solves_the_regularised_normal_equations(
+    events: pd.DataFrame, month_ends: pd.DatetimeIndex, perturbed: ti.IndexConfig
+) -> None:
+    types = sorted(TRUE)
+    design = _design(events, month_ends, types)
+    noise = np.random.default_rng(2).normal(0, 2.0, len(month_ends))
+    target = pd.Series(design @ np.array([TRUE[t] for t in types]) + noise, index=month_ends)
+    lam = 0.5
+    fitted, _ = calibrate(events, target, perturbed, on="tension", regularization=lam)
+    start = np.array([perturbed.weights[t] for t in types])
+    n, p = design.shape
+    penalty = np.diag(lam * np.var(target.to_numpy()) / p / start**2)
+    expected = np.linalg.solve(
+        design.T @ design / n + penalty, design.T @ target.to_numpy() / n + penalty @ start
+    )
+    assert (np.sign(expected) == np.sign(start)).all()  # no sign constraint active
+    got = np.array([fitted.weights[t] for t in types])
+    np.testing.assert_allclose(got, expected, rtol=1e-8)
+
+
+def test_stability_fit_is_a_local_minimum(
+    events: pd.DataFrame, month_ends: pd.DatetimeIndex, perturbed: ti.IndexConfig
+) -> None:
+    types = sorted(TRUE)
+    design = _design(events, month_ends, types)
+    clean = index_at(events, month_ends, "stability", weights=TRUE, half_life=HALF_LIFE)
+    target = (clean + np.random.default_rng(3).normal(0, 3.0, len(clean))).clip(0, 100)
+    lam = 0.3
+    fitted, report = calibrate(events, target, perturbed, regularization=lam)
+    start = np.array([perturbed.weights[t] for t in types])
+    y = target.to_numpy()
+
+    def objective(theta: np.ndarray) -> float:
+        stability = 100 / (1 + np.exp(design @ theta / 10))
+        fit = np.mean((stability - y) ** 2)
+        return float(fit + lam * np.var(y) / len(theta) * np.sum(((theta - start) / start) ** 2))
+
+    theta = np.array([fitted.weights[t] for t in types])
+    best = objective(theta)
+    assert best == pytest.approx(
+        report.rmse_after**2
+        + lam * np.var(y) / len(types) * np.sum(((theta - start) / start) ** 2),
+        rel=1e-9,
+    )
+    for k in range(len(types)):
+        for step in (1e-3, -1e-3):
+            moved = theta.copy()
+            moved[k] += step * abs(start[k])
+            if np.sign(moved[k]) == -np.sign(start[k]):
+                continue  # outside the sign constraint
+            assert objective(moved) >= best - 1e-12
+
+
+def test_regularization_pulls_towards_the_start(
+    events: pd.DataFrame, month_ends: pd.DatetimeIndex, perturbed: ti.IndexConfig
+) -> None:
+    target = index_at(events, month_ends, "stability", weights=TRUE, half_life=HALF_LIFE)
+    distances = []
+    for lam in (1e-4, 0.1, 10.0, 1e6):
+        fitted, _ = calibrate(events, target, perturbed, regularization=lam, folds=0)
+        distances.append(max(abs(fitted.weights[t] / perturbed.weights[t] - 1) for t in TRUE))
+    assert distances == sorted(distances, reverse=True)
+    assert distances[-1] < 1e-4
+
+
+# -- constraints and bounds ------------------------------------------------------------------
+
+
+def test_signs_are_kept(events: pd.DataFrame, month_ends: pd.DatetimeIndex) -> None:
+    # In truth the talks raise tension; a cooperative weight may only go to 0.
+    truth = {**TRUE, "military_talks": 4.0}
+    target = index_at(events, month_ends, "stability", weights=truth, half_life=HALF_LIFE)
+    fitted, report = calibrate(events, target, half_life=HALF_LIFE, regularization=1e-6)
+    assert fitted.weights["military_talks"] == 0.0
+    row = report.changes.set_index("parameter").loc["military_talks"]
+    assert row["status"] == "at bound" and (row["lower"], row["upper"]) == (-np.inf, 0.0)
+    assert all(fitted.weights[t] >= 0 for t in ("water_cannon", "ramming", "protest_lodged"))
+    assert fitted.weights["dialogue_resumed"] <= 0
+
+
+def test_zero_weights_stay_zero_unless_freed() -> None:
+    # Under the PLOVER profile 'demand' weighs 0.
+    plover = ti.load_profile("plover")
+    events = simulate(types=("water_cannon", "demand"), rate=0.1)
+    month_ends = pd.date_range("2022-01-31", "2023-12-31", freq="ME")
+    truth = {"water_cannon": 6.0, "demand": 3.0}
+    target = index_at(events, month_ends, "stability", config=plover, weights=truth)
+    fitted, report = calibrate(events, target, plover, regularization=1e-6)
+    assert fitted.weights.get("demand", 0.0) == 0.0
+    assert report.changes.set_index("parameter").loc["demand", "status"] == "fixed"
+    freed, report = calibrate(
+        events, target, plover, regularization=1e-6, bounds={"Demand": (0, 8)}
+    )
+    assert freed.weights["demand"] == pytest.approx(3.0, rel=1e-3)
+    assert freed.weights["water_cannon"] == pytest.approx(6.0, rel=1e-3)
+
+
+def test_bounds(
+    events: pd.DataFrame, month_ends: pd.DatetimeIndex, perturbed: ti.IndexConfig
+) -> None:
+    target = index_at(events, month_ends, "stability", weights=TRUE, half_life=HALF_LIFE)
+    capped, report = calibrate(events, target, perturbed, bounds=(-10, 10), regularization=1e-6)
+    assert capped.weights["ramming"] == 10.0  # truth 11
+    assert report.changes.set_index("parameter").loc["ramming", "status"] == "at bound"
+    assert report.changes.set_index("parameter").loc["dialogue_resumed", "lower"] == -10
+    pinned, report = calibrate(
+        events, target, perturbed, bounds={"water_cannon": (6.5, 6.5)}, regularization=1e-6
+    )
+    assert pinned.weights["water_cannon"] == 6.5
+    assert report.changes.set_index("parameter").loc["water_cannon", "status"] == "fixed"
+    # A category multiplier pair.
+    capped, _ = calibrate(
+        events, target, perturbed, fit="categories", bounds=(0.5, 1.2), regularization=1e-6
+    )
+    assert all(0.5 <= m <= 1.2 for m in capped.category_multipliers.values())
+
+
+def test_types_without_data_are_left_alone(events: pd.DataFrame) -> None:
+    # A ceasefire late in the series never reaches a target date before it.
+    late = pd.concat(
+        [
+            events,
+            simulate(types=("ceasefire",), rate=0.5, days=3).assign(
+                date=pd.Timestamp("2024-01-05")
+            ),
+        ],
+        ignore_index=True,
+    )
+    dates = pd.date_range("2022-01-31", "2023-12-31", freq="ME")
+    target = index_at(late, dates, "stability", weights=TRUE, half_life=HALF_LIFE)
+    fitted, report = calibrate(late, target, half_life=HALF_LIFE, regularization=1e-6)
+    assert "ceasefire" not in fitted.weights
+    assert report.changes.set_index("parameter").loc["ceasefire", "status"] == "no data"
+
+
+# -- the report and the fitted configuration ------------------------------------------------
+
+
+def test_report(
+    events: pd.DataFrame, month_ends: pd.DatetimeIndex, perturbed: ti.IndexConfig
+) -> None:
+    target = index_at(events, month_ends, "stability", weights=TRUE, half_life=HALF_LIFE)
+    target.name = "expert score"
+    fitted, report = calibrate(events, target, perturbed, regularization=1e-6, folds=4)
+    assert isinstance(report, CalibrationReport)
+    assert (report.dyad, report.fit, report.on, report.n_dates) == (
+        "CHN-PHL",
+        "weights",
+        "stability",
+        24,
+    )
+    folds = report.folds
+    assert list(folds["fold"]) == [1, 2, 3, 4]
+    assert (folds["train_end"] < folds["test_start"]).all()
+    assert (folds["train_start"] == month_ends[0]).all()
+    assert folds["test_end"].iat[-1] == month_ends[-1]
+    assert (folds["n_train"] + folds["n_test"]).iat[-1] == 24
+    assert (
+        folds["n_train"].iloc[1:].to_numpy()
+        == folds["n_train"].iloc[:-1].to_numpy() + folds["n_test"].iloc[:-1].to_numpy()
+    ).all()
+    changes = report.changes
+    assert list(changes.columns) == [
+        "parameter",
+        "label",
+        "category",
+        "before",
+        "after",
+        "change",
+        "lower",
+        "upper",
+        "status",
+    ]
+    assert (np.diff(changes["change"].abs().to_numpy()) <= 0).all()
+    # ramming moves most: from 11 * 0.6 = 6.6 back to 11.
+    assert changes["parameter"].iat[0] == "ramming"
+    assert changes["change"].iat[0] == pytest.approx(11 - 6.6, rel=1e-3)
+    np.testing.assert_allclose(changes["after"] - changes["before"], changes["change"])
+    assert fitted.half_life == HALF_LIFE
+    assert fitted.name == "calibrated"
+    assert "stability of CHN-PHL tracks target 'expert score' on 24 dates" in fitted.description
+    assert perturbed.fingerprint in fitted.description
+    assert report.fingerprint_before == perturbed.fingerprint
+    assert report.fingerprint_after == fitted.fingerprint != perturbed.fingerprint
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["dyad"] == "CHN-PHL" and data["folds"][0]["train_start"] == "2022-01-31"
+    assert data["changes"][0]["upper"] in (None, 0.0)
+    assert data["cv_rmse"] == pytest.approx(report.cv_rmse)
+    assert "CalibrationReport(dyad='CHN-PHL'" in repr(report)
+    named, _ = calibrate(events, target, ti.IndexConfig(half_life=HALF_LIFE, name="house"), folds=0)
+    assert named.name == "house (calibrated)"
+
+
+def test_no_folds(events: pd.DataFrame, month_ends: pd.DatetimeIndex) -> None:
+    target = index_at(events, month_ends, "stability", half_life=HALF_LIFE)
+    _, report = calibrate(events, target, half_life=HALF_LIFE, folds=0)
+    assert len(report.folds) == 0 and np.isnan(report.cv_rmse)
+    # The default weights already give the target: nothing moves.
+    assert report.rmse_before < 1e-9 and report.changes["change"].abs().max() < 1e-6
+
+
+def test_target_dates_are_days(events: pd.DataFrame, month_ends: pd.DatetimeIndex) -> None:
+    target = index_at(events, month_ends, "stability", weights=TRUE, half_life=HALF_LIFE)
+    stamped = target.copy()
+    stamped.index = (month_ends + pd.Timedelta(hours=15)).tz_localize("Asia/Manila")
+    a, _ = calibrate(events, target, half_life=HALF_LIFE, folds=0)
+    b, _ = calibrate(events, stamped.iloc[::-1], half_life=HALF_LIFE, folds=0)
+    assert dict(a.weights) == pytest.approx(dict(b.weights))
+    strings = target.copy()
+    strings.index = [d.strftime("%Y-%m-%d") for d in month_ends]
+    c, _ = calibrate(events, strings, half_life=HALF_LIFE, folds=0)
+    assert dict(a.weights) == pytest.approx(dict(c.weights))
+
+
+def test_one_dyad_among_many(events: pd.DataFrame, month_ends: pd.DatetimeIndex) -> None:
+    others = events.assign(actor1="USA", actor2="JPN")
+    both = pd.concat([events, others], ignore_index=True)
+    target = index_at(events, month_ends, "stability", weights=TRUE, half_life=HALF_LIFE)
+    _, report = calibrate(both, target, dyad="Philippines-China", half_life=HALF_LIFE)
+    assert report.dyad == "CHN-PHL"
+    with pytest.raises(
+        ti.EventValidationError,
+        match=r"calibrate fits one dyad, and the events hold 2 \(CHN-PHL, JPN-USA\)\. "
+        r"Pass one of them, e.g\. dyad='CHN-PHL'\.",
+    ):
+        calibrate(both, target, half_life=HALF_LIFE)
+
+
+def test_scipy_is_imported_only_when_fitting() -> None:
+    code = "import sys, tensionindex.calibration; print('scipy.optimize' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def target(events: pd.DataFrame, month_ends: pd.DatetimeIndex) -> pd.Series:
+    return index_at(events, month_ends, "stability", half_life=HALF_LIFE)
+
+
+def _with_index(series: pd.Series, index: object) -> pd.Series:
+    return pd.Series(series.to_numpy(), index=index)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (
+            lambda t: t.to_frame("score"),
+            ti.EventInputTypeError,
+            r"The 'target' parameter of calibrate must be a pandas Series of reference values "
+            r"indexed by date \(e\.g\. monthly expert scores\)\. Got DataFrame instead\. "
+            r"Select one column, e\.g\. frame\['score'\]\.",
+        ),
+        (lambda t: list(t), ti.EventInputTypeError, r"Got list instead\."),
+        (lambda t: t.iloc[:0], ti.EventValidationError, r"The target series is empty"),
+        (
+            lambda t: t.reset_index(drop=True),
+            ti.EventValidationError,
+            r"The target series must be indexed by dates\. Got an index of int64 values "
+            r"\(first 0\); set the dates as its index",
+        ),
+        (
+            lambda t: _with_index(t, ["2022-01-31", "soon", *t.index[2:].astype(str)]),
+            ti.EventValidationError,
+            r"its index value 'soon' \(position 1\) is not a date",
+        ),
+        (
+            lambda t: t.where(t.index != t.index[3]),
+            ti.EventValidationError,
+            r"The target series has no finite value on 2022-04-30 \(got nan\); drop or fill "
+            r"the missing dates first, e\.g\. target\.dropna\(\)\.",
+        ),
+        (
+            lambda t: t.astype(object).where(t.index != t.index[2], "calm"),
+            ti.EventValidationError,
+            r"The target series must hold numbers; its value on 2022-03-31 is 'calm'\.",
+        ),
+        (
+            lambda t: t > 50,
+            ti.EventValidationError,
+            r"must hold numbers \(reference scores\)\. Got booleans instead\.",
+        ),
+        (
+            lambda t: _with_index(t, t.index.where(t.index != t.index[1], t.index[0])),
+            ti.EventValidationError,
+            r"The target series has more than one value for 2022-01-31; the index is sampled "
+            r"once a day\.",
+        ),
+        (
+            lambda t: _with_index(t, t.index - pd.DateOffset(years=1)),
+            ti.EventValidationError,
+            r"The target's dates must lie within the index's range, 2022-01-01 to 2023-12-31 "
+            r"\(the first and last event\); it has 2021-01-31\. Keep the dates inside, e\.g\. "
+            r"target\.loc\['2022-01-01':'2023-12-31'\]\.",
+        ),
+        (
+            lambda t: t + 100,
+            ti.EventValidationError,
+            r"With on='stability' the target must be on the stability scale, 0 to 100; its "
+            r"value on \d{4}-\d\d-\d\d is 1\d\d\.?\d*\. Rescale",
+        ),
+        (
+            lambda t: t.iloc[:3],
+            ti.EventValidationError,
+            r"folds=3 needs at least 4 target dates \(a first training block and one block per "
+            r"fold\); the target has 3\. Pass fewer folds, or folds=0\.",
+        ),
+    ],
+)
+def test_target_errors(
+    events: pd.DataFrame,
+    target: pd.Series,
+    make: object,
+    error: type[Exception],
+    message: str,
+) -> None:
+    with pytest.raises(error, match=message):
+        calibrate(events, make(target), half_life=HALF_LIFE)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"fit": "weight"},
+            r"The 'fit' parameter of calibrate must be one of 'weights', 'categories'\. "
+            r"Got 'weight' instead\. Did you mean 'weights'\?",
+        ),
+        (
+            {"on": "stabilty"},
+            r"'on' parameter .* Got 'stabilty' instead\. Did you mean 'stability'",
+        ),
+        (
+            {"regularization": -1},
+            r"The 'regularization' parameter of calibrate must be a finite number >= 0\. "
+            r"Got -1 instead\.",
+        ),
+        ({"regularization": np.inf}, r"'regularization' .* Got inf instead"),
+        ({"folds": -1}, r"The 'folds' parameter of calibrate must be an integer >= 0\. Got -1"),
+        ({"folds": True}, r"'folds' .* Got True instead"),
+        (
+            {"bounds": (5, 1)},
+            r"The 'bounds' parameter of calibrate must be a \(low, high\) pair of numbers with "
+            r"low <= high\. Got \(5, 1\) instead\.",
+        ),
+        ({"bounds": "wide"}, r"'bounds' .* Got 'wide' instead"),
+        (
+            {"bounds": {"water_canon": (0, 9)}},
+            r"The 'bounds' parameter of calibrate names 'water_canon', which is not an event "
+            r"type of the dyad's events\. Did you mean 'water_cannon'\? The event types are: ",
+        ),
+        (
+            {"bounds": {"ramming": (0, np.nan)}},
+            r"The \"bounds\['ramming'\]\" parameter .* Got \(0, nan\)",
+        ),
+        (
+            {"bounds": (2, 10)},
+            r"The 'bounds' parameter of calibrate, \(2, 10\), leaves no allowed value for "
+            r"'dialogue_resumed', which must stay within \[-inf, 0\] \(its sign\)\.",
+        ),
+        (
+            {"bounds": {"gray_zone": (-1, 2)}, "fit": "categories"},
+            r"The \"bounds\['gray_zone'\]\" parameter of calibrate must be a pair with low >= 0 "
+            r"\(multipliers\)\. Got \(-1, 2\) instead\.",
+        ),
+        (
+            {"bounds": {"grey_zone": (0, 2)}, "fit": "categories"},
+            r"names 'grey_zone', which is not a category of the dyad's events\. Did you mean "
+            r"'gray_zone'\? The categories are: ",
+        ),
+        ({"halflife": 3}, r"Unknown setting 'halflife'\. Did you mean 'half_life'\?"),
+    ],
+)
+def test_parameter_errors(
+    events: pd.DataFrame, target: pd.Series, kwargs: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ti.ConfigurationError, match=message):
+        calibrate(events, target, ti.IndexConfig(half_life=HALF_LIFE), **kwargs)  # type: ignore[arg-type]
+
+
+def test_dyad_errors(events: pd.DataFrame, target: pd.Series) -> None:
+    with pytest.raises(ti.EventValidationError, match=r"No events for dyad 'CHN-USA'"):
+        calibrate(events, target, dyad="CHN-USA")
+    with pytest.raises(
+        ti.EventValidationError,
+        match=r"The 'dyad' parameter of calibrate must be one dyad such as 'CHN-PHL'\.",
+    ):
+        calibrate(events, target, dyad=["CHN-PHL"])  # type: ignore[arg-type]
+    with pytest.raises(ti.EventValidationError, match=r"calibrate needs events: there are none"):
+        calibrate(events.iloc[:0], target)
+
+
+def test_nothing_to_fit(events: pd.DataFrame) -> None:
+    first_day = events["date"].min()
+    target = pd.Series([50.0], index=[first_day])
+    # The only events of the first day are of types whose intensity is 0.
+    quiet = events.assign(intensity=np.where(events["date"] == first_day, 0.0, events["intensity"]))
+    with pytest.raises(
+        ti.EventValidationError,
+        match=r"No event of CHN-PHL reaches the index on the target's dates \(2022-01-01 to "
+        r"2022-01-01\): there is nothing to fit\.",
+    ):
+        calibrate(quiet, target, folds=0)
