@@ -318,3 +318,54 @@ def test_score_several_event_files(tmp_path: Path, capsys: pytest.CaptureFixture
     run_cli(["score", str(together)], capsys)  # warm the same path
     _, whole, _ = run_cli(["score", str(together)], capsys)
     assert out == whole
+
+
+EXAMPLE = str(Path(ti.__file__).parent / "data" / "examples" / "us-china-2024.csv")
+
+
+def test_sensitivity_command(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(
+        ["sensitivity", EXAMPLE, "--dyad", "CHN-PHL", "--draws", "50", "--spread", "0.5"], capsys
+    )
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    expected = ti.sensitivity(
+        ti.read_events(EXAMPLE), dyads=["CHN-PHL"], draws=50, spread=0.5, seed=0
+    )
+    np.testing.assert_allclose(table["stability_q05"], expected["stability_q05"], rtol=1e-12)
+    assert (table["stability_q05"] <= table["stability"] + 1e-9).all()
+
+
+def test_changepoints_command(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("ruptures")
+    status, out, err = run_cli(["changepoints", EXAMPLE, "--dyad", "CHN-USA"], capsys)
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
+    expected = ti.changepoints(ti.stability_index(ti.read_events(EXAMPLE)), "CHN-USA")
+    assert table["date"].tolist() == expected["date"].tolist()
+
+
+def test_alerts_command(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(["alerts", EXAMPLE, "--below", "30"], capsys)
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    assert (table["kind"] == "crossing").all()
+    assert table["event_ids"].str.startswith("ex-").all()
+
+
+def test_alerts_need_a_threshold(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(["alerts", EXAMPLE], capsys)
+    assert status == 2
+    assert "below" in err and "drop" in err
+
+
+def test_plot_command_and_demo_chart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("matplotlib")
+    chart = tmp_path / "chart.png"
+    status, _, err = run_cli(["plot", EXAMPLE, "--dyad", "CHN-PHL", "-o", str(chart)], capsys)
+    assert status == 0, err
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    demo = tmp_path / "demo.png"
+    status, _, err = run_cli(["demo", "--chart", str(demo)], capsys)
+    assert status == 0, err
+    assert demo.stat().st_size > 10_000

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from tensionindex.alerts import alerts
+from tensionindex.asymmetry import asymmetry
+from tensionindex.calibration import CalibrationReport, calibrate
+from tensionindex.changepoints import changepoints
 from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
 from tensionindex.datasets import examples, load_example
 from tensionindex.dedup import deduplicate
@@ -36,7 +40,9 @@ from tensionindex.io import (
     read_report,
     write_table,
 )
+from tensionindex.plot import plot_index
 from tensionindex.taxonomy import CATEGORIES, EventTypeSpec, taxonomy
+from tensionindex.uncertainty import sensitivity, weight_influence
 
 __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     # Configuration
@@ -69,6 +75,15 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "contributions",
     "explain",
     "vintages",
+    # Analysis
+    "sensitivity",
+    "weight_influence",
+    "calibrate",
+    "CalibrationReport",
+    "changepoints",
+    "alerts",
+    "asymmetry",
+    "plot_index",
     # Example data and output
     "examples",
     "load_example",

@@ -141,6 +141,97 @@ def _explain(args: argparse.Namespace) -> None:
     ti.write_table(table, args.output)
 
 
+def _index(
+    args: argparse.Namespace, config: ti.IndexConfig
+) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
+    """Events, their index and coverage, for the analysis subcommands."""
+    events, coverage = _events(args, config)
+    result = ti.stability_index(
+        events, config, start=args.start, end=args.end, dyads=args.dyad, coverage=coverage
+    )
+    return events, result, coverage
+
+
+def _sensitivity(args: argparse.Namespace) -> None:
+    config = _config(args)
+    events, coverage = _events(args, config)
+    table = ti.sensitivity(
+        events,
+        config,
+        spread=args.spread,
+        draws=args.draws,
+        seed=args.seed,
+        start=args.start,
+        end=args.end,
+        dyads=args.dyad,
+        coverage=coverage,
+    )
+    ti.write_table(table, args.output)
+
+
+def _changepoints(args: argparse.Namespace) -> None:
+    config = _config(args)
+    _, result, _ = _index(args, config)
+    dyads = args.dyad or [str(d) for d in result["dyad"].unique()]
+    tables = [
+        ti.changepoints(
+            result, dyad, method=args.method, penalty=args.penalty, min_size=args.min_size
+        ).assign(dyad=dyad)
+        for dyad in dyads
+    ]
+    table = pd.concat(tables, ignore_index=True)
+    ti.write_table(table[["dyad", *[c for c in table.columns if c != "dyad"]]], args.output)
+
+
+def _alerts(args: argparse.Namespace) -> None:
+    config = _config(args)
+    events, result, coverage = _index(args, config)
+    table = ti.alerts(
+        result,
+        events,
+        dyads=args.dyad,
+        below=args.below,
+        drop=args.drop,
+        within_days=args.within_days,
+        config=config,
+        top=args.top,
+        coverage=coverage,
+    )
+    for column in ("driver_rows", "event_ids"):  # lists: one text cell each in CSV
+        table[column] = [";".join(str(v) for v in values) for values in table[column]]
+    ti.write_table(table, args.output)
+
+
+def _plot(args: argparse.Namespace) -> None:
+    config = _config(args)
+    events, result, _ = _index(args, config)
+    _save_chart(result, events, config, args.output, args.dyad, args.annotate)
+
+
+def _save_chart(
+    result: pd.DataFrame,
+    events: pd.DataFrame,
+    config: ti.IndexConfig,
+    path: str,
+    dyads: Sequence[str] | None,
+    annotate: int,
+) -> None:
+    # The one place that picks a backend: a command writes files, it shows no window.
+    from tensionindex.exceptions import require
+
+    require("matplotlib", extra="plot", feature="tensionindex plot")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, ax = plt.subplots(figsize=(12, 6), layout="constrained")
+    ti.plot_index(result, dyads=dyads, events=events, annotate=annotate, ax=ax, config=config)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    print(f"wrote {path}", file=sys.stderr)
+
+
 def _taxonomy(args: argparse.Namespace) -> None:
     table = ti.taxonomy(_config(args), source=args.source)
     ti.write_table(table, args.output)
@@ -206,6 +297,8 @@ def _demo(args: argparse.Namespace) -> None:
             print("\n".join(_drivers(events, str(dyad), high_date, config, args.top)))
         print()
     print("Explain any value:  tensionindex explain EVENTS --dyad CHN-PHL --date 2024-03-23")
+    if args.chart:
+        _save_chart(result, events, config, args.chart, ["CHN-USA", "CHN-PHL"], 5)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -241,6 +334,41 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("-o", "--output", metavar="OUT")
     explain.set_defaults(run=_explain)
 
+    def analysis(name: str, help_text: str, run: Any) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help_text)
+        _input_options(parser)
+        _config_options(parser)
+        parser.add_argument("--dyad", action="append", metavar="DYAD", help="only this dyad")
+        parser.add_argument("--start", metavar="DATE")
+        parser.add_argument("--end", metavar="DATE")
+        parser.add_argument("-o", "--output", metavar="OUT")
+        parser.set_defaults(run=run)
+        return parser
+
+    sens = analysis("sensitivity", "bands of the index under uncertain weights", _sensitivity)
+    sens.add_argument("--spread", type=float, default=0.25, help="relative spread of weights")
+    sens.add_argument("--draws", type=int, default=1000)
+    sens.add_argument("--seed", type=int, default=0)
+
+    cps = analysis("changepoints", "regime changes in each dyad's stability", _changepoints)
+    cps.add_argument("--method", default="pelt", choices=["pelt", "binseg", "window"])
+    cps.add_argument("--penalty", type=float, help="default: BIC-type, from the series' noise")
+    cps.add_argument("--min-size", type=int, default=14, help="shortest regime, in days")
+
+    alert = analysis("alerts", "threshold crossings and sharp drops, with drivers", _alerts)
+    alert.add_argument("--below", type=float, help="alert when stability falls below this")
+    alert.add_argument("--drop", type=float, help="alert on a fall of this many points")
+    alert.add_argument("--within-days", type=int, default=7)
+    alert.add_argument("--top", type=int, default=3, help="drivers listed per alert")
+
+    chart = analysis("plot", "draw the index and its events to an image file", _plot)
+    chart.set_defaults(output=None)
+    chart.add_argument("--annotate", type=int, default=5, help="events to label")
+    for action in chart._actions:
+        if action.dest == "output":
+            action.required = True
+            action.help = "image file to write (.png, .svg, .pdf)"
+
     taxonomy = sub.add_parser("taxonomy", help="print the event types and their weights")
     taxonomy.add_argument("--source", choices=["analyst", "cameo", "plover", "custom"])
     _config_options(taxonomy)
@@ -251,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--example", default="us-china-2024", help="bundled example to score")
     demo.add_argument("--top", type=int, default=3, help="events to show per extreme")
     demo.add_argument("--min-events", type=int, default=3, help="skip dyads with fewer events")
+    demo.add_argument("--chart", metavar="PNG", help="also draw CHN-USA and CHN-PHL to this file")
     demo.set_defaults(run=_demo)
     return parser
 
