@@ -548,3 +548,12 @@ def test_importing_tensionindex_does_not_import_matplotlib() -> None:
     code = "import sys, tensionindex, tensionindex.plot\nprint('matplotlib' in sys.modules)\n"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_zscore_results_get_their_own_axis() -> None:
+    result = ti.stability_index(ti.load_example(), normalize="zscore", baseline=60)
+    ax = ti.plot_index(result.dropna(), dyads=["CHN-USA"])
+    neutral = [line for line in ax.get_lines() if line.get_gid() == "neutral"]
+    assert neutral[0].get_ydata()[0] == 0.0
+    assert "z-score" in ax.get_ylabel()
+    plt.close(ax.figure)

@@ -230,11 +230,12 @@ def plot_index(
         handles += _draw_unmonitored(ax, frame[frame["dyad"].isin(chosen)])
     if band_frame is not None:
         handles += _draw_bands(ax, band_frame, colors)
-    handles += _draw_lines(ax, series, colors)
+    scale = _Scale.of(result)
+    handles += _draw_lines(ax, series, colors, scale)
     if change_frame is not None:
         handles += _draw_changepoints(ax, change_frame, colors)
     category_handles = _draw_events(ax, marked) if marked is not None else []
-    _style_axes(ax, series)
+    _style_axes(ax, series, scale)
     _draw_legends(ax, handles, category_handles)
     if marked is not None and annotate and len(marked.date):
         _annotate(ax, marked, annotate)
@@ -286,7 +287,38 @@ def _draw_bands(ax: Any, bands: pd.DataFrame, colors: dict[str, str]) -> list[An
     return [Patch(facecolor="0.6", alpha=0.35, edgecolor="none", label=label)]
 
 
-def _draw_lines(ax: Any, series: dict[str, pd.DataFrame], colors: dict[str, str]) -> list[Any]:
+@dataclass(frozen=True)
+class _Scale:
+    """What the stability column holds, from ``normalize=`` of the result."""
+
+    neutral: float
+    neutral_label: str
+    limits: tuple[float, float] | None
+    ylabel: str
+
+    @staticmethod
+    def of(result: pd.DataFrame) -> _Scale:
+        meta = result.attrs.get("tensionindex", {})
+        how = meta.get("normalize", "logistic") if isinstance(meta, dict) else "logistic"
+        if how == "zscore":
+            return _Scale(
+                0.0, "own baseline (0)", None, "stability (z-score against the dyad's own baseline)"
+            )
+        if how == "percentile":
+            return _Scale(
+                50.0,
+                "median day (50)",
+                (0.0, 100.0),
+                "stability (percentile of the dyad's own history)",
+            )
+        return _Scale(
+            50.0, "neutral (50)", (0.0, 100.0), "stability (0 tense, 50 neutral, 100 stable)"
+        )
+
+
+def _draw_lines(
+    ax: Any, series: dict[str, pd.DataFrame], colors: dict[str, str], scale: _Scale
+) -> list[Any]:
     handles = []
     for dyad, part in series.items():
         (line,) = ax.plot(
@@ -300,7 +332,12 @@ def _draw_lines(ax: Any, series: dict[str, pd.DataFrame], colors: dict[str, str]
         )
         handles.append(line)
     neutral = ax.axhline(
-        50, color="0.45", linestyle="--", linewidth=0.9, zorder=1.5, label="neutral (50)"
+        scale.neutral,
+        color="0.45",
+        linestyle="--",
+        linewidth=0.9,
+        zorder=1.5,
+        label=scale.neutral_label,
     )
     neutral.set_gid("neutral")
     return [*handles, neutral]
@@ -345,19 +382,20 @@ def _draw_events(ax: Any, marked: _Marked) -> list[Any]:
     return handles
 
 
-def _style_axes(ax: Any, series: dict[str, pd.DataFrame]) -> None:
+def _style_axes(ax: Any, series: dict[str, pd.DataFrame], scale: _Scale) -> None:
     mdates = _dates_module()
 
     first = min(part["date"].iloc[0] for part in series.values())
     last = max(part["date"].iloc[-1] for part in series.values())
     if first == last:  # one day: show it in the middle of three
         first, last = first - pd.Timedelta(days=1), last + pd.Timedelta(days=1)
-    ax.set_ylim(0, 100)
+    if scale.limits is not None:
+        ax.set_ylim(*scale.limits)
     ax.set_xlim(first, last)
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_ylabel("stability (0 tense, 50 neutral, 100 stable)")
+    ax.set_ylabel(scale.ylabel)
     ax.grid(axis="y", color="0.92", linewidth=0.8)
     ax.set_axisbelow(True)
 
