@@ -41,6 +41,8 @@ from tensionindex.io import (
     write_table,
 )
 from tensionindex.plot import plot_index
+from tensionindex.service import error_payload, score_records, update_records
+from tensionindex.state import IndexState
 from tensionindex.taxonomy import CATEGORIES, EventTypeSpec, taxonomy
 from tensionindex.uncertainty import sensitivity, weight_influence
 
@@ -84,6 +86,11 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "alerts",
     "asymmetry",
     "plot_index",
+    # Services
+    "IndexState",
+    "score_records",
+    "update_records",
+    "error_payload",
     # Example data and output
     "examples",
     "load_example",

@@ -1,0 +1,316 @@
+"""JSON in, JSON out: the index for web services and other callers that speak JSON.
+
+Three functions, each a pure function of its arguments (no module state, no
+caches of results), so a web server can call them from many threads at once:
+
+* :func:`score_records` scores a list of JSON event records from scratch;
+* :func:`update_records` advances a saved :class:`~tensionindex.state.IndexState`
+  (a JSON dict) by a batch of records and returns the new rows and the new
+  state, for a stateless service that keeps the state between calls;
+* :func:`error_payload` turns a library error into a JSON error body.
+
+Errors are raised, not returned: invalid records raise
+:class:`EventValidationError`, an invalid configuration
+:class:`ConfigurationError`, both subclasses of :class:`TensionIndexError`
+(and of ``ValueError``).  A service catches ``TensionIndexError``, answers
+with ``error_payload(exc)`` and a client-error status (HTTP 400), and lets any
+other exception become a server error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tensionindex.config import IndexConfig, with_overrides
+from tensionindex.exceptions import ConfigurationError, TensionIndexError
+from tensionindex.index import DateLike, stability_index
+from tensionindex.state import IndexState, Late
+
+__all__ = ["error_payload", "score_records", "update_records"]
+
+#: Above this many events for one dyad on one day, aggregation="sum" draws a warning.
+BUSY_DAY_EVENTS = 20
+
+
+def _config(
+    config: IndexConfig | Mapping[str, Any] | None, overrides: Mapping[str, Any]
+) -> IndexConfig:
+    """An IndexConfig from an IndexConfig, a JSON dict of settings, or None."""
+    if config is not None and not isinstance(config, IndexConfig):
+        config = IndexConfig.from_dict(config)  # refuses non-mappings and unknown keys
+    return with_overrides(config, overrides)
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Index rows as JSON objects, dates as ISO 8601 text."""
+    dates = np.datetime_as_string(frame["date"].to_numpy().astype("datetime64[D]")).tolist()
+    columns = (
+        frame["dyad"].astype(str).tolist(),
+        dates,
+        frame["events"].to_numpy(np.int64).tolist(),
+        frame["signal"].to_numpy(float).tolist(),
+        frame["tension"].to_numpy(float).tolist(),
+        frame["stability"].to_numpy(float).tolist(),
+    )
+    names = ("dyad", "date", "events", "signal", "tension", "stability")
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _warnings(records: object, frame: pd.DataFrame, config: IndexConfig) -> list[str]:
+    """Notes on the data that do not stop scoring but may change how to read it."""
+    notes: list[str] = []
+    if isinstance(records, pd.DataFrame):
+        ids: list[Any] = records["event_id"].tolist() if "event_id" in records.columns else []
+    elif isinstance(records, Sequence):
+        ids = [r.get("event_id") for r in records if isinstance(r, Mapping)]
+    else:  # pragma: no cover - anything else failed validation already
+        ids = []
+    known = pd.Series([i for i in ids if i is not None and i == i], dtype=object)
+    repeated = int(known.duplicated(keep=False).sum())
+    if repeated:
+        notes.append(
+            f"{repeated} events share an event_id with another event. If they are reports of "
+            "the same event, deduplicate them first (tensionindex.deduplicate)."
+        )
+    busiest = int(frame["events"].max()) if len(frame) else 0
+    if config.aggregation == "sum" and busiest > BUSY_DAY_EVENTS:
+        notes.append(
+            f"Up to {busiest} events for one dyad on one day with aggregation='sum': the "
+            "index then follows the volume of reports. For coded news data use "
+            "aggregation='mean' or 'share', or deduplicate first."
+        )
+    return notes
+
+
+def score_records(
+    records: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    config: IndexConfig | Mapping[str, Any] | None = None,
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    dyads: Sequence[str] | str | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """Score JSON event records and return the index as a JSON-serialisable dict.
+
+    Parameters
+    ----------
+    records : list of dict
+        Events as JSON records (``date`` as ISO 8601 text, ``actor1``,
+        ``actor2``, ``event_type`` and optionally ``intensity``,
+        ``confidence``, ``event_id``...), as :func:`validate_events` accepts
+        them.  A DataFrame works too.
+    config : IndexConfig or dict, optional
+        The configuration, or its settings as a dict (as
+        :meth:`IndexConfig.to_dict` gives, any subset of them).  Default
+        ``IndexConfig()``.
+    start, end, dyads
+        As in :func:`stability_index`.
+    **overrides
+        Configuration fields to change for this call, e.g. ``half_life=14``.
+
+    Returns
+    -------
+    dict
+        ``rows``: the index, one object per dyad and day with keys ``dyad``,
+        ``date`` (``"2024-03-01"``), ``events``, ``signal``, ``tension`` and
+        ``stability``, sorted by dyad then date; ``fingerprint`` and
+        ``config``: the configuration used; ``warnings``: notes on the data
+        (repeated event ids, very busy days under ``aggregation="sum"``);
+        ``version``: of tensionindex.  ``json.dumps`` writes it with every
+        float exact.  The same arguments always give the same dict.
+
+    Raises
+    ------
+    EventValidationError
+        For invalid records, dates or dyads.
+    ConfigurationError
+        For an invalid configuration or an unknown override.
+
+    See Also
+    --------
+    error_payload : the JSON body of an error.
+    update_records : advance a saved state instead of scoring everything.
+
+    Examples
+    --------
+    >>> import tensionindex as ti
+    >>> from tensionindex.service import score_records
+    >>> out = score_records(
+    ...     [{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
+    ...       "event_type": "water_cannon"}],
+    ...     half_life=2,
+    ... )
+    >>> out["rows"]
+    [{'dyad': 'CHN-PHL', 'date': '2024-03-01', 'events': 1, 'signal': 7.0, 'tension': 7.0, \
+'stability': 33.18122278318339}]
+    >>> out["fingerprint"] == ti.IndexConfig(half_life=2).fingerprint
+    True
+    >>> out["warnings"]
+    []
+    """
+    from tensionindex import __version__
+
+    cfg = _config(config, overrides)
+    frame = stability_index(records, cfg, start=start, end=end, dyads=dyads)
+    return {
+        "rows": _rows(frame),
+        "fingerprint": cfg.fingerprint,
+        "config": cfg.to_dict(),
+        "warnings": _warnings(records, frame, cfg),
+        "version": __version__,
+    }
+
+
+def update_records(
+    state: Mapping[str, Any] | None,
+    records: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    *,
+    until: DateLike | None = None,
+    config: IndexConfig | Mapping[str, Any] | None = None,
+    late: Late | None = None,
+    lookback: int | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """Advance a saved index state by a batch of JSON records: JSON in, JSON out.
+
+    Parameters
+    ----------
+    state : dict or None
+        A state saved by :meth:`IndexState.to_dict` (as the previous call
+        returned it), or None to start one.
+    records : list of dict
+        The batch of events, as in :func:`score_records`.
+    until : date-like, optional
+        Advance to this day even without events; see :meth:`IndexState.update`.
+    config : IndexConfig or dict, optional
+        The configuration of a new state.  With a saved state it is optional
+        and, if given (or with overrides), must have the state's fingerprint:
+        a guard against scoring with a configuration the state was not built
+        with.
+    late : {"reject", "correct"}, optional
+        For a new state (default ``"reject"``); with a saved state it must
+        match the state's if given.
+    lookback : int, optional
+        For a new state (default 30); with a saved state it must match if given.
+    **overrides
+        Configuration fields to change, as with ``config``.
+
+    Returns
+    -------
+    dict
+        ``rows`` (as in :func:`score_records`: the rows the update emitted,
+        see :meth:`IndexState.update`), ``state`` (the new state, to pass to
+        the next call), ``fingerprint``, ``warnings`` and ``version``.
+
+    Raises
+    ------
+    EventValidationError
+        For invalid records or dates, late events the state refuses, or an
+        ``until`` before the batch's latest event or the last emitted day.
+    ConfigurationError
+        For an invalid or damaged state, or a configuration, ``late`` or
+        ``lookback`` that differs from the saved state's.
+
+    Examples
+    --------
+    >>> import json
+    >>> from tensionindex.service import update_records
+    >>> first = update_records(None, [{"date": "2024-03-01", "actor1": "CHN",
+    ...                                "actor2": "PHL", "event_type": "water_cannon"}],
+    ...                        half_life=2)
+    >>> saved = json.dumps(first["state"])  # kept by the caller between requests
+    >>> second = update_records(json.loads(saved), [], until="2024-03-03")
+    >>> [(row["date"], row["tension"]) for row in second["rows"]]
+    [('2024-03-02', 4.949747468305833), ('2024-03-03', 3.5000000000000004)]
+    """
+    from tensionindex import __version__
+
+    if state is None:
+        current = IndexState(
+            _config(config, overrides),
+            late=late if late is not None else "reject",
+            lookback=lookback if lookback is not None else 30,
+        )
+    else:
+        current = IndexState.from_dict(state)
+        if config is not None or overrides:
+            wanted = _config(config, overrides)
+            if wanted.fingerprint != current.config.fingerprint:
+                raise ConfigurationError(
+                    f"The configuration given (fingerprint {wanted.fingerprint!r}) is not the "
+                    f"one the saved state was built with ({current.config.fingerprint!r}). "
+                    "Leave config out to use the state's, or start a new state."
+                )
+        for name, value in (("late", late), ("lookback", lookback)):
+            if value is not None and value != getattr(current, name):
+                raise ConfigurationError(
+                    f"The saved state has {name}={getattr(current, name)!r}; got {name}="
+                    f"{value!r}. Leave {name} out to keep the state's, or start a new state."
+                )
+    before = current.last_day
+    frame = current.update(records, until=until)
+    notes = _warnings(records, frame, current.config)
+    if before is not None and len(frame):
+        again = int((frame["date"] <= before).sum())
+        if again:
+            notes.append(
+                f"{again} rows are for days emitted before, after late events: each replaces "
+                "any earlier row with the same dyad and date."
+            )
+    return {
+        "rows": _rows(frame),
+        "state": current.to_dict(),
+        "fingerprint": current.config.fingerprint,
+        "warnings": notes,
+        "version": __version__,
+    }
+
+
+def error_payload(exc: TensionIndexError) -> dict[str, Any]:
+    """The JSON body of an error: ``{"error": {"type": ..., "message": ...}}``.
+
+    Parameters
+    ----------
+    exc : TensionIndexError
+        An error raised by tensionindex: a problem with the caller's records
+        or configuration, which a web service answers with HTTP 400.
+
+    Returns
+    -------
+    dict
+        ``{"error": {"type": "EventValidationError", "message": "..."}}``:
+        the exception's class name and its message, which names the bad
+        column, row and value, or the bad setting.
+
+    Raises
+    ------
+    TypeError
+        If ``exc`` is not a :class:`TensionIndexError`: other exceptions are
+        bugs or environment problems, not the caller's, and should not be
+        shown to clients.
+
+    Examples
+    --------
+    >>> import tensionindex as ti
+    >>> from tensionindex.service import error_payload, score_records
+    >>> try:
+    ...     score_records([{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
+    ...                     "event_type": "water_canon"}])
+    ... except ti.TensionIndexError as exc:
+    ...     body = error_payload(exc)
+    >>> body["error"]["type"]
+    'EventValidationError'
+    >>> "Did you mean 'water_cannon'?" in body["error"]["message"]
+    True
+    """
+    if not isinstance(exc, TensionIndexError):
+        raise TypeError(
+            "error_payload takes an error raised by tensionindex (a TensionIndexError). "
+            f"Got {type(exc).__name__} instead; let other exceptions become server errors."
+        )
+    return {"error": {"type": type(exc).__name__, "message": str(exc)}}

@@ -1,0 +1,229 @@
+"""score_records, update_records and error_payload: JSON in, JSON out, from many threads."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tensionindex as ti
+from tensionindex.service import error_payload, score_records, update_records
+from tensionindex.state import IndexState
+
+
+def _records() -> list[dict[str, Any]]:
+    """The bundled example as JSON records, the way a client would send it."""
+    events = ti.load_example("us-china-2024")
+    events["date"] = pd.to_datetime(events["date"]).dt.strftime("%Y-%m-%d")
+    records: list[dict[str, Any]] = json.loads(events.to_json(orient="records"))
+    return records
+
+
+def _event(
+    date: str, a: str = "CHN", b: str = "PHL", kind: str = "water_cannon", **extra: Any
+) -> dict[str, Any]:
+    return {"date": date, "actor1": a, "actor2": b, "event_type": kind, **extra}
+
+
+def _assert_rows_equal(rows: list[dict[str, Any]], frame: pd.DataFrame) -> None:
+    assert [r["dyad"] for r in rows] == frame["dyad"].astype(str).tolist()
+    assert [r["date"] for r in rows] == frame["date"].dt.strftime("%Y-%m-%d").tolist()
+    for name in ("events", "signal", "tension", "stability"):
+        assert [r[name] for r in rows] == frame[name].tolist(), name
+
+
+def test_score_records_equals_stability_index_and_is_plain_json() -> None:
+    records = _records()
+    out = score_records(records, half_life=14)
+    assert list(out) == ["rows", "fingerprint", "config", "warnings", "version"]
+    config = ti.IndexConfig(half_life=14)
+    _assert_rows_equal(out["rows"], ti.stability_index(records, config))
+    assert out["fingerprint"] == config.fingerprint and out["config"] == config.to_dict()
+    assert out["version"] == ti.__version__ and out["warnings"] == []
+    assert list(out["rows"][0]) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert type(out["rows"][0]["events"]) is int and type(out["rows"][0]["tension"]) is float
+    # Every float survives JSON exactly, and the same input gives the same output.
+    assert json.loads(json.dumps(out, allow_nan=False)) == out
+    assert score_records(records, half_life=14) == out
+
+
+def test_configuration_as_object_dict_or_overrides() -> None:
+    records = [_event("2024-03-01"), _event("2024-03-03", "USA", "CHN", "threat")]
+    config = ti.IndexConfig(kernel="window", window=7, aggregation="mean")
+    expected = score_records(records, config)
+    assert score_records(records, config.to_dict()) == expected
+    assert score_records(records, {"kernel": "window", "window": 7}, aggregation="mean") == expected
+    assert score_records(records, kernel="window", window=7, aggregation="mean") == expected
+
+
+def test_start_end_and_dyads_narrow_the_rows() -> None:
+    records = _records()
+    out = score_records(records, start="2024-01-01", end="2024-01-31", dyads="China-US")
+    frame = ti.stability_index(records, start="2024-01-01", end="2024-01-31", dyads="CHN-USA")
+    _assert_rows_equal(out["rows"], frame)
+    assert len(out["rows"]) == 31
+
+
+def test_no_records_give_no_rows() -> None:
+    out = score_records([])
+    assert out["rows"] == [] and out["warnings"] == []
+
+
+def test_warnings_note_repeated_ids_and_busy_days() -> None:
+    records = [
+        _event("2024-03-01", event_id="a"),
+        _event("2024-03-01", event_id="a"),
+        _event("2024-03-02", event_id="b"),
+        _event("2024-03-02"),
+    ]
+    busy = [_event("2024-03-05", "USA", "CHN", "threat") for _ in range(25)]
+    out = score_records(records + busy)
+    assert out["warnings"] == [
+        "2 events share an event_id with another event. If they are reports of the same event, "
+        "deduplicate them first (tensionindex.deduplicate).",
+        "Up to 25 events for one dyad on one day with aggregation='sum': the index then follows "
+        "the volume of reports. For coded news data use aggregation='mean' or 'share', or "
+        "deduplicate first.",
+    ]
+    assert score_records(records + busy, aggregation="mean")["warnings"] == out["warnings"][:1]
+    frame = pd.DataFrame(records)
+    assert score_records(frame)["warnings"] == out["warnings"][:1]
+
+
+def test_errors_are_raised_and_turn_into_json_payloads() -> None:
+    with pytest.raises(ti.EventValidationError, match=r"Did you mean 'water_cannon'\?") as info:
+        score_records([_event("2024-03-01", kind="water_canon")])
+    payload = error_payload(info.value)
+    assert payload["error"]["type"] == "EventValidationError"
+    assert payload["error"]["message"] == str(info.value)
+    assert json.loads(json.dumps(payload)) == payload
+    with pytest.raises(ti.EventInputTypeError, match=r"Got a single dict; wrap it in a list"):
+        score_records(_event("2024-03-01"))  # type: ignore[arg-type]
+    with pytest.raises(ti.ConfigurationError, match=r"Unknown setting 'halflife'\. Did you mean"):
+        score_records([_event("2024-03-01")], halflife=3)
+    with pytest.raises(ti.ConfigurationError, match=r"Unknown configuration setting 'kernal'"):
+        score_records([_event("2024-03-01")], {"kernal": "window"})
+    with pytest.raises(
+        ti.ConfigurationError, match=r"A configuration must be a mapping of settings\. Got str"
+    ):
+        score_records([_event("2024-03-01")], "goldstein")  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError,
+        match=r"error_payload takes an error raised by tensionindex \(a TensionIndexError\)\. "
+        r"Got ValueError instead; let other exceptions become server errors\.",
+    ):
+        error_payload(ValueError("boom"))  # type: ignore[arg-type]
+
+
+# -- update_records ---------------------------------------------------------------
+
+
+def test_update_records_through_json_equals_a_state_kept_in_memory() -> None:
+    records = _records()
+    records.sort(key=lambda r: r["date"])
+    halves = [records[: len(records) // 2], records[len(records) // 2 :]]
+    # Cut between days, so that no event of the second half is late.
+    while halves[1] and halves[1][0]["date"] == halves[0][-1]["date"]:
+        halves[0].append(halves[1].pop(0))
+    memory = IndexState(half_life=10)
+    saved: dict[str, Any] | None = None
+    for batch in halves:
+        settings: dict[str, Any] = {"half_life": 10} if saved is None else {}
+        out = update_records(saved, batch, **settings)
+        out = json.loads(json.dumps(out, allow_nan=False))
+        _assert_rows_equal(out["rows"], memory.update(batch))
+        saved = out["state"]
+        assert out["fingerprint"] == ti.IndexConfig(half_life=10).fingerprint
+    out = update_records(saved, [], until="2025-01-10")
+    _assert_rows_equal(out["rows"], memory.update([], until="2025-01-10"))
+    assert out["state"] == memory.to_dict()
+
+
+def test_update_records_notes_corrected_rows() -> None:
+    first = update_records(
+        None, [_event("2024-03-01"), _event("2024-03-04")], late="correct", lookback=7
+    )
+    assert first["state"]["late"] == "correct" and first["state"]["lookback"] == 7
+    second = update_records(first["state"], [_event("2024-03-02", kind="ramming")])
+    assert [r["date"] for r in second["rows"]] == ["2024-03-02", "2024-03-03", "2024-03-04"]
+    assert second["warnings"] == [
+        "3 rows are for days emitted before, after late events: each replaces any earlier row "
+        "with the same dyad and date."
+    ]
+
+
+def test_update_records_guards_the_saved_configuration() -> None:
+    saved = update_records(None, [_event("2024-03-01")], half_life=10)["state"]
+    # The same configuration again is fine.
+    assert update_records(saved, [_event("2024-03-02")], half_life=10)["rows"]
+    with pytest.raises(
+        ti.ConfigurationError,
+        match=r"The configuration given \(fingerprint '[0-9a-f]{16}'\) is not the one the saved "
+        r"state was built with \('[0-9a-f]{16}'\)\. Leave config out",
+    ):
+        update_records(saved, [_event("2024-03-02")], half_life=11)
+    with pytest.raises(
+        ti.ConfigurationError,
+        match=r"The saved state has late='reject'; got late='correct'\. Leave late out",
+    ):
+        update_records(saved, [_event("2024-03-02")], late="correct")
+    with pytest.raises(ti.ConfigurationError, match=r"The saved state has lookback=30; got "):
+        update_records(saved, [_event("2024-03-02")], lookback=3)
+    with pytest.raises(ti.ConfigurationError, match=r"Not a saved IndexState"):
+        update_records({"rows": []}, [_event("2024-03-02")])
+    with pytest.raises(ti.EventValidationError, match=r"comes on or before the last emitted day"):
+        update_records(saved, [_event("2024-03-01")])
+
+
+# -- threads ----------------------------------------------------------------------
+
+
+ACTORS = ("CHN", "USA", "PHL", "JPN", "RUS")
+TYPES = ("water_cannon", "leader_call", "threat", "cameo:046", "plover:COERCE", "ramming")
+
+
+def _inputs(k: int) -> list[dict[str, Any]]:
+    """Seeded events of a few dyads over a month, different for each k."""
+    rng = np.random.default_rng(k)
+    n = int(rng.integers(1, 25))
+    days = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 30, n), unit="D")
+    pairs = rng.choice(len(ACTORS), size=(n, 2))
+    pairs[:, 1] = (pairs[:, 0] + 1 + pairs[:, 1] % (len(ACTORS) - 1)) % len(ACTORS)
+    return [
+        _event(f"{day:%Y-%m-%d}", ACTORS[a], ACTORS[b], TYPES[t], intensity=float(q))
+        for day, (a, b), t, q in zip(
+            days, pairs, rng.integers(0, len(TYPES), n), rng.integers(0, 5, n), strict=True
+        )
+    ]
+
+
+def _job(k: int) -> Any:
+    """A different call for each k: its own events, configuration and function."""
+    records = _inputs(k)
+    settings: dict[str, Any] = {
+        "half_life": 5.0 + k % 11,
+        "aggregation": ("sum", "mean", "share")[k % 3],
+        "kernel": ("exponential", "window")[k % 2],
+    }
+    if k % 4 == 3:
+        records.sort(key=lambda r: str(r["date"]))
+        middle = records[len(records) // 2]["date"]
+        first = update_records(None, [r for r in records if r["date"] <= middle], **settings)
+        return update_records(first["state"], [r for r in records if r["date"] > middle])
+    return score_records(records, **settings)
+
+
+def test_many_threads_get_what_one_thread_gets() -> None:
+    # 8 threads x 50 calls over 40 different inputs: each input is scored by several
+    # threads at once, next to calls on other inputs and configurations.
+    distinct = 40
+    alone = [_job(k) for k in range(distinct)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda k: (k, _job(k % distinct)), range(400)))
+    for k, result in together:
+        assert result == alone[k % distinct]
+    assert len({json.dumps(a) for a in alone}) == distinct  # the inputs really differ

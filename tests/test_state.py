@@ -1,0 +1,426 @@
+"""IndexState: batch by batch equals the whole index; late events; JSON round trips; errors."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tensionindex as ti
+from reference import assert_index_close, tolerance
+from tensionindex.state import IndexState
+
+DAY = pd.Timedelta(days=1)
+
+
+def _event(date: str, a: str = "CHN", b: str = "PHL", kind: str = "water_cannon") -> dict[str, Any]:
+    return {"date": date, "actor1": a, "actor2": b, "event_type": kind}
+
+
+def _example() -> pd.DataFrame:
+    events = ti.validate_events(ti.load_example("us-china-2024"))
+    return events.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def _by_days(events: pd.DataFrame, n_batches: int) -> list[pd.DataFrame]:
+    """The events cut at day boundaries into about ``n_batches`` batches."""
+    days = np.unique(events["date"].to_numpy())
+    return [events[events["date"].isin(part)] for part in np.array_split(days, n_batches)]
+
+
+def _latest(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """All emitted rows, the last emission of each dyad and day winning."""
+    rows = pd.concat([f.assign(dyad=f["dyad"].astype(str)) for f in frames], ignore_index=True)
+    rows = rows.drop_duplicates(["dyad", "date"], keep="last")
+    return rows.sort_values(["dyad", "date"], kind="stable").reset_index(drop=True)
+
+
+def _expected(events: Any, config: ti.IndexConfig, end: Any = None) -> pd.DataFrame:
+    """stability_index on all events, each dyad from its first event on."""
+    full = ti.stability_index(events, config, end=end)
+    full["dyad"] = full["dyad"].astype(str)
+    counted = full[full["events"] > 0]
+    first = counted.groupby("dyad")["date"].min()
+    keep = full["date"].to_numpy() >= first.reindex(full["dyad"]).to_numpy()
+    return full[keep].reset_index(drop=True)
+
+
+def _check(
+    frames: list[pd.DataFrame], events: Any, config: ti.IndexConfig, end: Any = None
+) -> None:
+    assert_index_close(
+        _latest(frames),
+        _expected(events, config, end),
+        atol=tolerance(events, config),
+        scale=config.scale,
+    )
+
+
+CONFIGS = {
+    "exponential-sum": ti.IndexConfig(),
+    "exponential-mean-categories": ti.IndexConfig(
+        aggregation="mean", half_life=20, category_half_lives={"gray_zone": 7, "dialogue": 60}
+    ),
+    "exponential-share-directed": ti.IndexConfig(aggregation="share", directed=True),
+    "window-sum": ti.IndexConfig(kernel="window", window=30),
+    "window-mean": ti.IndexConfig(kernel="window", window=7, aggregation="mean"),
+    "window-share": ti.IndexConfig(kernel="window", window=90, aggregation="share"),
+}
+
+
+@pytest.mark.parametrize("late", ["reject", "correct"])
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_batches_equal_the_whole_index_on_the_bundled_example(name: str, late: str) -> None:
+    config = CONFIGS[name]
+    events = _example()
+    state = IndexState(config, late=late, lookback=45)  # type: ignore[arg-type]
+    frames = [state.update(batch) for batch in _by_days(events, 12)]
+    _check(frames, events, config)
+    # Without late events every row is emitted once, in order.
+    rows = pd.concat([f.assign(dyad=f["dyad"].astype(str)) for f in frames])
+    assert not rows.duplicated(["dyad", "date"]).any()
+    assert state.last_day == events["date"].max()
+    assert state.dyads == tuple(sorted(_expected(events, config)["dyad"].unique()))
+
+
+def test_each_update_returns_the_new_days_in_the_engine_layout() -> None:
+    state = IndexState(half_life=2)
+    first = state.update([_event("2024-03-01"), _event("2024-03-01", kind="ramming")])
+    assert list(first.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert first["events"].tolist() == [2] and first["signal"].tolist() == [16.2]
+    later = state.update([_event("2024-03-04", "USA", "CHN", "leader_call")])
+    # CHN-PHL goes on from the day after the last emitted one; CHN-USA joins on its first event.
+    assert later["dyad"].astype(str).tolist() == ["CHN-PHL"] * 3 + ["CHN-USA"]
+    assert later["date"].dt.strftime("%d").tolist() == ["02", "03", "04", "04"]
+    assert later["events"].dtype == np.int64
+    assert later.attrs["tensionindex"]["fingerprint"] == ti.IndexConfig(half_life=2).fingerprint
+    np.testing.assert_allclose(later["tension"].iloc[:3], 16.2 * 2.0 ** -np.array([0.5, 1, 1.5]))
+
+
+def test_until_advances_with_decay_and_no_events() -> None:
+    state = IndexState(half_life=10)
+    state.update([_event("2024-03-01")])
+    rows = state.update([], until="2024-03-21")
+    assert len(rows) == 20 and state.last_day == pd.Timestamp("2024-03-21")
+    np.testing.assert_allclose(rows["tension"], 7.0 * 2.0 ** (-np.arange(1, 21) / 10), rtol=1e-12)
+    assert (rows["events"] == 0).all() and (rows["signal"] == 0).all()
+    expected = ti.stability_index([_event("2024-03-01")], half_life=10, end="2024-03-21")
+    np.testing.assert_allclose(rows["stability"], expected["stability"].iloc[1:], rtol=1e-12)
+    # Until the same day again: nothing new.
+    assert state.update([], until="2024-03-21").empty
+
+
+def test_an_empty_batch_without_until_emits_nothing_and_does_not_advance() -> None:
+    state = IndexState()
+    assert state.update([]).empty and state.last_day is None
+    assert state.update([], until="2024-03-01").empty and state.last_day is None  # no dyads yet
+    state.update([_event("2024-03-01")])
+    empty = state.update(pd.DataFrame())
+    assert empty.empty
+    assert list(empty.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert state.last_day == pd.Timestamp("2024-03-01")
+
+
+def test_a_batch_may_span_many_days_and_come_in_any_order() -> None:
+    events = _example()
+    state = IndexState()
+    shuffled = events.sample(frac=1.0, random_state=7)
+    _check([state.update(shuffled)], events, ti.IndexConfig())
+
+
+def test_window_tension_returns_to_exact_zero() -> None:
+    state = IndexState(kernel="window", window=3)
+    state.update([_event("2024-03-01"), _event("2024-03-02", kind="dialogue_resumed")])
+    # 7 - 7 = 0 on the 3rd; the 7 leaves the window on the 4th, the -7 on the 5th.
+    assert state.update([], until="2024-03-04")["tension"].tolist() == [0.0, -7.0]
+    assert state.to_dict()["window"]["day"] == ["2024-03-02"]  # only the last window is kept
+    assert state.update([], until="2024-03-06")["tension"].tolist() == [0.0, 0.0]
+    assert state.to_dict()["window"]["day"] == []
+
+
+def test_late_event_is_rejected_by_default_and_the_state_is_unchanged() -> None:
+    state = IndexState()
+    state.update([_event("2024-03-01"), _event("2024-03-05", "USA", "CHN", "threat")])
+    saved = state.to_dict()
+    late = [_event("2024-03-06"), _event("2024-03-04", "PHL", "CHN", "ramming")]
+    with pytest.raises(
+        ti.EventValidationError,
+        match=r"Row 1 of the batch, an event of dyad 'CHN-PHL' dated 2024-03-04, comes on or "
+        r"before the last emitted day 2024-03-05 \(1 such events in the batch\)\. .*"
+        r"late='correct'",
+    ):
+        state.update(late)
+    assert state.to_dict() == saved
+    with pytest.raises(ti.EventValidationError, match=r"dated 2024-03-05, comes on or before"):
+        state.update([_event("2024-03-05")])  # the last emitted day itself is closed
+
+
+def test_late_event_beyond_the_lookback_is_refused() -> None:
+    state = IndexState(late="correct", lookback=3)
+    state.update([_event("2024-03-01"), _event("2024-03-10")])
+    state.update([_event("2024-03-08")])  # within the last 3 days: fine
+    with pytest.raises(
+        ti.EventValidationError,
+        match=r"Row 0 of the batch, an event of dyad 'CHN-PHL' dated 2024-03-07, is too late to "
+        r"correct: the last emitted day is 2024-03-10 and lookback=3 keeps the days from "
+        r"2024-03-08 on\. Create the state with a longer lookback",
+    ):
+        state.update([_event("2024-03-07")])
+
+
+@pytest.mark.parametrize("kernel", ["exponential", "window"])
+def test_late_events_reemit_the_rows_they_change(kernel: Any) -> None:
+    config = ti.IndexConfig(kernel=kernel, window=5, half_life=3)
+    events = [_event("2024-03-01"), _event("2024-03-06", "USA", "CHN", "threat")]
+    state = IndexState(config, late="correct", lookback=10)
+    frames = [state.update(events)]
+    late = [_event("2024-03-03", kind="ramming")]
+    frames.append(state.update(late))
+    # Only CHN-PHL changed, from the late event's day; no new day.
+    assert frames[1]["dyad"].astype(str).unique().tolist() == ["CHN-PHL"]
+    assert frames[1]["date"].min() == pd.Timestamp("2024-03-03")
+    assert frames[1]["date"].max() == pd.Timestamp("2024-03-06")
+    _check(frames, events + late, config)
+
+
+def test_late_event_under_share_reemits_every_dyad_of_its_day() -> None:
+    config = ti.IndexConfig(aggregation="share")
+    events = [
+        _event("2024-03-02"),
+        _event("2024-03-02", "USA", "CHN", "threat"),
+        _event("2024-03-01", "JPN", "CHN", "warning"),
+    ]
+    state = IndexState(config, late="correct")
+    frames = [state.update(events[:2]), state.update([], until="2024-03-04")]
+    frames.append(state.update([_event("2024-03-02", "JPN", "RUS", "threat")]))
+    # The new event changes the day's denominator: CHN-PHL and CHN-USA are emitted again.
+    assert sorted(frames[2]["dyad"].astype(str).unique()) == ["CHN-PHL", "CHN-USA", "JPN-RUS"]
+    assert frames[2]["date"].min() == pd.Timestamp("2024-03-02")
+    frames.append(state.update([events[2]]))  # a new dyad before every other one
+    assert frames[3]["date"].min() == pd.Timestamp("2024-03-01")
+    everything = [*events, _event("2024-03-02", "JPN", "RUS", "threat")]
+    _check(frames, everything, config, end="2024-03-04")
+
+
+def test_the_open_day_takes_more_events_with_lookback_one() -> None:
+    config = ti.IndexConfig(aggregation="mean")
+    state = IndexState(config, late="correct", lookback=1)
+    morning = [_event("2024-03-01", kind="ramming"), _event("2024-03-02")]
+    evening = [_event("2024-03-02", kind="dialogue_resumed")]
+    frames = [state.update(morning), state.update(evening)]
+    assert frames[1]["date"].tolist() == [pd.Timestamp("2024-03-02")]
+    assert frames[1]["signal"].tolist() == [0.0]  # the mean of 7 and -7
+    _check(frames, morning + evening, config)
+    with pytest.raises(ti.EventValidationError, match=r"lookback=1 keeps the days from 2024-03-02"):
+        state.update([_event("2024-03-01")])
+
+
+def test_until_must_not_go_back() -> None:
+    state = IndexState()
+    with pytest.raises(
+        ti.EventValidationError,
+        match=r"The 'until' date 2024-03-01 comes before the latest event of the batch "
+        r"\(2024-03-04\); give an 'until' on or after it",
+    ):
+        state.update([_event("2024-03-04")], until="2024-03-01")
+    state.update([_event("2024-03-04")])
+    with pytest.raises(
+        ti.EventValidationError,
+        match=r"The 'until' date 2024-03-02 comes before the last emitted day 2024-03-04; a "
+        r"state only moves forward",
+    ):
+        state.update([], until="2024-03-02")
+    with pytest.raises(ti.EventValidationError, match=r"The 'until' parameter must be a date"):
+        state.update([], until=20240305)
+
+
+def test_invalid_events_raise_the_validation_error() -> None:
+    state = IndexState()
+    with pytest.raises(ti.EventValidationError, match=r"Did you mean 'water_cannon'\?"):
+        state.update([_event("2024-03-01", kind="water_canon")])
+    assert state.last_day is None
+
+
+def test_custom_types_and_overrides_are_used() -> None:
+    spec = {"port_call": {"label": "A navy visits a port", "category": "dialogue", "weight": -3}}
+    state = IndexState(custom_types=spec, scale=5)
+    rows = state.update([_event("2024-03-01", kind="port_call")])
+    assert rows["signal"].tolist() == [-3.0]
+    assert state.config.scale == 5.0
+    np.testing.assert_allclose(rows["stability"], 100 / (1 + np.exp(-3 / 5)))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"late": "rejct"},
+            r"The 'late' parameter of IndexState must be one of 'reject', "
+            r"'correct'\. Got 'rejct' instead\. Did you mean 'reject' or 'correct'\?",
+        ),
+        ({"late": None}, r"The 'late' parameter .* Got None instead\.$"),
+        (
+            {"lookback": 0},
+            r"The 'lookback' parameter of IndexState must be an integer number "
+            r"of days from 1 to 100000\. Got 0 instead\.",
+        ),
+        ({"lookback": 2.5}, r"'lookback' .* Got 2\.5 instead\."),
+        ({"lookback": True}, r"'lookback' .* Got True instead\."),
+        ({"half_lfe": 3}, r"Unknown setting 'half_lfe'\. Did you mean 'half_life'\?"),
+        ({"half_life": -1}, r"The 'half_life' parameter of IndexConfig must be a number > 0"),
+    ],
+)
+def test_invalid_parameters_are_refused(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ti.ConfigurationError, match=message):
+        IndexState(**kwargs)
+
+
+def test_properties_and_repr() -> None:
+    state = IndexState(late="correct", lookback=5)
+    assert (state.late, state.lookback, state.last_day, state.dyads) == ("correct", 5, None, ())
+    state.update([_event("2024-03-01")])
+    assert repr(state) == (
+        "IndexState(dyads=1, last_day=2024-03-01, late='correct', lookback=5, "
+        f"fingerprint={ti.IndexConfig().fingerprint!r})"
+    )
+
+
+# -- JSON ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("late", ["reject", "correct"])
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_a_state_saved_as_json_mid_stream_gives_identical_later_rows(name: str, late: str) -> None:
+    config = CONFIGS[name]
+    batches = _by_days(_example(), 8)
+    kept = IndexState(config, late=late, lookback=20)  # type: ignore[arg-type]
+    for batch in batches[:4]:
+        kept.update(batch)
+    text = json.dumps(kept.to_dict(), allow_nan=False)
+    restored = IndexState.from_dict(json.loads(text))
+    assert restored.to_dict() == kept.to_dict()
+    for batch in batches[4:]:
+        pd.testing.assert_frame_equal(restored.update(batch), kept.update(batch))
+    pd.testing.assert_frame_equal(
+        restored.update([], until="2025-01-31"), kept.update([], until="2025-01-31")
+    )
+
+
+def test_the_saved_dict_holds_what_the_docs_say() -> None:
+    state = IndexState(half_life=20, category_half_lives={"gray_zone": 5}, late="correct")
+    state.update([_event("2024-03-01"), _event("2024-03-02", "USA", "CHN", "leader_call")])
+    saved = state.to_dict()
+    assert saved["kind"] == "tensionindex.IndexState" and saved["schema"] == 1
+    assert saved["fingerprint"] == state.config.fingerprint
+    assert saved["config"] == state.config.to_dict()
+    assert saved["last_day"] == "2024-03-02" and saved["dyads"] == ["CHN-PHL", "CHN-USA"]
+    assert saved["first_day"] == ["2024-03-01", "2024-03-02"]
+    assert saved["half_lives"] == [5.0, 20.0] and saved["window"] is None
+    assert saved["carry"] == [[0.0, 0.0], [0.0, 0.0]]  # both days are still in the history
+    assert saved["history"] == {
+        "dyad": [0, 1],
+        "day": ["2024-03-01", "2024-03-02"],
+        "events": [1, 1],
+        "raw": [[7.0, 0.0], [0.0, -1.0]],
+    }
+    rejecting = IndexState(half_life=20)
+    rejecting.update([_event("2024-03-01"), _event("2024-03-02", kind="ramming")])
+    assert rejecting.to_dict()["carry"] == [[7.0 * 2 ** (-1 / 20) + 9.2]]
+    assert rejecting.to_dict()["history"]["day"] == []
+
+
+def _saved() -> dict[str, Any]:
+    state = IndexState(late="correct", kernel="window", window=10)
+    state.update([_event("2024-03-01"), _event("2024-03-02", "USA", "CHN", "leader_call")])
+    return state.to_dict()
+
+
+def _edited(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    saved = copy.deepcopy(_saved())
+    target = saved
+    for key in path[:-1]:
+        target = target[key]
+    if value is KeyError:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return saved
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            [],
+            r"Not a saved IndexState: expected the dict that IndexState\.to_dict\(\) returns "
+            r"\(with kind='tensionindex\.IndexState'\)\. Got a list instead\.",
+        ),
+        ({"kind": "other"}, r"Not a saved IndexState: .* Got a dict with kind='other' instead\."),
+        (
+            _edited(("schema",), 2),
+            r"The saved IndexState has schema 2; this version of "
+            r"tensionindex reads schema 1\. Rebuild the state",
+        ),
+        (
+            _edited(("config", "window"), 11),
+            r"The saved IndexState was made with configuration "
+            r"fingerprint '[0-9a-f]{16}', but its configuration now has fingerprint "
+            r"'[0-9a-f]{16}' \(saved with tensionindex '0\.1\.0'\): the configuration or the "
+            r"shipped weight tables changed",
+        ),
+        (
+            _edited(("fingerprint",), "0123456789abcdef"),
+            r"made with configuration fingerprint "
+            r"'0123456789abcdef'",
+        ),
+        (
+            _edited(("config", "halflife"), 3),
+            r"Unknown configuration setting 'halflife'\. "
+            r"Did you mean 'half_life'\?",
+        ),
+        (_edited(("late",), "later"), r"The 'late' parameter of IndexState must be one of"),
+        (
+            _edited(("history",), KeyError),
+            r"The saved IndexState is damaged: missing key "
+            r"'history'\. Save it again with IndexState\.to_dict\(\), or rebuild it",
+        ),
+        (_edited(("last_day",), "yesterday"), r"The saved IndexState is damaged: .*yesterday"),
+        (
+            _edited(("first_day",), ["2024-03-01"]),
+            r"damaged: 'first_day' does not have one "
+            r"date per dyad",
+        ),
+        (_edited(("dyads",), ["CHN-USA", "CHN-PHL"]), r"damaged: its dyads are not sorted"),
+        (_edited(("half_lives",), [7.0]), r"damaged: its half-lives do not match"),
+        (
+            _edited(("history", "events"), [1, 0]),
+            r"damaged: a cell names an unknown dyad or "
+            r"counts no events",
+        ),
+        (_edited(("history", "dyad"), [0, 5]), r"damaged: a cell names an unknown dyad"),
+        (
+            _edited(("history", "dyad"), [0, 1.5]),
+            r"damaged: counts and dyad codes must be lists "
+            r"of integers",
+        ),
+        (
+            _edited(("history", "dyad"), [0]),
+            r"damaged: its raw cells have lists of different "
+            r"lengths",
+        ),
+        (_edited(("window", "day"), [20240301]), r"damaged: dates must be a list of ISO dates"),
+        (
+            _edited(("history", "raw"), [[float("inf"), 1.0]]),
+            r"damaged: it holds a number that "
+            r"is not finite",
+        ),
+        (_edited(("last_day",), None), r"damaged: it has dyads but no last day"),
+    ],
+)
+def test_a_damaged_or_foreign_state_is_refused(data: Any, message: str) -> None:
+    with pytest.raises(ti.ConfigurationError, match=message):
+        IndexState.from_dict(data)
