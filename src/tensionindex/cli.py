@@ -126,11 +126,7 @@ def _events(args: argparse.Namespace, config: ti.IndexConfig) -> tuple[pd.DataFr
 
 
 def _score(args: argparse.Namespace) -> None:
-    config = _config(args)
-    events, coverage = _events(args, config)
-    result = ti.stability_index(
-        events, config, start=args.start, end=args.end, dyads=args.dyad, coverage=coverage
-    )
+    _, result, _ = _index(args, _config(args))
     ti.write_table(result, args.output)
 
 

@@ -29,7 +29,12 @@ from tensionindex._types import Normalize
 from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.events import _alias_map, validate_events
 from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
-from tensionindex.kernels import decayed_cumsum, exponential_tension, window_tension
+from tensionindex.kernels import (
+    add_carry_in,
+    decayed_cumsum,
+    exponential_tension,
+    window_tension,
+)
 from tensionindex.taxonomy import known_categories
 
 __all__ = ["contributions", "stability_index"]
@@ -325,14 +330,9 @@ def _tension(
     """
     config = prepared.config
     if daily is not None and mask is None and config.kernel == "exponential":
-        before = prepared.day < grid.first_day
         tension = daily.copy()
-        if before.any():
-            age = grid.first_day - prepared.day[before]
-            carry = prepared.signal[before] * np.exp2(-age / half_life)
-            tension[:, 0] += np.bincount(
-                prepared.dyad[before], weights=carry, minlength=len(prepared.labels)
-            )
+        offset = prepared.day - grid.first_day
+        add_carry_in(tension, prepared.dyad, offset, prepared.signal, half_life)
         return decayed_cumsum(tension, half_life)
     offset = prepared.day - grid.first_day
     keep = offset < grid.n_days

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["decay", "exponential_tension", "window_tension"]
+__all__ = ["add_carry_in", "decay", "decayed_cumsum", "exponential_tension", "window_tension"]
 
 
 def decay(age_days: np.ndarray, *, kernel: str, half_life: float, window: int) -> np.ndarray:
@@ -60,13 +60,20 @@ def exponential_tension(
     The recursion T(t) = a * T(t-1) + x(t), a = 2 ** (-1 / half_life), is
     solved for all dyads at once by :func:`decayed_cumsum`.
     """
-    before = day < 0
-    inside = ~before
+    inside = day >= 0
     tension = _grid(dyad[inside], day[inside], signal[inside], n_dyads, n_days)
+    add_carry_in(tension, dyad, day, signal, half_life)
+    return decayed_cumsum(tension, half_life)
+
+
+def add_carry_in(
+    grid: np.ndarray, dyad: np.ndarray, day: np.ndarray, signal: np.ndarray, half_life: float
+) -> None:
+    """Add to day 0 of ``grid`` the decayed signals of events before it (``day < 0``)."""
+    before = day < 0
     if before.any():
         carry = signal[before] * np.exp2(day[before] / half_life)
-        tension[:, 0] += np.bincount(dyad[before], weights=carry, minlength=n_dyads)
-    return decayed_cumsum(tension, half_life)
+        grid[:, 0] += np.bincount(dyad[before], weights=carry, minlength=grid.shape[0])
 
 
 #: Longest block of the blocked scan, in days: bounds the temporary array.
