@@ -122,6 +122,35 @@ def test_input_frame_is_never_modified(kind: str) -> None:
     pd.testing.assert_frame_equal(frame, before)
 
 
+@pytest.mark.parametrize("kind", list(_variants()))
+def test_editing_the_input_later_never_reaches_the_result(kind: str) -> None:
+    # Canonical columns pass through without a copy (copy-on-write): an edit of the
+    # caller's frame after validation must leave the validated events as they were.
+    frame = _variants()[kind].copy(deep=True)
+    out = ti.validate_events(frame)
+    before = out.copy(deep=True)
+    first = frame.index[0]
+    frame.loc[first, "intensity"] = 99.0
+    frame.loc[first, "confidence"] = 0.0
+    frame.loc[first, "date"] = frame["date"].iloc[1]
+    frame.loc[first, "actor1"] = frame["actor1"].iloc[1]
+    pd.testing.assert_frame_equal(out, before)
+
+
+def test_missing_value_in_a_categorical_column_names_its_row() -> None:
+    frame = ti.validate_events(_frame())
+    frame.loc[2, "actor2"] = np.nan
+    _raises(frame, "Column 'actor2', row 2: got nan", "non-empty actor code")
+
+
+def test_unused_categories_are_dropped_from_canonical_columns() -> None:
+    frame = ti.validate_events(_frame()).iloc[1:].reset_index(drop=True)
+    out = ti.validate_events(frame)
+    assert list(out["actor1"].cat.categories) == ["CHN", "USA"]
+    assert list(out["event_type"].cat.categories) == ["leader_call", "official_visit"]
+    assert out["event_type"].astype(str).tolist() == ["leader_call", "official_visit"]
+
+
 def test_input_frame_with_columns_mapping_is_not_renamed() -> None:
     frame = _frame().rename(columns={"date": "when"})
     before = frame.copy(deep=True)

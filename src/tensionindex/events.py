@@ -237,8 +237,30 @@ def _is_date_like(value: object) -> bool:
     ) or value is pd.NaT
 
 
-def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray:
+_DAY_NS = 86_400 * 10**9
+_FIRST_NS = int(_FIRST_DAY.astype("datetime64[ns]").astype(np.int64))
+_LAST_NS = int(_LAST_DAY.astype("datetime64[ns]").astype(np.int64))
+
+
+def _canonical_dates(column: pd.Series) -> bool:
+    """True if ``column`` is already datetime64[ns] at midnight, in range, without NaT.
+
+    Three vectorised reductions: validated events pass through without a copy.
+    NaT is the smallest int64, so the range check catches it.
+    """
+    if column.dtype != np.dtype("datetime64[ns]") or len(column) == 0:
+        return False
+    ns = column.to_numpy().view(np.int64)
+    return bool(
+        _FIRST_NS <= ns.min() and ns.max() <= _LAST_NS and not np.any(ns % _DAY_NS)
+    )
+
+
+def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
+    """The column as midnight datetime64[ns]: the column itself when it already is."""
     column = frame[name]
+    if _canonical_dates(column):
+        return column.reset_index(drop=True)  # shared copy-on-write, never written through
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         parsed = column.dt.tz_convert("UTC").dt.tz_localize(None)
     elif pd.api.types.is_datetime64_dtype(column.dtype):
@@ -309,13 +331,18 @@ def _codes(
     values = frame[column]
     uniques: Any
     if isinstance(values.dtype, pd.CategoricalDtype):
-        # Already coded (e.g. validated events): reuse the codes, check the categories used.
-        codes = values.cat.codes.to_numpy().astype(np.intp)
-        used = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+        # Already coded (e.g. validated events): reuse the small integer codes and
+        # keep the categories used; only a missing value (-1) needs the slow path.
+        codes = values.cat.codes.to_numpy()
+        if len(codes) and codes.min() < 0:
+            position = _first_true(codes < 0)
+            raise _bad(column, frame, position, values.iloc[position], expected, fix)
+        used = np.bincount(codes, minlength=len(values.cat.categories)) > 0
         present = np.flatnonzero(used)
-        remap = np.full(len(used), -1, dtype=np.intp)
-        remap[present] = np.arange(len(present))
-        codes = np.where(codes >= 0, remap[codes], -1)
+        if len(present) < len(used):
+            remap = np.full(len(used), -1, dtype=codes.dtype)
+            remap[present] = np.arange(len(present))
+            codes = remap[codes]
         uniques = np.asarray(values.cat.categories, dtype=object)[present]
     else:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -345,10 +372,8 @@ def _actors(
 
     names1, names2 = canonical(uniques1), canonical(uniques2)
     categories = pd.Index(sorted(set(names1) | set(names2)), dtype=object)
-    lookup1 = categories.get_indexer(pd.Index(names1, dtype=object))
-    lookup2 = categories.get_indexer(pd.Index(names2, dtype=object))
-    actor1 = lookup1[codes1] if len(codes1) else np.empty(0, np.intp)
-    actor2 = lookup2[codes2] if len(codes2) else np.empty(0, np.intp)
+    actor1 = _recode(codes1, categories.get_indexer(pd.Index(names1, dtype=object)))
+    actor2 = _recode(codes2, categories.get_indexer(pd.Index(names2, dtype=object)))
     same = actor1 == actor2
     if same.any():
         position = _first_true(same)
@@ -376,19 +401,32 @@ def _event_types(frame: pd.DataFrame, config: IndexConfig | None) -> tuple[np.nd
                 + unknown_type_message(name, customs)
             )
     categories = pd.Index(sorted(set(names)), dtype=object)
-    lookup = categories.get_indexer(pd.Index(names, dtype=object))
-    return (lookup[codes] if len(codes) else np.empty(0, np.intp)), categories
+    return _recode(codes, categories.get_indexer(pd.Index(names, dtype=object))), categories
+
+
+def _recode(codes: np.ndarray, lookup: np.ndarray) -> np.ndarray:
+    """``lookup[codes]``, skipped when the lookup is the identity (already canonical codes)."""
+    if np.array_equal(lookup, np.arange(len(lookup))):
+        return codes
+    return lookup[codes] if len(codes) else np.empty(0, np.intp)
 
 
 def _numbers(
     frame: pd.DataFrame, column: str, *, low: float, high: float | None, default: float
-) -> np.ndarray:
+) -> np.ndarray | pd.Series:
+    """The column as valid floats: the column itself (no copy) when it already is."""
     if column not in frame.columns:
         return np.full(len(frame), default)
     raw = frame[column]
     expected = f"a finite number >= {low:g}" + ("" if high is None else f" and <= {high:g}")
     if pd.api.types.is_bool_dtype(raw.dtype):
         raise _bad(column, frame, 0, raw.iloc[0], expected, "Give numbers, not True/False.")
+    if raw.dtype == np.dtype(float) and len(raw):
+        values = raw.to_numpy()
+        # min is NaN if any value is; two reductions clear a valid column at once.
+        lo, hi = values.min(), values.max()
+        if lo >= low and np.isfinite(hi) and (high is None or hi <= high):
+            return raw.reset_index(drop=True)  # shared copy-on-write, never written through
     if pd.api.types.is_numeric_dtype(raw.dtype):
         values = raw.to_numpy(dtype=float, na_value=np.nan)
     else:
@@ -410,7 +448,16 @@ def _numbers(
             "and keep values in range."
         )
         raise _bad(column, frame, position, raw.iloc[position], expected, fix)
-    return values
+    # to_numpy may return a read-only view of the caller's data: the result gets its own.
+    return np.array(values, dtype=float)
+
+
+def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+    """A new categorical from checked codes (copied, as they may be the caller's own)."""
+    n = len(categories)
+    small = np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32 if n < 2**31 - 1 else None
+    own = codes.astype(small or np.int64)  # the dtype pandas would pick; always a copy
+    return pd.Categorical.from_codes(own, categories=categories, validate=False)
 
 
 def validate_events(
@@ -488,15 +535,19 @@ def validate_events(
         event_type, types = _event_types(frame, config)
         intensity = _numbers(frame, "intensity", low=0.0, high=None, default=1.0)
         confidence = _numbers(frame, "confidence", low=0.0, high=1.0, default=1.0)
+        # Codes were checked above, and columns that were already canonical come back
+        # as the caller's own Series: pandas' copy-on-write keeps the two apart, so the
+        # result costs no copy yet an edit of either never reaches the other.
         out = pd.DataFrame(
             {
                 "date": dates,
-                "actor1": pd.Categorical.from_codes(actor1, categories=actors),
-                "actor2": pd.Categorical.from_codes(actor2, categories=actors),
-                "event_type": pd.Categorical.from_codes(event_type, categories=types),
+                "actor1": _categorical(actor1, actors),
+                "actor2": _categorical(actor2, actors),
+                "event_type": _categorical(event_type, types),
                 "intensity": intensity,
                 "confidence": confidence,
-            }
+            },
+            copy=False,
         )
     if "reported" in frame.columns and len(frame):
         # When each event became known (a feed's ingestion time, GDELT's DATEADDED):
