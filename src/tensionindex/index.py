@@ -34,6 +34,7 @@ from tensionindex.kernels import (
     add_carry_in,
     decayed_cumsum,
     exponential_tension,
+    window_from_daily,
     window_tension,
 )
 from tensionindex.taxonomy import known_categories
@@ -362,18 +363,33 @@ def _tension(
     grid: Grid,
     mask: np.ndarray | None,
     half_life: float,
-    daily: np.ndarray | None = None,
+    daily: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Tension grid from the events selected by ``mask`` (all if None).
 
-    ``daily``, the (n_dyads, n_days) daily signal of all events, saves summing
-    the events into a grid a second time when ``mask`` is None.
+    ``daily``, the (n_dyads, n_days) daily signal and event count of all
+    events, saves summing the events into grids a second time when ``mask`` is
+    None.
     """
     config = prepared.config
-    if daily is not None and mask is None and config.kernel == "exponential":
-        tension = daily.copy()
-        if prepared.day_range[0] < grid.first_day:
-            offset = prepared.day - grid.first_day
+    if daily is not None and mask is None:
+        signal, count = daily
+        early = prepared.day_range[0] < grid.first_day  # events before the grid carry in
+        offset = prepared.day - grid.first_day if early else None
+        if config.kernel == "window":
+            if offset is None:
+                return window_from_daily(signal, count, config.window)
+            before = offset < 0
+            return window_from_daily(
+                signal,
+                count,
+                config.window,
+                prepared.dyad[before],
+                offset[before],
+                prepared.signal[before],
+            )
+        tension = signal.copy()
+        if offset is not None:
             add_carry_in(tension, prepared.dyad, offset, prepared.signal, half_life)
         return decayed_cumsum(tension, half_life)
     offset = prepared.day - grid.first_day
@@ -674,7 +690,8 @@ def stability_index(
     if grid is None or len(prepared.labels) == 0:
         return _stamp(_empty(columns), prepared.config)
     signal, count = _daily(prepared, grid)
-    daily = signal.reshape(len(prepared.labels), grid.n_days)
+    shape = (len(prepared.labels), grid.n_days)
+    daily = signal.reshape(shape), count.reshape(shape)
     groups = _half_life_groups(prepared)
     if len(groups) == 1:
         tension = _tension(prepared, grid, groups[0][1], groups[0][0], daily)

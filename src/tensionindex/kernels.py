@@ -13,7 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["add_carry_in", "decay", "decayed_cumsum", "exponential_tension", "window_tension"]
+__all__ = [
+    "add_carry_in",
+    "decay",
+    "decayed_cumsum",
+    "exponential_tension",
+    "window_from_daily",
+    "window_tension",
+]
 
 
 def decay(age_days: np.ndarray, *, kernel: str, half_life: float, window: int) -> np.ndarray:
@@ -130,26 +137,63 @@ def window_tension(
 ) -> np.ndarray:
     """Sum of the signals of the last ``window`` days on the grid ``[0, n_days)``.
 
-    Each event adds its signal from its day (or day 0, if earlier) and takes
-    it away ``window`` days later: a difference array and one cumulative sum.
+    ``day`` is relative to the grid's first day; events before it (``day < 0``)
+    count from day 0 until they leave the window.  Events with ``day >=
+    n_days`` must be removed by the caller.
     """
-    expiry = day + window
-    live = expiry > 0  # events that still count on the grid's first day or later
-    dyad, day, signal, expiry = dyad[live], day[live], signal[live], expiry[live]
-    start = np.maximum(day, 0)
-    ending = expiry < n_days
-    diff = _grid(dyad, start, signal, n_dyads, n_days)
-    diff -= _grid(dyad[ending], expiry[ending], signal[ending], n_dyads, n_days)
-    tension = np.cumsum(diff, axis=1)
-    # The running sum leaves rounding residue (~1e-15) once every event has left the
-    # window; counting live events exactly, in integers, restores the exact zero.
-    live = np.cumsum(
-        _counts(dyad, start, n_dyads, n_days)
-        - _counts(dyad[ending], expiry[ending], n_dyads, n_days),
-        axis=1,
+    inside = day >= 0
+    daily = _grid(dyad[inside], day[inside], signal[inside], n_dyads, n_days)
+    count = _counts(dyad[inside], day[inside], n_dyads, n_days)
+    outside = ~inside
+    return window_from_daily(
+        daily, count, window, dyad[outside], day[outside], signal[outside]
     )
+
+
+def window_from_daily(
+    daily: np.ndarray,
+    count: np.ndarray,
+    window: int,
+    carry_dyad: np.ndarray | None = None,
+    carry_day: np.ndarray | None = None,
+    carry_signal: np.ndarray | None = None,
+) -> np.ndarray:
+    """Window tension from the daily signal and event-count grids.
+
+    T(t) = C(t) - C(t - window) with C the running sum of the daily signal
+    along each row: one cumulative sum, no pass over events.  Events before the
+    grid (``carry_*``, with ``carry_day < 0``) count from day 0 until day
+    ``carry_day + window``.  The running sums leave rounding residue (~1e-15)
+    once every event has left the window; counting live events exactly, in
+    integers, restores the exact zero.
+    """
+    n_dyads, n_days = daily.shape
+    tension = _rolling_sum(daily, window)
+    live = _rolling_sum(count, window)
+    if carry_day is not None and len(carry_day):
+        assert carry_dyad is not None and carry_signal is not None
+        expiry = carry_day + window
+        keep = expiry > 0  # still in the window on the grid's first day
+        dyad, signal, expiry = carry_dyad[keep], carry_signal[keep], expiry[keep]
+        ending = expiry < n_days
+        first = np.zeros(len(dyad), dtype=np.int64)
+        steps = _grid(dyad, first, signal, n_dyads, n_days)
+        steps -= _grid(dyad[ending], expiry[ending], signal[ending], n_dyads, n_days)
+        tension += np.cumsum(steps, axis=1)
+        entered = _counts(dyad, first, n_dyads, n_days)
+        entered -= _counts(dyad[ending], expiry[ending], n_dyads, n_days)
+        live += np.cumsum(entered, axis=1)
     tension[live == 0] = 0.0
     return tension
+
+
+def _rolling_sum(x: np.ndarray, window: int) -> np.ndarray:
+    """Sum of the last ``window`` columns up to each column (a new array)."""
+    total = np.cumsum(x, axis=1)
+    if window < x.shape[1]:
+        earlier = total[:, :-window].copy()
+        total[:, window:] -= earlier
+    return total
 
 
 def _counts(dyad: np.ndarray, day: np.ndarray, n_dyads: int, n_days: int) -> np.ndarray:
