@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tensionindex._parallel import THREADED_ROWS, both
 from tensionindex._types import Normalize
 from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.events import _alias_map, validate_events
@@ -185,17 +186,22 @@ def _prepare(
     types = events["event_type"].array
     resolved = config.resolve(types.categories)
     codes = types.codes
-    per_type = np.asarray(resolved.weight * resolved.multiplier, dtype=float)
-    # One new array, multiplied in place: s_i = w * m * f(intensity) * c.
-    raw = per_type[codes]
-    raw *= intensity_transform(events["intensity"].to_numpy(), config.intensity_transform)
-    if config.use_confidence:
-        raw *= events["confidence"].to_numpy()
-    dyad, labels = dyad_codes(
-        events["actor1"].array, events["actor2"].array, directed=config.directed
-    )
-    # Validated dates are midnight datetime64[ns]: whole days since 1970 by one division.
-    day = events["date"].to_numpy().view(np.int64) // _DAY_NS
+
+    def signal_and_day() -> tuple[np.ndarray, np.ndarray]:
+        per_type = np.asarray(resolved.weight * resolved.multiplier, dtype=float)
+        # One new array, multiplied in place: s_i = w * m * f(intensity) * c.
+        raw = per_type[codes]
+        raw *= intensity_transform(events["intensity"].to_numpy(), config.intensity_transform)
+        if config.use_confidence:
+            raw *= events["confidence"].to_numpy()
+        # Validated dates are midnight datetime64[ns]: whole days since 1970 by one division.
+        return raw, events["date"].to_numpy().view(np.int64) // _DAY_NS
+
+    def dyads() -> tuple[np.ndarray, pd.Index]:
+        actor1, actor2 = events["actor1"].array, events["actor2"].array
+        return dyad_codes(actor1, actor2, directed=config.directed)
+
+    (raw, day), (dyad, labels) = both(signal_and_day, dyads, threaded=len(events) >= THREADED_ROWS)
     if config.aggregation == "sum":
         factor, signal = None, raw
     else:
@@ -419,8 +425,6 @@ def _half_life_groups(prepared: Prepared) -> list[tuple[float, np.ndarray | None
     return [(float(h), half_lives == h) for h in np.unique(half_lives)]
 
 
-#: From this many events on, the daily counts are summed in a second thread.
-_THREADED_EVENTS = 1 << 20
 
 
 def _daily(prepared: Prepared, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
@@ -441,16 +445,11 @@ def _daily(prepared: Prepared, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
         inside = (offset >= 0) & (offset < grid.n_days)
         flat, weights = flat[inside], weights[inside]
     size = len(prepared.labels) * grid.n_days
-    if len(flat) >= _THREADED_EVENTS:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            counting = pool.submit(np.bincount, flat, None, size)
-            signal = np.bincount(flat, weights, size)
-            count = counting.result()
-    else:
-        signal = np.bincount(flat, weights, size)
-        count = np.bincount(flat, None, size)
+    signal, count = both(
+        lambda: np.bincount(flat, weights, size),
+        lambda: np.bincount(flat, None, size),
+        threaded=len(flat) >= THREADED_ROWS,
+    )
     # bincount returns integers when there is nothing to count, weights or not.
     return signal.astype(float, copy=False), count.astype(np.int64, copy=False)
 

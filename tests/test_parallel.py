@@ -1,0 +1,104 @@
+"""The two-thread path of the engine gives exactly the serial result.
+
+Large inputs (from ``THREADED_ROWS`` events) run independent numpy steps in two
+threads.  Here the threshold is lowered to 0 so that small, hypothesis-made
+inputs take that path too, and the results must be identical bit for bit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+
+import tensionindex as ti
+from tensionindex import _parallel, events, index
+from tensionindex.testing import configs
+from tensionindex.testing import events as event_frames
+
+
+@contextlib.contextmanager
+def threaded(rows: int = 0) -> Iterator[None]:
+    with (
+        mock.patch.object(events, "THREADED_ROWS", rows),
+        mock.patch.object(index, "THREADED_ROWS", rows),
+    ):
+        yield
+
+
+@given(frame=event_frames(min_size=1, max_size=30), config=configs())
+def test_threaded_engine_equals_the_serial_one(frame: pd.DataFrame, config: ti.IndexConfig) -> None:
+    serial = ti.stability_index(frame, config)
+    with threaded():
+        parallel = ti.stability_index(frame, config)
+    pd.testing.assert_frame_equal(parallel, serial, check_exact=True)
+
+
+@given(frame=event_frames(min_size=1, max_size=30))
+def test_threaded_validation_equals_the_serial_one(frame: pd.DataFrame) -> None:
+    serial = ti.validate_events(frame)
+    with threaded():
+        parallel = ti.validate_events(frame)
+    pd.testing.assert_frame_equal(parallel, serial, check_exact=True)
+
+
+def test_threaded_validation_reports_the_date_before_other_errors() -> None:
+    frame = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "not a date"],
+            "actor1": ["CHN", "USA"],
+            "actor2": ["USA", "USA"],  # row 1: the same actor twice
+            "event_type": ["water_cannon", "leader_call"],
+        }
+    )
+    for context in (contextlib.nullcontext(), threaded()):
+        with context, pytest.raises(ti.EventValidationError, match="Column 'date', row 1"):
+            ti.validate_events(frame)
+    with threaded(), pytest.raises(ti.EventValidationError, match="'actor1' and 'actor2'"):
+        ti.validate_events(frame.assign(date="2024-01-01"))
+
+
+def test_both_raises_the_first_error_and_runs_the_second_in_a_thread() -> None:
+    import threading
+
+    main = threading.get_ident()
+
+    def fail(message: str) -> int:
+        raise ValueError(message)
+
+    with pytest.raises(ValueError, match="first"):
+        _parallel.both(lambda: fail("first"), lambda: fail("second"), threaded=True)
+    with pytest.raises(ValueError, match="second"):
+        _parallel.both(lambda: 1, lambda: fail("second"), threaded=True)
+    ran_in = _parallel.both(threading.get_ident, threading.get_ident, threaded=True)
+    assert ran_in[0] == main and ran_in[1] != main
+    assert _parallel.both(threading.get_ident, threading.get_ident, threaded=False) == (main, main)
+
+
+def test_categories_used_only_after_the_first_rows_are_kept() -> None:
+    # Which categories are used is read from the first rows when they hold them
+    # all; a category first seen further down must still be found, and one never
+    # used dropped.
+    n = events._PREFIX_ROWS + 10
+    types = pd.Categorical(
+        ["leader_call"] * (n - 1) + ["water_cannon"],
+        categories=["leader_call", "official_visit", "water_cannon"],
+    )
+    frame = pd.DataFrame(
+        {
+            "date": np.datetime64("2024-01-01", "ns"),
+            "actor1": pd.Categorical(["CHN"] * n, categories=["CHN", "USA", "VNM"]),
+            "actor2": pd.Categorical(["USA"] * (n - 1) + ["VNM"], categories=["CHN", "USA", "VNM"]),
+            "event_type": types,
+        }
+    )
+    out = ti.validate_events(frame)
+    assert list(out["event_type"].cat.categories) == ["leader_call", "water_cannon"]
+    assert out["event_type"].iloc[-1] == "water_cannon"
+    assert list(out["actor1"].cat.categories) == ["CHN", "USA", "VNM"]
+    assert out["actor2"].iloc[-1] == "VNM"
