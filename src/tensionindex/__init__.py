@@ -11,40 +11,135 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from tensionindex.alerts import alerts
-from tensionindex.asymmetry import asymmetry
-from tensionindex.calibration import CalibrationReport, calibrate
-from tensionindex.changepoints import changepoints
-from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
-from tensionindex.datasets import examples, load_example
-from tensionindex.dedup import deduplicate
-from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
-from tensionindex.exceptions import (
-    ConfigurationError,
-    EventInputTypeError,
-    EventValidationError,
-    MissingDependencyError,
-    TensionIndexError,
-)
-from tensionindex.explain import explain
-from tensionindex.index import contributions, stability_index, vintages
-from tensionindex.io import (
-    ReadReport,
-    iter_gdelt,
-    iter_icews,
-    iter_polecat,
-    read_events,
-    read_gdelt,
-    read_icews,
-    read_polecat,
-    read_report,
-    write_table,
-)
-from tensionindex.plot import plot_index
-from tensionindex.service import error_payload, score_records, update_records
-from tensionindex.state import IndexState
-from tensionindex.taxonomy import CATEGORIES, EventTypeSpec, taxonomy
-from tensionindex.uncertainty import sensitivity, weight_influence
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tensionindex.alerts import alerts
+    from tensionindex.asymmetry import asymmetry
+    from tensionindex.calibration import CalibrationReport, calibrate
+    from tensionindex.changepoints import changepoints
+    from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
+    from tensionindex.datasets import examples, load_example
+    from tensionindex.dedup import deduplicate
+    from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
+    from tensionindex.exceptions import (
+        ConfigurationError,
+        EventInputTypeError,
+        EventValidationError,
+        MissingDependencyError,
+        TensionIndexError,
+    )
+    from tensionindex.explain import explain
+    from tensionindex.index import contributions, stability_index, vintages
+    from tensionindex.io import (
+        ReadReport,
+        iter_gdelt,
+        iter_icews,
+        iter_polecat,
+        read_events,
+        read_gdelt,
+        read_icews,
+        read_polecat,
+        read_report,
+        write_table,
+    )
+    from tensionindex.plot import plot_index
+    from tensionindex.service import error_payload, score_records, update_records
+    from tensionindex.state import IndexState
+    from tensionindex.taxonomy import CATEGORIES, EventTypeSpec, taxonomy
+    from tensionindex.uncertainty import sensitivity, weight_influence
+
+# Public names and the module each comes from.  They are imported on first use
+# (PEP 562), so that ``import tensionindex`` stays cheap for the command line and
+# for services that need only part of the library.
+_LAZY: dict[str, str] = {
+    "alerts": "tensionindex.alerts",
+    "asymmetry": "tensionindex.asymmetry",
+    "CalibrationReport": "tensionindex.calibration",
+    "calibrate": "tensionindex.calibration",
+    "changepoints": "tensionindex.changepoints",
+    "IndexConfig": "tensionindex.config",
+    "diff": "tensionindex.config",
+    "load_config": "tensionindex.config",
+    "load_profile": "tensionindex.config",
+    "profiles": "tensionindex.config",
+    "examples": "tensionindex.datasets",
+    "load_example": "tensionindex.datasets",
+    "deduplicate": "tensionindex.dedup",
+    "CANONICAL_COLUMNS": "tensionindex.events",
+    "actor_aliases": "tensionindex.events",
+    "validate_events": "tensionindex.events",
+    "ConfigurationError": "tensionindex.exceptions",
+    "EventInputTypeError": "tensionindex.exceptions",
+    "EventValidationError": "tensionindex.exceptions",
+    "MissingDependencyError": "tensionindex.exceptions",
+    "TensionIndexError": "tensionindex.exceptions",
+    "explain": "tensionindex.explain",
+    "contributions": "tensionindex.index",
+    "stability_index": "tensionindex.index",
+    "vintages": "tensionindex.index",
+    "ReadReport": "tensionindex.io",
+    "iter_gdelt": "tensionindex.io",
+    "iter_icews": "tensionindex.io",
+    "iter_polecat": "tensionindex.io",
+    "read_events": "tensionindex.io",
+    "read_gdelt": "tensionindex.io",
+    "read_icews": "tensionindex.io",
+    "read_polecat": "tensionindex.io",
+    "read_report": "tensionindex.io",
+    "write_table": "tensionindex.io",
+    "plot_index": "tensionindex.plot",
+    "error_payload": "tensionindex.service",
+    "score_records": "tensionindex.service",
+    "update_records": "tensionindex.service",
+    "IndexState": "tensionindex.state",
+    "CATEGORIES": "tensionindex.taxonomy",
+    "EventTypeSpec": "tensionindex.taxonomy",
+    "taxonomy": "tensionindex.taxonomy",
+    "sensitivity": "tensionindex.uncertainty",
+    "weight_influence": "tensionindex.uncertainty",
+}
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+    import importlib.util
+
+    module = _LAZY.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+    elif not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}"):
+        value = importlib.import_module(f"{__name__}.{name}")  # a submodule: ti.io, ti.kernels
+    else:
+        raise AttributeError(f"module 'tensionindex' has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+class _Package(types.ModuleType):
+    """The package, keeping its functions named like their modules.
+
+    ``tensionindex.taxonomy`` (and ``explain``, ``alerts``, ``asymmetry``,
+    ``changepoints``) is the function, as it was when this file imported
+    everything at once; importing the submodule of that name would otherwise
+    rebind the package attribute to the module.  The modules stay importable
+    by their full names (``from tensionindex.taxonomy import ...``).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == f"{__name__}.{name}":
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     # Configuration

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -367,46 +367,78 @@ def _grid(prepared: Prepared, start: DateLike | None, end: DateLike | None) -> G
 def _tension(
     prepared: Prepared,
     grid: Grid,
-    mask: np.ndarray | None,
     half_life: float,
-    daily: tuple[np.ndarray, np.ndarray] | None = None,
+    daily: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
-    """Tension grid from the events selected by ``mask`` (all if None).
+    """Tension grid of all events from their (n_dyads, n_days) daily signal and count.
 
-    ``daily``, the (n_dyads, n_days) daily signal and event count of all
-    events, saves summing the events into grids a second time when ``mask`` is
-    None.
+    Only events before the grid, if any, are read again: they carry in.
     """
     config = prepared.config
-    if daily is not None and mask is None:
-        signal, count = daily
-        early = prepared.day_range[0] < grid.first_day  # events before the grid carry in
-        offset = prepared.day - grid.first_day if early else None
-        if config.kernel == "window":
-            if offset is None:
-                return window_from_daily(signal, count, config.window)
-            before = offset < 0
-            return window_from_daily(
-                signal,
-                count,
-                config.window,
-                prepared.dyad[before],
-                offset[before],
-                prepared.signal[before],
-            )
-        tension = signal.copy()
-        if offset is not None:
-            add_carry_in(tension, prepared.dyad, offset, prepared.signal, half_life)
-        return decayed_cumsum(tension, half_life)
-    offset = prepared.day - grid.first_day
-    keep = offset < grid.n_days
-    if mask is not None:
-        keep &= mask
-    args = (prepared.dyad[keep], offset[keep], prepared.signal[keep])
-    n_dyads = len(prepared.labels)
+    signal, count = daily
+    early = prepared.day_range[0] < grid.first_day
+    offset = prepared.day - grid.first_day if early else None
     if config.kernel == "window":
-        return window_tension(*args, n_dyads=n_dyads, n_days=grid.n_days, window=config.window)
-    return exponential_tension(*args, n_dyads=n_dyads, n_days=grid.n_days, half_life=half_life)
+        if offset is None:
+            return window_from_daily(signal, count, config.window)
+        before = offset < 0
+        return window_from_daily(
+            signal,
+            count,
+            config.window,
+            prepared.dyad[before],
+            offset[before],
+            prepared.signal[before],
+        )
+    tension = signal.copy()
+    if offset is not None:
+        add_carry_in(tension, prepared.dyad, offset, prepared.signal, half_life)
+    return decayed_cumsum(tension, half_life)
+
+
+def _group_tensions(
+    prepared: Prepared, grid: Grid, codes: np.ndarray, half_lives: Sequence[float]
+) -> Iterator[tuple[int, np.ndarray]]:
+    """``(k, tension grid)`` of each group k of events that has events.
+
+    ``codes`` gives each event's group (0 .. len(half_lives) - 1).  The events
+    are sorted by group once (numpy's stable sort of small integers is a radix
+    sort), so that each group is a slice: no pass over all events per group.
+    """
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=len(half_lives)))
+    dyad, signal = prepared.dyad[order], prepared.signal[order]
+    offset = prepared.day[order]
+    offset -= grid.first_day
+    n_dyads, n_days = len(prepared.labels), grid.n_days
+    for k, half_life in enumerate(half_lives):
+        part = slice(ends[k - 1] if k else 0, ends[k])
+        if part.start == part.stop:
+            continue
+        args = dyad[part], offset[part], signal[part]
+        keep = args[1] < n_days
+        if not keep.all():
+            args = tuple(a[keep] for a in args)  # type: ignore[assignment]
+        if prepared.config.kernel == "window":
+            tension = window_tension(
+                *args, n_dyads=n_dyads, n_days=n_days, window=prepared.config.window
+            )
+        else:
+            tension = exponential_tension(
+                *args, n_dyads=n_dyads, n_days=n_days, half_life=half_life
+            )
+        yield k, tension
+
+
+def _category_codes(prepared: Prepared) -> tuple[np.ndarray, list[str]]:
+    """Each event's category as a code into the categories present, in catalogue order."""
+    catalogue = known_categories(prepared.config.custom_types)
+    per_type = pd.Index(catalogue).get_indexer(pd.Index(prepared.type_category, dtype=object))
+    codes = per_type[prepared.type_code] if len(prepared.type_code) else np.zeros(0, np.intp)
+    present = np.flatnonzero(np.bincount(codes, minlength=len(catalogue)))
+    remap = np.zeros(len(catalogue), dtype=np.intp)
+    remap[present] = np.arange(len(present))
+    return remap[codes], [catalogue[i] for i in present]
 
 
 def half_life_per_event(category: np.ndarray, config: IndexConfig) -> np.ndarray:
@@ -414,15 +446,6 @@ def half_life_per_event(category: np.ndarray, config: IndexConfig) -> np.ndarray
     names, which = np.unique(np.asarray(category, dtype=str), return_inverse=True)
     per_name = np.array([config.half_life_of(str(c)) for c in names], dtype=float)
     return per_name[which.ravel()]
-
-
-def _half_life_groups(prepared: Prepared) -> list[tuple[float, np.ndarray | None]]:
-    """Events grouped by the half-life their category decays with."""
-    config = prepared.config
-    if config.kernel == "window" or not config.category_half_lives:
-        return [(config.half_life, None)]
-    half_lives = half_life_per_event(prepared.category, config)
-    return [(float(h), half_lives == h) for h in np.unique(half_lives)]
 
 
 
@@ -691,14 +714,16 @@ def stability_index(
     signal, count = _daily(prepared, grid)
     shape = (len(prepared.labels), grid.n_days)
     daily = signal.reshape(shape), count.reshape(shape)
-    groups = _half_life_groups(prepared)
-    if len(groups) == 1:
-        tension = _tension(prepared, grid, groups[0][1], groups[0][0], daily)
+    cfg = prepared.config
+    if cfg.kernel == "window" or not cfg.category_half_lives:
+        tension = _tension(prepared, grid, cfg.half_life, daily)
     else:
-        tension = sum(
-            (_tension(prepared, grid, mask, h) for h, mask in groups),
-            start=np.zeros((len(prepared.labels), grid.n_days)),
-        )
+        # Categories with their own half-lives: one exponential kernel per half-life.
+        codes, names = _category_codes(prepared)
+        half_life, group = np.unique([cfg.half_life_of(c) for c in names], return_inverse=True)
+        tension = np.zeros(shape)
+        for _, part in _group_tensions(prepared, grid, group[codes], half_life.tolist()):
+            tension += part
     stability = normalized(tension, prepared.config.scale, normalize, baseline)
     values = {"events": count, "signal": signal, "tension": tension, "stability": stability}
     covered = parse_coverage(coverage)
@@ -774,13 +799,13 @@ def grouped_tension(
     )
     cfg = prepared.config
     if by == "event_type":
-        codes = prepared.events["event_type"].cat.codes.to_numpy()
+        codes = prepared.type_code
         names = tuple(str(c) for c in prepared.events["event_type"].cat.categories)
         resolved = cfg.resolve(names)
         weights, categories = resolved.weight, resolved.category
     else:
-        names = tuple(c for c in known_categories(cfg.custom_types) if c in set(prepared.category))
-        codes = pd.Index(names).get_indexer(pd.Index(prepared.category))
+        codes, present = _category_codes(prepared)
+        names = tuple(present)
         weights, categories = np.full(len(names), np.nan), np.array(names, dtype=object)
     if grid is None or len(prepared.labels) == 0:
         empty = np.zeros((len(names), len(prepared.labels), 0))
@@ -791,10 +816,9 @@ def grouped_tension(
             raise EventValidationError("per_unit_weight=True needs by='event_type'.")
         prepared = dataclasses.replace(prepared, signal=_unit_signal(prepared))
     values = np.zeros((len(names), len(prepared.labels), grid.n_days))
-    for k in range(len(names)):
-        mask = codes == k
-        if mask.any():
-            values[k] = _tension(prepared, grid, mask, cfg.half_life_of(str(categories[k])))
+    half_lives = [cfg.half_life_of(str(c)) for c in categories]
+    for k, tension in _group_tensions(prepared, grid, codes, half_lives):
+        values[k] = tension
     dates = (np.datetime64(grid.first_day, "D") + np.arange(grid.n_days)).astype("datetime64[ns]")
     return GroupedTension(names, prepared.labels, dates, values, weights, cfg)
 
@@ -909,13 +933,12 @@ def contributions(
     prepared, grid = _scored(
         events, config, overrides, start=start, end=end, dyads=dyads, coverage=coverage
     )
-    present = set(prepared.category)
-    categories = [c for c in known_categories(prepared.config.custom_types) if c in present]
+    codes, categories = _category_codes(prepared)
     if grid is None or len(prepared.labels) == 0:
         return _stamp(_empty([*categories, "tension"]), prepared.config)
-    parts = {
-        cat: _tension(prepared, grid, prepared.category == cat, prepared.config.half_life_of(cat))
-        for cat in categories
-    }
-    total = sum(parts.values(), start=np.zeros((len(prepared.labels), grid.n_days)))
+    half_lives = [prepared.config.half_life_of(c) for c in categories]
+    parts = {categories[k]: t for k, t in _group_tensions(prepared, grid, codes, half_lives)}
+    total = np.zeros((len(prepared.labels), grid.n_days))
+    for part in parts.values():
+        total += part
     return _stamp(_frame(prepared, grid, {**parts, "tension": total}), prepared.config)
