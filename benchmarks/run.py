@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = run(profile)
     print(report(rows))
     print()
-    print(slope_report(slopes(profile, 3)))
+    print(slope_report(slopes(profile, 3)))  # medians of 3: a sweep of 8 sizes
     failures = [
         f"{row.case}: ratio {row.ratio:.1f} below the floor {floor}"
         for row in rows
