@@ -66,6 +66,7 @@ class Prepared:
     config: IndexConfig
     raw_signal: np.ndarray  # s_i = w * m * f(intensity) * c
     aggregation: np.ndarray | None  # g_i, the daily aggregation factor; None under "sum"
+    day_range: tuple[int, int]  # first and last event day, (0, -1) without events
 
     @property
     def factor(self) -> np.ndarray:
@@ -77,12 +78,13 @@ class Prepared:
         """Category name per event (object)."""
         return np.asarray(self.type_category[self.type_code])
 
-    @functools.cached_property
-    def day_range(self) -> tuple[int, int]:
-        """First and last event day (the grid's default bounds); (0, -1) without events."""
-        if len(self.day) == 0:
-            return 0, -1
-        return int(self.day.min()), int(self.day.max())
+
+
+def _day_range(day: np.ndarray) -> tuple[int, int]:
+    """First and last event day (the grid's default bounds); (0, -1) without events."""
+    if len(day) == 0:
+        return 0, -1
+    return int(day.min()), int(day.max())
 
 
 def intensity_transform(values: np.ndarray, how: str) -> np.ndarray:
@@ -187,7 +189,7 @@ def _prepare(
     resolved = config.resolve(types.categories)
     codes = types.codes
 
-    def signal_and_day() -> tuple[np.ndarray, np.ndarray]:
+    def signal_and_day() -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
         per_type = np.asarray(resolved.weight * resolved.multiplier, dtype=float)
         # One new array, multiplied in place: s_i = w * m * f(intensity) * c.
         raw = per_type[codes]
@@ -195,20 +197,24 @@ def _prepare(
         if config.use_confidence:
             raw *= events["confidence"].to_numpy()
         # Validated dates are midnight datetime64[ns]: whole days since 1970 by one division.
-        return raw, events["date"].to_numpy().view(np.int64) // _DAY_NS
+        day = events["date"].to_numpy().view(np.int64) // _DAY_NS
+        return raw, day, _day_range(day)
 
     def dyads() -> tuple[np.ndarray, pd.Index]:
         actor1, actor2 = events["actor1"].array, events["actor2"].array
         return dyad_codes(actor1, actor2, directed=config.directed)
 
-    (raw, day), (dyad, labels) = both(signal_and_day, dyads, threaded=len(events) >= THREADED_ROWS)
+    threaded = len(events) >= THREADED_ROWS
+    (raw, day, day_range), (dyad, labels) = both(signal_and_day, dyads, threaded=threaded)
     if config.aggregation == "sum":
         factor, signal = None, raw
     else:
         factor = aggregation_factor(dyad, day, config.aggregation, coverage)
         signal = raw * factor
     category = np.asarray(resolved.category, dtype=object)
-    return Prepared(events, dyad, labels, day, signal, codes, category, config, raw, factor)
+    return Prepared(
+        events, dyad, labels, day, signal, codes, category, config, raw, factor, day_range
+    )
 
 
 _DAY_NS = 86_400 * 10**9
@@ -338,6 +344,7 @@ def _select_dyads(prepared: Prepared, dyads: Sequence[str] | str | None) -> Prep
         prepared.config,
         prepared.raw_signal[mask],
         None if prepared.aggregation is None else prepared.aggregation[mask],
+        _day_range(prepared.day[mask]),
     )
 
 
