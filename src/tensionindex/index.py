@@ -79,7 +79,6 @@ class Prepared:
         return np.asarray(self.type_category[self.type_code])
 
 
-
 def _day_range(day: np.ndarray) -> tuple[int, int]:
     """First and last event day (the grid's default bounds); (0, -1) without events."""
     if len(day) == 0:
@@ -453,8 +452,6 @@ def half_life_per_event(category: np.ndarray, config: IndexConfig) -> np.ndarray
     names, which = np.unique(np.asarray(category, dtype=str), return_inverse=True)
     per_name = np.array([config.half_life_of(str(c)) for c in names], dtype=float)
     return per_name[which.ravel()]
-
-
 
 
 def _daily(prepared: Prepared, grid: Grid) -> tuple[np.ndarray, np.ndarray]:
