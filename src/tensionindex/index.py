@@ -29,7 +29,7 @@ import pandas as pd
 from tensionindex._parallel import THREADED_ROWS, both
 from tensionindex._types import Normalize
 from tensionindex.config import IndexConfig, with_overrides
-from tensionindex.events import _alias_map, validate_events
+from tensionindex.events import _DAY_NS, _alias_map, validate_events
 from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
 from tensionindex.kernels import (
     add_carry_in,
@@ -215,8 +215,6 @@ def _prepare(
         events, dyad, labels, day, signal, codes, category, config, raw, factor, day_range
     )
 
-
-_DAY_NS = 86_400 * 10**9
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,18 @@ def window_from_daily(
     ``carry_day + window``.  The running sums leave rounding residue (~1e-15)
     once every event has left the window; counting live events exactly, in
     integers, restores the exact zero.
+
+    Examples
+    --------
+    One dyad, events on days 0 and 2, a 2-day window; one more event, 1 day
+    before the grid, still counts on day 0:
+
+    >>> daily = np.array([[0.1, 0.0, 0.2, 0.0, 0.0]])
+    >>> count = np.array([[1, 0, 1, 0, 0]])
+    >>> window_from_daily(daily, count, 2)
+    array([[0.1, 0.1, 0.2, 0.2, 0. ]])
+    >>> window_from_daily(daily, count, 2, np.array([0]), np.array([-1]), np.array([5.0]))
+    array([[5.1, 0.1, 0.2, 0.2, 0. ]])
     """
     n_dyads, n_days = daily.shape
     tension = _rolling_sum(daily, window)
