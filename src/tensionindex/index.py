@@ -216,7 +216,6 @@ def _prepare(
     )
 
 
-
 @dataclass(frozen=True)
 class Coverage:
     """The days a source was collecting, and how many records it had on each."""
