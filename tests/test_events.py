@@ -748,3 +748,19 @@ def test_text_numbers_from_arrow_text_are_validated_like_any_text() -> None:
     _raises(frame, "Column 'intensity', row 1: got 'x'")
     out = ti.validate_events(_frame(intensity=pd.Series(["2", "0.5", "1e1"], dtype="str")))
     assert out["intensity"].tolist() == [2.0, 0.5, 10.0]
+
+
+def test_without_copy_on_write_canonical_columns_are_copied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pandas 2 shares memory without copy-on-write: the result must then own its data.
+    from tensionindex import events as module
+
+    frame = ti.validate_events(_frame(intensity=[2.0, 0.5, 1.0]))
+    shared = ti.validate_events(frame)
+    assert np.shares_memory(shared["intensity"].to_numpy(), frame["intensity"].to_numpy())
+    monkeypatch.setattr(module, "_copy_on_write", lambda: False)
+    copied = ti.validate_events(frame)
+    for name in ("date", "intensity", "confidence"):
+        assert not np.shares_memory(copied[name].to_numpy(), frame[name].to_numpy()), name
+    pd.testing.assert_frame_equal(copied, shared)

@@ -243,6 +243,24 @@ _FIRST_NS = int(_FIRST_DAY.astype("datetime64[ns]").astype(np.int64))
 _LAST_NS = int(_LAST_DAY.astype("datetime64[ns]").astype(np.int64))
 
 
+def _copy_on_write() -> bool:
+    """Whether pandas copies on write: always from pandas 3, by option in pandas 2."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    return pd.options.mode.copy_on_write is True
+
+
+def _own(column: pd.Series) -> pd.Series:
+    """A column of the result made from a valid column of the caller's frame.
+
+    Under copy-on-write it shares the caller's memory until either side is
+    edited, then pandas copies: no copy, and an edit never reaches the other
+    frame.  Without copy-on-write (pandas 2 by default) it must be a copy.
+    """
+    own = column.reset_index(drop=True)
+    return own if _copy_on_write() else own.copy(deep=True)
+
+
 def _canonical_dates(column: pd.Series) -> bool:
     """True if ``column`` is already datetime64[ns] at midnight, in range, without NaT.
 
@@ -261,7 +279,7 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
     """The column as midnight datetime64[ns]: the column itself when it already is."""
     column = frame[name]
     if _canonical_dates(column):
-        return column.reset_index(drop=True)  # shared copy-on-write, never written through
+        return _own(column)
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         parsed = column.dt.tz_convert("UTC").dt.tz_localize(None)
     elif pd.api.types.is_datetime64_dtype(column.dtype):
@@ -450,7 +468,7 @@ def _numbers(
         # min is NaN if any value is; two reductions clear a valid column at once.
         lo, hi = values.min(), values.max()
         if lo >= low and np.isfinite(hi) and (high is None or hi <= high):
-            return raw.reset_index(drop=True)  # shared copy-on-write, never written through
+            return _own(raw)
     if pd.api.types.is_numeric_dtype(raw.dtype):
         values = raw.to_numpy(dtype=float, na_value=np.nan)
     elif (parsed := _arrow_floats(raw)) is not None:
@@ -591,8 +609,8 @@ def validate_events(
         )
         actor1, actor2, actors, event_type, types, intensity, confidence = rest
         # Codes were checked above, and columns that were already canonical come back
-        # as the caller's own Series: pandas' copy-on-write keeps the two apart, so the
-        # result costs no copy yet an edit of either never reaches the other.
+        # as the caller's own Series (see _own): no copy, yet an edit of either frame
+        # never reaches the other.
         out = pd.DataFrame(
             {
                 "date": dates,
