@@ -442,18 +442,7 @@ def _bounds(
 ) -> tuple[int, int]:
     """First and last day of the common grid, in days since 1970, checked as in memory."""
     days = plan.events_per_day.index.to_numpy().astype("datetime64[D]").astype(np.int64)
-    first = index._day_of(start, "start") if start is not None else int(days[0])
-    last = index._day_of(end, "end") if end is not None else int(days[-1])
-    if last < first:
-        first_text, last_text = np.datetime64(first, "D"), np.datetime64(last, "D")
-        if start is not None and end is not None:
-            problem = f"The 'end' date {last_text} comes before the 'start' date {first_text}"
-        elif start is not None:
-            problem = f"The 'start' date {first_text} comes after the last event ({last_text})"
-        else:
-            problem = f"The 'end' date {last_text} comes before the first event ({first_text})"
-        raise EventValidationError(f"{problem}; give an end on or after the start.")
-    return first, last
+    return index.grid_bounds(start, end, int(days[0]), int(days[-1]))
 
 
 def _partition_plan(labels: pd.Index, weights: np.ndarray, parts: int) -> pd.Series:

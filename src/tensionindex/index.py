@@ -353,8 +353,16 @@ class Grid:
 def _grid(prepared: Prepared, start: DateLike | None, end: DateLike | None) -> Grid | None:
     if len(prepared.day) == 0:
         return None
-    first = _day_of(start, "start") if start is not None else prepared.day_range[0]
-    last = _day_of(end, "end") if end is not None else prepared.day_range[1]
+    first, last = grid_bounds(start, end, *prepared.day_range)
+    return Grid(first, last - first + 1)
+
+
+def grid_bounds(
+    start: DateLike | None, end: DateLike | None, first_event: int, last_event: int
+) -> tuple[int, int]:
+    """First and last day of the grid (days since 1970): ``start``/``end`` or the events'."""
+    first = _day_of(start, "start") if start is not None else first_event
+    last = _day_of(end, "end") if end is not None else last_event
     if last < first:
         first_text, last_text = np.datetime64(first, "D"), np.datetime64(last, "D")
         if start is not None and end is not None:
@@ -364,7 +372,7 @@ def _grid(prepared: Prepared, start: DateLike | None, end: DateLike | None) -> G
         else:
             problem = f"The 'end' date {last_text} comes before the first event ({first_text})"
         raise EventValidationError(f"{problem}; give an end on or after the start.")
-    return Grid(first, last - first + 1)
+    return first, last
 
 
 def _tension(
