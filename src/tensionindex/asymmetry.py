@@ -78,8 +78,9 @@ def asymmetry(
         One row per undirected dyad "A-B" and day, sorted by dyad then date,
         where A is the alphabetically first code: ``dyad``, ``date``,
         ``tension_ab`` (T of A->B: what A does to B), ``tension_ba`` (T of
-        B->A), and ``asymmetry`` = (tension_ab - tension_ba) / (|tension_ab| +
-        |tension_ba|), 0 where both are 0; then ``covered`` when ``coverage``
+        B->A), and ``asymmetry`` =
+        ``(tension_ab - tension_ba) / (|tension_ab| + |tension_ba|)``,
+        0 where both are 0; then ``covered`` when ``coverage``
         is given.  A direction without events has tension 0.
         ``attrs["tensionindex"]`` holds the (directed) configuration.
 
