@@ -9,6 +9,7 @@ event.
 
 from __future__ import annotations
 
+#: The version of tensionindex, as a string.
 __version__ = "0.1.0"
 
 import sys
