@@ -23,6 +23,8 @@ import tensionindex as ti
 from tensionindex.dedup import DEDUP_METHODS, DedupMethod, deduplicate
 from tensionindex.testing import events
 
+pytestmark = pytest.mark.slow  # a long property run: `pytest -m slow`
+
 _OUTLETS = ("reuters.com", " Reuters.com", "apnews.com", "xinhuanet.com", "", None)
 _URLS = (
     "https://www.reuters.com/world/1",
