@@ -13,12 +13,15 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import tensionindex as ti
 from reference import assert_close, assert_index_close, signals, tolerance
 from tensionindex.testing import configs, events
+
+pytestmark = pytest.mark.slow  # a long property run: `pytest -m slow`
 
 DAY = pd.Timedelta(days=1)
 
