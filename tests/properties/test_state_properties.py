@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +24,8 @@ import tensionindex as ti
 from reference import assert_index_close, tolerance
 from tensionindex.state import LATE, IndexState, Late
 from tensionindex.testing import configs, events
+
+pytestmark = pytest.mark.slow  # a long property run: `pytest -m slow`
 
 DAY = pd.Timedelta(days=1)
 ALL_CONFIGS = configs(aggregations=("sum", "mean", "share"))
