@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 
 import tensionindex as ti
 from reference import assert_close, tolerance
 from tensionindex.asymmetry import asymmetry
 from tensionindex.testing import configs, events
+
+pytestmark = pytest.mark.slow  # a long property run: `pytest -m slow`
 
 EVENTS = events(max_size=15)
 
