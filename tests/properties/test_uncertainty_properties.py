@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,6 +26,8 @@ import tensionindex as ti
 from reference import tolerance
 from tensionindex.testing import configs, events
 from tensionindex.uncertainty import sensitivity, weight_influence
+
+pytestmark = pytest.mark.slow  # a long property run: `pytest -m slow`
 
 CONFIGS = configs(aggregations=("sum", "mean", "share"))
 
