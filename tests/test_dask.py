@@ -220,6 +220,7 @@ def test_threaded_scheduler(dd: Any) -> None:
         _check_equal(result, ti.stability_index(raw))
 
 
+@pytest.mark.slow  # starts a distributed cluster
 def test_distributed_client(dd: Any) -> None:
     distributed = pytest.importorskip("distributed")
     raw = _raw_events(n=1500, seed=8)
@@ -258,7 +259,9 @@ def _order_sensitive(days: int = 40) -> tuple[pd.DataFrame, ti.IndexConfig]:
     return frame, config
 
 
-@pytest.mark.parametrize("scheduler", ["synchronous", "distributed"])
+@pytest.mark.parametrize(
+    "scheduler", ["synchronous", pytest.param("distributed", marks=pytest.mark.slow)]
+)
 def test_events_reach_the_engine_in_input_order(dd: Any, scheduler: str) -> None:
     frame, config = _order_sensitive()
     expected = ti.stability_index(frame, config)
@@ -274,6 +277,7 @@ def test_events_reach_the_engine_in_input_order(dd: Any, scheduler: str) -> None
         _check_equal(ti.dask.stability_index(ddf, config, npartitions=1), expected)
 
 
+@pytest.mark.slow  # a long property run
 @pytest.mark.skipif(importlib.util.find_spec("dask") is None, reason="needs dask")
 @settings(max_examples=25)
 @given(frame=events(max_size=40), config=configs(), npartitions=st.integers(1, 4))
