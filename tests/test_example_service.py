@@ -20,6 +20,8 @@ import tensionindex as ti
 from tensionindex.service import error_payload, score_records
 from tensionindex.state import IndexState
 
+pytestmark = pytest.mark.slow  # starts an HTTP server: `pytest -m slow`
+
 EXAMPLE = Path(__file__).parents[1] / "examples" / "service.py"
 TIMEOUT = 20  # seconds for any one request; the server is local
 
