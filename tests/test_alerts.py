@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
-from tensionindex.alerts import ALERT_COLUMNS, alerts
+from tensionindex.analysis.alerts import ALERT_COLUMNS, alerts
 
 DAY = pd.Timedelta(days=1)
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
-from tensionindex.asymmetry import ASYMMETRY_COLUMNS, asymmetry
+from tensionindex.analysis.asymmetry import ASYMMETRY_COLUMNS, asymmetry
 
 
 def _event(date: str, event_type: str, actor1: str, actor2: str) -> dict[str, object]:

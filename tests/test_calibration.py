@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
-from tensionindex.calibration import CalibrationReport, calibrate
+from tensionindex.analysis.calibration import CalibrationReport, calibrate
 
 TRUE = {
     "water_cannon": 5.0,  # default 7

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
-from tensionindex.changepoints import (
+from tensionindex.analysis.changepoints import (
     CHANGEPOINT_COLUMNS,
     CHANGEPOINT_METHODS,
     ChangepointMethod,

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
-from tensionindex import uncertainty
-from tensionindex.uncertainty import sensitivity, weight_influence
+from tensionindex.analysis import uncertainty
+from tensionindex.analysis.uncertainty import sensitivity, weight_influence
 
 
 def _event(

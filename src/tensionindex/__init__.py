@@ -12,28 +12,29 @@ from __future__ import annotations
 #: The version of tensionindex, as a string.
 __version__ = "0.1.0"
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tensionindex.alerts import alerts
-    from tensionindex.asymmetry import asymmetry
-    from tensionindex.calibration import CalibrationReport, calibrate
-    from tensionindex.changepoints import changepoints
+    from tensionindex.analysis.alerts import alerts
+    from tensionindex.analysis.asymmetry import asymmetry
+    from tensionindex.analysis.calibration import CalibrationReport, calibrate
+    from tensionindex.analysis.changepoints import changepoints
+    from tensionindex.analysis.uncertainty import sensitivity, weight_influence
+    from tensionindex.catalogue import CATEGORIES, EventTypeSpec
     from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
     from tensionindex.datasets import examples, load_example
     from tensionindex.dedup import deduplicate
+    from tensionindex.event_types import taxonomy
     from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
     from tensionindex.exceptions import (
         ConfigurationError,
         EventInputTypeError,
         EventValidationError,
+        InvalidParameterError,
         MissingDependencyError,
         TensionIndexError,
     )
-    from tensionindex.explain import explain
-    from tensionindex.index import contributions, stability_index, vintages
+    from tensionindex.index import contributions, explain, stability_index, vintages
     from tensionindex.io import (
         ReadReport,
         iter_gdelt,
@@ -47,20 +48,19 @@ if TYPE_CHECKING:
         write_table,
     )
     from tensionindex.plot import plot_index
+    from tensionindex.scored import ScoredEvents, score
     from tensionindex.service import error_payload, score_records, update_records
     from tensionindex.state import IndexState
-    from tensionindex.taxonomy import CATEGORIES, EventTypeSpec, taxonomy
-    from tensionindex.uncertainty import sensitivity, weight_influence
 
 # Public names and the module each comes from.  They are imported on first use
 # (PEP 562), so that ``import tensionindex`` stays cheap for the command line and
 # for services that need only part of the library.
 _LAZY: dict[str, str] = {
-    "alerts": "tensionindex.alerts",
-    "asymmetry": "tensionindex.asymmetry",
-    "CalibrationReport": "tensionindex.calibration",
-    "calibrate": "tensionindex.calibration",
-    "changepoints": "tensionindex.changepoints",
+    "alerts": "tensionindex.analysis.alerts",
+    "asymmetry": "tensionindex.analysis.asymmetry",
+    "CalibrationReport": "tensionindex.analysis.calibration",
+    "calibrate": "tensionindex.analysis.calibration",
+    "changepoints": "tensionindex.analysis.changepoints",
     "IndexConfig": "tensionindex.config",
     "diff": "tensionindex.config",
     "load_config": "tensionindex.config",
@@ -75,9 +75,10 @@ _LAZY: dict[str, str] = {
     "ConfigurationError": "tensionindex.exceptions",
     "EventInputTypeError": "tensionindex.exceptions",
     "EventValidationError": "tensionindex.exceptions",
+    "InvalidParameterError": "tensionindex.exceptions",
     "MissingDependencyError": "tensionindex.exceptions",
     "TensionIndexError": "tensionindex.exceptions",
-    "explain": "tensionindex.explain",
+    "explain": "tensionindex.index",
     "contributions": "tensionindex.index",
     "stability_index": "tensionindex.index",
     "vintages": "tensionindex.index",
@@ -96,11 +97,13 @@ _LAZY: dict[str, str] = {
     "score_records": "tensionindex.service",
     "update_records": "tensionindex.service",
     "IndexState": "tensionindex.state",
-    "CATEGORIES": "tensionindex.taxonomy",
-    "EventTypeSpec": "tensionindex.taxonomy",
-    "taxonomy": "tensionindex.taxonomy",
-    "sensitivity": "tensionindex.uncertainty",
-    "weight_influence": "tensionindex.uncertainty",
+    "ScoredEvents": "tensionindex.scored",
+    "score": "tensionindex.scored",
+    "CATEGORIES": "tensionindex.catalogue",
+    "EventTypeSpec": "tensionindex.catalogue",
+    "taxonomy": "tensionindex.event_types",
+    "sensitivity": "tensionindex.analysis.uncertainty",
+    "weight_influence": "tensionindex.analysis.uncertainty",
 }
 
 
@@ -120,26 +123,7 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
-
-class _Package(types.ModuleType):
-    """The package, keeping its functions named like their modules.
-
-    ``tensionindex.taxonomy`` (and ``explain``, ``alerts``, ``asymmetry``,
-    ``changepoints``) is the function, as it was when this file imported
-    everything at once; importing the submodule of that name would otherwise
-    rebind the package attribute to the module.  The modules stay importable
-    by their full names (``from tensionindex.taxonomy import ...``).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _LAZY.get(name) == f"{__name__}.{name}":
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
+    return list(__all__)
 
 
 __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
@@ -169,6 +153,8 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "CATEGORIES",
     "taxonomy",
     # The index
+    "score",
+    "ScoredEvents",
     "stability_index",
     "contributions",
     "explain",
@@ -195,6 +181,7 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "ConfigurationError",
     "EventInputTypeError",
     "EventValidationError",
+    "InvalidParameterError",
     "MissingDependencyError",
     "TensionIndexError",
     "__version__",

@@ -16,3 +16,4 @@ INTENSITY_TRANSFORMS: tuple[IntensityTransform, ...] = ("linear", "log1p", "sqrt
 DEFAULT_WEIGHTS: tuple[DefaultWeights, ...] = ("goldstein", "plover")
 AGGREGATIONS: tuple[Aggregation, ...] = ("sum", "mean", "share")
 DEDUP_METHODS: tuple[DedupMethod, ...] = ("event_id", "event_id_date", "one_a_day", "corroboration")
+NORMALIZE_OPTIONS: tuple[Normalize, ...] = ("logistic", "zscore", "percentile")

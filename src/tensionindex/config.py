@@ -35,8 +35,7 @@ from tensionindex._types import (
     IntensityTransform,
     Kernel,
 )
-from tensionindex.exceptions import ConfigurationError, did_you_mean
-from tensionindex.taxonomy import (
+from tensionindex.catalogue import (
     EventTypeSpec,
     ResolvedTypes,
     builtin_event_types,
@@ -47,6 +46,10 @@ from tensionindex.taxonomy import (
     tables_digest,
     unknown_type_message,
 )
+from tensionindex.exceptions import ConfigurationError, did_you_mean
+from tensionindex.kernels import KERNELS as KERNEL_CLASSES
+from tensionindex.kernels import Kernel as KernelObject
+from tensionindex.kernels import make_kernel
 
 __all__ = ["IndexConfig", "diff", "load_config", "load_profile", "profiles"]
 
@@ -350,6 +353,19 @@ class IndexConfig:
         """The half-life in days used for ``category`` (exponential kernel)."""
         return self.category_half_lives.get(category, self.half_life)
 
+    def kernel_of(self, category: str | None = None) -> KernelObject:
+        """The kernel object for events of ``category`` (all categories: ``None``).
+
+        Examples
+        --------
+        >>> IndexConfig(half_life=14, category_half_lives={"gray_zone": 60}).kernel_of("gray_zone")
+        Exponential(half_life=60.0)
+        >>> IndexConfig(kernel="window", window=30).kernel_of("gray_zone")
+        Window(window=30)
+        """
+        half_life = self.half_life if category is None else self.half_life_of(category)
+        return make_kernel(self.kernel, half_life=half_life, window=self.window)
+
     def to_dict(self) -> dict[str, Any]:
         """The configuration as a plain, JSON-serialisable dict.
 
@@ -421,11 +437,12 @@ class IndexConfig:
         payload["category_half_lives"] = {
             k: v for k, v in self.category_half_lives.items() if v != self.half_life
         }
-        # Settings of the kernel not in use change no number.
-        if self.kernel == "exponential":
-            del payload["window"]
-        else:
-            del payload["half_life"], payload["category_half_lives"]
+        # Settings of the kernels not in use change no number.
+        in_use = KERNEL_CLASSES[self.kernel].settings
+        for kind in KERNEL_CLASSES.values():
+            for setting in kind.settings:
+                if setting not in in_use:
+                    payload.pop(setting, None)
         payload["_schema"] = _FINGERPRINT_SCHEMA
         payload["_tables"] = tables_digest()
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)

@@ -21,9 +21,12 @@ from typing import Any, TypeAlias
 import numpy as np
 import pandas as pd
 
-from tensionindex import index
+from tensionindex import engine
+from tensionindex import index as _index_module
 from tensionindex._types import Normalize
 from tensionindex.config import IndexConfig, with_overrides
+from tensionindex.coverage import parse_coverage
+from tensionindex.dyads import parse_dyad
 from tensionindex.events import empty_events, validate_events
 from tensionindex.exceptions import (
     ConfigurationError,
@@ -32,6 +35,8 @@ from tensionindex.exceptions import (
     did_you_mean,
     require,
 )
+from tensionindex.params import DateLike, check, day_of
+from tensionindex.scored import NORMALIZE, known_by
 
 __all__ = ["stability_index"]
 
@@ -62,13 +67,13 @@ def stability_index(
     ddf: DaskDataFrame,
     config: IndexConfig | None = None,
     *,
-    start: index.DateLike | None = None,
-    end: index.DateLike | None = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
     dyads: Sequence[str] | str | None = None,
-    coverage: pd.Series | Iterable[index.DateLike] | None = None,
+    coverage: pd.Series | Iterable[DateLike] | None = None,
     normalize: Normalize = "logistic",
     baseline: int = 365,
-    as_of: index.DateLike | None = None,
+    as_of: DateLike | None = None,
     npartitions: int | None = None,
     **overrides: Any,
 ) -> DaskDataFrame:
@@ -219,11 +224,14 @@ def stability_index(
             "tensionindex.stability_index, or wrap it with dask.dataframe.from_pandas."
         )
     cfg = with_overrides(config, overrides)
-    index.check_normalize(normalize, baseline)
+    for name, value in (("normalize", normalize), ("baseline", baseline)):
+        check("tensionindex.dask.stability_index", name, value, NORMALIZE[name])
     if coverage is not None and not isinstance(coverage, pd.Series | str):
         coverage = list(coverage)  # read twice: here and in every partition
-    covered = index.parse_coverage(coverage)  # bad coverage fails now, not in a task
-    as_of_day = None if as_of is None else np.datetime64(index._day_of(as_of, "as_of"), "D")
+    covered = parse_coverage(coverage)  # bad coverage fails now, not in a task
+    as_of_day = (
+        None if as_of is None else np.datetime64(day_of(as_of, "as_of", "stability_index"), "D")
+    )
     parts = _check_npartitions(ddf.npartitions if npartitions is None else npartitions)
 
     # Pass 1, now: days, dyads, actors and event types of the whole archive, as
@@ -231,11 +239,11 @@ def stability_index(
     summaries = ddf.map_partitions(_summary, cfg, as_of, meta=_summary(empty_events(), cfg, None))
     plan = _plan(dask.compute(summaries.groupby(["kind", "key"])["count"].sum(split_out=1))[0])
     labels = _selected(plan, dyads, directed=cfg.directed)
-    columns = [*index.RESULT_COLUMNS, *(["covered"] if covered is not None else [])]
+    columns = [*engine.RESULT_COLUMNS, *(["covered"] if covered is not None else [])]
     meta = _result_meta(labels, columns)
     # The in-memory result's attrs: configuration, fingerprint and version, then (when
     # there are events) normalize and as_of.
-    stamp = index._stamp(meta, cfg).attrs["tensionindex"]
+    stamp = engine.stamp(meta, cfg).attrs["tensionindex"]
     if len(plan.events_per_day) == 0:
         return dd.from_pandas(meta, npartitions=1)
     stamp["normalize"] = normalize
@@ -286,7 +294,7 @@ def _check_npartitions(value: object) -> int:
 def _checked(
     part: pd.DataFrame,
     config: IndexConfig,
-    as_of: index.DateLike | None,
+    as_of: DateLike | None,
     partition_info: Mapping[str, Any] | None,
 ) -> pd.DataFrame:
     """One partition validated as the in-memory function validates a frame."""
@@ -294,7 +302,7 @@ def _checked(
     try:
         events = validate_events(part, config=config)
         if as_of is not None and len(events):  # an empty partition has no 'reported' either
-            events = index.known_by(events, as_of)
+            events = known_by(events, day_of(as_of, "as_of", "stability_index"))
     except EventValidationError as exc:
         # Row numbers in the message count from the start of the partition.
         raise type(exc)(f"In partition {number} of the dask DataFrame: {exc}") from None
@@ -306,12 +314,12 @@ def _checked(
 def _summary(
     part: pd.DataFrame,
     config: IndexConfig,
-    as_of: index.DateLike | None,
+    as_of: DateLike | None,
     partition_info: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Pass 1 on one partition: events per day and per dyad, actors and event types."""
     events = _checked(part, config, as_of, partition_info)
-    dyad, labels = index.dyad_codes(
+    dyad, labels = engine.dyad_codes(
         events["actor1"].array, events["actor2"].array, directed=config.directed
     )
     days, per_day = np.unique(
@@ -371,7 +379,7 @@ class _Keying:
     """
 
     config: IndexConfig
-    as_of: index.DateLike | None
+    as_of: DateLike | None
     part_of_dyad: pd.Series
     actors: pd.Index
     event_types: pd.Index
@@ -382,7 +390,7 @@ class _Keying:
     ) -> pd.DataFrame:
         events = _checked(part, self.config, self.as_of, partition_info)
         number = 0 if partition_info is None else int(partition_info["number"])
-        dyad, labels = index.dyad_codes(
+        dyad, labels = engine.dyad_codes(
             events["actor1"].array, events["actor2"].array, directed=self.config.directed
         )
         target = self.part_of_dyad.reindex(labels).to_numpy(float)
@@ -417,7 +425,7 @@ def _selected(plan: _Plan, dyads: Sequence[str] | str | None, *, directed: bool)
     if dyads is None:
         return present
     wanted = [dyads] if isinstance(dyads, str) else list(dyads)
-    labels = [index.parse_dyad(d, directed=directed) for d in wanted]
+    labels = [parse_dyad(d, directed=directed) for d in wanted]
     missing = [label for label in labels if label not in present]
     if missing:
         listed = (
@@ -437,12 +445,15 @@ def _selected(plan: _Plan, dyads: Sequence[str] | str | None, *, directed: bool)
     return pd.Index(sorted(set(labels)), dtype=object)
 
 
-def _bounds(
-    plan: _Plan, start: index.DateLike | None, end: index.DateLike | None
-) -> tuple[int, int]:
+def _bounds(plan: _Plan, start: DateLike | None, end: DateLike | None) -> tuple[int, int]:
     """First and last day of the common grid, in days since 1970, checked as in memory."""
     days = plan.events_per_day.index.to_numpy().astype("datetime64[D]").astype(np.int64)
-    return index.grid_bounds(start, end, int(days[0]), int(days[-1]))
+    return engine.grid_bounds(
+        None if start is None else day_of(start, "start", "stability_index"),
+        None if end is None else day_of(end, "end", "stability_index"),
+        int(days[0]),
+        int(days[-1]),
+    )
 
 
 def _partition_plan(labels: pd.Index, weights: np.ndarray, parts: int) -> pd.Series:
@@ -478,9 +489,9 @@ class _Scorer:
     config: IndexConfig
     actors: pd.Index
     event_types: pd.Index
-    start: index.DateLike
-    end: index.DateLike
-    coverage: pd.Series | Iterable[index.DateLike] | None
+    start: DateLike
+    end: DateLike
+    coverage: pd.Series | Iterable[DateLike] | None
     covered_days: np.ndarray | None  # the caller's days, when coverage holds other counts
     normalize: Normalize
     baseline: int
@@ -504,7 +515,7 @@ class _Scorer:
                 "confidence": part["confidence"].to_numpy(),
             }
         )
-        result = index.stability_index(
+        result = _index_module.stability_index(
             events,
             self.config,
             start=self.start,

@@ -22,9 +22,9 @@ import pandas as pd
 
 from tensionindex._types import DEDUP_METHODS, DedupMethod
 from tensionindex.config import with_overrides
+from tensionindex.engine import dyad_codes
 from tensionindex.events import _bad, validate_events
 from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
-from tensionindex.index import dyad_codes
 
 if TYPE_CHECKING:
     from tensionindex.config import IndexConfig

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from tensionindex._parallel import THREADED_ROWS, both
+from tensionindex.catalogue import is_known, normalize_event_type, unknown_type_message
 from tensionindex.exceptions import EventInputTypeError, EventValidationError, did_you_mean
-from tensionindex.taxonomy import is_known, normalize_event_type, unknown_type_message
 
 if TYPE_CHECKING:
     from tensionindex.config import IndexConfig
@@ -79,7 +79,8 @@ def actor_aliases() -> dict[str, str]:
     return dict(_builtin_aliases())
 
 
-def _alias_map(aliases: Mapping[str, str] | None) -> dict[str, str]:
+def alias_map_of(aliases: Mapping[str, str] | None) -> dict[str, str]:
+    """The built-in actor aliases (name to code) with ``aliases`` merged over them."""
     table = _builtin_aliases()
     if not aliases:
         return table
@@ -238,7 +239,7 @@ def _is_date_like(value: object) -> bool:
     ) or value is pd.NaT
 
 
-_DAY_NS = 86_400 * 10**9
+DAY_NS = 86_400 * 10**9
 _FIRST_NS = int(_FIRST_DAY.astype("datetime64[ns]").astype(np.int64))
 _LAST_NS = int(_LAST_DAY.astype("datetime64[ns]").astype(np.int64))
 
@@ -271,7 +272,7 @@ def _canonical_dates(column: pd.Series) -> bool:
         return False
     ns = column.to_numpy().view(np.int64)
     return bool(
-        ns.min() >= _FIRST_NS and ns.max() <= _LAST_NS and not np.any(ns % _DAY_NS)
+        ns.min() >= _FIRST_NS and ns.max() <= _LAST_NS and not np.any(ns % DAY_NS)
     )
 
 
@@ -590,14 +591,14 @@ def validate_events(
     tensionindex.exceptions.EventValidationError: ... Did you mean 'water_cannon'? ...
     """
     frame = _rename(_to_frame(data), columns)
-    alias_map = _alias_map(aliases)
+    alias_table = alias_map_of(aliases)
     if len(frame) == 0:
         out = empty_events()
     else:
         _check_columns(frame)
 
         def the_rest() -> tuple[Any, ...]:
-            actor1, actor2, actors = _actors(frame, alias_map)
+            actor1, actor2, actors = _actors(frame, alias_table)
             event_type, types = _event_types(frame, config)
             intensity = _numbers(frame, "intensity", low=0.0, high=None, default=1.0)
             confidence = _numbers(frame, "confidence", low=0.0, high=1.0, default=1.0)

@@ -15,6 +15,7 @@ __all__ = [
     "ConfigurationError",
     "EventInputTypeError",
     "EventValidationError",
+    "InvalidParameterError",
     "MissingDependencyError",
     "TensionIndexError",
     "did_you_mean",
@@ -42,6 +43,17 @@ class EventInputTypeError(EventValidationError, TypeError):
 
 class ConfigurationError(TensionIndexError, ValueError):
     """A configuration value, file or profile that is invalid."""
+
+
+class InvalidParameterError(ConfigurationError, TypeError):
+    """A parameter of a call that is invalid: a wrong type, a value out of range, an unknown option.
+
+    Raised by :mod:`tensionindex.params` for every public function, with a
+    message naming the function, the parameter, what it accepts and the value
+    given.  It is a :class:`ConfigurationError` (a call's parameters are its
+    configuration) and so a ``ValueError``, and also a ``TypeError``, as in
+    scikit-learn, so that handlers written for either built-in keep working.
+    """
 
 
 class MissingDependencyError(TensionIndexError, ImportError):

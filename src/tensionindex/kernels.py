@@ -5,38 +5,224 @@ events or days.  For a daily signal x(t) the tension is
 
     T(t) = sum over tau <= t of x(tau) * K(t - tau)
 
-with ``K(D) = 2 ** (-D / half_life)`` (exponential) or ``K(D) = 1`` for
-``0 <= D < window`` and 0 after (window).
+with ``K(D) = 2 ** (-D / half_life)`` (:class:`Exponential`) or ``K(D) = 1``
+for ``0 <= D < window`` and 0 after (:class:`Window`).
+
+Each kernel is a small frozen object that knows its own decay, how to turn
+daily grids (or events) into tension, and how to fold the past into a compact
+*carry* for the incremental :class:`~tensionindex.IndexState`.  A
+configuration names its kernel (``IndexConfig(kernel="window")``) and
+:func:`make_kernel` looks the name up in :data:`KERNELS`: this module is the
+only place that tells kernels apart.  To add a kernel, subclass
+:class:`Kernel`, implement its four methods and add it to :data:`KERNELS`
+(and a test in ``tests/test_kernels.py`` comparing it with the naive sum
+above).
 """
 
 from __future__ import annotations
 
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
 import numpy as np
 
 __all__ = [
+    "KERNELS",
+    "Exponential",
+    "Kernel",
+    "Window",
     "add_carry_in",
-    "decay",
     "decayed_cumsum",
     "exponential_tension",
+    "kernel_from_dict",
+    "make_kernel",
     "window_from_daily",
     "window_tension",
 ]
 
 
-def decay(age_days: np.ndarray, *, kernel: str, half_life: float, window: int) -> np.ndarray:
-    """K(D) for ages in days (D >= 0), as :mod:`tensionindex.explain` reports it.
+class Kernel(ABC):
+    """How long, and how much, an event keeps counting: K(D) for an age of D days.
+
+    Subclasses are frozen dataclasses whose fields are the kernel's settings
+    (the configuration fields named in :attr:`settings`), so kernels compare
+    and hash by value: events with equal kernels are computed together.
+    """
+
+    #: Name in :data:`KERNELS` and in ``IndexConfig(kernel=...)``.
+    name: ClassVar[str]
+    #: The configuration fields this kernel reads; the others change no number.
+    settings: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def weight(self, age_days: np.ndarray) -> np.ndarray:
+        """K(D) for ages in days (0 for negative ages: no look-ahead)."""
+
+    @property
+    @abstractmethod
+    def reach(self) -> float:
+        """Days after which K is 0 (``math.inf`` when it never is)."""
+
+    @abstractmethod
+    def from_daily(
+        self,
+        daily: np.ndarray,
+        count: np.ndarray,
+        carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """Tension grid from the ``(n_dyads, n_days)`` daily signal and event counts.
+
+        ``carry`` holds ``(dyad, day, signal)`` of events before the grid
+        (``day < 0``, relative to its first day), which enter through the
+        kernel.  ``daily`` is not modified.
+        """
+
+    def from_events(
+        self, dyad: np.ndarray, day: np.ndarray, signal: np.ndarray, *, n_dyads: int, n_days: int
+    ) -> np.ndarray:
+        """Tension grid of events (``day`` relative to the grid; < ``n_days``)."""
+        inside = day >= 0
+        daily = _grid(dyad[inside], day[inside], signal[inside], n_dyads, n_days)
+        count = _counts(dyad[inside], day[inside], n_dyads, n_days)
+        outside = ~inside
+        carry = (dyad[outside], day[outside], signal[outside]) if outside.any() else None
+        return self.from_daily(daily, count, carry)
+
+    @abstractmethod
+    def compress(
+        self, dyad: np.ndarray, day: np.ndarray, values: np.ndarray, anchor: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The carry of past cells on day ``anchor``: what later days need of them.
+
+        ``(dyad, day, values)`` are per dyad-day signals (days <= ``anchor``);
+        the result, given again as events before a grid that starts after
+        ``anchor``, gives the same tension on that grid as the cells
+        themselves.  It is as small as the kernel allows: one value per dyad
+        (exponential) or the last ``window`` days (window).
+        """
+
+    def to_dict(self) -> dict[str, Any]:
+        """The kernel as plain JSON: its name and settings."""
+        return {"name": self.name, **{k: getattr(self, k) for k in self.__dataclass_fields__}}  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Exponential(Kernel):
+    """K(D) = 2 ** (-D / half_life): a signal halves every ``half_life`` days.
 
     Examples
     --------
-    >>> decay(np.array([0, 30, 60]), kernel="exponential", half_life=30, window=90)
+    >>> Exponential(30.0).weight(np.array([0, 30, 60]))
     array([1.  , 0.5 , 0.25])
-    >>> decay(np.array([0, 89, 90]), kernel="window", half_life=30, window=90)
+    """
+
+    half_life: float
+    name: ClassVar[str] = "exponential"
+    settings: ClassVar[tuple[str, ...]] = ("half_life", "category_half_lives")
+
+    def weight(self, age_days: np.ndarray) -> np.ndarray:
+        age = np.asarray(age_days, dtype=float)
+        return np.where(age >= 0, np.exp2(-np.maximum(age, 0.0) / self.half_life), 0.0)
+
+    @property
+    def reach(self) -> float:
+        return math.inf
+
+    def from_daily(
+        self,
+        daily: np.ndarray,
+        count: np.ndarray,
+        carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        tension = np.array(daily, dtype=float)  # a copy: decayed_cumsum works in place
+        if carry is not None:
+            add_carry_in(tension, *carry, self.half_life)
+        return decayed_cumsum(tension, self.half_life)
+
+    def from_events(
+        self, dyad: np.ndarray, day: np.ndarray, signal: np.ndarray, *, n_dyads: int, n_days: int
+    ) -> np.ndarray:
+        # The daily counts are not needed: skip building them.
+        return exponential_tension(
+            dyad, day, signal, n_dyads=n_dyads, n_days=n_days, half_life=self.half_life
+        )
+
+    def compress(
+        self, dyad: np.ndarray, day: np.ndarray, values: np.ndarray, anchor: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # T(anchor) per dyad: decayed from then on, it is all later days need.
+        present = np.unique(dyad)
+        decayed = values * np.exp2(-(anchor - day) / self.half_life)
+        total = np.bincount(dyad, weights=decayed, minlength=int(dyad.max(initial=-1)) + 1)
+        return present, np.full(len(present), anchor, np.int64), total[present]
+
+
+@dataclass(frozen=True)
+class Window(Kernel):
+    """K(D) = 1 for 0 <= D < window, then 0: a moving sum of the last ``window`` days.
+
+    Examples
+    --------
+    >>> Window(90).weight(np.array([0, 89, 90]))
     array([1., 1., 0.])
     """
-    age = np.asarray(age_days, dtype=float)
-    if kernel == "exponential":
-        return np.exp2(-age / half_life)
-    return ((age >= 0) & (age < window)).astype(float)
+
+    window: int
+    name: ClassVar[str] = "window"
+    settings: ClassVar[tuple[str, ...]] = ("window",)
+
+    def weight(self, age_days: np.ndarray) -> np.ndarray:
+        age = np.asarray(age_days, dtype=float)
+        return ((age >= 0) & (age < self.window)).astype(float)
+
+    @property
+    def reach(self) -> float:
+        return float(self.window)
+
+    def from_daily(
+        self,
+        daily: np.ndarray,
+        count: np.ndarray,
+        carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
+        if carry is None:
+            return window_from_daily(daily, count, self.window)
+        return window_from_daily(daily, count, self.window, *carry)
+
+    def compress(
+        self, dyad: np.ndarray, day: np.ndarray, values: np.ndarray, anchor: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # Only the cells still inside the window after the anchor matter.
+        keep = day > anchor - self.window
+        return dyad[keep], day[keep], values[keep]
+
+
+#: The kernels by name, as ``IndexConfig(kernel=...)`` spells them.
+KERNELS: Mapping[str, type[Kernel]] = {"exponential": Exponential, "window": Window}
+
+
+def make_kernel(name: str, *, half_life: float, window: int) -> Kernel:
+    """The kernel called ``name`` with the settings it reads.
+
+    Examples
+    --------
+    >>> make_kernel("window", half_life=30.0, window=90)
+    Window(window=90)
+    """
+    kind = KERNELS[name]
+    given: dict[str, Any] = {"half_life": float(half_life), "window": int(window)}
+    fields = kind.__dataclass_fields__  # type: ignore[attr-defined]
+    return kind(**{k: v for k, v in given.items() if k in fields})
+
+
+def kernel_from_dict(data: Mapping[str, Any]) -> Kernel:
+    """Rebuild a kernel saved with :meth:`Kernel.to_dict`."""
+    settings = {k: v for k, v in data.items() if k != "name"}
+    kind = KERNELS[str(data["name"])]
+    return kind(**settings)
 
 
 def _grid(

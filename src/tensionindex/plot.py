@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from tensionindex.catalogue import CATEGORIES
 from tensionindex.config import IndexConfig, with_overrides
+from tensionindex.dyads import parse_dyad
 from tensionindex.events import validate_events
 from tensionindex.exceptions import (
     ConfigurationError,
@@ -29,9 +31,7 @@ from tensionindex.exceptions import (
     did_you_mean,
     require,
 )
-from tensionindex.explain import explain
-from tensionindex.index import parse_dyad
-from tensionindex.taxonomy import CATEGORIES
+from tensionindex.index import explain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

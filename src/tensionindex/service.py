@@ -27,7 +27,8 @@ import pandas as pd
 
 from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.exceptions import ConfigurationError, TensionIndexError
-from tensionindex.index import DateLike, stability_index
+from tensionindex.index import stability_index
+from tensionindex.params import DateLike
 from tensionindex.state import IndexState, Late
 
 __all__ = ["error_payload", "score_records", "update_records"]

@@ -32,16 +32,12 @@ import numpy as np
 import pandas as pd
 
 from tensionindex.config import IndexConfig, with_overrides
+from tensionindex.engine import RESULT_COLUMNS, stability_from_tension
 from tensionindex.events import validate_events
 from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
-from tensionindex.index import (
-    RESULT_COLUMNS,
-    DateLike,
-    _day_of,
-    _prepare,
-    stability_from_tension,
-)
 from tensionindex.kernels import exponential_tension, window_tension
+from tensionindex.params import DateLike, day_of
+from tensionindex.scored import ScoredEvents
 
 __all__ = ["IndexState", "Late"]
 
@@ -350,7 +346,7 @@ class IndexState:
         """
         cfg = self._config
         validated = validate_events(events, config=cfg)
-        until_day = None if until is None else _day_of(until, "until")
+        until_day = None if until is None else day_of(until, "until", "IndexState.update")
         if until_day is not None and self._last is not None and until_day < self._last:
             raise EventValidationError(
                 f"The 'until' date {_iso(until_day)} comes before the last emitted day "
@@ -364,7 +360,7 @@ class IndexState:
             dyad = day = group = np.zeros(0, np.int64)
             raw = np.zeros(0)
         else:
-            prepared = _prepare(validated, cfg)
+            prepared = ScoredEvents.from_validated(validated, cfg)
             names = [str(label) for label in prepared.labels]
             dyad = np.asarray(prepared.dyad, np.int64)
             day = np.asarray(prepared.day, np.int64)

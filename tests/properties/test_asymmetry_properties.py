@@ -9,7 +9,7 @@ from hypothesis import given
 
 import tensionindex as ti
 from reference import assert_close, tolerance
-from tensionindex.asymmetry import asymmetry
+from tensionindex.analysis.asymmetry import asymmetry
 from tensionindex.testing import configs, events
 
 pytestmark = pytest.mark.slow  # a long property run: `pytest -m slow`

@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 import tensionindex as ti
 from reference import tolerance
+from tensionindex.analysis.uncertainty import sensitivity, weight_influence
 from tensionindex.testing import configs, events
-from tensionindex.uncertainty import sensitivity, weight_influence
 
 pytestmark = pytest.mark.slow  # a long property run: `pytest -m slow`
 

@@ -30,8 +30,9 @@ from tensionindex._types import (
     Aggregation,
     Kernel,
 )
+from tensionindex.catalogue import CATEGORIES, Source
 from tensionindex.config import IndexConfig
-from tensionindex.taxonomy import CATEGORIES, Source, taxonomy
+from tensionindex.event_types import taxonomy
 
 __all__ = ["ACTORS", "configs", "event_records", "event_types", "events"]
 

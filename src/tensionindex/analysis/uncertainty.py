@@ -23,15 +23,12 @@ import numpy as np
 import pandas as pd
 
 from tensionindex.config import IndexConfig
+from tensionindex.engine import stability_from_tension
+from tensionindex.engine import stamp as _index_stamp
 from tensionindex.exceptions import ConfigurationError, EventValidationError
-from tensionindex.index import (
-    DateLike,
-    GroupedTension,
-    _day_of,
-    grouped_tension,
-    stability_from_tension,
-)
-from tensionindex.index import _stamp as _index_stamp
+from tensionindex.index import grouped_tension
+from tensionindex.params import DateLike, day_of
+from tensionindex.scored import GroupedTension
 
 __all__ = ["sensitivity", "weight_influence"]
 
@@ -200,7 +197,7 @@ def sensitivity(
 
     Examples
     --------
-    >>> from tensionindex.uncertainty import sensitivity
+    >>> from tensionindex.analysis.uncertainty import sensitivity
     >>> events = [
     ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
     ...      "event_type": "water_cannon"},
@@ -288,14 +285,17 @@ def _period(date: object) -> tuple[int, int]:
                 "The 'date' parameter of weight_influence must be a date or a (start, end) "
                 f"pair of dates. Got {len(date)} values instead."
             )
-        first, last = _day_of(date[0], "date"), _day_of(date[1], "date")
+        first, last = (
+            day_of(date[0], "date", "weight_influence"),
+            day_of(date[1], "date", "weight_influence"),
+        )
         if last < first:
             raise EventValidationError(
                 f"The period ({np.datetime64(first, 'D')}, {np.datetime64(last, 'D')}) of "
                 "weight_influence ends before it starts; give (start, end) with start <= end."
             )
         return first, last
-    day = _day_of(date, "date")
+    day = day_of(date, "date", "weight_influence")
     return day, day
 
 
@@ -365,7 +365,7 @@ def weight_influence(
 
     Examples
     --------
-    >>> from tensionindex.uncertainty import weight_influence
+    >>> from tensionindex.analysis.uncertainty import weight_influence
     >>> events = [
     ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
     ...      "event_type": "water_cannon"},

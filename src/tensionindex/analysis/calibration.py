@@ -21,15 +21,18 @@ from typing import Any, Literal, TypeAlias, TypeGuard, cast
 import numpy as np
 import pandas as pd
 
+from tensionindex.catalogue import normalize_event_type
 from tensionindex.config import IndexConfig, with_overrides
+from tensionindex.engine import stability_from_tension
 from tensionindex.exceptions import (
     ConfigurationError,
     EventInputTypeError,
     EventValidationError,
     did_you_mean,
 )
-from tensionindex.index import DateLike, GroupedTension, grouped_tension, stability_from_tension
-from tensionindex.taxonomy import normalize_event_type
+from tensionindex.index import grouped_tension
+from tensionindex.params import DateLike
+from tensionindex.scored import GroupedTension
 
 __all__ = ["CalibrationReport", "calibrate"]
 
@@ -127,7 +130,7 @@ class CalibrationReport:
         --------
         >>> import json
         >>> import pandas as pd
-        >>> from tensionindex.calibration import calibrate
+        >>> from tensionindex.analysis.calibration import calibrate
         >>> events = [
         ...     {"date": d, "actor1": "CHN", "actor2": "PHL", "event_type": t}
         ...     for d, t in [("2024-03-01", "water_cannon"), ("2024-03-10", "protest_lodged"),
@@ -627,7 +630,7 @@ def calibrate(
     sampled at month starts (a stand-in for an expert series):
 
     >>> import tensionindex as ti
-    >>> from tensionindex.calibration import calibrate
+    >>> from tensionindex.analysis.calibration import calibrate
     >>> events = ti.load_example()
     >>> plover = ti.stability_index(events, ti.load_profile("plover"), dyads="CHN-PHL")
     >>> target = plover.set_index("date")["stability"]

@@ -16,6 +16,11 @@ Goldstein (1992) value of the type's CAMEO code, as published in GDELT's lookup
 table; with ``default_weights="plover"`` it is minus the PLOVER
 conflict-cooperation score of the type's PLOVER type/mode.  See
 ``docs/methodology.md`` for the sources and the few corrections applied.
+
+This module is data and the rules that read it: it imports nothing of the
+configuration, which is built on it.  The public table of types under a
+configuration, :func:`tensionindex.taxonomy`, is in
+:mod:`tensionindex.event_types`.
 """
 
 from __future__ import annotations
@@ -31,18 +36,18 @@ from importlib import resources
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 
 from tensionindex._types import DEFAULT_WEIGHTS, DefaultWeights
 from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
 
 __all__ = [
     "CATEGORIES",
+    "Entry",
     "EventTypeSpec",
     "ResolvedTypes",
+    "entries",
     "normalize_event_type",
     "resolve_event_types",
-    "taxonomy",
 ]
 
 #: The built-in categories, from the most cooperative to the most violent.
@@ -152,7 +157,9 @@ class EventTypeSpec:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Entry:
+    """One built-in event type of the catalogue, with both published weights."""
+
     label: str
     category: str
     goldstein_weight: float
@@ -227,7 +234,7 @@ def _plover_score(scores: Mapping[tuple[str, str], float], plover: str) -> float
 
 
 @functools.cache
-def _catalogue() -> dict[str, _Entry]:
+def entries() -> dict[str, Entry]:
     cameo_rows = _read_table("cameo_goldstein.csv")
     goldstein = {row["code"]: float(row["goldstein"]) for row in cameo_rows}
     scores = {(r["type"], r["mode"]): float(r["score"]) for r in _read_table("plover_scores.csv")}
@@ -239,9 +246,9 @@ def _catalogue() -> dict[str, _Entry]:
     analyst_rows = _read_table("event_types.csv")
     analyst_category = {r["cameo"]: r["category"] for r in analyst_rows}
 
-    entries: dict[str, _Entry] = {}
+    entries: dict[str, Entry] = {}
     for row in analyst_rows:
-        entries[row["event_type"]] = _Entry(
+        entries[row["event_type"]] = Entry(
             label=row["label"],
             category=row["category"],
             goldstein_weight=_tension(goldstein[row["cameo"]]),
@@ -258,7 +265,7 @@ def _catalogue() -> dict[str, _Entry]:
         )
         plover = cameo_plover[parent] if parent is not None else ""
         g_weight = _tension(goldstein[code])
-        entries[f"cameo:{code}"] = _Entry(
+        entries[f"cameo:{code}"] = Entry(
             label=row["description"],
             category=_cameo_category(code, analyst_category),
             goldstein_weight=g_weight,
@@ -269,7 +276,7 @@ def _catalogue() -> dict[str, _Entry]:
         )
     for (ptype, mode), score in sorted(scores.items()):
         key = f"plover:{ptype}" + (f"/{mode}" if mode else "")
-        entries[key] = _Entry(
+        entries[key] = Entry(
             label=f"PLOVER {ptype.lower()}" + (f", mode {mode}" if mode else ""),
             category=_PLOVER_CATEGORY[ptype],
             goldstein_weight=_tension(score),
@@ -283,7 +290,7 @@ def _catalogue() -> dict[str, _Entry]:
 
 def builtin_event_types() -> frozenset[str]:
     """The keys of every built-in event type (analyst, ``cameo:``, ``plover:``)."""
-    return frozenset(_catalogue())
+    return frozenset(entries())
 
 
 def normalize_event_type(value: str) -> str:
@@ -320,7 +327,7 @@ def known_categories(custom_types: Mapping[str, EventTypeSpec]) -> tuple[str, ..
 
 def check_custom_types(custom_types: Mapping[str, EventTypeSpec]) -> None:
     """Raise :class:`ConfigurationError` for a malformed or clashing custom type."""
-    builtin = _catalogue()
+    builtin = entries()
     for key, spec in custom_types.items():
         if not _CUSTOM_KEY.match(key):
             raise ConfigurationError(
@@ -342,7 +349,7 @@ def check_custom_types(custom_types: Mapping[str, EventTypeSpec]) -> None:
 
 def unknown_type_message(key: str, custom_types: Mapping[str, EventTypeSpec]) -> str:
     """Explain why ``key`` is not an event type, with near misses."""
-    candidates = list(_catalogue()) + list(custom_types)
+    candidates = list(entries()) + list(custom_types)
     hint = did_you_mean(key, candidates)
     if not hint and key.startswith("cameo:"):
         hint = " CAMEO codes are strings with their leading zeros, e.g. 'cameo:046'."
@@ -356,7 +363,7 @@ def unknown_type_message(key: str, custom_types: Mapping[str, EventTypeSpec]) ->
 
 def is_known(key: str, custom_types: Mapping[str, EventTypeSpec]) -> bool:
     """Whether ``key`` (already normalised) is a built-in or custom event type."""
-    return key in custom_types or key in _catalogue()
+    return key in custom_types or key in entries()
 
 
 def resolve_event_types(
@@ -376,7 +383,7 @@ def resolve_event_types(
     """
     if default_weights not in DEFAULT_WEIGHTS:
         raise ConfigurationError(f"Unknown default_weights {default_weights!r}.")
-    catalogue = _catalogue()
+    catalogue = entries()
     customs = custom_types or {}
     overrides = weights or {}
     multipliers = category_multipliers or {}
@@ -399,85 +406,3 @@ def resolve_event_types(
         labels.append(label)
     multiplier = np.array([multipliers.get(c, 1.0) for c in category], dtype=float)
     return ResolvedTypes(keys, weight, category, multiplier, tuple(labels))
-
-
-def taxonomy(config: object | None = None, *, source: Source | None = None) -> pd.DataFrame:
-    """Return the catalogue of event types with their effective weights.
-
-    Parameters
-    ----------
-    config : IndexConfig, optional
-        Configuration whose weights, multipliers and custom types to apply.
-        Defaults to ``IndexConfig()`` (the ``goldstein`` profile).
-    source : {"analyst", "cameo", "plover", "custom"}, optional
-        Keep only one family of types.  By default all are returned.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per event type with columns ``event_type``, ``label``,
-        ``category``, ``weight`` (the tension weight in force),
-        ``category_multiplier``, ``source``, ``cameo``, ``plover``,
-        ``goldstein_weight`` and ``plover_weight`` (the two published defaults).
-
-    See Also
-    --------
-    IndexConfig : where weights are tuned.
-
-    Examples
-    --------
-    >>> import tensionindex as ti
-    >>> table = ti.taxonomy(source="analyst")
-    >>> table.set_index("event_type").loc[["dialogue_resumed", "water_cannon"], "weight"]
-    event_type
-    dialogue_resumed   -7.0
-    water_cannon        7.0
-    Name: weight, dtype: float64
-    """
-    from tensionindex.config import IndexConfig
-
-    sources = ("analyst", "cameo", "plover", "custom")
-    if source is not None and source not in sources:
-        raise ConfigurationError(
-            "The 'source' parameter of taxonomy must be one of 'analyst', 'cameo', 'plover', "
-            f"'custom' or None. Got {source!r} instead."
-            + (did_you_mean(source, sources) if isinstance(source, str) else "")
-        )
-    cfg = config if config is not None else IndexConfig()
-    if not isinstance(cfg, IndexConfig):
-        raise TypeError(f"config must be an IndexConfig or None. Got {type(cfg).__name__} instead.")
-    catalogue = _catalogue()
-    rows: list[dict[str, object]] = []
-    for key, entry in catalogue.items():
-        rows.append(
-            {
-                "event_type": key,
-                "label": entry.label,
-                "category": entry.category,
-                "source": entry.source,
-                "cameo": entry.cameo,
-                "plover": entry.plover,
-                "goldstein_weight": entry.goldstein_weight,
-                "plover_weight": entry.plover_weight,
-            }
-        )
-    for key, spec in cfg.custom_types.items():
-        rows.append(
-            {
-                "event_type": key,
-                "label": spec.label,
-                "category": spec.category,
-                "source": "custom",
-                "cameo": "",
-                "plover": "",
-                "goldstein_weight": np.nan,
-                "plover_weight": np.nan,
-            }
-        )
-    table = pd.DataFrame(rows)
-    resolved = cfg.resolve(table["event_type"].tolist())
-    table.insert(3, "weight", resolved.weight)
-    table.insert(4, "category_multiplier", resolved.multiplier)
-    if source is not None:
-        table = table[table["source"] == source]
-    return table.reset_index(drop=True)

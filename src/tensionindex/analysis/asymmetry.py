@@ -20,8 +20,10 @@ import numpy as np
 import pandas as pd
 
 from tensionindex.config import IndexConfig, with_overrides
+from tensionindex.dyads import parse_dyad
 from tensionindex.exceptions import EventValidationError, did_you_mean
-from tensionindex.index import DateLike, parse_dyad, stability_index
+from tensionindex.index import stability_index
+from tensionindex.params import DateLike
 
 __all__ = ["asymmetry"]
 
@@ -107,7 +109,7 @@ def asymmetry(
     Examples
     --------
     >>> import tensionindex as ti
-    >>> from tensionindex.asymmetry import asymmetry
+    >>> from tensionindex.analysis.asymmetry import asymmetry
     >>> events = [
     ...     {"date": "2024-03-05", "actor1": "CHN", "actor2": "PHL",
     ...      "event_type": "water_cannon"},

@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
-from tensionindex.changepoints import (
+from tensionindex.analysis.changepoints import (
     _check_result,
     _dyad_label,
     _integer,
@@ -31,8 +31,9 @@ from tensionindex.changepoints import (
 from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.events import validate_events
 from tensionindex.exceptions import ConfigurationError, EventValidationError
-from tensionindex.explain import explain
-from tensionindex.index import DateLike, known_by
+from tensionindex.index import explain
+from tensionindex.params import DateLike, day_of
+from tensionindex.scored import known_by
 
 __all__ = ["ALERT_KINDS", "AlertKind", "alerts"]
 
@@ -315,7 +316,7 @@ def alerts(
     Examples
     --------
     >>> import tensionindex as ti
-    >>> from tensionindex.alerts import alerts
+    >>> from tensionindex.analysis.alerts import alerts
     >>> events = [
     ...     {"date": "2024-03-01", "actor1": "PHL", "actor2": "CHN",
     ...      "event_type": "protest_lodged", "event_id": "a"},
@@ -390,7 +391,9 @@ def _explained(
     keyed = validated.assign(**{_KEY: np.arange(len(validated), dtype=np.int64)})
     stamp = result.attrs.get("tensionindex", {})
     if isinstance(stamp, Mapping) and stamp.get("as_of") is not None:
-        keyed = known_by(keyed, stamp["as_of"])  # the events known when the result was read
+        keyed = known_by(
+            keyed, day_of(stamp["as_of"], "as_of", "alerts")
+        )  # the events known when the result was read
     by_dyad = _dyad_of_events(keyed, config.directed)
     has_tension = "tension" in result.columns
     rows: list[dict[str, Any]] = []

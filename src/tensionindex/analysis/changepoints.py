@@ -30,6 +30,7 @@ from typing import Any, Literal, TypeAlias
 import numpy as np
 import pandas as pd
 
+from tensionindex.dyads import parse_dyad
 from tensionindex.exceptions import (
     ConfigurationError,
     EventInputTypeError,
@@ -37,7 +38,6 @@ from tensionindex.exceptions import (
     did_you_mean,
     require,
 )
-from tensionindex.index import parse_dyad
 
 __all__ = ["CHANGEPOINT_METHODS", "ChangepointMethod", "changepoints"]
 
@@ -314,7 +314,7 @@ def changepoints(
     Examples
     --------
     >>> import tensionindex as ti
-    >>> from tensionindex.changepoints import changepoints
+    >>> from tensionindex.analysis.changepoints import changepoints
     >>> events = [{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
     ...            "event_type": "water_cannon"}]
     >>> result = ti.stability_index(events, kernel="window", window=60,

@@ -1,0 +1,10 @@
+"""Analyses of scored events: each takes a :class:`~tensionindex.ScoredEvents`.
+
+* :mod:`~tensionindex.analysis.alerts`: threshold crossings and sharp drops, with drivers;
+* :mod:`~tensionindex.analysis.asymmetry`: who drives a dyad's tension (directed parts);
+* :mod:`~tensionindex.analysis.changepoints`: regime changes of a dyad's series;
+* :mod:`~tensionindex.analysis.uncertainty`: bands under uncertain weights, weight influence;
+* :mod:`~tensionindex.analysis.calibration`: weights fitted to a reference series.
+
+The functions are public at the top level (``tensionindex.alerts``, ...).
+"""

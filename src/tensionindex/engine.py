@@ -1,0 +1,400 @@
+"""The engine: per-event arrays -> daily grids -> tension -> stability, in numpy.
+
+For event i of dyad d on day t_i the signal is
+
+    s_i = w(type_i) * m(category_i) * f(intensity_i) * c_i
+
+the daily signal x_d(t) is the sum of s_i * g_i over that dyad's events of day
+t (g_i, the daily aggregation factor, is 1 under ``aggregation="sum"``), the
+tension is the kernel-weighted sum of past daily signals (see
+:mod:`tensionindex.kernels`) and the stability is the logistic
+
+    S_d(t) = 100 / (1 + exp(T_d(t) / scale)).
+
+Everything runs on integer codes and dense ``(n_dyads, n_days)`` grids at once:
+no Python loop over events, days or dyads.  This module knows nothing of
+DataFrames of events or of parameters: :mod:`tensionindex.scored` prepares the
+arrays, and :class:`~tensionindex.IndexState` and :mod:`tensionindex.dask`
+call the same functions on theirs, so that the aggregation factor, the
+provenance stamp and the empty result frame each exist once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tensionindex._parallel import THREADED_ROWS, both
+from tensionindex.exceptions import EventValidationError, InvalidParameterError
+from tensionindex.kernels import Kernel
+
+__all__ = [
+    "MIN_BASELINE_DAYS",
+    "RESULT_COLUMNS",
+    "Grid",
+    "aggregation_factor",
+    "daily_grids",
+    "day_range",
+    "dyad_codes",
+    "empty_frame",
+    "grid_bounds",
+    "grid_frame",
+    "group_tensions",
+    "intensity_transform",
+    "normalized",
+    "stability_from_tension",
+    "stamp",
+    "tension_grid",
+]
+
+#: Columns of the index, in order.
+RESULT_COLUMNS: tuple[str, ...] = ("dyad", "date", "events", "signal", "tension", "stability")
+
+#: Fewest days of trailing baseline before ``normalize="zscore"`` gives a value.
+MIN_BASELINE_DAYS = 30
+
+
+def day_range(day: np.ndarray) -> tuple[int, int]:
+    """First and last event day (the grid's default bounds); (0, -1) without events."""
+    if len(day) == 0:
+        return 0, -1
+    return int(day.min()), int(day.max())
+
+
+def intensity_transform(values: np.ndarray, how: str) -> np.ndarray:
+    """f(intensity): ``linear`` (unchanged), ``log1p`` or ``sqrt``."""
+    if how == "log1p":
+        return np.asarray(np.log1p(values), dtype=float)
+    if how == "sqrt":
+        return np.asarray(np.sqrt(values), dtype=float)
+    return values
+
+
+def stability_from_tension(tension: np.ndarray, scale: float) -> np.ndarray:
+    """S = 100 / (1 + exp(T / scale)) for any finite T, without overflow warnings.
+
+    Exact to rounding in relative terms down to S ~ 1e-306; below, 0.
+
+    Examples
+    --------
+    >>> stability_from_tension(np.array([0.0, 1e6, -1e6]), 10.0)
+    array([ 50.,   0., 100.])
+    """
+    z = np.asarray(tension, dtype=float) / scale
+    # exp overflows to inf above z ~ 709.8, where 100 / (1 + inf) = 0 and the exact
+    # value is below 1e-306: the same to rounding, and four times faster than logaddexp.
+    with np.errstate(over="ignore"):
+        np.exp(z, out=z)
+    z += 1.0
+    return np.divide(100.0, z, out=z)
+
+
+def dyad_codes(
+    actor1: pd.Categorical, actor2: pd.Categorical, *, directed: bool
+) -> tuple[np.ndarray, pd.Index]:
+    """Integer dyad code per event and the sorted dyad labels.
+
+    Undirected dyads join the two codes in alphabetical order with "-"
+    ("CHN-USA"); directed ones are "ACTOR1->ACTOR2".
+    """
+    names = actor1.categories
+    if not names.equals(actor2.categories):  # validate_events gives both the same categories
+        raise EventValidationError(
+            "actor1 and actor2 must share categories; validate the events first."
+        )
+    a, b = actor1.codes, actor2.codes  # small integers: int8 up to 127 actors
+    if not directed:
+        a, b = np.minimum(a, b), np.maximum(a, b)
+    n = len(names)
+    pair = a.astype(np.intp)
+    pair *= n
+    pair += b
+    dense = n * n <= 4 * len(pair) + 1_000_000
+    if dense:
+        # Few actors: mark the pairs present in a dense table, O(events), no sort.
+        keys = np.flatnonzero(np.bincount(pair, minlength=n * n))
+    else:
+        keys, codes = np.unique(pair, return_inverse=True)
+    first, second = np.divmod(keys, n)
+    joiner = "->" if directed else "-"
+    labels = [f"{names[i]}{joiner}{names[j]}" for i, j in zip(first, second, strict=True)]
+    # Sort by label text so the order is the same whatever the actor codes are.
+    order = np.argsort(np.array(labels, dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    sorted_labels = pd.Index(np.array(labels, dtype=object)[order], dtype=object)
+    if dense:
+        lookup = np.empty(n * n, dtype=np.intp)
+        lookup[keys] = rank  # pair -> rank of its label in one gather
+        return lookup[pair], sorted_labels
+    return rank[codes.ravel()], sorted_labels
+
+
+def aggregation_factor(
+    dyad: np.ndarray,
+    day: np.ndarray,
+    how: str,
+    records: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """g_i: 1 (sum), 1 / events of the dyad that day (mean), 1 / records that day (share).
+
+    ``records`` is the source's ``(days, records per day)``, sorted by day:
+    the denominators of "share"; without it the events given are the source.
+
+    Examples
+    --------
+    >>> aggregation_factor(np.array([0, 0, 1]), np.array([5, 5, 5]), "mean")
+    array([0.5, 0.5, 1. ])
+    >>> aggregation_factor(np.array([0, 0, 1]), np.array([5, 5, 5]), "share")
+    array([0.33333333, 0.33333333, 0.33333333])
+    """
+    if how == "sum" or len(day) == 0:
+        return np.ones(len(day))
+    if how == "mean":
+        key = dyad.astype(np.int64) * (int(day.max()) - int(day.min()) + 1) + (day - day.min())
+        codes, _ = pd.factorize(key)
+        return 1.0 / np.bincount(codes)[codes]
+    if records is not None:
+        days, counts = records
+        where = np.searchsorted(days, day)
+        found = where < len(days)
+        found[found] = days[where[found]] == day[found]
+        totals = np.where(found, counts[np.minimum(where, len(days) - 1)], 0)
+        short = totals < 1
+        if short.any():
+            missing = np.datetime64(int(day[np.flatnonzero(short)[0]]), "D")
+            raise EventValidationError(
+                f"aggregation='share' divides by the source's records of each day, but coverage "
+                f"gives no records on {missing}, a day with events. Pass the coverage of the files "
+                "the events were read from (ReadReport.coverage)."
+            )
+        return 1.0 / totals
+    # Without record counts the events given are the source: divide by their number per day.
+    codes, _ = pd.factorize(day)
+    return 1.0 / np.bincount(codes)[codes]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The days of an index: ``n_days`` days from ``first_day`` (days since 1970-01-01)."""
+
+    first_day: int
+    n_days: int
+
+    @property
+    def dates(self) -> np.ndarray:
+        """The grid's days as datetime64[ns]."""
+        days = np.datetime64(self.first_day, "D") + np.arange(self.n_days)
+        return days.astype("datetime64[ns]")
+
+
+def grid_bounds(
+    start: int | None, end: int | None, first_event: int, last_event: int
+) -> tuple[int, int]:
+    """First and last day of a query's grid: ``start``/``end`` (days) or the events' own.
+
+    Examples
+    --------
+    >>> grid_bounds(None, 20, 10, 30)
+    (10, 20)
+    """
+    first = start if start is not None else first_event
+    last = end if end is not None else last_event
+    if last < first:
+        first_text, last_text = np.datetime64(first, "D"), np.datetime64(last, "D")
+        if start is not None and end is not None:
+            problem = f"The 'end' date {last_text} comes before the 'start' date {first_text}"
+        elif start is not None:
+            problem = f"The 'start' date {first_text} comes after the last event ({last_text})"
+        else:
+            problem = f"The 'end' date {last_text} comes before the first event ({first_text})"
+        raise InvalidParameterError(f"{problem}; give an end on or after the start.")
+    return first, last
+
+
+def daily_grids(
+    dyad: np.ndarray,
+    day: np.ndarray,
+    signal: np.ndarray,
+    n_dyads: int,
+    grid: Grid,
+    events_range: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Daily signal and event count, ``(n_dyads, n_days)``; events off the grid not counted.
+
+    Both are ``np.bincount`` over the flat cell ``dyad * n_days + day``.  With
+    events in random order every event is a cache miss on the grid, so at
+    archive scale the two passes run at once: bincount releases the GIL.
+    ``events_range`` is the first and last event day (:func:`day_range`).
+    """
+    first, last = events_range
+    weights = signal
+    # dyad * n_days + (day - first_day), built in one array without temporaries.
+    flat = dyad * grid.n_days
+    flat += day
+    flat -= grid.first_day
+    if first < grid.first_day or last >= grid.first_day + grid.n_days:
+        offset = day - grid.first_day
+        inside = (offset >= 0) & (offset < grid.n_days)
+        flat, weights = flat[inside], weights[inside]
+    size = n_dyads * grid.n_days
+    total, count = both(
+        lambda: np.bincount(flat, weights, size),
+        lambda: np.bincount(flat, None, size),
+        threaded=len(flat) >= THREADED_ROWS,
+    )
+    shape = (n_dyads, grid.n_days)
+    # bincount returns integers when there is nothing to count, weights or not.
+    return (
+        total.astype(float, copy=False).reshape(shape),
+        count.astype(np.int64, copy=False).reshape(shape),
+    )
+
+
+def tension_grid(
+    kernel: Kernel,
+    daily: tuple[np.ndarray, np.ndarray],
+    grid: Grid,
+    events: tuple[np.ndarray, np.ndarray, np.ndarray],
+    first_event: int,
+) -> np.ndarray:
+    """Tension of all events from their daily signal and count grids.
+
+    ``events`` is ``(dyad, day, signal)`` of every event; only those before
+    the grid (when ``first_event < grid.first_day``) are read again: they
+    carry in through the kernel.
+    """
+    signal, count = daily
+    if first_event >= grid.first_day:
+        return kernel.from_daily(signal, count)
+    dyad, day, weights = events
+    offset = day - grid.first_day
+    before = offset < 0
+    return kernel.from_daily(signal, count, (dyad[before], offset[before], weights[before]))
+
+
+def group_tensions(
+    dyad: np.ndarray,
+    day: np.ndarray,
+    signal: np.ndarray,
+    codes: np.ndarray,
+    kernels: Sequence[Kernel],
+    n_dyads: int,
+    grid: Grid,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """``(k, tension grid)`` of each group k of events that has events.
+
+    ``codes`` gives each event's group (0 .. len(kernels) - 1), computed with
+    ``kernels[k]``.  The events are sorted by group once (numpy's stable sort
+    of small integers is a radix sort), so that each group is a slice: no pass
+    over all events per group.
+    """
+    small = codes.astype(np.int16 if len(kernels) < 32_767 else np.int64, copy=False)
+    order = np.argsort(small, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=len(kernels)))
+    dyad, signal = dyad[order], signal[order]
+    offset = day[order]
+    offset -= grid.first_day
+    for k, kernel in enumerate(kernels):
+        part = slice(ends[k - 1] if k else 0, ends[k])
+        if part.start == part.stop:
+            continue
+        args = dyad[part], offset[part], signal[part]
+        keep = args[1] < grid.n_days
+        if not keep.all():
+            args = tuple(a[keep] for a in args)  # type: ignore[assignment]
+        yield k, kernel.from_events(*args, n_dyads=n_dyads, n_days=grid.n_days)
+
+
+def grid_frame(labels: pd.Index, grid: Grid, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """The tidy frame of ``(n_dyads, n_days)`` grids: one row per dyad and day.
+
+    ``dyad`` is categorical over ``labels`` and ``date`` datetime64[ns]; the
+    rows are sorted by dyad, then date.
+    """
+    n_dyads = len(labels)
+    code = np.int16 if n_dyads < 32_767 else np.int32  # the dtype pandas would pick
+    out: dict[str, Any] = {
+        "dyad": pd.Categorical.from_codes(
+            np.repeat(np.arange(n_dyads, dtype=code), grid.n_days),
+            categories=labels,
+            validate=False,
+        ),
+        "date": np.tile(grid.dates, n_dyads),
+    }
+    # ravel() is a view of a new C-ordered grid, or a copy: either way the frame
+    # can own it, so copy=False spares one more copy of every column.
+    out.update({name: np.asarray(values).ravel() for name, values in columns.items()})
+    return pd.DataFrame(out, copy=False)
+
+
+def empty_frame(
+    columns: Iterable[str], labels: Sequence[str] = (), *, first: Sequence[str] = ("dyad", "date")
+) -> pd.DataFrame:
+    """A result with no rows and the right dtypes: the one empty frame of the library.
+
+    ``first`` names the leading columns: ``dyad`` (categorical over
+    ``labels``) and the date columns (datetime64[ns]); of ``columns``,
+    ``events`` and ``events_known`` are int64, ``covered`` bool, names ending
+    in "date" or equal to "vintage"/"start" datetime64[ns], ``kind`` and
+    ``drivers`` text, and the rest float.
+
+    Examples
+    --------
+    >>> [str(t) for t in empty_frame(["events", "tension"]).dtypes]
+    ['category', 'datetime64[ns]', 'int64', 'float64']
+    """
+    out: dict[str, Any] = {}
+    for name in (*first, *columns):
+        if name == "dyad":
+            out[name] = pd.Categorical([], categories=pd.Index(list(labels), dtype=object))
+        elif name in ("date", "vintage", "start") or name.endswith("_date"):
+            out[name] = np.array([], dtype="datetime64[ns]")
+        elif name in ("events", "events_known"):
+            out[name] = np.array([], dtype=np.int64)
+        elif name == "covered":
+            out[name] = np.array([], dtype=bool)
+        elif name in ("kind", "drivers", "driver_rows", "event_ids", "method"):
+            out[name] = np.array([], dtype=object)
+        else:
+            out[name] = np.array([], dtype=float)
+    return pd.DataFrame(out)
+
+
+def normalized(tension: np.ndarray, scale: float, how: str, baseline: int) -> np.ndarray:
+    """The stability column for ``normalize=`` (rows are dyads, columns days)."""
+    if how == "logistic":
+        return stability_from_tension(tension, scale)
+    days = pd.DataFrame(tension.T)  # pandas windows run down the columns: one per dyad
+    if how == "zscore":
+        past = days.shift(1).rolling(baseline, min_periods=MIN_BASELINE_DAYS)
+        mean, spread = past.mean(), past.std()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (days - mean) / spread.where(spread > 1e-12 * (1 + mean.abs()))
+        return np.asarray(-z.to_numpy().T, dtype=float)
+    # Share of days so far with tension >= today's, from the rank of today among them.
+    rank = days.expanding().rank(method="min", pct=True)
+    seen = np.arange(1, len(days) + 1, dtype=float)[:, None]
+    return np.asarray(100.0 * (1.0 - rank.to_numpy() + 1.0 / seen), dtype=float).T
+
+
+def stamp(result: pd.DataFrame, config: Any, **extra: Any) -> pd.DataFrame:
+    """Write the provenance into ``result.attrs["tensionindex"]`` and return ``result``.
+
+    The configuration as a dict, its fingerprint and the library's version,
+    then ``extra`` (what the call added: ``normalize``, ``as_of``, ...):
+    enough to reproduce every number of the result.
+    """
+    from tensionindex import __version__
+
+    result.attrs["tensionindex"] = {
+        "config": config.to_dict(),
+        "fingerprint": config.fingerprint,
+        "version": __version__,
+        **extra,
+    }
+    return result

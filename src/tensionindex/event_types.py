@@ -1,0 +1,94 @@
+"""The table of event types: the catalogue with the weights a configuration gives them.
+
+The catalogue itself (the analyst types, CAMEO and PLOVER, their categories
+and published weights) is data, in :mod:`tensionindex.catalogue`, below the
+configuration; this table reads both, so it sits above them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tensionindex.catalogue import Source, entries
+from tensionindex.config import IndexConfig
+from tensionindex.params import Instance, Options, validate_params
+
+__all__ = ["taxonomy"]
+
+
+@validate_params(
+    {
+        "config": [Instance((IndexConfig, None), "an IndexConfig or None")],
+        "source": [Options(("analyst", "cameo", "plover", "custom")), Instance((None,), "None")],
+    }
+)
+def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None) -> pd.DataFrame:
+    """Return the catalogue of event types with their effective weights.
+
+    Parameters
+    ----------
+    config : IndexConfig, optional
+        Configuration whose weights, multipliers and custom types to apply.
+        Defaults to ``IndexConfig()`` (the ``goldstein`` profile).
+    source : {"analyst", "cameo", "plover", "custom"}, optional
+        Keep only one family of types.  By default all are returned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per event type with columns ``event_type``, ``label``,
+        ``category``, ``weight`` (the tension weight in force),
+        ``category_multiplier``, ``source``, ``cameo``, ``plover``,
+        ``goldstein_weight`` and ``plover_weight`` (the two published defaults).
+
+    See Also
+    --------
+    IndexConfig : where weights are tuned.
+
+    Examples
+    --------
+    >>> import tensionindex as ti
+    >>> table = ti.taxonomy(source="analyst")
+    >>> table.set_index("event_type").loc[["dialogue_resumed", "water_cannon"], "weight"]
+    event_type
+    dialogue_resumed   -7.0
+    water_cannon        7.0
+    Name: weight, dtype: float64
+    """
+    cfg = config if config is not None else IndexConfig()
+    table_of = entries()
+    rows: list[dict[str, object]] = []
+    for key, entry in table_of.items():
+        rows.append(
+            {
+                "event_type": key,
+                "label": entry.label,
+                "category": entry.category,
+                "source": entry.source,
+                "cameo": entry.cameo,
+                "plover": entry.plover,
+                "goldstein_weight": entry.goldstein_weight,
+                "plover_weight": entry.plover_weight,
+            }
+        )
+    for key, spec in cfg.custom_types.items():
+        rows.append(
+            {
+                "event_type": key,
+                "label": spec.label,
+                "category": spec.category,
+                "source": "custom",
+                "cameo": "",
+                "plover": "",
+                "goldstein_weight": np.nan,
+                "plover_weight": np.nan,
+            }
+        )
+    table = pd.DataFrame(rows)
+    resolved = cfg.resolve(table["event_type"].tolist())
+    table.insert(3, "weight", resolved.weight)
+    table.insert(4, "category_multiplier", resolved.multiplier)
+    if source is not None:
+        table = table[table["source"] == source]
+    return table.reset_index(drop=True)

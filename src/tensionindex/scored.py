@@ -1,0 +1,891 @@
+"""Score once, analyse many: events validated and reduced to arrays, once.
+
+:func:`score` validates the events, applies the configuration and reduces
+them to the per-event arrays the engine needs, in a frozen
+:class:`ScoredEvents`.  Every query (the index, an explanation, contributions,
+vintages) and every analysis (alerts, charts, sensitivity, calibration,
+change points, asymmetry) starts from that object, so none of them validates
+or prepares the events again, and none has to check that a result frame
+agrees with the events it came from: they are one object.
+
+The flow::
+
+    events --validate_events--> validated frame --score--> ScoredEvents
+    ScoredEvents.index() / .explain() / .contributions() / .vintages() / .grouped()
+    alerts(scored), plot_index(scored), sensitivity(scored), ...
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tensionindex._parallel import THREADED_ROWS, both
+from tensionindex._types import NORMALIZE_OPTIONS, Normalize
+from tensionindex.catalogue import is_known, known_categories, unknown_type_message
+from tensionindex.config import IndexConfig, with_overrides
+from tensionindex.coverage import Coverage, parse_coverage
+from tensionindex.dyads import parse_dyad, unknown_dyad_error
+from tensionindex.engine import (
+    MIN_BASELINE_DAYS,
+    RESULT_COLUMNS,
+    Grid,
+    aggregation_factor,
+    daily_grids,
+    day_range,
+    dyad_codes,
+    empty_frame,
+    grid_bounds,
+    grid_frame,
+    group_tensions,
+    intensity_transform,
+    normalized,
+    stability_from_tension,
+    stamp,
+    tension_grid,
+)
+from tensionindex.events import DAY_NS, PASS_THROUGH_COLUMNS, validate_events
+from tensionindex.exceptions import EventValidationError, InvalidParameterError
+from tensionindex.kernels import Kernel
+from tensionindex.params import (
+    DateLike,
+    Dates,
+    Dyads,
+    Interval,
+    Options,
+    day_of,
+    validate_params,
+)
+
+__all__ = ["GroupedTension", "IndexGrid", "ScoredEvents", "as_scored", "score"]
+
+EXPLAIN_COLUMNS: tuple[str, ...] = (
+    "date",
+    "actor1",
+    "actor2",
+    "event_type",
+    "label",
+    "category",
+    "weight",
+    "category_multiplier",
+    "intensity",
+    "confidence",
+    "signal",
+    "aggregation",
+    "age_days",
+    "decay",
+    "contribution",
+)
+
+# The constraints of the query parameters, shared by the methods and the one-line functions.
+RANGE: dict[str, list[Any]] = {"start": [Dates()], "end": [Dates()], "dyads": [Dyads()]}
+NORMALIZE: dict[str, list[Any]] = {
+    "normalize": [Options(NORMALIZE_OPTIONS)],
+    "baseline": [Interval(int, MIN_BASELINE_DAYS, 100_000)],
+}
+
+
+@dataclass(frozen=True)
+class IndexGrid:
+    """The index of some dyads as ``(n_dyads, n_days)`` arrays: what analyses read.
+
+    ``events`` (count), ``signal`` (daily signal after aggregation),
+    ``tension`` and ``stability`` (under ``normalize``), one row per dyad of
+    ``labels`` and one column per day of ``grid``.
+    """
+
+    labels: pd.Index
+    grid: Grid
+    events: np.ndarray
+    signal: np.ndarray
+    tension: np.ndarray
+    stability: np.ndarray
+
+    @property
+    def dates(self) -> pd.DatetimeIndex:
+        """The days of the grid."""
+        return pd.DatetimeIndex(self.grid.dates)
+
+    def row(self, label: str) -> int:
+        """The row of dyad ``label``."""
+        return int(self.labels.get_loc(label))
+
+
+@dataclass(frozen=True)
+class GroupedTension:
+    """Tension split by event type or category, on the grid of the index.
+
+    ``values[k]`` is the tension that group ``k`` alone contributes; the
+    tension is ``sum_k values[k]``, or ``sum_k weights[k] * values[k]`` when the
+    groups were computed per unit weight (the index is linear in the weights).
+    """
+
+    groups: tuple[str, ...]
+    dyads: pd.Index
+    dates: np.ndarray  # datetime64[ns], one per day of the grid
+    values: np.ndarray  # (n_groups, n_dyads, n_days)
+    weights: np.ndarray  # the weight in force for each event type (NaN for categories)
+    config: IndexConfig
+
+    def tension(self, weights: np.ndarray | None = None) -> np.ndarray:
+        """The (n_dyads, n_days) tension for ``weights`` (default: the configuration's)."""
+        w = self.weights if weights is None else np.asarray(weights, dtype=float)
+        return np.tensordot(w, self.values, axes=1)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ScoredEvents:
+    """Events validated, configured and reduced to arrays: the input of every query.
+
+    Build it with :func:`score`; it is immutable, so one object can serve
+    many queries and threads.  Per-event arrays are aligned with
+    :attr:`events` (the validated events, a new frame: the caller's data is
+    never modified).
+
+    Attributes
+    ----------
+    events : pandas.DataFrame
+        The validated events (see :func:`validate_events`).
+    config : IndexConfig
+        The configuration in force (with any overrides applied).
+    labels : pandas.Index
+        The dyads, sorted ("CHN-USA", or "USA->CHN" when directed).
+    dyad, day : numpy.ndarray
+        Per event: the dyad's position in ``labels``; the day (days since
+        1970-01-01).
+    raw_signal, signal : numpy.ndarray
+        Per event: s_i = w * m * f(intensity) * c, and s_i * g_i (after the
+        daily aggregation factor g_i).
+    coverage : Coverage or None
+        The days the source was collecting, if given.
+    as_of : int or None
+        The vintage day (days since 1970-01-01) if events were cut by ``as_of``.
+    span : tuple of int
+        First and last day of the events scored, before any :meth:`select`:
+        the default bounds of every query's grid, so that a dyad's series is
+        the same whether or not other dyads are asked for.
+    """
+
+    events: pd.DataFrame
+    config: IndexConfig
+    labels: pd.Index
+    dyad: np.ndarray
+    day: np.ndarray
+    raw_signal: np.ndarray
+    signal: np.ndarray
+    aggregation: np.ndarray | None  # g_i; None under "sum" (all ones)
+    type_code: np.ndarray  # event type code per event (index into type_category)
+    type_category: np.ndarray  # category name of each event type (object)
+    day_range: tuple[int, int]  # first and last day of these events, (0, -1) without
+    span: tuple[int, int]
+    coverage: Coverage | None = None
+    as_of: int | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    # -- building ----------------------------------------------------------------
+
+    @classmethod
+    def from_validated(
+        cls,
+        events: pd.DataFrame,
+        config: IndexConfig,
+        coverage: Coverage | None = None,
+    ) -> ScoredEvents:
+        """Score events that :func:`validate_events` already returned (not checked again)."""
+        return cls._build(events, config, coverage, None)
+
+    @classmethod
+    def _build(
+        cls,
+        events: pd.DataFrame,
+        config: IndexConfig,
+        coverage: Coverage | None,
+        as_of: int | None,
+        span: tuple[int, int] | None = None,
+    ) -> ScoredEvents:
+        """Reduce validated events to arrays (the only place that does)."""
+        types = events["event_type"].array
+        resolved = config.resolve(types.categories)
+        codes = types.codes
+
+        def signal_and_day() -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
+            per_type = np.asarray(resolved.weight * resolved.multiplier, dtype=float)
+            # One new array, multiplied in place: s_i = w * m * f(intensity) * c.
+            raw = per_type[codes]
+            raw *= intensity_transform(events["intensity"].to_numpy(), config.intensity_transform)
+            if config.use_confidence:
+                raw *= events["confidence"].to_numpy()
+            # Validated dates are midnight datetime64[ns]: whole days since 1970 by one division.
+            day = events["date"].to_numpy().view(np.int64) // DAY_NS
+            return raw, day, day_range(day)
+
+        def dyads() -> tuple[np.ndarray, pd.Index]:
+            actor1, actor2 = events["actor1"].array, events["actor2"].array
+            return dyad_codes(actor1, actor2, directed=config.directed)
+
+        threaded = len(events) >= THREADED_ROWS
+        (raw, day, days), (dyad, labels) = both(signal_and_day, dyads, threaded=threaded)
+        factor, signal = cls._aggregate(dyad, day, raw, config, coverage)
+        category = np.asarray(resolved.category, dtype=object)
+        return cls(
+            events,
+            config,
+            labels,
+            dyad,
+            day,
+            raw,
+            signal,
+            factor,
+            codes,
+            category,
+            days,
+            days if span is None else span,
+            coverage,
+            as_of,
+        )
+
+    @staticmethod
+    def _aggregate(
+        dyad: np.ndarray,
+        day: np.ndarray,
+        raw: np.ndarray,
+        config: IndexConfig,
+        coverage: Coverage | None,
+    ) -> tuple[np.ndarray | None, np.ndarray]:
+        if config.aggregation == "sum":
+            return None, raw
+        records = None
+        if config.aggregation == "share" and coverage is not None and coverage.records is not None:
+            records = (coverage.days, coverage.records)
+        factor = aggregation_factor(dyad, day, config.aggregation, records)
+        return factor, raw * factor
+
+    def _take(self, mask: np.ndarray) -> ScoredEvents:
+        """The events where ``mask`` holds, as if scored alone (labels, factors, span)."""
+        events = self.events[mask].reset_index(drop=True)
+        return ScoredEvents._build(events, self.config, self.coverage, self.as_of)
+
+    # -- what it holds -------------------------------------------------------------
+
+    @property
+    def fingerprint(self) -> str:
+        """The configuration's fingerprint: with the events, it fixes every number."""
+        return self.config.fingerprint
+
+    @property
+    def factor(self) -> np.ndarray:
+        """g_i for every event (ones under "sum")."""
+        return np.ones(len(self.day)) if self.aggregation is None else self.aggregation
+
+    @functools.cached_property
+    def category(self) -> np.ndarray:
+        """Category name per event (object)."""
+        return np.asarray(self.type_category[self.type_code])
+
+    def __len__(self) -> int:
+        return len(self.day)
+
+    def __repr__(self) -> str:
+        first, last = self.day_range
+        when = (
+            f"{np.datetime64(first, 'D')} to {np.datetime64(last, 'D')}"
+            if len(self)
+            else "no events"
+        )
+        shown = ", ".join(str(label) for label in self.labels[:5])
+        more = f", ... ({len(self.labels)} dyads)" if len(self.labels) > 5 else ""
+        return (
+            f"<ScoredEvents: {len(self)} events, {when}; dyads {shown or 'none'}{more}; "
+            f"config {self.fingerprint}>"
+        )
+
+    def label_of(self, dyad: str) -> str:
+        """The label of ``dyad`` among these events, or an error with suggestions.
+
+        Accepts the spellings :func:`parse_dyad` reads ("usa-china", "USA->CHN").
+        """
+        label = parse_dyad(dyad, directed=self.config.directed)
+        if label not in self.labels:
+            raise unknown_dyad_error(label, self.labels, directed=self.config.directed)
+        return label
+
+    def positions(self, dyad: str) -> np.ndarray:
+        """Positions (rows of :attr:`events`) of one dyad's events, in event order."""
+        code = self.labels.get_loc(self.label_of(dyad))
+        order = self._cache.get("by_dyad")
+        if order is None:
+            return np.flatnonzero(self.dyad == code)
+        sorted_positions, bounds = order
+        return np.asarray(sorted_positions[bounds[code] : bounds[code + 1]])
+
+    def index_by_dyad(self) -> None:
+        """Sort the events by dyad once, for analyses that visit many dyads."""
+        if "by_dyad" not in self._cache:
+            small = self.dyad.astype(np.int16 if len(self.labels) < 32_767 else np.int64)
+            order = np.argsort(small, kind="stable")
+            bounds = np.concatenate(
+                ([0], np.cumsum(np.bincount(self.dyad, minlength=len(self.labels))))
+            )
+            self._cache["by_dyad"] = (order, bounds)
+
+    # -- derived objects ------------------------------------------------------------
+
+    def select(self, dyads: Sequence[str] | str | None) -> ScoredEvents:
+        """Only the events of ``dyads`` (one label or a list); ``None``: all.
+
+        The grid's default bounds (:attr:`span`) still come from all events.
+        """
+        if dyads is None:
+            return self
+        wanted = [dyads] if isinstance(dyads, str) else list(dyads)
+        labels = sorted({self.label_of(d) for d in wanted})
+        keep_codes = self.labels.get_indexer(pd.Index(labels, dtype=object))
+        if len(keep_codes) == len(self.labels):
+            return self
+        if len(keep_codes) == 1:
+            picked = self.positions(labels[0])
+            mask: np.ndarray | slice = picked
+        else:
+            mask = np.isin(self.dyad, keep_codes)
+        remap = np.full(len(self.labels), -1, dtype=np.intp)
+        remap[keep_codes] = np.arange(len(keep_codes))
+        day = self.day[mask]
+        return ScoredEvents(
+            self.events.iloc[mask].reset_index(drop=True),
+            self.config,
+            self.labels[keep_codes],
+            remap[self.dyad[mask]],
+            day,
+            self.raw_signal[mask],
+            self.signal[mask],
+            None if self.aggregation is None else self.aggregation[mask],
+            self.type_code[mask],
+            self.type_category,
+            day_range(day),
+            self.span,
+            self.coverage,
+            self.as_of,
+        )
+
+    def with_config(self, config: IndexConfig | None = None, **overrides: Any) -> ScoredEvents:
+        """The same events under another configuration, without validating them again.
+
+        ``config`` replaces the configuration (default: this one) and
+        ``overrides`` change fields of it, as in :func:`score`.  Weights,
+        kernels and dyads (``directed=``) are re-resolved from the validated
+        events.
+
+        Examples
+        --------
+        >>> import tensionindex as ti
+        >>> scored = ti.score(ti.load_example("us-china-2024"))
+        >>> scored.with_config(half_life=7).config.half_life
+        7.0
+        """
+        cfg = with_overrides(self.config if config is None else config, overrides)
+        if cfg == self.config:
+            return self
+        if cfg.custom_types != self.config.custom_types:
+            types = self.events["event_type"].cat.categories
+            for name in types:
+                if not is_known(str(name), cfg.custom_types):
+                    position = int(np.flatnonzero(self.events["event_type"].to_numpy() == name)[0])
+                    raise EventValidationError(
+                        f"Column 'event_type', row {position}: "
+                        + unknown_type_message(str(name), cfg.custom_types)
+                    )
+        return ScoredEvents._build(self.events, cfg, self.coverage, self.as_of, self.span)
+
+    # -- the engine -------------------------------------------------------------------
+
+    def grid(self, start: DateLike | None = None, end: DateLike | None = None) -> Grid | None:
+        """The days of a query: ``start``..``end``, by default the span of the events."""
+        if len(self.day) == 0 and self.span[1] < self.span[0]:
+            return None
+        first, last = grid_bounds(
+            None if start is None else day_of(start, "start", "score"),
+            None if end is None else day_of(end, "end", "score"),
+            *self.span,
+        )
+        return Grid(first, last - first + 1)
+
+    def kernels(self) -> tuple[tuple[Kernel, ...], np.ndarray]:
+        """The distinct kernels in use and each event type's position among them."""
+        per_type = [self.config.kernel_of(str(c)) for c in self.type_category]
+        distinct = tuple(dict.fromkeys(per_type))
+        where = np.array([distinct.index(k) for k in per_type], dtype=np.intp)
+        return distinct, where
+
+    def _tension(self, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Daily signal, event count and tension grids of these events on ``grid``."""
+        n_dyads = len(self.labels)
+        daily = daily_grids(self.dyad, self.day, self.signal, n_dyads, grid, self.day_range)
+        kernels, per_type = self.kernels()
+        if len(kernels) <= 1:
+            kernel = kernels[0] if kernels else self.config.kernel_of()
+            events = (self.dyad, self.day, self.signal)
+            tension = tension_grid(kernel, daily, grid, events, self.day_range[0])
+        else:
+            # Categories with kernels of their own: one pass per kernel.
+            tension = np.zeros(daily[0].shape)
+            codes = per_type[self.type_code]
+            for _, part in group_tensions(
+                self.dyad, self.day, self.signal, codes, kernels, n_dyads, grid
+            ):
+                tension += part
+        return daily[0], daily[1], tension
+
+    def index_grid(
+        self,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        dyads: Sequence[str] | str | None = None,
+        normalize: Normalize = "logistic",
+        baseline: int = 365,
+    ) -> IndexGrid:
+        """The index as ``(n_dyads, n_days)`` arrays (see :meth:`index` for the parameters)."""
+        chosen = self.select(dyads)
+        grid = self.grid(start, end)
+        if grid is None or len(chosen.labels) == 0:
+            none = np.zeros((len(chosen.labels), 0))
+            return IndexGrid(chosen.labels, Grid(0, 0), none.astype(np.int64), none, none, none)
+        signal, count, tension = chosen._tension(grid)
+        stability = normalized(tension, self.config.scale, normalize, baseline)
+        return IndexGrid(chosen.labels, grid, count, signal, tension, stability)
+
+    # -- queries ------------------------------------------------------------------------
+
+    @validate_params({**RANGE, **NORMALIZE}, name="ScoredEvents.index")
+    def index(
+        self,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        dyads: Sequence[str] | str | None = None,
+        normalize: Normalize = "logistic",
+        baseline: int = 365,
+    ) -> pd.DataFrame:
+        """The daily stability index of every dyad (or of ``dyads``).
+
+        Parameters
+        ----------
+        start, end : date-like, optional
+            First and last day of the output (default: the first and last
+            event).  Events before ``start`` still count through the kernel;
+            events after ``end`` are ignored.
+        dyads : str or list of str, optional
+            Only these dyads ("CHN-USA", or "USA->CHN" when directed).  The
+            grid's default bounds still come from all events.
+        normalize : {"logistic", "zscore", "percentile"}, default "logistic"
+            What the ``stability`` column holds; see :func:`stability_index`.
+        baseline : int, default 365
+            Days of trailing baseline of ``normalize="zscore"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``dyad``, ``date``, ``events``, ``signal``, ``tension``,
+            ``stability`` (then ``covered`` when the events were scored with
+            ``coverage``), one row per dyad and day, sorted by dyad then date;
+            ``attrs["tensionindex"]`` holds the configuration, its
+            fingerprint and the library version.
+
+        Examples
+        --------
+        >>> import tensionindex as ti
+        >>> scored = ti.score([{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
+        ...                     "event_type": "water_cannon"}], half_life=1)
+        >>> scored.index(end="2024-03-02")
+              dyad       date  events  signal  tension  stability
+        0  CHN-PHL 2024-03-01       1     7.0      7.0  33.181223
+        1  CHN-PHL 2024-03-02       0     0.0      3.5  41.338242
+        """
+        columns = RESULT_COLUMNS[2:] if self.coverage is None else (*RESULT_COLUMNS[2:], "covered")
+        found = self.index_grid(
+            start=start, end=end, dyads=dyads, normalize=normalize, baseline=baseline
+        )
+        extra: dict[str, Any] = {"normalize": normalize}
+        if self.as_of is not None:
+            extra["as_of"] = str(np.datetime64(self.as_of, "D"))
+        if found.grid.n_days == 0:
+            return stamp(empty_frame(columns), self.config, **extra)
+        values: dict[str, np.ndarray] = {
+            "events": found.events,
+            "signal": found.signal,
+            "tension": found.tension,
+            "stability": found.stability,
+        }
+        if self.coverage is not None:
+            days = found.grid.first_day + np.arange(found.grid.n_days)
+            monitored = np.isin(days, self.coverage.days)
+            values["covered"] = np.broadcast_to(monitored, found.tension.shape)
+        return stamp(grid_frame(found.labels, found.grid, values), self.config, **extra)
+
+    @validate_params(
+        {"dyad": [Dyads(optional=False, several=False)], "date": [Dates(optional=False)]},
+        name="explain",
+    )
+    def explain(self, dyad: str, date: DateLike) -> pd.DataFrame:
+        """The events behind the tension of one dyad on one day, and how much each adds.
+
+        The tension is T = sum_i s_i * g_i * K(date - t_i) over the dyad's
+        events on or before ``date``; each row is one term of that sum.  Only
+        that dyad's events are read.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per contributing event, sorted by absolute contribution
+            (largest first): ``date``, ``actor1``, ``actor2``, ``event_type``,
+            ``label``, ``category``, ``weight``, ``category_multiplier``,
+            ``intensity``, ``confidence``, ``signal`` (s_i), ``aggregation``
+            (g_i), ``age_days``, ``decay`` (K), ``contribution`` (s_i * g_i *
+            K), then the pass-through columns present (``event_id``,
+            ``source``, ``url``, ``description``).  ``attrs["tensionindex"]``
+            holds ``dyad``, ``date``, ``tension``, ``stability``, the
+            configuration, its fingerprint and the library version.
+
+        Examples
+        --------
+        >>> import tensionindex as ti
+        >>> scored = ti.score(ti.load_example("us-china-2024"))
+        >>> why = scored.explain("CHN-PHL", "2024-06-17")
+        >>> bool(abs(why["contribution"].sum() - why.attrs["tensionindex"]["tension"]) < 1e-9)
+        True
+        """
+        cfg = self.config
+        label = self.label_of(dyad)
+        day = day_of(date, "date", "explain")
+        candidates = self.positions(label)
+        age = day - self.day[candidates]
+        kernels, per_type = self.kernels()
+        reach = max((k.reach for k in kernels), default=math.inf)
+        keep = (age >= 0) & (age < reach)
+        picked, age = candidates[keep], age[keep]
+        frame = self.events.iloc[picked]
+        kernel_code = per_type[self.type_code[picked]]
+        factor = np.zeros(len(picked))
+        for k, kernel in enumerate(kernels):
+            mine = kernel_code == k
+            factor[mine] = kernel.weight(age[mine])
+        # Look each event type up once, not once per event.
+        types = frame["event_type"].cat
+        by_type = cfg.resolve(types.categories)
+        codes = types.codes.to_numpy()
+        out = pd.DataFrame(
+            {
+                "date": frame["date"].to_numpy(),
+                "actor1": frame["actor1"].astype(str).to_numpy(),
+                "actor2": frame["actor2"].astype(str).to_numpy(),
+                "event_type": frame["event_type"].astype(str).to_numpy(),
+                "label": np.array(by_type.label, dtype=object)[codes],
+                "category": by_type.category[codes],
+                "weight": by_type.weight[codes],
+                "category_multiplier": by_type.multiplier[codes],
+                "intensity": frame["intensity"].to_numpy(),
+                "confidence": frame["confidence"].to_numpy(),
+                "signal": self.raw_signal[picked],
+                "aggregation": self.factor[picked],
+                "age_days": age.astype(np.int64),
+                "decay": factor,
+                "contribution": self.signal[picked] * factor,
+            }
+        )
+        for name in PASS_THROUGH_COLUMNS:
+            if name in frame.columns:
+                out[name] = frame[name].to_numpy()
+        order = np.argsort(-np.abs(out["contribution"].to_numpy()), kind="stable")
+        out = out.iloc[order].reset_index(drop=True)
+        tension = math.fsum(out["contribution"])
+        stability = float(stability_from_tension(np.array([tension]), cfg.scale)[0])
+        return stamp(
+            out,
+            cfg,
+            dyad=label,
+            date=str(np.datetime64(day, "D")),
+            tension=tension,
+            stability=stability,
+        )
+
+    def category_codes(self) -> tuple[np.ndarray, list[str]]:
+        """Each event's category as a code into the categories present, in catalogue order."""
+        catalogue = known_categories(self.config.custom_types)
+        per_type = pd.Index(catalogue).get_indexer(pd.Index(self.type_category, dtype=object))
+        codes = per_type[self.type_code] if len(self.type_code) else np.zeros(0, np.intp)
+        present = np.flatnonzero(np.bincount(codes, minlength=len(catalogue)))
+        remap = np.zeros(len(catalogue), dtype=np.intp)
+        remap[present] = np.arange(len(present))
+        return remap[codes], [catalogue[i] for i in present]
+
+    def _groups(
+        self, grid: Grid, codes: np.ndarray, categories: Sequence[str], signal: np.ndarray
+    ) -> Iterator[tuple[int, np.ndarray]]:
+        """Tension per group of events; ``categories[k]`` picks group k's kernel."""
+        kernels = [self.config.kernel_of(str(c)) for c in categories]
+        yield from group_tensions(
+            self.dyad, self.day, signal, codes, kernels, len(self.labels), grid
+        )
+
+    @validate_params(RANGE, name="contributions")
+    def contributions(
+        self,
+        *,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        dyads: Sequence[str] | str | None = None,
+    ) -> pd.DataFrame:
+        """Daily tension of each dyad split by event category.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``dyad``, ``date``, one column per category present (in
+            the catalogue's order) holding its part of the tension, and
+            ``tension``, their sum (the index's ``tension`` up to rounding).
+
+        Examples
+        --------
+        >>> import tensionindex as ti
+        >>> scored = ti.score(ti.load_example("us-china-2024"))
+        >>> parts = scored.contributions(dyads="CHN-PHL")
+        >>> list(parts.columns[:2]), "tension" in parts.columns
+        (['dyad', 'date'], True)
+        """
+        chosen = self.select(dyads)
+        grid = self.grid(start, end)
+        codes, categories = chosen.category_codes()
+        if grid is None or len(chosen.labels) == 0:
+            return stamp(empty_frame([*categories, "tension"]), self.config)
+        parts = {
+            categories[k]: t for k, t in chosen._groups(grid, codes, categories, chosen.signal)
+        }
+        total = np.zeros((len(chosen.labels), grid.n_days))
+        for part in parts.values():
+            total += part
+        frame = grid_frame(chosen.labels, grid, {**parts, "tension": total})
+        return stamp(frame, self.config)
+
+    def unit_signal(self) -> np.ndarray:
+        """s_i / w_i = m * f(intensity) * c * g: each event's signal per unit of weight."""
+        cfg, events = self.config, self.events
+        types = events["event_type"].cat
+        multiplier = cfg.resolve(types.categories).multiplier[types.codes.to_numpy()]
+        unit = multiplier * intensity_transform(
+            events["intensity"].to_numpy(), cfg.intensity_transform
+        )
+        if cfg.use_confidence:
+            unit = unit * events["confidence"].to_numpy()
+        return np.asarray(unit * self.factor, dtype=float)
+
+    def grouped(
+        self,
+        *,
+        by: str = "event_type",
+        per_unit_weight: bool = False,
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        dyads: Sequence[str] | str | None = None,
+    ) -> GroupedTension:
+        """Tension of every dyad and day, split by ``event_type`` or ``category``.
+
+        With ``per_unit_weight=True`` (event types only) each type's part is
+        computed with weight 1, so that any set of weights gives the tension
+        exactly as ``result.tension(weights)``: the basis of sensitivity
+        analysis and calibration, which need no recomputation per draw.
+        """
+        if by not in ("event_type", "category"):
+            raise InvalidParameterError(
+                "The 'by' parameter of grouped must be one of 'event_type', 'category'. "
+                f"Got {by!r} instead."
+            )
+        if per_unit_weight and by != "event_type":
+            raise InvalidParameterError("per_unit_weight=True needs by='event_type'.")
+        chosen = self.select(dyads)
+        grid = self.grid(start, end)
+        cfg = self.config
+        if by == "event_type":
+            codes = chosen.type_code
+            names = tuple(str(c) for c in chosen.events["event_type"].cat.categories)
+            resolved = cfg.resolve(names)
+            weights, categories = resolved.weight, [str(c) for c in resolved.category]
+        else:
+            codes, present = chosen.category_codes()
+            names = tuple(present)
+            weights, categories = np.full(len(names), np.nan), list(names)
+        if grid is None or len(chosen.labels) == 0:
+            empty = np.zeros((len(names), len(chosen.labels), 0))
+            no_dates = np.array([], "datetime64[ns]")
+            return GroupedTension(names, chosen.labels, no_dates, empty, weights, cfg)
+        signal = chosen.unit_signal() if per_unit_weight else chosen.signal
+        values = np.zeros((len(names), len(chosen.labels), grid.n_days))
+        for k, tension in chosen._groups(grid, np.asarray(codes), categories, signal):
+            values[k] = tension
+        return GroupedTension(names, chosen.labels, grid.dates, values, weights, cfg)
+
+    def known_by(self, as_of: DateLike) -> ScoredEvents:
+        """The events reported on or before ``as_of``, scored alone (a vintage).
+
+        Needs a ``reported`` column in the events.
+        """
+        day = day_of(as_of, "as_of", "score")
+        cut = known_by(self.events, day)
+        return ScoredEvents._build(cut, self.config, self.coverage, day)
+
+    @validate_params({"dyads": [Dyads()]}, name="vintages")
+    def vintages(
+        self, dates: Iterable[DateLike], *, dyads: Sequence[str] | str | None = None
+    ) -> pd.DataFrame:
+        """What the index read on each of ``dates``, using only the events known then.
+
+        For each vintage date D the index is computed from the events reported
+        on or before D (the events need a ``reported`` column) and read on day
+        D itself, so late-reported events show up in later vintages only.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``vintage`` (the date D), ``dyad``, ``events_known``
+            (events of the dyad reported by D and dated on or before it),
+            ``tension`` and ``stability`` on day D.
+        """
+        if isinstance(dates, str) or not isinstance(dates, Iterable):
+            raise InvalidParameterError(
+                "The 'dates' parameter of vintages must be a list of dates such as "
+                f"['2024-03-01', '2024-04-01']. Got {dates!r} instead."
+            )
+        require_reported(self.events)
+        reported = self.events["reported"].to_numpy()
+        frames = []
+        for value in dates:
+            day = day_of(value, "dates", "vintages")
+            known = reported <= np.datetime64(day, "D").astype("datetime64[ns]")
+            if not known.any() or (self.day[known] > day).all():
+                continue
+            subset = self._take(known)
+            found = subset.index_grid(
+                start=np.datetime64(day, "D"), end=np.datetime64(day, "D"), dyads=dyads
+            )
+            upto = subset.day <= day
+            counts = np.bincount(subset.dyad[upto], minlength=len(subset.labels))
+            codes = subset.labels.get_indexer(found.labels)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "vintage": np.repeat(found.grid.dates, len(found.labels)),
+                        "dyad": np.asarray(found.labels, dtype=object),
+                        "events_known": counts[codes].astype(np.int64),
+                        "tension": found.tension[:, 0],
+                        "stability": found.stability[:, 0],
+                    }
+                )
+            )
+        if not frames:
+            empty = empty_frame(["events_known", "tension", "stability"], first=("vintage",))
+            empty.insert(1, "dyad", np.array([], dtype=object))
+            return empty
+        return stamp(pd.concat(frames, ignore_index=True), self.config)
+
+
+def require_reported(events: pd.DataFrame) -> None:
+    """Refuse events without a ``reported`` column, saying how to add one."""
+    if "reported" not in events.columns:
+        raise EventValidationError(
+            "as_of needs to know when each event became known: add a 'reported' column "
+            "(the date it was reported or ingested; GDELT's DATEADDED) to the events."
+        )
+
+
+def known_by(events: pd.DataFrame, as_of: int) -> pd.DataFrame:
+    """The validated events reported on or before day ``as_of`` (needs ``reported``)."""
+    require_reported(events)
+    day = np.datetime64(as_of, "D").astype("datetime64[ns]")
+    kept: pd.DataFrame = events[events["reported"].to_numpy() <= day].reset_index(drop=True)
+    return kept
+
+
+@validate_params({"as_of": [Dates()]}, name="score")
+def score(
+    events: pd.DataFrame | Sequence[Mapping[str, Any]],
+    config: IndexConfig | None = None,
+    *,
+    coverage: pd.Series | Iterable[DateLike] | None = None,
+    as_of: DateLike | None = None,
+    **overrides: Any,
+) -> ScoredEvents:
+    """Validate and prepare events once, for any number of queries and analyses.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame or list of dict
+        Events as accepted by :func:`validate_events` (validated here).
+    config : IndexConfig, optional
+        The configuration; ``IndexConfig()`` (the ``goldstein`` profile) by default.
+    coverage : pandas.Series or collection of dates, optional
+        The days the source was collecting: a Series of record counts indexed
+        by date (as ``ReadReport.coverage`` gives) or just the dates.  The
+        index then gains a boolean ``covered`` column, and record counts are
+        the denominators of ``aggregation="share"``.
+    as_of : date-like, optional
+        Use only events reported on or before this date (the events need a
+        ``reported`` column): what the index read at the time.
+    **overrides
+        Configuration fields to change, e.g. ``half_life=14``,
+        ``kernel="window"``, ``weights={"water_cannon": 12.0}``.
+
+    Returns
+    -------
+    ScoredEvents
+        Immutable; its methods are the queries (:meth:`ScoredEvents.index`,
+        :meth:`~ScoredEvents.explain`, :meth:`~ScoredEvents.contributions`,
+        :meth:`~ScoredEvents.vintages`, :meth:`~ScoredEvents.with_config`),
+        and the analyses (:func:`alerts`, :func:`plot_index`,
+        :func:`sensitivity`, ...) take it as their first argument.
+
+    Examples
+    --------
+    >>> import tensionindex as ti
+    >>> scored = ti.score(ti.load_example("us-china-2024"), half_life=30)
+    >>> scored.index(dyads="CHN-PHL").shape[1]
+    6
+    >>> scored.explain("CHN-PHL", "2024-06-17").shape[0] > 0
+    True
+    """
+    if isinstance(events, ScoredEvents):
+        return events.with_config(config, **overrides)
+    cfg = with_overrides(config, overrides)
+    validated = validate_events(events, config=cfg)
+    as_of_day = None if as_of is None else day_of(as_of, "as_of", "score")
+    if as_of_day is not None:
+        validated = known_by(validated, as_of_day)
+    return ScoredEvents._build(validated, cfg, parse_coverage(coverage), as_of_day)
+
+
+def as_scored(
+    data: ScoredEvents | pd.DataFrame | Sequence[Mapping[str, Any]],
+    config: IndexConfig | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    coverage: object = None,
+) -> ScoredEvents:
+    """``data`` as a ScoredEvents: itself (under ``config``/``overrides`` if given), or scored.
+
+    The analyses call this on their first argument, so they accept scored
+    events (nothing is validated again) or raw events (scored once here).
+    """
+    if isinstance(data, ScoredEvents):
+        if coverage is not None:
+            raise InvalidParameterError(
+                "coverage is given to score(), not to an analysis of scored events: "
+                "score(events, coverage=...) and pass the result."
+            )
+        if config is None and not overrides:
+            return data
+        return data.with_config(config, **(overrides or {}))
+    return score(data, config, coverage=coverage, **(overrides or {}))  # type: ignore[arg-type]
