@@ -1,10 +1,13 @@
-"""Regenerate the tables in docs/methodology.md and docs/data-sources.md from the library.
+"""Regenerate the tables in docs/methodology.md, docs/data-sources.md and docs/index.md.
 
 Every number in the generated blocks comes from the public API
 (``taxonomy``, ``stability_index``, ``explain``, ``contributions``, the
 readers and ``deduplicate``, on the bundled example and on the real excerpts
 in tests/data), so the pages show what the shipped tables and engine give,
-and ``--check`` notices when they change.  Each block sits between
+and ``--check`` notices when they change.  The API table of docs/index.md
+lists ``tensionindex.__all__`` with each name's docstring summary (see
+``docs/_api.py``), so a new public name appears there on the next run.  Each
+block sits between
 
     <!-- generated:NAME -->  ...  <!-- /generated:NAME -->
 
@@ -36,6 +39,7 @@ import tensionindex as ti
 DOCS = Path(__file__).resolve().parent
 DOC = DOCS / "methodology.md"
 SOURCES_DOC = DOCS / "data-sources.md"
+INDEX_DOC = DOCS / "index.md"
 
 
 def _num(value: float) -> str:
@@ -337,6 +341,37 @@ def volume() -> str:
     return str(_volume_example().volume_table())
 
 
+def _load_api() -> ModuleType:
+    """docs/_api.py, loaded as a module (docs/ is not a package); docs/conf.py shares it."""
+    spec = importlib.util.spec_from_file_location("_api", DOCS / "_api.py")
+    if spec is None or spec.loader is None:
+        raise SystemExit("cannot load docs/_api.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+def _markdown(summary: str) -> str:
+    """A docstring summary in Markdown: roles and ``literals`` become `code`."""
+    summary = re.sub(r":(?:[\w-]+:)+`~?([^`]+)`", r"`\1`", summary)
+    return summary.replace("``", "`")
+
+
+def api_table() -> str:
+    """Every name of ``tensionindex.__all__``, by group, with its docstring summary."""
+    rows = []
+    count = 0
+    for group, items in _load_api().grouped().items():
+        for position, item in enumerate(items):
+            rows.append([group if position == 0 else "", f"`{item.name}`", _markdown(item.summary)])
+            count += 1
+    return _table(["Group", "Name", "What it is"], rows, "lll") + (
+        f"\n\n{count} public names, generated from `tensionindex.__all__` and the docstrings "
+        "by `docs/_generate_tables.py`."
+    )
+
+
 BLOCKS: dict[Path, dict[str, Callable[[], str]]] = {
     DOC: {
         "aggregation-example": aggregation_example,
@@ -350,6 +385,9 @@ BLOCKS: dict[Path, dict[str, Callable[[], str]]] = {
     SOURCES_DOC: {
         "dedup-counts": dedup_counts,
         "volume": volume,
+    },
+    INDEX_DOC: {
+        "api-table": api_table,
     },
 }
 
