@@ -99,12 +99,19 @@ def test_coverage_marks_unmonitored_days_without_changing_values() -> None:
 
 
 def test_coverage_errors_are_specific() -> None:
-    with pytest.raises(ti.EventValidationError, match=r"'coverage' parameter must be a date"):
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"^The 'coverage' parameter must be a collection of dates; item 1 is 'someday', "
+        r"not a date such as '2024-04-16'",
+    ):
         ti.stability_index(EVENTS, coverage=["2024-03-01", "someday"])
-    with pytest.raises(ti.EventValidationError, match=r"coverage must be a collection of dates"):
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"^The 'coverage' parameter must be a collection of dates or a Series",
+    ):
         ti.stability_index(EVENTS, coverage="2024-03-01")
     bad = pd.Series([1.0, -2.0], index=pd.to_datetime(["2024-03-01", "2024-03-02"]))
-    with pytest.raises(ti.EventValidationError, match=r"the count for 2024-03-02 is -2\.0"):
+    with pytest.raises(ti.InvalidParameterError, match=r"the count for 2024-03-02 is -2\.0"):
         ti.stability_index(EVENTS, coverage=bad)
 
 

@@ -202,7 +202,9 @@ def test_unreadable_dyad(events: list[dict[str, object]], dyad: str) -> None:
 
 def test_dyad_must_be_text(events: list[dict[str, object]]) -> None:
     with pytest.raises(
-        ti.EventValidationError, match=r"^A dyad is text such as 'CHN-USA'\. Got 42 instead\.$"
+        ti.InvalidParameterError,
+        match=r"^The 'dyad' parameter of explain must be a dyad such as 'CHN-USA' \(or "
+        r"'USA->CHN' when directed\)\. Got 42 instead\.$",
     ):
         ti.explain(events, 42, "2024-03-31")  # type: ignore[arg-type]
 
@@ -210,8 +212,9 @@ def test_dyad_must_be_text(events: list[dict[str, object]]) -> None:
 @pytest.mark.parametrize("date", ["yesterday", "2024-02-30", None, 20240331, 1.5, True])
 def test_bad_date(events: list[dict[str, object]], date: object) -> None:
     with pytest.raises(
-        ti.EventValidationError,
-        match=r"^The 'date' parameter must be a date such as '2024-04-16'\. Got .+ instead\.$",
+        ti.InvalidParameterError,
+        match=r"^The 'date' parameter of explain must be a date such as '2024-04-16', "
+        r"from 1678-01-01 to 2261-12-31\. Got .+ instead\.$",
     ):
         ti.explain(events, "CHN-PHL", date)
 

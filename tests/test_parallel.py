@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 
 import tensionindex as ti
-from tensionindex import _parallel, events, index
+from tensionindex import _parallel, engine, events, scored
 from tensionindex.testing import configs
 from tensionindex.testing import events as event_frames
 
@@ -26,7 +26,8 @@ from tensionindex.testing import events as event_frames
 def threaded(rows: int = 0) -> Iterator[None]:
     with (
         mock.patch.object(events, "THREADED_ROWS", rows),
-        mock.patch.object(index, "THREADED_ROWS", rows),
+        mock.patch.object(scored, "THREADED_ROWS", rows),
+        mock.patch.object(engine, "THREADED_ROWS", rows),
     ):
         yield
 

@@ -309,7 +309,10 @@ def test_taxonomy_source_error() -> None:
 
 def test_taxonomy_config_must_be_a_config() -> None:
     with pytest.raises(
-        TypeError, match=re.escape("config must be an IndexConfig or None. Got str instead.")
+        ti.InvalidParameterError,
+        match=re.escape(
+            "The 'config' parameter of taxonomy must be an IndexConfig or None. Got 'plover'"
+        ),
     ):
         ti.taxonomy("plover")
 

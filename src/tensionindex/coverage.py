@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tensionindex.exceptions import EventValidationError
-from tensionindex.params import day_of
+from tensionindex.exceptions import InvalidParameterError
+from tensionindex.params import describe_value, parse_day
 
 __all__ = ["Coverage", "parse_coverage"]
 
@@ -35,28 +35,34 @@ def parse_coverage(coverage: object) -> Coverage | None:
         try:
             dates = pd.to_datetime(coverage.index)
         except (ValueError, TypeError):
-            raise EventValidationError(
-                "coverage must be indexed by dates (a Series of record counts by day, as "
-                "ReadReport.coverage gives) or be a collection of dates."
+            raise InvalidParameterError(
+                "The 'coverage' parameter must be indexed by dates (a Series of record counts "
+                "by day, as ReadReport.coverage gives) or be a collection of dates."
             ) from None
         counts = [float(c) for c in pd.to_numeric(coverage, errors="coerce")]
         bad = [not (math.isfinite(c) and c >= 0) for c in counts]
         if any(bad):
             position = bad.index(True)
-            raise EventValidationError(
-                f"coverage holds record counts by day; the count for {dates[position]:%Y-%m-%d} "
-                f"is {counts[position]!r}. Expected a number >= 0."
+            raise InvalidParameterError(
+                "The 'coverage' parameter holds record counts by day; the count for "
+                f"{dates[position]:%Y-%m-%d} is {counts[position]!r}. Expected a number >= 0."
             )
         days = dates.to_numpy().astype("datetime64[D]").astype(np.int64)
         table = pd.Series(counts, dtype=float).groupby(days).sum()
         table = table[table > 0]  # a day with no records is unmonitored
         return Coverage(table.index.to_numpy(np.int64), table.to_numpy(float))
     if isinstance(coverage, str) or not hasattr(coverage, "__iter__"):
-        raise EventValidationError(
-            f"coverage must be a collection of dates or a Series of record counts by date. "
-            f"Got {type(coverage).__name__} instead."
+        raise InvalidParameterError(
+            "The 'coverage' parameter must be a collection of dates or a Series"
+            f" of record counts by date. Got {type(coverage).__name__} instead."
         )
-    days = np.unique(
-        np.array([day_of(value, "coverage", "score") for value in coverage], dtype=np.int64)
-    )
-    return Coverage(days, None)
+    values = list(coverage)
+    found = [parse_day(value) for value in values]
+    for position, (value, day) in enumerate(zip(values, found, strict=True)):
+        if day is None:
+            raise InvalidParameterError(
+                f"The 'coverage' parameter must be a collection of dates; item {position} is "
+                f"{describe_value(value)}, not a date such as '2024-04-16' (from 1678-01-01 to "
+                "2261-12-31)."
+            )
+    return Coverage(np.unique(np.array(found, dtype=np.int64)), None)

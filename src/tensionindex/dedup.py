@@ -23,7 +23,7 @@ import pandas as pd
 from tensionindex._types import DEDUP_METHODS, DedupMethod
 from tensionindex.config import with_overrides
 from tensionindex.engine import dyad_codes
-from tensionindex.events import _bad, validate_events
+from tensionindex.events import bad_value_error, validate_events
 from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def _check_event_ids(frame: pd.DataFrame, how: DedupMethod, rows: pd.DataFrame) 
         missing = missing | blank.to_numpy(dtype=bool)
     if missing.any():
         position = int(np.flatnonzero(missing)[0])
-        raise _bad(
+        raise bad_value_error(
             "event_id",
             rows,
             position,
@@ -102,7 +102,7 @@ def _counts(frame: pd.DataFrame, column: str, rows: pd.DataFrame) -> np.ndarray:
         bad[:] = True
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        raise _bad(
+        raise bad_value_error(
             column,
             rows,
             position,
@@ -131,7 +131,7 @@ def _prior_counts(frame: pd.DataFrame, rows: pd.DataFrame) -> tuple[np.ndarray, 
     over = sources > reports
     if over.any():
         position = int(np.flatnonzero(over)[0])
-        raise _bad(
+        raise bad_value_error(
             _SOURCES,
             rows,
             position,

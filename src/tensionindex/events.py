@@ -108,9 +108,10 @@ def _row(frame: pd.DataFrame, position: int) -> str:
     return f"row {position} (index label {label!r})"
 
 
-def _bad(
+def bad_value_error(
     column: str, frame: pd.DataFrame, position: int, value: object, expected: str, fix: str
 ) -> EventValidationError:
+    """The error for a bad value in a column of events: the column, the row, the value, the fix."""
     if isinstance(value, np.generic):
         # Show -1 and nan, not numpy 2's reprs np.int64(-1) and np.float64(nan).
         value = value.item()
@@ -289,7 +290,7 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
         pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column.dtype)
     ) and column.notna().any():
         position = _first_true(column.notna().to_numpy())
-        raise _bad(
+        raise bad_value_error(
             name, frame, position, column.iloc[position],
             "a date such as '2024-04-16' or a datetime value",
             "Numbers are not dates: for YYYYMMDD integers (GDELT's SQLDATE) convert with "
@@ -310,7 +311,7 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
         )
         if bad_type.any():
             position = _first_true(bad_type)
-            raise _bad(
+            raise bad_value_error(
                 name, frame, position, values.iloc[position],
                 "ISO 8601 text such as '2024-04-16' or a datetime value",
                 "Convert the column with pandas.to_datetime before validating.",
@@ -322,7 +323,7 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
         failed = (parsed.isna() & values.notna()).to_numpy()
         if failed.any():
             position = _first_true(failed)
-            raise _bad(
+            raise bad_value_error(
                 name, frame, position, values.iloc[position],
                 "ISO 8601 text such as '2024-04-16' (or '2024-04-16T09:30:00+08:00')",
                 "Fix the value, or parse the column yourself with "
@@ -332,7 +333,7 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
     missing = parsed.isna().to_numpy()
     if missing.any():
         position = _first_true(missing)
-        raise _bad(
+        raise bad_value_error(
             name, frame, position, column.iloc[position], "a date",
             f"Every event needs a{' reported' if name == 'reported' else ''} date: "
             "fill it in or drop the row before validating.",
@@ -343,7 +344,7 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
     out_of_range = (days < _FIRST_DAY) | (days > _LAST_DAY)
     if out_of_range.any():
         position = _first_true(out_of_range)
-        raise _bad(
+        raise bad_value_error(
             name, frame, position, column.iloc[position],
             f"a date from {_FIRST_DAY} to {_LAST_DAY}",
             "Dates outside this range do not fit pandas' datetime64[ns]: fix or drop the row.",
@@ -363,7 +364,7 @@ def _codes(
         codes = values.cat.codes.to_numpy()
         if len(codes) and codes.min() < 0:
             position = _first_true(codes < 0)
-            raise _bad(column, frame, position, values.iloc[position], expected, fix)
+            raise bad_value_error(column, frame, position, values.iloc[position], expected, fix)
         used = _used_codes(codes, len(values.cat.categories))
         present = np.flatnonzero(used)
         if len(present) < len(used):
@@ -375,11 +376,11 @@ def _codes(
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if (codes < 0).any():
         position = _first_true(codes < 0)
-        raise _bad(column, frame, position, frame[column].iloc[position], expected, fix)
+        raise bad_value_error(column, frame, position, frame[column].iloc[position], expected, fix)
     for i, value in enumerate(uniques):
         if not isinstance(value, str) or not value.strip():
             position = _first_true(codes == i)
-            raise _bad(column, frame, position, value, expected, fix)
+            raise bad_value_error(column, frame, position, value, expected, fix)
     return codes, pd.Index(uniques, dtype=object)
 
 
@@ -463,7 +464,7 @@ def _numbers(
     raw = frame[column]
     expected = f"a finite number >= {low:g}" + ("" if high is None else f" and <= {high:g}")
     if pd.api.types.is_bool_dtype(raw.dtype):
-        raise _bad(column, frame, 0, raw.iloc[0], expected, "Give numbers, not True/False.")
+        raise bad_value_error(column, frame, 0, raw.iloc[0], expected, "Give numbers, not True/False.")
     if raw.dtype == np.dtype(float) and len(raw):
         values = raw.to_numpy()
         # min is NaN if any value is; two reductions clear a valid column at once.
@@ -479,7 +480,7 @@ def _numbers(
         unparsed = (coerced.isna() & raw.notna()).to_numpy()
         if unparsed.any():
             position = _first_true(unparsed)
-            raise _bad(column, frame, position, raw.iloc[position], expected,
+            raise bad_value_error(column, frame, position, raw.iloc[position], expected,
                        f"Fix the value or convert the column with pd.to_numeric(df[{column!r}]).")
         values = coerced.to_numpy(dtype=float, na_value=np.nan)
     with np.errstate(invalid="ignore"):
@@ -492,7 +493,7 @@ def _numbers(
             f"Fill missing values (e.g. df[{column!r}].fillna({default:g})) "
             "and keep values in range."
         )
-        raise _bad(column, frame, position, raw.iloc[position], expected, fix)
+        raise bad_value_error(column, frame, position, raw.iloc[position], expected, fix)
     # to_numpy may return a read-only view of the caller's data: the result gets its own.
     return np.array(values, dtype=float)
 

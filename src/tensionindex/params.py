@@ -68,6 +68,7 @@ __all__ = [
     "day_of",
     "describe_value",
     "invalid",
+    "parse_day",
     "validate_params",
 ]
 
@@ -259,7 +260,7 @@ class Dates(Constraint):
     def accepts(self, value: object) -> bool:
         if value is None:
             return self.optional
-        return _parse_day(value) is not None
+        return parse_day(value) is not None
 
     def describe(self) -> str:
         return "a date such as '2024-04-16', from 1678-01-01 to 2261-12-31" + (
@@ -301,7 +302,8 @@ class Dyads(Constraint):
         return 42
 
 
-def _parse_day(value: object) -> int | None:
+def parse_day(value: object) -> int | None:
+    """Days since 1970-01-01 of a date-like value, or None if it is not one (see the table)."""
     # pandas reads a number as nanoseconds since 1970 (20240101 -> 1970-01-01):
     # refuse numbers rather than silently score a grid from 1970.
     if isinstance(value, bool | int | float | np.number) or value is None:
@@ -338,7 +340,7 @@ def day_of(value: DateLike, name: str, function: str) -> int:
     ...
     tensionindex.exceptions.InvalidParameterError: The 'start' parameter of stability_index ...
     """
-    day = _parse_day(value)
+    day = parse_day(value)
     if day is None:
         raise invalid(function, name, Dates(optional=False).describe(), value)
     return day
