@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import tensionindex as ti
 from reference import assert_close, assert_index_close, reference_index, tolerance
-from tensionindex.testing import configs, events
+from tensionindex.testing import configs, event, events
 
 AGGREGATIONS = ("sum", "mean", "share")
 
@@ -152,13 +152,9 @@ def test_exponential_matches_pandas_ewm(frame: pd.DataFrame, config: ti.IndexCon
 # -- simulated events with known answers ---------------------------------------
 
 
-def _event(date: str, event_type: str = "water_cannon", **extra: object) -> dict[str, object]:
-    return {"date": date, "actor1": "CHN", "actor2": "PHL", "event_type": event_type, **extra}
-
-
 def test_events_before_start_count_and_after_end_are_ignored() -> None:
     # water_cannon weighs 7 (minus Goldstein -7.0 of CAMEO 170).
-    events = [_event("2024-01-01"), _event("2024-01-31"), _event("2024-03-01")]
+    events = [event("2024-01-01"), event("2024-01-31"), event("2024-03-01")]
     result = ti.stability_index(events, half_life=10, start="2024-01-11", end="2024-01-30")
     assert result["date"].iloc[0] == pd.Timestamp("2024-01-11")
     assert result["date"].iloc[-1] == pd.Timestamp("2024-01-30")
@@ -168,14 +164,14 @@ def test_events_before_start_count_and_after_end_are_ignored() -> None:
 
 
 def test_window_kernel_counts_exactly_window_days() -> None:
-    events = [_event("2024-01-01", intensity=2.0, confidence=0.5)]
+    events = [event("2024-01-01", intensity=2.0, confidence=0.5)]
     result = ti.stability_index(events, kernel="window", window=3, end="2024-01-05")
     assert result["tension"].tolist() == [7.0, 7.0, 7.0, 0.0, 0.0]
     assert result["stability"].iloc[-1] == 50.0
 
 
 def test_signal_formula_with_transform_multiplier_and_confidence() -> None:
-    events = [_event("2024-01-01", intensity=3.0, confidence=0.25)]
+    events = [event("2024-01-01", intensity=3.0, confidence=0.25)]
     result = ti.stability_index(
         events, intensity_transform="sqrt", category_multipliers={"gray_zone": 2.0}
     )
@@ -186,9 +182,9 @@ def test_signal_formula_with_transform_multiplier_and_confidence() -> None:
 
 def test_extreme_tension_gives_bounded_stability_without_warnings() -> None:
     events = [
-        _event("2024-01-01", intensity=1e6),
-        _event("2024-01-02", "dialogue_resumed", intensity=1e6),
-        _event("2024-01-03", "dialogue_resumed", intensity=1e6),
+        event("2024-01-01", intensity=1e6),
+        event("2024-01-02", "dialogue_resumed", intensity=1e6),
+        event("2024-01-03", "dialogue_resumed", intensity=1e6),
     ]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -199,7 +195,7 @@ def test_extreme_tension_gives_bounded_stability_without_warnings() -> None:
 
 
 def test_overrides_equal_an_explicit_configuration() -> None:
-    events = [_event("2024-01-01"), _event("2024-01-09", "dialogue_resumed")]
+    events = [event("2024-01-01"), event("2024-01-09", "dialogue_resumed")]
     config = ti.IndexConfig(half_life=14, kernel="window", window=5, directed=True)
     via_overrides = ti.stability_index(
         events, half_life=14, kernel="window", window=5, directed=True
@@ -235,8 +231,8 @@ def test_output_layout_on_the_bundled_example(directed: bool) -> None:
 
 def test_dyad_labels() -> None:
     events = [
-        _event("2024-01-01") | {"actor1": "USA", "actor2": "CHN"},
-        _event("2024-01-02") | {"actor1": "China", "actor2": "United States"},
+        event("2024-01-01") | {"actor1": "USA", "actor2": "CHN"},
+        event("2024-01-02") | {"actor1": "China", "actor2": "United States"},
     ]
     undirected = ti.stability_index(events)
     assert undirected["dyad"].astype(str).unique().tolist() == ["CHN-USA"]
@@ -264,7 +260,7 @@ def test_empty_input_gives_empty_result(empty: object) -> None:
 
 
 def test_end_before_start_is_an_error() -> None:
-    events = [_event("2024-01-01"), _event("2024-02-01")]
+    events = [event("2024-01-01"), event("2024-02-01")]
     with pytest.raises(
         ti.InvalidParameterError,
         match=r"The 'end' date 2024-01-10 comes before the 'start' date 2024-01-20; "
@@ -274,7 +270,7 @@ def test_end_before_start_is_an_error() -> None:
 
 
 def test_start_after_the_last_event_needs_an_end() -> None:
-    events = [_event("2024-01-01")]
+    events = [event("2024-01-01")]
     with pytest.raises(
         ti.InvalidParameterError,
         match=r"The 'start' date 2024-06-01 comes after the last event \(2024-01-01\)",
@@ -298,11 +294,11 @@ def test_unreadable_start_or_end_is_an_error(name: str, value: object) -> None:
         match=rf"^The '{name}' parameter of stability_index must be a date such as '2024-04-16', "
         r"from 1678-01-01 to 2261-12-31, or None\. Got .* instead\.$",
     ):
-        ti.stability_index([_event("2024-01-01")], **{name: value})
+        ti.stability_index([event("2024-01-01")], **{name: value})
 
 
 def test_start_and_end_accept_datetimes_and_drop_the_time_of_day() -> None:
-    events = [_event("2024-01-01"), _event("2024-01-05")]
+    events = [event("2024-01-01"), event("2024-01-05")]
     base = ti.stability_index(events, start="2024-01-02", end="2024-01-04")
     for start, end in [
         (datetime.date(2024, 1, 2), datetime.date(2024, 1, 4)),
@@ -331,8 +327,8 @@ def test_dyad_selection_equals_filtering(
 
 def test_dyad_selection_accepts_names_and_either_order() -> None:
     events = [
-        _event("2024-01-01") | {"actor1": "USA", "actor2": "CHN"},
-        _event("2024-01-02"),
+        event("2024-01-01") | {"actor1": "USA", "actor2": "CHN"},
+        event("2024-01-02"),
     ]
     for spelling in ["CHN-USA", "usa-china", "United States - PRC", ["USA-CHN"]]:
         result = ti.stability_index(events, dyads=spelling)
@@ -342,7 +338,7 @@ def test_dyad_selection_accepts_names_and_either_order() -> None:
 
 
 def test_unknown_dyad_is_an_error_with_suggestions() -> None:
-    events = [_event("2024-01-01") | {"actor1": "USA", "actor2": "CHN"}, _event("2024-01-02")]
+    events = [event("2024-01-01") | {"actor1": "USA", "actor2": "CHN"}, event("2024-01-02")]
     with pytest.raises(
         ti.EventValidationError,
         match=r"No events for dyad 'CHN-USB'\. Did you mean 'CHN-USA'.*"
@@ -369,9 +365,9 @@ def test_custom_types_and_categories() -> None:
         category_multipliers={"port_visits": 2.0},
     )
     events = [
-        _event("2024-03-01", "port_call") | {"actor1": "USA", "actor2": "PHL"},
-        _event("2024-03-02", "port_call") | {"actor1": "PHL", "actor2": "USA"},
-        _event("2024-03-03") | {"actor1": "USA", "actor2": "PHL"},
+        event("2024-03-01", "port_call") | {"actor1": "USA", "actor2": "PHL"},
+        event("2024-03-02", "port_call") | {"actor1": "PHL", "actor2": "USA"},
+        event("2024-03-03") | {"actor1": "USA", "actor2": "PHL"},
     ]
     result = ti.stability_index(events, config, end="2024-03-10")
     expected = reference_index(events, config, end="2024-03-10")
@@ -385,7 +381,7 @@ def test_custom_types_and_categories() -> None:
 
 
 def test_contributions_known_values() -> None:
-    events = [_event("2024-03-01"), _event("2024-03-02", "dialogue_resumed")]
+    events = [event("2024-03-01"), event("2024-03-02", "dialogue_resumed")]
     parts = ti.contributions(events, half_life=1, category_half_lives={"dialogue": 2})
     assert list(parts.columns) == ["dyad", "date", "dialogue", "gray_zone", "tension"]
     assert parts["gray_zone"].tolist() == pytest.approx([7.0, 3.5])

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
+from tensionindex.testing import event
 
 # CAMEO code -> Goldstein value, typed from GDELT's lookup table.
 GOLDSTEIN = {
@@ -107,10 +108,7 @@ def _weights(config: ti.IndexConfig | None = None) -> pd.Series:
 
 
 def _events(event_types: list[str]) -> list[dict[str, object]]:
-    return [
-        {"date": "2024-01-01", "actor1": "USA", "actor2": "CHN", "event_type": t}
-        for t in event_types
-    ]
+    return [event("2024-01-01", t, "USA", "CHN") for t in event_types]
 
 
 # -- the analyst catalogue ---------------------------------------------------------------

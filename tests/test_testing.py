@@ -109,9 +109,11 @@ def test_without_hypothesis_the_error_says_what_to_install(
     monkeypatch.setitem(sys.modules, "hypothesis", None)  # makes `import hypothesis` fail
     for name in [m for m in sys.modules if m.startswith("tensionindex.testing")]:
         monkeypatch.delitem(sys.modules, name)
+    testing = importlib.import_module("tensionindex.testing")
+    assert testing.event("2024-03-05")["event_type"] == "water_cannon"  # the factory needs nothing
     with pytest.raises(
         ti.MissingDependencyError,
         match=r"tensionindex\.testing needs the optional dependency 'hypothesis'.*"
         r'pip install "tensionindex\[test\]"',
     ):
-        importlib.import_module("tensionindex.testing")
+        testing.events()

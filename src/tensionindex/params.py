@@ -64,6 +64,7 @@ __all__ = [
     "Instance",
     "Interval",
     "Options",
+    "TABLE_ATTRIBUTE",
     "check",
     "day_of",
     "describe_value",

@@ -1,6 +1,9 @@
-"""Hypothesis strategies for testing code that uses tensionindex.
+"""Test helpers for code that uses tensionindex.
 
-Needs the test extra: ``pip install "tensionindex[test]"``.
+* :func:`event` and :func:`events_between`: plain event records (no extra dependency);
+* :func:`events`, :func:`event_records`, :func:`event_types`, :func:`configs`:
+  hypothesis strategies that generate realistic events and configurations
+  (need the test extra: ``pip install "tensionindex[test]"``).
 
 Examples
 --------
@@ -17,16 +20,22 @@ Examples
 
 from __future__ import annotations
 
-from tensionindex.exceptions import require
+from typing import Any
 
-require("hypothesis", extra="test", feature="tensionindex.testing")
+from tensionindex.testing.factory import event, events_between
 
-from tensionindex.testing.strategies import (  # noqa: E402 - after the dependency check
-    ACTORS,
-    configs,
-    event_records,
-    event_types,
-    events,
-)
+__all__ = ["ACTORS", "configs", "event", "event_records", "event_types", "events", "events_between"]
 
-__all__ = ["ACTORS", "configs", "event_records", "event_types", "events"]
+_STRATEGIES = ("ACTORS", "configs", "event_records", "event_types", "events")
+
+
+def __getattr__(name: str) -> Any:
+    # The strategies load hypothesis: only when asked for, with an install hint.
+    if name in _STRATEGIES:
+        from tensionindex.exceptions import require
+
+        require("hypothesis", extra="test", feature="tensionindex.testing")
+        from tensionindex.testing import strategies
+
+        return getattr(strategies, name)
+    raise AttributeError(f"module 'tensionindex.testing' has no attribute {name!r}")
