@@ -1,0 +1,442 @@
+"""The one reader of coded event files, driven by a :class:`FormatSpec`.
+
+Reading a file is the same for every format: sniff the layout from the first
+line (:func:`detect`), parse the kept columns as text in chunks
+(:func:`tensionindex.io._delimited.iter_frames`), then turn each chunk into
+canonical events and a report (:func:`convert`).  Whatever differs between
+GDELT, ICEWS and POLECAT is read from their specs in
+:data:`tensionindex.io._formats.FORMATS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import IO, Any, Literal
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+from tensionindex.exceptions import EventValidationError
+from tensionindex.io._common import (
+    Chunk,
+    Drops,
+    Reader,
+    check_choice,
+    chunk_report,
+    country_codes,
+    counts,
+    dyad_labels,
+    frame_of,
+    iterate,
+    known_event_types,
+    parse_days,
+    parse_dyads,
+    parse_numbers,
+    prefixed_keys,
+    read_all,
+    stream,
+    text_column,
+)
+from tensionindex.io._delimited import (
+    DEFAULT_CHUNKSIZE,
+    Layout,
+    first_line,
+    iter_frames,
+    prefixed,
+    split_line,
+    unique_names,
+)
+from tensionindex.io._formats import FORMATS
+from tensionindex.io._report import ReadReport
+from tensionindex.io._spec import EventTypes, FormatSpec, Variant
+
+__all__ = ["convert", "detect", "iter_format", "read_format"]
+
+
+def _plural(count: int) -> str:
+    return "s" if count != 1 else ""
+
+
+def _counts_text(variant: Variant) -> str:
+    return " or ".join(str(count) for count, _ in variant.field_counts)
+
+
+# -- layouts --------------------------------------------------------------------------
+
+
+def _header_layout(
+    spec: FormatSpec, fields: list[str], *, sep: str, quoted: bool, name: str, version: int | None
+) -> tuple[Layout, dict[str, str]]:
+    replaced = spec.misplaced_header is not None and spec.misplaced_header in fields
+    if replaced:
+        fields = list(spec.variants[0].names)
+    names = unique_names(fields)
+    aliases = {other.casefold(): standard for other, standard in spec.aliases}
+    # Standard name (case-folded) -> the file's spelling; the first of duplicates wins.
+    lookup: dict[str, str] = {}
+    for column in names:
+        lookup.setdefault(aliases.get(column.casefold(), column).casefold(), column)
+    missing = [c for c in spec.required if c.casefold() not in lookup]
+    if missing:
+        listed = f"column{_plural(len(missing))} {', '.join(map(repr, missing))}"
+        if spec.header_key is not None:
+            # The header was recognised by its key: say what else it should name.
+            raise EventValidationError(
+                f"The {spec.label} file {name!r} has a header row without the {listed}. "
+                f"{spec.header_hint}"
+            )
+        shown = ", ".join(repr(f) for f in fields[:6]) + (", ..." if len(fields) > 6 else "")
+        raise EventValidationError(
+            f"The {spec.label} file {name!r} has no {listed}: its first line reads {shown}. "
+            f"{spec.header_hint}"
+        )
+    markers = [v for v in spec.variants if v.header_marker is not None]
+    variant = next(
+        (v for v in markers if str(v.header_marker).casefold() in lookup),
+        next(v for v in spec.variants if v.header_marker is None),
+    )
+    if version is not None and version != variant.version:
+        raise EventValidationError(
+            f"The {spec.label} file {name!r} has a {variant.title} header row, but version="
+            f"{version} was given. Leave version=None to detect the layout."
+        )
+    present = [c.name for c in spec.columns if c.name.casefold() in lookup]
+    sep_name = "tab" if sep == "\t" else "comma"
+    layout = Layout(
+        description=(
+            f"{variant.title} with a header row ({len(names)} {sep_name}-separated columns"
+            + (", header replaced by the standard names)" if replaced else ")")
+        ),
+        sep=sep,
+        quoted=quoted,
+        names=names,
+        columns=tuple(lookup[c.casefold()] for c in present),
+        na_values=spec.na_values,
+    )
+    return layout, {lookup[c.casefold()]: c for c in present}
+
+
+def _headerless_layout(
+    spec: FormatSpec, fields: list[str], *, sep: str, quoted: bool, name: str, version: int | None
+) -> Layout:
+    count = len(fields)
+    sep_name = "tab" if sep == "\t" else "comma"
+    variant = next((v for v in spec.variants if count in dict(v.field_counts)), None)
+    if variant is None:
+        known = [pair for v in spec.variants for pair in v.field_counts]
+        expected = [f"{n} ({what})" for n, what in known]
+        expected[0] = expected[0].replace(" (", " fields (", 1)
+        raise EventValidationError(
+            f"Cannot tell the layout of the {spec.label} file {name!r}: its first row has "
+            f"{count} {sep_name}-separated field{_plural(count)} and there is no header row "
+            f"naming {spec.header_key}. Expected {', '.join(expected[:-1])} or {expected[-1]}, "
+            f"or a header row. {spec.layout_hint}".rstrip()
+        )
+    if version is not None and version != variant.version:
+        rows = [
+            f"{v.title} rows {'have ' if i == 0 else ''}{_counts_text(v)}"
+            + (" fields" if i == 0 else "")
+            for i, v in enumerate(v for v in spec.variants if v.field_counts)
+        ]
+        raise EventValidationError(
+            f"The {spec.label} file {name!r} has {count} fields per row, the layout of "
+            f"{variant.title}, but version={version} was given ({', '.join(rows)}). "
+            "Leave version=None to detect the layout."
+        )
+    return Layout(
+        description=(
+            f"{variant.title} export ({_counts_text(variant)} fields, {sep_name}-separated, "
+            "no header row)"
+        ),
+        sep=sep,
+        quoted=quoted,
+        names=variant.names,
+        columns=tuple(c.name for c in spec.columns),
+    )
+
+
+def detect(
+    spec: FormatSpec, line: str, *, name: str, version: int | None = None
+) -> tuple[Layout, dict[str, str], bool]:
+    """A file's layout from its first line: (layout, renames to standard names, header?).
+
+    Raises
+    ------
+    EventValidationError
+        For a header row without a required column, a first row of no known
+        length, or a layout other than the ``version`` asked for.
+    """
+    sep = "\t" if "\t" in line else ","
+    quoted = sep == "," or spec.quote_tabs
+    fields = [f.strip() for f in split_line(line, sep=sep, quoted=quoted)]
+    key = None if spec.header_key is None else spec.header_key.casefold()
+    if key is None or any(f.casefold() == key for f in fields):
+        layout, renames = _header_layout(
+            spec, fields, sep=sep, quoted=quoted, name=name, version=version
+        )
+        return layout, renames, True
+    layout = _headerless_layout(spec, fields, sep=sep, quoted=quoted, name=name, version=version)
+    return layout, {}, False
+
+
+# -- values ---------------------------------------------------------------------------
+
+
+def _sites(urls: np.ndarray) -> np.ndarray:
+    """The site of each URL (host without "www."); non-URL text is kept as it is."""
+    codes, uniques = pd.factorize(urls, use_na_sentinel=True)
+    sites: list[str | None] = []
+    for url in uniques:
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:  # e.g. a malformed IPv6 netloc
+            host = None
+        if host:
+            sites.append(host.removeprefix("www."))
+        else:
+            # GDELT 1.0 names some non-web sources in SOURCEURL ("BBC Monitoring").
+            sites.append(url)
+    return np.array([*sites, None], dtype=object)[codes]
+
+
+def _typed_keys(
+    spec: EventTypes, types: np.ndarray, modes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``prefix + TYPE/mode`` keys: (keys, fell back to the base type?, "TYPE/mode" text).
+
+    A (type, mode) pair missing from the taxonomy falls back to ``prefix +
+    TYPE``; a type missing from it stays unknown (and is left out).
+    """
+    type_codes, type_values = pd.factorize(types, use_na_sentinel=True)
+    mode_codes, mode_values = pd.factorize(modes, use_na_sentinel=True)
+    # One code per (type, mode) pair; -1 (missing) becomes the last value of each side.
+    pair_codes = (type_codes % (len(type_values) + 1)) * (len(mode_values) + 1) + (
+        mode_codes % (len(mode_values) + 1)
+    )
+    uniques, codes = np.unique(pair_codes, return_inverse=True)
+    keys: list[str | None] = []
+    fallback: list[bool] = []
+    text: list[str | None] = []
+    for pair in uniques:
+        t, m = divmod(int(pair), len(mode_values) + 1)
+        if t == len(type_values):
+            keys.append(None)
+            fallback.append(False)
+            text.append(None)
+            continue
+        base = spec.prefix + str(type_values[t]).strip().upper()
+        full = base if m == len(mode_values) else f"{base}/{str(mode_values[m]).strip().lower()}"
+        text.append(full.removeprefix(spec.prefix))
+        found = known_event_types(np.array([full, base], dtype=object))
+        keys.append(base if found[1] and not found[0] else full)  # unknown: left out later
+        fallback.append(bool(found[1] and not found[0]))
+    return (
+        np.array(keys, dtype=object)[codes],
+        np.array(fallback, dtype=bool)[codes],
+        np.array(text, dtype=object)[codes],
+    )
+
+
+def _event_keys(
+    spec: EventTypes, column: Callable[[str], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, fell back?, labels of unknown types in the report) of a chunk."""
+    if spec.mode_column is None:
+        keys = prefixed_keys(spec.prefix, column(spec.column))
+        return keys, np.zeros(len(keys), dtype=bool), keys
+    return _typed_keys(spec, column(spec.column), column(spec.mode_column))
+
+
+# -- chunks ---------------------------------------------------------------------------
+
+
+def convert(
+    raw: pd.DataFrame,
+    spec: FormatSpec,
+    *,
+    name: str,
+    layout: str,
+    dyads: frozenset[str] | None,
+    intensity: str | None = None,
+) -> Chunk:
+    """Canonical events and the report of one chunk of text columns (standard names)."""
+    n = len(raw)
+    offset = int(raw.index[0]) if n else 0
+    texts: dict[str, np.ndarray] = {}
+
+    def column(key: str) -> np.ndarray:
+        # Each text column is stripped once, however many roles and fields use it.
+        if key not in texts:
+            present = key in raw.columns
+            texts[key] = text_column(raw, key) if present else np.full(n, None, dtype=object)
+        return texts[key]
+
+    # Dates are parsed on every row read: the event date is also the coverage axis.
+    date_columns = [spec.date, *(c.name for c in spec.columns if c.kind == "date")]
+    forms = {c.name: c.dates for c in spec.columns if c.dates is not None}
+    dates: dict[str, np.ndarray] = {}
+    for c in dict.fromkeys(date_columns):
+        form = forms[c]
+        dates[c] = parse_days(
+            column(c),
+            formats=form.formats,
+            column=c,
+            name=name,
+            offset=offset,
+            expected=form.expected,
+            pattern=form.pattern,
+            keep_time=form.keep_time,
+        )
+    days = dates[spec.date]
+
+    actors = spec.actors
+    raw1, raw2 = column(actors.columns[0]), column(actors.columns[1])
+    actor1, unmapped1, several1 = country_codes(
+        raw1, names_only=actors.names_only, several_sep=actors.several_sep
+    )
+    actor2, unmapped2, several2 = country_codes(
+        raw2, names_only=actors.names_only, several_sep=actors.several_sep
+    )
+    drops = Drops(n)
+    drops.drop("missing_date", np.isnat(days))
+    drops.drop("missing_actor_country", pd.isna(raw1) | pd.isna(raw2))
+    drops.drop("several_actor_countries", several1 | several2)
+    unmapped = drops.drop("unmapped_actor_country", unmapped1 | unmapped2)
+    unmapped_names = counts(
+        np.concatenate([raw1, raw2]), np.concatenate([unmapped & unmapped1, unmapped & unmapped2])
+    )
+    drops.drop("same_country", actor1 == actor2)
+    if dyads is not None:
+        inside = pd.Series(dyad_labels(actor1, actor2), dtype=object).isin(dyads).to_numpy()
+        drops.drop("outside_dyads", ~inside)
+    keys, fell_back, labels = _event_keys(spec.event_types, column)
+    drops.drop("missing_event_type", pd.isna(keys))
+    unknown = drops.drop("unknown_event_type", ~known_event_types(keys))
+
+    keep = drops.keep
+    rows = np.flatnonzero(keep) + offset + 1
+    kinds = spec.kinds
+    values: dict[str, Any] = {}
+
+    def kept(c: str) -> Any:
+        # Numbers are parsed on the kept rows only: a damaged value in a row left
+        # out anyway is no reason to stop.
+        if c not in values:
+            kind = kinds[c]
+            if kind == "date":
+                values[c] = dates[c][keep]
+            elif kind == "text":
+                values[c] = column(c)[keep]
+            else:
+                values[c] = parse_numbers(
+                    column(c)[keep], integer=kind == "integer", column=c, name=name, rows=rows
+                )
+        return values[c]
+
+    out: dict[str, Any] = {
+        "date": days[keep],
+        "actor1": actor1[keep],
+        "actor2": actor2[keep],
+        "event_type": keys[keep],
+    }
+    if intensity is not None:
+        out["intensity"] = parse_numbers(
+            column(intensity)[keep], integer=False, column=intensity, name=name, rows=rows
+        )
+    for field in spec.fields:
+        value = kept(field.column)
+        out[field.output] = _sites(value) if field.derive == "site" else value
+    report = chunk_report(
+        spec.name,
+        name,
+        layout,
+        rows_read=n,
+        drops=drops,
+        coverage=days,
+        unmapped_names=unmapped_names,
+        unknown_event_types=counts(labels, unknown),
+        fallback_event_types=counts(labels, keep & fell_back),
+    )
+    return Chunk(frame_of(out), report)
+
+
+def _reader(
+    spec: FormatSpec, version: int | None, dyads: frozenset[str] | None, intensity: str | None
+) -> Reader:
+    def chunk(raw: pd.DataFrame, layout: str, name: str) -> Chunk:
+        return convert(raw, spec, name=name, layout=layout, dyads=dyads, intensity=intensity)
+
+    def read(
+        name: str, text: IO[str], engine: Literal["pyarrow", "pandas"], chunksize: int
+    ) -> Iterator[Chunk]:
+        line = first_line(text)
+        empty = pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
+        if line is None:
+            yield chunk(empty, "empty file", name)
+            return
+        layout, renames, header = detect(spec, line, name=name, version=version)
+        if not header:
+            text = prefixed(line, text)  # the sniffed line is the first data row
+        produced = False
+        for raw in iter_frames(
+            text, layout, engine=engine, chunksize=chunksize, name=name, header=header
+        ):
+            produced = True
+            yield chunk(raw.rename(columns=renames), layout.description, name)
+        if not produced:
+            yield chunk(empty, layout.description, name)
+
+    return read
+
+
+def _chunks(
+    fmt: str,
+    source: object,
+    *,
+    caller: str,
+    dyads: object = None,
+    engine: object = "auto",
+    chunksize: object = DEFAULT_CHUNKSIZE,
+    version: object = None,
+    intensity: object = None,
+    progress: object = False,
+) -> Iterator[Chunk]:
+    spec = FORMATS[fmt]
+    # Parameters are checked before any file is opened, in the order of read_gdelt's.
+    if version is not None:
+        versions = [v.version for v in spec.variants if v.version is not None]
+        check_choice(version, (None, *versions), name="version", caller=caller)
+    if intensity is not None:
+        check_choice(intensity, (None, *spec.volume_columns), name="intensity", caller=caller)
+    reader = _reader(
+        spec,
+        version,  # type: ignore[arg-type]  # checked above
+        parse_dyads(dyads, caller=caller),
+        intensity,  # type: ignore[arg-type]  # checked above
+    )
+    return stream(
+        source, reader, caller=caller, engine=engine, chunksize=chunksize, progress=bool(progress)
+    )
+
+
+def iter_format(
+    fmt: str, source: object, *, caller: str, **params: object
+) -> Iterator[tuple[pd.DataFrame, ReadReport]]:
+    """What ``iter_<fmt>`` returns: validated events and the report of each chunk.
+
+    ``params`` are the reader's own (``dyads``, ``engine``, ``chunksize``, and
+    for GDELT ``version`` and ``intensity``), checked now.
+    """
+    return iterate(_chunks(fmt, source, caller=caller, **params), fmt=fmt)
+
+
+def read_format(
+    fmt: str, source: object, *, caller: str, deduplicate: str | None = None, **params: object
+) -> pd.DataFrame:
+    """What ``read_<fmt>`` returns: all validated events, with the merged report.
+
+    ``params`` are as in :func:`iter_format`, and ``progress``.
+    """
+    chunks = _chunks(fmt, source, caller=caller, **params)
+    return read_all(chunks, fmt=fmt, deduplicate=deduplicate)
