@@ -312,6 +312,32 @@ def _pandas_frames(
 # -- pyarrow ------------------------------------------------------------------------
 
 
+def _parse_options(layout: Layout) -> Any:
+    """pyarrow's parse options: CSV quoting, or (unquoted) every ``"`` is text."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.ParseOptions(
+        delimiter=layout.sep,
+        quote_char='"' if layout.quoted else False,
+        double_quote=layout.quoted,
+        escape_char=False,
+        # Unquoted rows never span lines, which lets pyarrow parse blocks in parallel.
+        newlines_in_values=layout.quoted,
+        ignore_empty_lines=True,
+    )
+
+
+def _table_frames(tables: Iterator[Any], layout: Layout, chunksize: int) -> Iterator[pd.DataFrame]:
+    """Arrow tables regrouped into frames of ``chunksize`` rows, indexed by data row."""
+    offset = 0
+    for table in _regroup(tables, chunksize):
+        n = table.num_rows
+        yield _frame(
+            {c: table.column(c).to_numpy(zero_copy_only=False) for c in layout.columns}, offset, n
+        )
+        offset += n
+
+
 def _text_blocks(text: IO[str]) -> Iterator[str]:
     """The stream in blocks of about ``_BLOCK_CHARS`` characters, each ending at a line end."""
     tail = ""
@@ -365,14 +391,7 @@ def _arrow_unquoted(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    parse_options = pacsv.ParseOptions(
-        delimiter=layout.sep,
-        quote_char=False,
-        double_quote=False,
-        escape_char=False,
-        newlines_in_values=False,
-        ignore_empty_lines=True,
-    )
+    parse_options = _parse_options(layout)
     convert_options = pacsv.ConvertOptions(
         include_columns=list(layout.columns),
         include_missing_columns=True,  # a column past the end of short rows is null
@@ -410,13 +429,7 @@ def _arrow_unquoted(
             rows += table.num_rows
             yield table.cast(pa.schema([(c, pa.large_string()) for c in layout.columns]))
 
-    offset = 0
-    for table in _regroup(tables(), chunksize):
-        n = table.num_rows
-        yield _frame(
-            {c: table.column(c).to_numpy(zero_copy_only=False) for c in layout.columns}, offset, n
-        )
-        offset += n
+    yield from _table_frames(tables(), layout, chunksize)
 
 
 def _arrow_quoted(
@@ -432,14 +445,7 @@ def _arrow_quoted(
         reader = pacsv.open_csv(
             io.BufferedReader(_Utf8Bytes(text), buffer_size=1 << 20),
             read_options=pacsv.ReadOptions(column_names=list(layout.names), block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(
-                delimiter=layout.sep,
-                quote_char='"',
-                double_quote=True,
-                escape_char=False,
-                newlines_in_values=True,
-                ignore_empty_lines=True,
-            ),
+            parse_options=_parse_options(layout),
             convert_options=pacsv.ConvertOptions(
                 include_columns=list(layout.columns),
                 column_types=dict.fromkeys(layout.columns, pa.large_string()),
@@ -463,13 +469,7 @@ def _arrow_quoted(
                 raise fail(exc) from None
             yield pa.Table.from_batches([batch])
 
-    offset = 0
-    for table in _regroup(batches(), chunksize):
-        n = table.num_rows
-        yield _frame(
-            {c: table.column(c).to_numpy(zero_copy_only=False) for c in layout.columns}, offset, n
-        )
-        offset += n
+    yield from _table_frames(batches(), layout, chunksize)
 
 
 def iter_frames(

@@ -280,18 +280,11 @@ def read_report(events: pd.DataFrame) -> ReadReport:
 
     Examples
     --------
-    >>> import tempfile, pathlib
+    >>> import io
     >>> import tensionindex.io as tio
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "events.tab"
-    >>> _ = path.write_text(
-    ...     "Event ID\\tEvent Date\\tSource Name\\tSource Country\\tEvent Text\\tCAMEO Code\\t"
-    ...     "Intensity\\tTarget Name\\tTarget Country\\tStory ID\\tSentence Number\\tPublisher\\n"
-    ...     "1\\t2018-06-01\\tChina\\tChina\\tConsult\\t040\\t1\\tUnited States\\t"
-    ...     "United States\\t7\\t1\\tXinhua\\n"
-    ...     "2\\t2018-06-01\\tPolice\\tChina\\tArrest\\t173\\t-5\\tCitizen\\tChina\\t8\\t1\\t"
-    ...     "Xinhua\\n"
-    ... )
-    >>> report = tio.read_report(tio.read_icews(path))
+    >>> rows = ["Event ID\\tEvent Date\\tSource Country\\tCAMEO Code\\tTarget Country",
+    ...         "7\\t2018-06-03\\tJapan\\t040\\tChina", "8\\t2018-06-03\\tChina\\t173\\tChina"]
+    >>> report = tio.read_report(tio.read_icews(io.StringIO("\\n".join(rows))))
     >>> report.rows_read, report.rows_kept, report.dropped["same_country"]
     (2, 1, 1)
     """
