@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import pandas as pd
+
 from tensionindex.events import alias_map_of
 from tensionindex.exceptions import EventValidationError, did_you_mean
 
@@ -42,7 +44,7 @@ def parse_dyad(dyad: str, *, directed: bool, aliases: Mapping[str, str] | None =
 
 
 def unknown_dyad_error(
-    label: str, labels: Sequence[str], *, directed: bool
+    label: str, labels: Sequence[str] | pd.Index, *, directed: bool
 ) -> EventValidationError:
     """The error for a dyad without events: near misses, the other direction, the dyads present."""
     present = (

@@ -139,11 +139,14 @@ def aggregation_factor(
     day: np.ndarray,
     how: str,
     records: tuple[np.ndarray, np.ndarray] | None = None,
+    n_events: np.ndarray | None = None,
 ) -> np.ndarray:
     """g_i: 1 (sum), 1 / events of the dyad that day (mean), 1 / records that day (share).
 
     ``records`` is the source's ``(days, records per day)``, sorted by day:
     the denominators of "share"; without it the events given are the source.
+    ``n_events`` is the number of events each row stands for (default 1 each):
+    :class:`~tensionindex.IndexState` passes its dyad-day cells.
 
     Examples
     --------
@@ -157,7 +160,7 @@ def aggregation_factor(
     if how == "mean":
         key = dyad.astype(np.int64) * (int(day.max()) - int(day.min()) + 1) + (day - day.min())
         codes, _ = pd.factorize(key)
-        return 1.0 / np.bincount(codes)[codes]
+        return 1.0 / np.bincount(codes, n_events)[codes]
     if records is not None:
         days, counts = records
         where = np.searchsorted(days, day)
@@ -175,7 +178,7 @@ def aggregation_factor(
         return 1.0 / totals
     # Without record counts the events given are the source: divide by their number per day.
     codes, _ = pd.factorize(day)
-    return 1.0 / np.bincount(codes)[codes]
+    return 1.0 / np.bincount(codes, n_events)[codes]
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,7 @@ def tension_grid(
     """
     signal, count = daily
     if first_event >= grid.first_day:
-        return kernel.from_daily(signal, count)
+        return kernel.from_daily(signal, count, overwrite=False)
     dyad, day, weights = events
     offset = day - grid.first_day
     before = offset < 0
@@ -289,13 +292,36 @@ def group_tensions(
     """``(k, tension grid)`` of each group k of events that has events.
 
     ``codes`` gives each event's group (0 .. len(kernels) - 1), computed with
-    ``kernels[k]``.  The events are sorted by group once (numpy's stable sort
-    of small integers is a radix sort), so that each group is a slice: no pass
-    over all events per group.
+    ``kernels[k]``.  The events are sorted by group once, so that each group
+    is a slice: no pass over all events per group.  The codes are sorted as
+    8-bit integers where they fit, which numpy's stable sort does by radix
+    (six times faster than on 64-bit codes at 10M events); and each group's
+    grid stays small enough to scatter into quickly, which one taller grid of
+    all groups (tried) does not.
     """
-    small = codes.astype(np.int16 if len(kernels) < 32_767 else np.int64, copy=False)
+    n_groups = len(kernels)
+    small = codes.astype(np.int8 if n_groups <= 127 else np.int16 if n_groups < 32_767 else np.intp)
     order = np.argsort(small, kind="stable")
-    ends = np.cumsum(np.bincount(codes, minlength=len(kernels)))
+    ends = np.cumsum(np.bincount(codes, minlength=n_groups))
+    first, last = day_range(day)
+    size = n_dyads * grid.n_days
+    if first >= grid.first_day and last < grid.first_day + grid.n_days:
+        # Every event on the grid: its cell once, then two gathers instead of three.
+        flat = dyad * grid.n_days
+        flat += day
+        flat -= grid.first_day
+        flat, signal = flat[order], signal[order]
+        for k, kernel in enumerate(kernels):
+            part = slice(ends[k - 1] if k else 0, ends[k])
+            if part.start == part.stop:
+                continue
+            cells = flat[part]
+            daily = np.bincount(cells, signal[part], size).reshape(n_dyads, grid.n_days)
+            count = None
+            if kernel.needs_counts:
+                count = np.bincount(cells, None, size).reshape(n_dyads, grid.n_days)
+            yield k, kernel.from_daily(daily, count, overwrite=True)
+        return
     dyad, signal = dyad[order], signal[order]
     offset = day[order]
     offset -= grid.first_day
@@ -333,7 +359,10 @@ def grid_frame(labels: pd.Index, grid: Grid, columns: Mapping[str, np.ndarray]) 
 
 
 def empty_frame(
-    columns: Iterable[str], labels: Sequence[str] = (), *, first: Sequence[str] = ("dyad", "date")
+    columns: Iterable[str],
+    labels: Sequence[str] | pd.Index = (),
+    *,
+    first: Sequence[str] = ("dyad", "date"),
 ) -> pd.DataFrame:
     """A result with no rows and the right dtypes: the one empty frame of the library.
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import numpy as np
@@ -56,6 +56,8 @@ class Kernel(ABC):
     name: ClassVar[str]
     #: The configuration fields this kernel reads; the others change no number.
     settings: ClassVar[tuple[str, ...]]
+    #: Whether :meth:`from_daily` reads the daily event counts (else ``count`` may be None).
+    needs_counts: ClassVar[bool] = False
 
     @abstractmethod
     def weight(self, age_days: np.ndarray) -> np.ndarray:
@@ -70,14 +72,17 @@ class Kernel(ABC):
     def from_daily(
         self,
         daily: np.ndarray,
-        count: np.ndarray,
+        count: np.ndarray | None,
         carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        *,
+        overwrite: bool = False,
     ) -> np.ndarray:
         """Tension grid from the ``(n_dyads, n_days)`` daily signal and event counts.
 
         ``carry`` holds ``(dyad, day, signal)`` of events before the grid
         (``day < 0``, relative to its first day), which enter through the
-        kernel.  ``daily`` is not modified.
+        kernel.  ``daily`` is not modified unless ``overwrite`` (the caller
+        has no further use for it: the kernel may work in it).
         """
 
     def from_events(
@@ -105,8 +110,16 @@ class Kernel(ABC):
         """
 
     def to_dict(self) -> dict[str, Any]:
-        """The kernel as plain JSON: its name and settings."""
-        return {"name": self.name, **{k: getattr(self, k) for k in self.__dataclass_fields__}}  # type: ignore[attr-defined]
+        """The kernel as plain JSON: its name and settings.
+
+        Examples
+        --------
+        >>> Exponential(14.0).to_dict()
+        {'name': 'exponential', 'half_life': 14.0}
+        """
+        # fields() leaves out the ClassVars (name, settings) that __dataclass_fields__ holds.
+        settings = {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
+        return {"name": self.name, **settings}
 
 
 @dataclass(frozen=True)
@@ -134,10 +147,13 @@ class Exponential(Kernel):
     def from_daily(
         self,
         daily: np.ndarray,
-        count: np.ndarray,
+        count: np.ndarray | None,
         carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        *,
+        overwrite: bool = False,
     ) -> np.ndarray:
-        tension = np.array(daily, dtype=float)  # a copy: decayed_cumsum works in place
+        # decayed_cumsum works in place: on a copy unless the caller gives daily up.
+        tension = daily if overwrite and daily.dtype == float else np.array(daily, dtype=float)
         if carry is not None:
             add_carry_in(tension, *carry, self.half_life)
         return decayed_cumsum(tension, self.half_life)
@@ -173,6 +189,8 @@ class Window(Kernel):
     window: int
     name: ClassVar[str] = "window"
     settings: ClassVar[tuple[str, ...]] = ("window",)
+    # The live-event count restores exact zeros once every event has left the window.
+    needs_counts: ClassVar[bool] = True
 
     def weight(self, age_days: np.ndarray) -> np.ndarray:
         age = np.asarray(age_days, dtype=float)
@@ -185,9 +203,13 @@ class Window(Kernel):
     def from_daily(
         self,
         daily: np.ndarray,
-        count: np.ndarray,
+        count: np.ndarray | None,
         carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        *,
+        overwrite: bool = False,
     ) -> np.ndarray:
+        if count is None:
+            raise ValueError("the window kernel needs the daily event counts")
         if carry is None:
             return window_from_daily(daily, count, self.window)
         return window_from_daily(daily, count, self.window, *carry)
@@ -253,6 +275,8 @@ def exponential_tension(
     The recursion T(t) = a * T(t-1) + x(t), a = 2 ** (-1 / half_life), is
     solved for all dyads at once by :func:`decayed_cumsum`.
     """
+    if len(day) and day.min() >= 0:  # nothing before the grid: no copies
+        return decayed_cumsum(_grid(dyad, day, signal, n_dyads, n_days), half_life)
     inside = day >= 0
     tension = _grid(dyad[inside], day[inside], signal[inside], n_dyads, n_days)
     add_carry_in(tension, dyad, day, signal, half_life)

@@ -114,7 +114,7 @@ class IndexGrid:
 
     def row(self, label: str) -> int:
         """The row of dyad ``label``."""
-        return int(self.labels.get_loc(label))
+        return int(self.labels.get_indexer(pd.Index([label], dtype=object))[0])
 
 
 @dataclass(frozen=True)
@@ -315,9 +315,13 @@ class ScoredEvents:
             raise unknown_dyad_error(label, self.labels, directed=self.config.directed)
         return label
 
+    def code_of(self, dyad: str) -> int:
+        """The position of ``dyad`` in :attr:`labels` (its code in :attr:`dyad`)."""
+        return int(self.labels.get_indexer(pd.Index([self.label_of(dyad)], dtype=object))[0])
+
     def positions(self, dyad: str) -> np.ndarray:
         """Positions (rows of :attr:`events`) of one dyad's events, in event order."""
-        code = self.labels.get_loc(self.label_of(dyad))
+        code = self.code_of(dyad)
         order = self._cache.get("by_dyad")
         if order is None:
             return np.flatnonzero(self.dyad == code)
@@ -592,7 +596,9 @@ class ScoredEvents:
                 "intensity": frame["intensity"].to_numpy(),
                 "confidence": frame["confidence"].to_numpy(),
                 "signal": self.raw_signal[picked],
-                "aggregation": self.factor[picked],
+                "aggregation": (
+                    np.ones(len(picked)) if self.aggregation is None else self.aggregation[picked]
+                ),
                 "age_days": age.astype(np.int64),
                 "decay": factor,
                 "contribution": self.signal[picked] * factor,
@@ -618,11 +624,13 @@ class ScoredEvents:
         """Each event's category as a code into the categories present, in catalogue order."""
         catalogue = known_categories(self.config.custom_types)
         per_type = pd.Index(catalogue).get_indexer(pd.Index(self.type_category, dtype=object))
-        codes = per_type[self.type_code] if len(self.type_code) else np.zeros(0, np.intp)
-        present = np.flatnonzero(np.bincount(codes, minlength=len(catalogue)))
-        remap = np.zeros(len(catalogue), dtype=np.intp)
+        # Which categories have events, from the types that do: no pass over events.
+        used = np.bincount(self.type_code, minlength=len(per_type)) > 0
+        present = sorted({int(c) for c, u in zip(per_type, used, strict=False) if u})
+        remap = np.zeros(len(catalogue), dtype=np.int8 if len(catalogue) <= 127 else np.intp)
         remap[present] = np.arange(len(present))
-        return remap[codes], [catalogue[i] for i in present]
+        # One gather through a per-type table of small codes.
+        return remap[per_type][self.type_code], [catalogue[i] for i in present]
 
     def _groups(
         self, grid: Grid, codes: np.ndarray, categories: Sequence[str], signal: np.ndarray
