@@ -1,0 +1,191 @@
+"""ScoredEvents: prepared once, the same numbers as scoring again for every question."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tensionindex as ti
+from tensionindex import events as events_module
+from tensionindex.testing import configs, event
+from tensionindex.testing import events as event_frames
+
+EXAMPLE = ti.load_example("us-china-2024")
+
+
+@given(frame=event_frames(min_size=1, max_size=40), config=configs())
+def test_the_index_of_scored_events_is_the_one_line_index(
+    frame: pd.DataFrame, config: ti.IndexConfig
+) -> None:
+    scored = ti.score(frame, config)
+    pd.testing.assert_frame_equal(scored.index(), ti.stability_index(frame, config))
+
+
+@given(frame=event_frames(min_size=1, max_size=40), first=configs(), second=configs())
+def test_with_config_equals_scoring_again(
+    frame: pd.DataFrame, first: ti.IndexConfig, second: ti.IndexConfig
+) -> None:
+    again = ti.score(frame, first).with_config(second)
+    assert again.config == second
+    pd.testing.assert_frame_equal(again.index(), ti.score(frame, second).index())
+
+
+@given(frame=event_frames(min_size=1, max_size=40), config=configs(), data=st.data())
+def test_explain_sums_to_the_tension_of_the_index(
+    frame: pd.DataFrame, config: ti.IndexConfig, data: st.DataObject
+) -> None:
+    scored = ti.score(frame, config)
+    index = scored.index()
+    row = index.iloc[data.draw(st.integers(0, len(index) - 1))]
+    why = scored.explain(str(row["dyad"]), row["date"])
+    assert why.attrs["tensionindex"]["tension"] == pytest.approx(row["tension"], rel=1e-9, abs=1e-9)
+    assert why.attrs["tensionindex"]["fingerprint"] == config.fingerprint
+
+
+def test_with_config_does_not_validate_again() -> None:
+    scored = ti.score(EXAMPLE)
+    with mock.patch.object(
+        events_module, "validate_events", side_effect=AssertionError("validated again")
+    ):
+        other = scored.with_config(half_life=7, kernel="window", directed=True)
+        other.index()
+        other.explain("CHN->PHL", "2024-06-17")
+    assert other.config.directed
+
+
+def test_queries_do_not_validate_again() -> None:
+    scored = ti.score(EXAMPLE)
+    calls = []
+    real = events_module.validate_events
+
+    def counting(*args: object, **kwargs: object) -> pd.DataFrame:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    with mock.patch("tensionindex.scored.validate_events", counting):
+        scored.index()
+        scored.explain("CHN-PHL", "2024-06-17")
+        scored.contributions()
+        scored.grouped(per_unit_weight=True)
+        scored.select("CHN-USA").index()
+    assert calls == []
+
+
+def test_a_dyad_selection_keeps_the_grid_of_all_events() -> None:
+    scored = ti.score(EXAMPLE)
+    everything = scored.index()
+    one = scored.select("CHN-PHL").index()
+    expected = everything[everything["dyad"] == "CHN-PHL"].reset_index(drop=True)
+    np.testing.assert_array_equal(one["date"], expected["date"])
+    np.testing.assert_array_equal(one["tension"], expected["tension"])
+    assert len(scored.select("CHN-PHL")) == int((scored.dyad == scored.code_of("CHN-PHL")).sum())
+
+
+def test_explain_reads_only_the_dyads_events() -> None:
+    scored = ti.score(EXAMPLE)
+    picked = scored.positions("PHL-CHN")
+    assert set(scored.events.iloc[picked]["actor1"].astype(str)) <= {"CHN", "PHL"}
+    scored.index_by_dyad()  # the sorted path gives the same rows
+    np.testing.assert_array_equal(scored.positions("CHN-PHL"), picked)
+
+
+def test_scored_events_are_frozen_and_keep_the_callers_data() -> None:
+    frame = EXAMPLE.copy()
+    before = frame.copy()
+    scored = ti.score(frame)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scored.config = ti.IndexConfig()  # type: ignore[misc]
+    scored.with_config(half_life=3).index()
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def test_one_object_serves_many_threads() -> None:
+    scored = ti.score(EXAMPLE)
+    expected = scored.index()
+    results: list[pd.DataFrame] = []
+
+    def work() -> None:
+        results.append(scored.index())
+        scored.explain("CHN-USA", "2024-04-16")
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        pd.testing.assert_frame_equal(result, expected)
+
+
+def test_score_of_scored_events_applies_the_overrides() -> None:
+    scored = ti.score(EXAMPLE)
+    assert ti.score(scored) is scored
+    assert ti.score(scored, half_life=9).config.half_life == 9
+
+
+def test_as_of_cuts_the_events_reported_later() -> None:
+    events = [
+        event("2024-03-01", reported="2024-03-01"),
+        event("2024-03-02", "ramming", reported="2024-03-05"),
+    ]
+    scored = ti.score(events, as_of="2024-03-03", half_life=1)
+    assert len(scored) == 1
+    assert scored.index().attrs["tensionindex"]["as_of"] == "2024-03-03"
+    pd.testing.assert_frame_equal(
+        scored.index(), ti.stability_index(events, as_of="2024-03-03", half_life=1)
+    )
+
+
+def test_vintages_of_scored_events_are_the_one_line_vintages() -> None:
+    events = [
+        event("2024-03-01", reported="2024-03-01"),
+        event("2024-03-02", "ramming", reported="2024-03-05"),
+        event("2024-03-04", "protest_lodged", "USA", "CHN", reported="2024-03-04"),
+    ]
+    dates = ["2024-03-03", "2024-03-04", "2024-03-06"]
+    got = ti.score(events, half_life=1).vintages(dates)
+    assert got["events_known"].tolist() == [1, 1, 1, 2, 1]
+    pd.testing.assert_frame_equal(got, ti.vintages(events, dates, half_life=1))
+
+
+def test_custom_types_must_stay_known_under_a_new_config() -> None:
+    custom = ti.IndexConfig(
+        custom_types={
+            "fishing_militia_swarm": {
+                "label": "Militia swarm",
+                "category": "gray_zone",
+                "weight": 6.0,
+            }
+        }
+    )
+    scored = ti.score([event("2024-03-01", "fishing_militia_swarm")], custom)
+    with pytest.raises(ti.EventValidationError, match=r"row 0: Unknown event type"):
+        scored.with_config(ti.IndexConfig())
+
+
+def test_the_repr_says_what_is_inside() -> None:
+    text = repr(ti.score(EXAMPLE))
+    assert text.startswith("<ScoredEvents: 51 events, 2018-09-20 to 2024-07-21; dyads CHN-PHL")
+    assert ti.IndexConfig().fingerprint in text
+
+
+def test_no_events_give_empty_answers() -> None:
+    scored = ti.score(pd.DataFrame(columns=["date", "actor1", "actor2", "event_type"]))
+    assert len(scored) == 0
+    assert scored.index().empty
+    assert list(scored.index().columns) == [
+        "dyad",
+        "date",
+        "events",
+        "signal",
+        "tension",
+        "stability",
+    ]
+    assert scored.contributions().empty
