@@ -10,13 +10,13 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
+from tensionindex.catalogue import builtin_event_types
 from tensionindex.events import actor_aliases, validate_events
 from tensionindex.exceptions import EventInputTypeError, EventValidationError
 from tensionindex.io._delimited import check_chunksize, resolve_engine
 from tensionindex.io._progress import with_progress
 from tensionindex.io._report import ATTRS_KEY, DROP_REASONS, ReadReport
 from tensionindex.io._sources import READ_ERRORS, Input, expand_sources, open_text
-from tensionindex.taxonomy import builtin_event_types
 
 __all__ = [
     "Chunk",
