@@ -2,7 +2,8 @@
 
 Every expected date, size and driver below is worked out by hand from the
 formulas (T = sum of s_i * 2^(-age / 30), S = 100 / (1 + e^(T / 10))), not read
-off the code.
+off the code; on the bundled example, the alerts are checked against a naive
+loop over the index and the drivers against the terms of ``explain``.
 """
 
 from __future__ import annotations
@@ -10,19 +11,13 @@ from __future__ import annotations
 import math
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
 import tensionindex as ti
-from tensionindex.analysis.alerts import ALERT_COLUMNS, alerts
-
-DAY = pd.Timedelta(days=1)
-
-
-def _event(
-    date: str, event_type: str, actor1: str = "CHN", actor2: str = "PHL", **extra: object
-) -> dict[str, object]:
-    return {"date": date, "actor1": actor1, "actor2": actor2, "event_type": event_type, **extra}
+from tensionindex.analysis.alerts import ALERT_COLUMNS
+from tensionindex.testing import event
 
 
 def _tension(*terms: tuple[float, int]) -> float:
@@ -37,14 +32,13 @@ def _stability(tension: float) -> float:
 @pytest.fixture
 def protest_then_cannon() -> list[dict[str, object]]:
     return [
-        _event("2024-03-01", "protest_lodged", "PHL", "CHN", event_id="a"),  # +2
-        _event("2024-03-05", "water_cannon", event_id="b"),  # +7
+        event("2024-03-01", "protest_lodged", "PHL", "CHN", event_id="a"),  # +2
+        event("2024-03-05", "water_cannon", event_id="b"),  # +7
     ]
 
 
 def test_crossing_date_size_and_driver(protest_then_cannon: list[dict[str, object]]) -> None:
-    result = ti.stability_index(protest_then_cannon, end="2024-03-20")
-    found = alerts(result, protest_then_cannon, below=40)
+    found = ti.alerts(ti.score(protest_then_cannon), below=40, end="2024-03-20")
     before, after = _tension((2, 3)), _tension((2, 4), (7, 0))
     assert len(found) == 1
     alert = found.iloc[0]
@@ -64,8 +58,8 @@ def test_crossing_date_size_and_driver(protest_then_cannon: list[dict[str, objec
 
 
 def test_layout_and_types(protest_then_cannon: list[dict[str, object]]) -> None:
-    result = ti.stability_index(protest_then_cannon, end="2024-03-20")
-    found = alerts(result, protest_then_cannon, below=40, drop=5)
+    scored = ti.score(protest_then_cannon)
+    found = ti.alerts(scored, below=40, drop=5, end="2024-03-20")
     assert list(found.columns) == list(ALERT_COLUMNS)
     assert found["date"].dtype == "datetime64[ns]" and found["start"].dtype == "datetime64[ns]"
     assert list(found["kind"].cat.categories) == ["crossing", "drop"]
@@ -76,15 +70,26 @@ def test_layout_and_types(protest_then_cannon: list[dict[str, object]]) -> None:
         "within_days": 7,
         "top": 3,
     }
-    assert found.attrs["tensionindex"]["fingerprint"] == result.attrs["tensionindex"]["fingerprint"]
-    empty = alerts(result, protest_then_cannon, below=1)
+    assert found.attrs["tensionindex"]["fingerprint"] == scored.fingerprint
+    empty = ti.alerts(scored, below=1)
     assert empty.empty and list(empty.columns) == list(ALERT_COLUMNS)
+    assert [str(t) for t in empty.dtypes] == [str(t) for t in found.dtypes]
+
+
+def test_raw_events_are_the_one_line_path(protest_then_cannon: list[dict[str, object]]) -> None:
+    scored = ti.alerts(ti.score(protest_then_cannon, half_life=9), below=45, drop=3)
+    pd.testing.assert_frame_equal(
+        ti.alerts(protest_then_cannon, below=45, drop=3, half_life=9), scored
+    )
+    # Overrides on scored events re-resolve the configuration without validating again.
+    pd.testing.assert_frame_equal(
+        ti.alerts(ti.score(protest_then_cannon), below=45, drop=3, half_life=9), scored
+    )
 
 
 def test_a_deepening_drop_is_one_alert_at_its_lowest_point() -> None:
-    events = [_event("2024-03-05", "water_cannon"), _event("2024-03-07", "ramming")]  # +7, +9.2
-    result = ti.stability_index(events, start="2024-03-01", end="2024-04-30")
-    found = alerts(result, events, drop=10)
+    events = [event("2024-03-05", "water_cannon"), event("2024-03-07", "ramming")]  # +7, +9.2
+    found = ti.alerts(ti.score(events), drop=10, start="2024-03-01", end="2024-04-30")
     # Stability is exactly 50 from 1 to 4 March: the latest of those days is the start.
     assert len(found) == 1
     alert = found.iloc[0]
@@ -103,9 +108,8 @@ def test_a_deepening_drop_is_one_alert_at_its_lowest_point() -> None:
 
 
 def test_separate_episodes_give_separate_alerts() -> None:
-    events = [_event("2024-03-05", "water_cannon"), _event("2024-05-20", "water_cannon")]
-    result = ti.stability_index(events, start="2024-03-01")
-    found = alerts(result, events, drop=10)
+    events = [event("2024-03-05", "water_cannon"), event("2024-05-20", "water_cannon")]
+    found = ti.alerts(ti.score(events), drop=10, start="2024-03-01")
     assert list(found["date"]) == [pd.Timestamp("2024-03-05"), pd.Timestamp("2024-05-20")]
     assert list(found["start"]) == [pd.Timestamp("2024-03-04"), pd.Timestamp("2024-05-19")]
 
@@ -113,12 +117,12 @@ def test_separate_episodes_give_separate_alerts() -> None:
 def test_drop_counts_only_within_days() -> None:
     # A protest (+2) every day for 20 days lowers stability by at most 0.5 a day (scale 100):
     # a fall of 2 points takes more than 3 days.
-    events = [_event(f"2024-03-{d:02d}", "protest_lodged") for d in range(5, 25)]
-    config = ti.IndexConfig(kernel="window", window=1000, scale=100)
-    result = ti.stability_index(events, config, start="2024-03-01")
+    events = [event(f"2024-03-{d:02d}", "protest_lodged") for d in range(5, 25)]
+    scored = ti.score(events, ti.IndexConfig(kernel="window", window=1000, scale=100))
+    result = scored.index(start="2024-03-01")
     assert result["stability"].diff().min() > -0.5
-    assert alerts(result, events, drop=2, within_days=3, config=config).empty
-    within_10 = alerts(result, events, drop=2, within_days=10, config=config)
+    assert ti.alerts(scored, drop=2, within_days=3, start="2024-03-01").empty
+    within_10 = ti.alerts(scored, drop=2, within_days=10, start="2024-03-01")
     assert len(within_10) == 1
     alert = within_10.iloc[0]
     # Falls shrink as stability leaves 50, so the episode's largest is its first.
@@ -134,21 +138,10 @@ def test_drop_counts_only_within_days() -> None:
     )
 
 
-def test_within_days_counts_calendar_days_when_rows_are_missing() -> None:
-    events = [_event("2024-03-05", "water_cannon")]
-    result = ti.stability_index(events, start="2024-03-01", end="2024-03-10")
-    gappy = result[~result["date"].between("2024-03-02", "2024-03-04")]
-    assert alerts(gappy, events, drop=10, within_days=3).empty  # 2 to 4 March are missing
-    found = alerts(gappy, events, drop=10, within_days=4, below=40)
-    assert list(found["kind"]) == ["crossing", "drop"]
-    assert list(found["start"]) == [pd.Timestamp("2024-03-01")] * 2  # the row before
-
-
 def test_fading_cooperation_can_cross_and_is_the_driver() -> None:
     # A summit (-7) lifts stability above 60; its decay brings it down through 60 on day 24.
-    events = [_event("2024-03-01", "leader_summit", "USA", "CHN", event_id="s")]
-    result = ti.stability_index(events, end="2024-04-30")
-    found = alerts(result, events, below=60)
+    events = [event("2024-03-01", "leader_summit", "USA", "CHN", event_id="s")]
+    found = ti.alerts(ti.score(events), below=60, end="2024-04-30")
     assert list(found["date"]) == [pd.Timestamp("2024-03-25")]
     rise = _tension((-7, 24)) - _tension((-7, 23))
     assert rise > 0
@@ -157,97 +150,128 @@ def test_fading_cooperation_can_cross_and_is_the_driver() -> None:
 
 
 def test_a_series_that_starts_below_does_not_cross() -> None:
-    events = [_event("2024-03-05", "water_cannon"), _event("2024-06-01", "water_cannon")]
-    result = ti.stability_index(events)  # starts on 5 March at 33.2
-    found = alerts(result, events, below=40)
+    events = [event("2024-03-05", "water_cannon"), event("2024-06-01", "water_cannon")]
+    found = ti.alerts(ti.score(events), below=40)  # starts on 5 March at 33.2
     assert list(found["date"]) == [pd.Timestamp("2024-06-01")]
 
 
 def test_top_and_negligible_drivers() -> None:
     events = [
-        _event("2023-01-01", "dialogue_resumed"),  # long ago: its fading adds almost nothing
-        _event("2024-03-05", "water_cannon"),
-        _event("2024-03-05", "ramming"),
-        _event("2024-03-05", "protest_lodged", "PHL", "CHN"),
+        event("2023-01-01", "dialogue_resumed"),  # long ago: its fading adds almost nothing
+        event("2024-03-05", "water_cannon"),
+        event("2024-03-05", "ramming"),
+        event("2024-03-05", "protest_lodged", "PHL", "CHN"),
     ]
-    result = ti.stability_index(events, start="2024-03-01", end="2024-03-10")
-    found = alerts(result, events, below=40, top=5)
+    scored = ti.score(events)
+    window = {"start": "2024-03-01", "end": "2024-03-10"}
+    found = ti.alerts(scored, below=40, top=5, **window)
     assert found["drivers"].iloc[0] == (
         "ramming 2024-03-05 (+9.2); water_cannon 2024-03-05 (+7); protest_lodged 2024-03-05 (+2)"
     )
     assert found["driver_rows"].iloc[0] == [2, 1, 3]
-    assert alerts(result, events, below=40, top=1)["drivers"].iloc[0] == (
-        "ramming 2024-03-05 (+9.2)"
-    )
+    top_one = ti.alerts(scored, below=40, top=1, **window)
+    assert top_one["drivers"].iloc[0] == "ramming 2024-03-05 (+9.2)"
 
 
-def test_rows_are_positions_in_the_events_given() -> None:
+def test_rows_are_rows_of_the_scored_events() -> None:
     frame = pd.DataFrame(
-        [_event("2024-03-05", "protest_lodged"), _event("2024-03-09", "water_cannon")],
+        [event("2024-03-05", "protest_lodged"), event("2024-03-09", "water_cannon")],
         index=[10, 20],
     )
-    result = ti.stability_index(frame, start="2024-03-01")
-    found = alerts(result, frame, below=40)
+    scored = ti.score(frame)
+    found = ti.alerts(scored, below=40, start="2024-03-01")
     assert found["driver_rows"].iloc[0] == [1]
     assert frame.iloc[found["driver_rows"].iloc[0]]["event_type"].tolist() == ["water_cannon"]
+    assert scored.events.iloc[[1]]["event_type"].astype(str).tolist() == ["water_cannon"]
 
 
-def test_tension_change_is_the_results(protest_then_cannon: list[dict[str, object]]) -> None:
-    result = ti.stability_index(protest_then_cannon, end="2024-04-30", half_life=9)
-    found = alerts(result, protest_then_cannon, below=45, drop=3, half_life=9)
-    tension = result.set_index("date")["tension"]
+def test_tension_change_is_the_index(protest_then_cannon: list[dict[str, object]]) -> None:
+    scored = ti.score(protest_then_cannon, half_life=9)
+    found = ti.alerts(scored, below=45, drop=3, end="2024-04-30")
+    tension = scored.index(end="2024-04-30").set_index("date")["tension"]
+    assert len(found) == 2
     for _, alert in found.iterrows():
         expected = tension[alert["date"]] - tension[alert["start"]]
         assert alert["tension_change"] == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
-def test_dyads_and_directed_results() -> None:
+def test_dyads_and_directed_events() -> None:
     events = [
-        _event("2024-03-05", "water_cannon"),
-        _event("2024-03-06", "sanctions_imposed", "USA", "CHN"),
+        event("2024-03-05", "water_cannon"),
+        event("2024-03-06", "sanctions_imposed", "USA", "CHN"),
     ]
-    result = ti.stability_index(events, start="2024-03-01", directed=True)
-    found = alerts(result, events, below=40, directed=True)
+    scored = ti.score(events, directed=True)
+    found = ti.alerts(scored, below=40, start="2024-03-01")
     assert list(found["dyad"].astype(str)) == ["CHN->PHL", "USA->CHN"]
-    only = alerts(result, events, below=40, dyads="USA->CHN", directed=True)
+    only = ti.alerts(scored, below=40, dyads="USA->CHN", start="2024-03-01")
     assert list(only["dyad"].astype(str)) == ["USA->CHN"]
+    assert list(only["dyad"].cat.categories) == ["CHN->PHL", "USA->CHN"]
     assert only["drivers"].iloc[0] == "sanctions_imposed 2024-03-06 (+8)"
 
 
 def test_share_aggregation_keeps_every_event_of_the_day() -> None:
     events = [
-        _event("2024-03-05", "water_cannon"),
-        _event("2024-03-05", "sanctions_imposed", "USA", "CHN"),
-        _event("2024-03-05", "critical_statement", "USA", "CHN"),
+        event("2024-03-05", "water_cannon"),
+        event("2024-03-05", "sanctions_imposed", "USA", "CHN"),
+        event("2024-03-05", "critical_statement", "USA", "CHN"),
     ]
-    result = ti.stability_index(events, start="2024-03-01", aggregation="share", scale=1)
-    found = alerts(result, events, dyads="CHN-PHL", below=45, aggregation="share", scale=1)
+    scored = ti.score(events, aggregation="share", scale=1)
+    found = ti.alerts(scored, dyads="CHN-PHL", below=45, start="2024-03-01")
     # The day's three events share the denominator: the water cannon counts 7 / 3.
     assert found["drivers"].iloc[0] == "water_cannon 2024-03-05 (+2.33)"
 
 
-def test_as_of_results_use_the_events_known_then() -> None:
+def test_as_of_uses_the_events_known_then() -> None:
     events = [
-        _event("2024-03-05", "water_cannon", reported="2024-03-05"),
-        _event("2024-03-07", "ramming", reported="2024-03-20"),
+        event("2024-03-05", "water_cannon", reported="2024-03-05"),
+        event("2024-03-07", "ramming", reported="2024-03-20"),
     ]
-    result = ti.stability_index(events, start="2024-03-01", end="2024-03-10", as_of="2024-03-10")
-    found = alerts(result, events, drop=10)
+    scored = ti.score(events, as_of="2024-03-10")
+    found = ti.alerts(scored, drop=10, start="2024-03-01", end="2024-03-10")
     assert list(found["drivers"]) == ["water_cannon 2024-03-05 (+7)"]
+    assert found.attrs["tensionindex"]["as_of"] == "2024-03-10"
+
+
+def test_zscore_skips_the_days_without_a_value() -> None:
+    # The z-score has no value for the first 30 days: the series starts after them.
+    scored = ti.score(ti.load_example())
+    found = ti.alerts(scored, below=-1.5, normalize="zscore")
+    series = scored.index(normalize="zscore").dropna(subset=["stability"])
+    expected = []
+    for dyad, part in series.groupby("dyad", observed=True):
+        values, dates = part["stability"].to_numpy(), part["date"].to_numpy()
+        expected += [
+            (str(dyad), dates[i])
+            for i in range(1, len(values))
+            if values[i - 1] >= -1.5 and values[i] < -1.5
+        ]
+    assert expected
+    assert list(zip(found["dyad"].astype(str), found["date"].to_numpy(), strict=True)) == expected
+    assert found.attrs["tensionindex"]["normalize"] == "zscore"
+
+
+def test_several_kernels() -> None:
+    # Protests fade with a 5-day half-life, the rest with 30 days.
+    events = [
+        event("2024-03-01", "water_cannon", event_id="a"),
+        event("2024-03-03", "protest_lodged", "PHL", "CHN", event_id="b"),
+        event("2024-03-10", "ramming", event_id="c"),
+        event("2024-03-12", "dialogue_resumed", event_id="d"),
+    ]
+    scored = ti.score(events, category_half_lives={"diplomatic_friction": 5.0})
+    found = ti.alerts(scored, drop=5, within_days=10, top=5)
+    _check_against_explain(scored, found, top=5)
 
 
 def test_alerts_do_not_need_ruptures(
     protest_then_cannon: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "ruptures", None)
-    result = ti.stability_index(protest_then_cannon)
-    assert len(alerts(result, protest_then_cannon, below=40)) == 1
+    assert len(ti.alerts(ti.score(protest_then_cannon), below=40)) == 1
 
 
 def test_bundled_example() -> None:
-    events = ti.load_example()
-    result = ti.stability_index(events)
-    found = alerts(result, events, dyads=["CHN-PHL"], below=10)
+    found = ti.alerts(ti.score(ti.load_example()), dyads=["CHN-PHL"], below=10)
     # The stability of CHN-PHL first falls below 10 on 10 Dec 2023: ramming and water cannon.
     first = found.iloc[0]
     assert first["date"] == pd.Timestamp("2023-12-10")
@@ -255,99 +279,171 @@ def test_bundled_example() -> None:
     assert set(first["event_ids"]) == {"ex-035", "ex-036"}
 
 
+# Against independent computations on the bundled example ------------------------------
+
+
+def _naive_alerts(
+    result: pd.DataFrame, below: float, drop: float, within_days: int
+) -> list[tuple[str, pd.Timestamp, str, pd.Timestamp]]:
+    """(dyad, date, kind, start) by plain loops over each dyad's days."""
+    found = []
+    for dyad, part in result.groupby("dyad", observed=True):
+        dates = list(part["date"])
+        values = part["stability"].tolist()
+        for i in range(1, len(values)):
+            if values[i - 1] >= below and values[i] < below:
+                found.append((str(dyad), dates[i], "crossing", dates[i - 1]))
+        # Falls: the largest of each run of days whose fall within the window is >= drop.
+        best: tuple[float, int, int] | None = None
+        for i in range(len(values)):
+            window = range(max(0, i - within_days), i)
+            fall, start = -math.inf, -1
+            for j in window:
+                if values[j] - values[i] >= fall:
+                    fall, start = values[j] - values[i], j
+            if fall >= drop:
+                if best is None or fall > best[0]:
+                    best = (fall, i, start)
+            elif best is not None:
+                found.append((str(dyad), dates[best[1]], "drop", dates[best[2]]))
+                best = None
+        if best is not None:
+            found.append((str(dyad), dates[best[1]], "drop", dates[best[2]]))
+    return sorted(found, key=lambda a: (a[0], a[1], a[2]))
+
+
+@pytest.mark.parametrize(("below", "drop", "within_days"), [(30, 15, 7), (20, 5, 1), (45, 10, 30)])
+def test_alerts_match_a_naive_loop_over_the_index(
+    below: float, drop: float, within_days: int
+) -> None:
+    scored = ti.score(ti.load_example("us-china-2024"))
+    found = ti.alerts(scored, below=below, drop=drop, within_days=within_days)
+    expected = _naive_alerts(scored.index(), below, drop, within_days)
+    assert expected
+    got = list(
+        zip(
+            found["dyad"].astype(str),
+            found["date"],
+            found["kind"].astype(str),
+            found["start"],
+            strict=True,
+        )
+    )
+    assert got == expected
+    stability = scored.index().set_index(["dyad", "date"])["stability"]
+    for _, alert in found.iterrows():
+        on = stability[(str(alert["dyad"]), alert["date"])]
+        assert alert["stability"] == on
+        assert alert["size"] == stability[(str(alert["dyad"]), alert["start"])] - on
+
+
+def _check_against_explain(scored: ti.ScoredEvents, found: pd.DataFrame, top: int = 3) -> None:
+    """Every alert's drivers and tension change, from the terms of explain() on both days.
+
+    The events need an ``event_id``: it pairs each event's terms on the two days.
+    """
+    assert not found.empty
+    row_of = pd.Series(np.arange(len(scored.events)), index=scored.events["event_id"])
+    for _, alert in found.iterrows():
+        dyad = str(alert["dyad"])
+        after = scored.explain(dyad, alert["date"]).set_index("event_id")
+        before = scored.explain(dyad, alert["start"]).set_index("event_id")
+        ids = after.index.union(before.index)
+        delta = after["contribution"].reindex(ids, fill_value=0.0) - before["contribution"].reindex(
+            ids, fill_value=0.0
+        )
+        # Every event's change of contribution adds up to the change of the index.
+        assert math.fsum(delta) == pytest.approx(alert["tension_change"], rel=1e-9, abs=1e-9)
+        rising = delta[delta > 0]
+        rising = rising[rising >= 0.01 * rising.sum()]
+        # A cooperative event that left the window rises (to 0) but is no term on the day.
+        both = pd.concat([after, before])
+        both = both[~both.index.duplicated()]
+        terms = pd.DataFrame(
+            {
+                "delta": rising,
+                "date": both["date"].reindex(rising.index),
+                "event_type": both["event_type"].reindex(rising.index),
+                "row": row_of.reindex(rising.index),
+            }
+        )
+        terms = terms.sort_values(
+            ["delta", "date", "row"], ascending=[False, False, True], kind="stable"
+        )
+        picked = terms.head(top)
+        assert alert["drivers"] == "; ".join(
+            f"{t} {d:%Y-%m-%d} ({x:+.3g})"
+            for t, d, x in zip(picked["event_type"], picked["date"], picked["delta"], strict=True)
+        )
+        assert alert["driver_rows"] == picked["row"].tolist()
+        assert alert["event_ids"] == picked.index.tolist()
+
+
+def test_drivers_are_the_exact_attribution_of_explain() -> None:
+    scored = ti.score(ti.load_example("us-china-2024"))
+    found = ti.alerts(scored, below=30, drop=15)
+    assert len(found) == 23
+    _check_against_explain(scored, found)
+
+
+def test_drivers_under_the_window_kernel_and_share() -> None:
+    scored = ti.score(ti.load_example("us-china-2024"), kernel="window", aggregation="share")
+    _check_against_explain(scored, ti.alerts(scored, below=40, drop=10))
+
+
 # Error paths -------------------------------------------------------------------------
 
 
 @pytest.fixture
-def scored(
-    protest_then_cannon: list[dict[str, object]],
-) -> tuple[pd.DataFrame, list[dict[str, object]]]:
-    return ti.stability_index(protest_then_cannon), protest_then_cannon
+def scored(protest_then_cannon: list[dict[str, object]]) -> ti.ScoredEvents:
+    return ti.score(protest_then_cannon)
 
 
-def test_needs_a_condition(scored: tuple[pd.DataFrame, list[dict[str, object]]]) -> None:
+def test_needs_a_condition(scored: ti.ScoredEvents) -> None:
     message = (
         r"alerts needs a condition: give below= \(a stability level to watch for crossings\), "
         r"drop= \(points lost within within_days days\), or both\."
     )
-    with pytest.raises(ti.ConfigurationError, match=message):
-        alerts(*scored)
+    with pytest.raises(ti.InvalidParameterError, match=message):
+        ti.alerts(scored)
 
 
 BAD_PARAMETERS = [
-    ({"below": float("nan")}, r"'below' parameter of alerts must be a finite number\. Got nan "),
-    ({"below": "40"}, r"'below' parameter of alerts must be a finite number\. Got '40' instead"),
-    ({"drop": 0}, r"'drop' parameter of alerts must be a finite number > 0\. Got 0 instead\."),
-    ({"drop": -5.0}, r"'drop' parameter of alerts must be a finite number > 0\. Got -5\.0 "),
+    ({"below": float("nan")}, r"'below' parameter of alerts must be a finite number or None\. "),
+    ({"below": "40"}, r"'below' parameter of alerts must be a finite number or None\. Got '40' "),
+    ({"drop": 0}, r"'drop' parameter of alerts must be a finite number > 0 or None\. Got 0 "),
+    ({"drop": -5.0}, r"'drop' parameter of alerts must be a finite number > 0 or None\. Got -5\.0"),
     ({"drop": 5, "within_days": 0}, r"'within_days' parameter of alerts must be an integer >= 1"),
     ({"drop": 5, "within_days": 1.5}, r"'within_days' parameter .* >= 1\. Got 1\.5 instead\."),
     ({"below": 40, "top": 0}, r"'top' parameter of alerts must be an integer >= 1\. Got 0 "),
+    ({"below": 40, "dyads": 7}, r"'dyads' parameter of alerts must be a dyad such as 'CHN-USA'"),
+    ({"below": 40, "end": "soon"}, r"'end' parameter of alerts must be a date such as"),
+    ({"below": 40, "normalize": "z"}, r"'normalize' parameter of alerts must be one of 'logis"),
 ]
 
 
 @pytest.mark.parametrize(("settings", "message"), BAD_PARAMETERS)
-def test_bad_parameters(
-    scored: tuple[pd.DataFrame, list[dict[str, object]]],
-    settings: dict[str, object],
-    message: str,
-) -> None:
-    with pytest.raises(ti.ConfigurationError, match=message):
-        alerts(*scored, **settings)  # type: ignore[arg-type]
+def test_bad_parameters(scored: ti.ScoredEvents, settings: dict[str, object], message: str) -> None:
+    with pytest.raises(ti.InvalidParameterError, match=message):
+        ti.alerts(scored, **settings)  # type: ignore[arg-type]
 
 
-def test_unknown_dyad(scored: tuple[pd.DataFrame, list[dict[str, object]]]) -> None:
+def test_bad_configuration(scored: ti.ScoredEvents) -> None:
+    message = r"The 'config' parameter of alerts must be an IndexConfig or None\. Got 'x' instead"
+    with pytest.raises(ti.InvalidParameterError, match=message):
+        ti.alerts(scored, "x", below=40)  # type: ignore[arg-type]
+    with pytest.raises(ti.ConfigurationError, match=r"Unknown setting 'half_lif'\. Did you mean"):
+        ti.alerts(scored, below=40, half_lif=3)
+
+
+def test_unknown_dyad(scored: ti.ScoredEvents) -> None:
     message = (
-        r"No dyad 'CHN-PHM' in the result\. Did you mean 'CHN-PHL'\? "
-        r"Dyads in the result: CHN-PHL\."
+        r"No events for dyad 'CHN-PHM'\. Did you mean 'CHN-PHL'\? Dyads in the events: CHN-PHL\."
     )
     with pytest.raises(ti.EventValidationError, match=message):
-        alerts(*scored, dyads=["CHN-PHM"], below=40)
+        ti.alerts(scored, dyads=["CHN-PHM"], below=40)
 
 
-def test_result_must_be_a_frame(scored: tuple[pd.DataFrame, list[dict[str, object]]]) -> None:
-    message = (
-        r"The 'result' parameter of alerts must be a DataFrame returned by stability_index\. "
-        r"Got dict instead\."
-    )
-    with pytest.raises(ti.EventInputTypeError, match=message):
-        alerts({}, scored[1], below=40)  # type: ignore[arg-type]
-
-
-def test_refuses_another_configuration(
-    protest_then_cannon: list[dict[str, object]],
-) -> None:
-    result = ti.stability_index(protest_then_cannon, half_life=10)
-    message = (
-        r"The result was computed with configuration [0-9a-f]+ but alerts was given "
-        r"[0-9a-f]+ \(they differ in half_life\): the drivers would not add up to the result\. "
-        r"Pass alerts the config and overrides that stability_index was given\."
-    )
-    with pytest.raises(ti.ConfigurationError, match=message):
-        alerts(result, protest_then_cannon, below=40)
-
-
-def test_refuses_events_that_do_not_reproduce_the_result(
-    protest_then_cannon: list[dict[str, object]],
-) -> None:
-    result = ti.stability_index(protest_then_cannon)
-    message = (
-        r"The events do not reproduce the result: the tension of CHN-PHL on 2024-03-05 is "
-        r"8\.82344 in the result but 7 from the events and configuration given to alerts\."
-    )
-    with pytest.raises(ti.EventValidationError, match=message):
-        alerts(result, protest_then_cannon[1:], below=40)
-
-
-def test_refuses_missing_stability_and_names_the_date(
-    protest_then_cannon: list[dict[str, object]],
-) -> None:
-    result = ti.stability_index(protest_then_cannon, normalize="zscore", end="2024-06-30")
-    message = (
-        r"The 'stability' of CHN-PHL is nan on 2024-03-01 \(and on \d+ more days\)\. alerts "
-        r"needs a finite value on every day it reads"
-    )
-    with pytest.raises(ti.EventValidationError, match=message):
-        alerts(result, protest_then_cannon, below=-1)
-    # Dropping those days is the explicit way to watch the others.
-    kept = result.dropna(subset=["stability"])
-    assert list(alerts(kept, protest_then_cannon, below=-100).columns) == list(ALERT_COLUMNS)
+def test_coverage_belongs_to_score(scored: ti.ScoredEvents) -> None:
+    with pytest.raises(ti.InvalidParameterError, match=r"coverage is given to score\(\)"):
+        ti.alerts(scored, below=40, coverage=["2024-03-01"])

@@ -7,11 +7,10 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
-from tensionindex.analysis.asymmetry import ASYMMETRY_COLUMNS, asymmetry
+from tensionindex.analysis.asymmetry import ASYMMETRY_COLUMNS
+from tensionindex.testing import event as _event
 
-
-def _event(date: str, event_type: str, actor1: str, actor2: str) -> dict[str, object]:
-    return {"date": date, "actor1": actor1, "actor2": actor2, "event_type": event_type}
+asymmetry = ti.asymmetry
 
 
 def test_known_values() -> None:
@@ -20,7 +19,7 @@ def test_known_values() -> None:
         _event("2024-03-05", "water_cannon", "CHN", "PHL"),
         _event("2024-03-06", "protest_lodged", "PHL", "CHN"),
     ]
-    out = asymmetry(events, start="2024-03-04", end="2024-03-08", half_life=1)
+    out = asymmetry(ti.score(events, half_life=1), start="2024-03-04", end="2024-03-08")
     assert list(out.columns) == list(ASYMMETRY_COLUMNS)
     assert list(out["dyad"].astype(str)) == ["CHN-PHL"] * 5
     np.testing.assert_allclose(out["tension_ab"], [0, 7, 3.5, 1.75, 0.875])
@@ -46,10 +45,12 @@ def test_cooperation_is_negative_tension() -> None:
 
 
 def test_matches_the_directed_index_and_sums_to_the_undirected_one() -> None:
-    events = ti.load_example()
-    out = asymmetry(events)
-    directed = ti.stability_index(events, directed=True).set_index(["dyad", "date"])["tension"]
-    undirected = ti.stability_index(events).set_index(["dyad", "date"])["tension"]
+    scored = ti.score(ti.load_example())
+    out = asymmetry(scored)
+    directed = ti.stability_index(ti.load_example(), directed=True)
+    directed = directed.set_index(["dyad", "date"])["tension"]
+    undirected = scored.index().set_index(["dyad", "date"])["tension"]
+    assert set(out["dyad"].astype(str)) == set(undirected.index.get_level_values(0))
     for label, part in out.groupby("dyad", observed=True):
         first, second = str(label).split("-")
         dates = part["date"]
@@ -75,6 +76,9 @@ def test_directed_setting_is_always_on() -> None:
     pd.testing.assert_frame_equal(asymmetry(events, directed=False), plain)
     pd.testing.assert_frame_equal(asymmetry(events, ti.IndexConfig(directed=False)), plain)
     assert plain.attrs["tensionindex"]["config"]["directed"] is True
+    # Scored events, undirected or directed, give the same: they are re-read, not re-validated.
+    pd.testing.assert_frame_equal(asymmetry(ti.score(events)), plain)
+    pd.testing.assert_frame_equal(asymmetry(ti.score(events, directed=True)), plain)
 
 
 def test_dyads_sorted_and_selected() -> None:
@@ -94,6 +98,10 @@ def test_coverage_marks_unmonitored_days() -> None:
     events = [_event("2024-03-05", "water_cannon", "CHN", "PHL")]
     out = asymmetry(events, end="2024-03-07", coverage=["2024-03-05", "2024-03-07"])
     assert list(out["covered"]) == [True, False, True]
+    scored = ti.score(events, coverage=["2024-03-05", "2024-03-07"])
+    pd.testing.assert_frame_equal(asymmetry(scored, end="2024-03-07"), out)
+    empty = asymmetry(ti.score([], coverage=["2024-03-05"]))
+    assert list(empty.columns) == [*ASYMMETRY_COLUMNS, "covered"]
 
 
 def test_no_events() -> None:
@@ -117,5 +125,21 @@ def test_bad_settings_are_the_index_errors() -> None:
     events = [_event("2024-03-05", "water_cannon", "CHN", "PHL")]
     with pytest.raises(ti.ConfigurationError, match=r"Unknown setting 'half_lif'\. Did you mean"):
         asymmetry(events, half_lif=3)
-    with pytest.raises(ti.EventValidationError, match=r"The 'end' date 2024-03-01 comes before"):
+    with pytest.raises(ti.InvalidParameterError, match=r"The 'end' date 2024-03-01 comes before"):
         asymmetry(events, end="2024-03-01")
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"start": "soon"}, r"The 'start' parameter of asymmetry must be a date such as"),
+        ({"dyads": 42}, r"The 'dyads' parameter of asymmetry must be a dyad such as 'CHN-USA'"),
+        ({"config": "goldstein"}, r"'config' parameter of asymmetry must be an IndexConfig or No"),
+    ],
+)
+def test_bad_parameters(settings: dict[str, object], message: str) -> None:
+    scored = ti.score([_event("2024-03-05", "water_cannon", "CHN", "PHL")])
+    with pytest.raises(ti.InvalidParameterError, match=message):
+        asymmetry(scored, **settings)  # type: ignore[arg-type]
+    with pytest.raises(ti.InvalidParameterError, match=r"coverage is given to score\(\)"):
+        asymmetry(scored, coverage=["2024-03-05"])

@@ -26,7 +26,7 @@ parameter              accepts                 meaning
 ``window``             integer 1..36500        days a signal counts in full (window)
 ``baseline``           integer 30..100000      trailing days of ``normalize="zscore"``
 ``within_days``        integer >= 1            days over which an alert's drop is measured
-``min_size``           integer >= 2            shortest regime of change-point detection
+``min_size``           integer >= 1            shortest regime of change-point detection
 ``lookback``           integer >= 0            days of late events an ``IndexState`` keeps
 =====================  ======================  ==========================================
 

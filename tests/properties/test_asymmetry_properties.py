@@ -9,8 +9,9 @@ from hypothesis import given
 
 import tensionindex as ti
 from reference import assert_close, tolerance
-from tensionindex.analysis.asymmetry import asymmetry
 from tensionindex.testing import configs, events
+
+asymmetry = ti.asymmetry
 
 pytestmark = pytest.mark.slow  # a long property run: `pytest -m slow`
 
@@ -52,8 +53,9 @@ def test_the_two_directions_add_up_to_the_undirected_tension(
     """Under "sum" and "share" the daily factors g_i do not depend on direction, and the
     index is linear in the signals: A->B plus B->A is A-B.  ("mean" divides by the events
     of each direction, so it does not add up.)"""
-    out = asymmetry(frame, config)
-    undirected = ti.stability_index(frame, config, directed=False)
+    scored = ti.score(frame, config)
+    out = asymmetry(scored)
+    undirected = scored.with_config(directed=False).index()
     assert out["dyad"].astype(str).tolist() == undirected["dyad"].astype(str).tolist()
     total = out["tension_ab"].to_numpy() + out["tension_ba"].to_numpy()
     # Rounding is bounded by ulps of sum |s_i|, not of |T| (see reference.tolerance).

@@ -11,40 +11,34 @@ two sides weigh the same.
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tensionindex.config import IndexConfig, with_overrides
-from tensionindex.dyads import parse_dyad
-from tensionindex.exceptions import EventValidationError, did_you_mean
-from tensionindex.index import stability_index
-from tensionindex.params import DateLike
+from tensionindex.config import IndexConfig
+from tensionindex.dyads import parse_dyad, unknown_dyad_error
+from tensionindex.engine import empty_frame, stamp
+from tensionindex.params import DateLike, Dates, Dyads, Instance, validate_params
+from tensionindex.scored import ScoredEvents, as_scored
 
-__all__ = ["asymmetry"]
+__all__ = ["ASYMMETRY_COLUMNS", "asymmetry"]
 
 ASYMMETRY_COLUMNS: tuple[str, ...] = ("dyad", "date", "tension_ab", "tension_ba", "asymmetry")
 
-
-def _empty(labels: Sequence[str], covered: bool) -> pd.DataFrame:
-    out: dict[str, Any] = {
-        "dyad": pd.Categorical([], categories=pd.Index(list(labels), dtype=object)),
-        "date": np.array([], dtype="datetime64[ns]"),
-        "tension_ab": np.array([], dtype=float),
-        "tension_ba": np.array([], dtype=float),
-        "asymmetry": np.array([], dtype=float),
-    }
-    if covered:
-        out["covered"] = np.array([], dtype=bool)
-    return pd.DataFrame(out)
+#: The parameters of :func:`asymmetry` and what each accepts.
+ASYMMETRY_PARAMETERS: dict[str, list[Any]] = {
+    "config": [Instance((IndexConfig, None), "an IndexConfig or None")],
+    "start": [Dates()],
+    "end": [Dates()],
+    "dyads": [Dyads()],
+}
 
 
+@validate_params(ASYMMETRY_PARAMETERS, name="asymmetry")
 def asymmetry(
-    events: pd.DataFrame | Sequence[Mapping[str, Any]],
+    scored: ScoredEvents | pd.DataFrame | Sequence[Mapping[str, Any]],
     config: IndexConfig | None = None,
     *,
     start: DateLike | None = None,
@@ -57,22 +51,23 @@ def asymmetry(
 
     Parameters
     ----------
-    events : pandas.DataFrame or list of dict
-        Events as accepted by :func:`validate_events`.
+    scored : ScoredEvents, pandas.DataFrame or list of dict
+        Events scored once with :func:`score`; raw events are scored here.
+        They are always read directed (``directed=True`` is set here, whatever
+        the configuration says), both directions on the same days, without
+        validating them again.
     config : IndexConfig, optional
-        The configuration; ``IndexConfig()`` by default.  The events are
-        always scored directed (``directed=True`` is set here, whatever the
-        configuration says), both directions on the same days.
+        Another configuration for this call (default: the scored events').
     start, end : date-like, optional
-        First and last day, as in :func:`stability_index`.
+        First and last day, as in :meth:`ScoredEvents.index`.
     dyads : str or list of str, optional
         Only these undirected dyads ("CHN-PHL"; either order, country names
         accepted).
     coverage : pandas.Series or collection of dates, optional
-        As in :func:`stability_index`; adds the ``covered`` column.
+        Only with raw events: as given to :func:`score`.  Events scored with
+        a coverage give the ``covered`` column.
     **overrides
-        Configuration fields to change for this call, as in
-        :func:`stability_index`.
+        Configuration fields to change for this call, as in :func:`score`.
 
     Returns
     -------
@@ -82,20 +77,22 @@ def asymmetry(
         ``tension_ab`` (T of A->B: what A does to B), ``tension_ba`` (T of
         B->A), and ``asymmetry`` =
         ``(tension_ab - tension_ba) / (|tension_ab| + |tension_ba|)``,
-        0 where both are 0; then ``covered`` when ``coverage``
-        is given.  A direction without events has tension 0.
+        0 where both are 0; then ``covered`` when the events were scored
+        with a coverage.  A direction without events has tension 0.
         ``attrs["tensionindex"]`` holds the (directed) configuration.
 
     Raises
     ------
     EventValidationError
-        For invalid events or dates, or a dyad without events.
+        For invalid raw events, or a dyad without events (with suggestions).
+    InvalidParameterError
+        For an invalid parameter or date.
     ConfigurationError
         For an invalid configuration or an unknown override.
 
     See Also
     --------
-    stability_index : the directed index (``directed=True``) behind it.
+    ScoredEvents.index : the directed index (``directed=True``) behind it.
 
     Notes
     -----
@@ -109,65 +106,60 @@ def asymmetry(
     Examples
     --------
     >>> import tensionindex as ti
-    >>> from tensionindex.analysis.asymmetry import asymmetry
     >>> events = [
     ...     {"date": "2024-03-05", "actor1": "CHN", "actor2": "PHL",
     ...      "event_type": "water_cannon"},
     ...     {"date": "2024-03-06", "actor1": "PHL", "actor2": "CHN",
     ...      "event_type": "protest_lodged"},
     ... ]
-    >>> asymmetry(events, start="2024-03-04", end="2024-03-07", half_life=1)
+    >>> scored = ti.score(events, half_life=1)
+    >>> ti.asymmetry(scored, start="2024-03-04", end="2024-03-07")
           dyad       date  tension_ab  tension_ba  asymmetry
     0  CHN-PHL 2024-03-04        0.00         0.0   0.000000
     1  CHN-PHL 2024-03-05        7.00         0.0   1.000000
     2  CHN-PHL 2024-03-06        3.50         2.0   0.272727
     3  CHN-PHL 2024-03-07        1.75         1.0   0.272727
     """
-    cfg = dataclasses.replace(with_overrides(config, overrides), directed=True)
-    result = stability_index(events, cfg, start=start, end=end, coverage=coverage)
-    covered = "covered" in result.columns
-    directed = [str(c) for c in result["dyad"].cat.categories]
+    data = as_scored(scored, config, overrides, coverage=coverage).with_config(directed=True)
+    directed = [str(label) for label in data.labels]
     pairs = [label.split("->") for label in directed]
-    labels = sorted({"-".join(sorted(p)) for p in pairs})
+    present = sorted({"-".join(sorted(p)) for p in pairs})
+    labels = present
     if dyads is not None:
         wanted = [dyads] if isinstance(dyads, str) else list(dyads)
         picked = [parse_dyad(d, directed=False) for d in wanted]
         for label in picked:
-            if label not in labels:
-                shown = ", ".join(labels[:20]) + (" ..." if len(labels) > 20 else "")
-                raise EventValidationError(
-                    f"No events for dyad {label!r}."
-                    + did_you_mean(label, labels)
-                    + (f" Dyads in the events: {shown}." if labels else " There are no events.")
-                )
+            if label not in present:
+                raise unknown_dyad_error(label, present, directed=False)
         labels = sorted(set(picked))
-    if not labels:
-        empty = _empty(labels, covered)
-        empty.attrs = copy.deepcopy(result.attrs)
-        return empty
-    n_days = len(result) // len(directed)
-    tension = result["tension"].to_numpy(dtype=float).reshape(len(directed), n_days)
-    # Row of each direction in ``tension``; a direction without events is a row of zeros.
-    padded = np.vstack([tension, np.zeros((1, n_days))])
-    index = pd.Index(directed, dtype=object)
+    covered = data.coverage is not None
+    columns = [*ASYMMETRY_COLUMNS[2:], *(["covered"] if covered else [])]
+    grid = data.grid(start, end)
+    if not labels or grid is None:
+        return stamp(empty_frame(columns, labels), data.config)
     firsts, seconds = zip(*(label.split("-") for label in labels), strict=True)
-    ab = index.get_indexer(pd.Index([f"{a}->{b}" for a, b in zip(firsts, seconds, strict=True)]))
-    ba = index.get_indexer(pd.Index([f"{b}->{a}" for a, b in zip(firsts, seconds, strict=True)]))
-    t_ab, t_ba = padded[ab], padded[ba]  # -1 (absent) picks the row of zeros
+    forward = [f"{a}->{b}" for a, b in zip(firsts, seconds, strict=True)]
+    backward = [f"{b}->{a}" for a, b in zip(firsts, seconds, strict=True)]
+    index = pd.Index(directed, dtype=object)
+    wanted_rows = sorted({d for d in (*forward, *backward) if d in index})
+    found = data.index_grid(start=start, end=end, dyads=wanted_rows)
+    n_days = found.grid.n_days
+    # Row of each direction in the grid; a direction without events is a row of zeros.
+    padded = np.vstack([found.tension, np.zeros((1, n_days))])
+    t_ab = padded[found.labels.get_indexer(pd.Index(forward, dtype=object))]
+    t_ba = padded[found.labels.get_indexer(pd.Index(backward, dtype=object))]
     total = np.abs(t_ab) + np.abs(t_ba)
     ratio = np.divide(t_ab - t_ba, total, out=np.zeros_like(total), where=total > 0)
-    dates = result["date"].to_numpy()[:n_days]
     out: dict[str, Any] = {
         "dyad": pd.Categorical.from_codes(
             np.repeat(np.arange(len(labels)), n_days), categories=pd.Index(labels, dtype=object)
         ),
-        "date": np.tile(dates, len(labels)),
+        "date": np.tile(found.grid.dates, len(labels)),
         "tension_ab": t_ab.ravel(),
         "tension_ba": t_ba.ravel(),
         "asymmetry": ratio.ravel(),
     }
-    if covered:
-        out["covered"] = np.tile(result["covered"].to_numpy()[:n_days], len(labels))
-    frame = pd.DataFrame(out)
-    frame.attrs = copy.deepcopy(result.attrs)
-    return frame
+    if data.coverage is not None:
+        days = found.grid.first_day + np.arange(n_days)
+        out["covered"] = np.tile(np.isin(days, data.coverage.days), len(labels))
+    return stamp(pd.DataFrame(out), data.config)
