@@ -320,9 +320,9 @@ def test_bad_npartitions(dd: Any, value: object) -> None:
     ddf = dd.from_pandas(_raw_events(n=5), npartitions=1)
     message = (
         "The 'npartitions' parameter of tensionindex.dask.stability_index must be an integer "
-        f">= 1. Got {value!r} instead."
+        f">= 1 or None. Got {value!r} instead."
     )
-    with pytest.raises(ti.ConfigurationError, match=re.escape(message)):
+    with pytest.raises(ti.InvalidParameterError, match=re.escape(message)):
         ti.dask.stability_index(ddf, npartitions=value)  # type: ignore[arg-type]
 
 
@@ -364,16 +364,24 @@ def test_unknown_dyad_as_in_memory(dd: Any, dyads: str, directed: bool, message:
          "the 'start' date 2023-06-01; give an end on or after the start."),
         ({"start": "2030-01-01"}, "The 'start' date 2030-01-01 comes after the last event"),
         ({"end": "2020-01-01"}, "The 'end' date 2020-01-01 comes before the first event"),
-        ({"start": "someday"}, "The 'start' parameter must be a date such as '2024-04-16'. "
-         "Got 'someday' instead."),
+        ({"start": "someday"}, "must be a date such as '2024-04-16', from 1678-01-01 to "
+         "2261-12-31, or None. Got 'someday' instead."),
     ],
 )  # fmt: skip
 def test_bad_dates_as_in_memory(dd: Any, options: dict[str, Any], message: str) -> None:
     raw = _raw_events(n=60)
-    with pytest.raises(ti.EventValidationError, match=re.escape(message)):
+    with pytest.raises(ti.InvalidParameterError, match=re.escape(message)):
         ti.stability_index(raw, **options)
-    with pytest.raises(ti.EventValidationError, match=re.escape(message)):
+    with pytest.raises(ti.InvalidParameterError, match=re.escape(message)):
         ti.dask.stability_index(dd.from_pandas(raw, npartitions=2), **options)
+
+
+def test_bad_date_parameters_name_the_dask_function(dd: Any) -> None:
+    ddf = dd.from_pandas(_raw_events(n=10), npartitions=1)
+    for name in ("start", "end", "as_of"):
+        message = f"The '{name}' parameter of tensionindex.dask.stability_index must be a date"
+        with pytest.raises(ti.InvalidParameterError, match=re.escape(message)):
+            ti.dask.stability_index(ddf, **{name: "someday"})
 
 
 def test_bad_settings_fail_before_any_work(dd: Any) -> None:
@@ -381,9 +389,24 @@ def test_bad_settings_fail_before_any_work(dd: Any) -> None:
     message = "Unknown setting 'half_lfe'. Did you mean 'half_life'?"
     with pytest.raises(ti.ConfigurationError, match=re.escape(message)):
         ti.dask.stability_index(ddf, half_lfe=3)
-    with pytest.raises(ti.ConfigurationError, match="The 'normalize' parameter"):
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=re.escape(
+            "The 'normalize' parameter of tensionindex.dask.stability_index must be one of "
+            "'logistic', 'zscore', 'percentile'. Got 'z' instead."
+        ),
+    ):
         ti.dask.stability_index(ddf, normalize="z")  # type: ignore[arg-type]
-    with pytest.raises(ti.EventValidationError, match="coverage must be a collection of dates"):
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'baseline' parameter of tensionindex\.dask\.stability_index must be an "
+        r"integer from 30 to 100000\. Got 2 instead\.",
+    ):
+        ti.dask.stability_index(ddf, normalize="zscore", baseline=2)
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match="The 'coverage' parameter must be a collection of dates or a Series",
+    ):
         ti.dask.stability_index(ddf, coverage="2024-01-01")
 
 

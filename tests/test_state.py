@@ -137,9 +137,10 @@ def test_window_tension_returns_to_exact_zero() -> None:
     state.update([_event("2024-03-01"), _event("2024-03-02", kind="dialogue_resumed")])
     # 7 - 7 = 0 on the 3rd; the 7 leaves the window on the 4th, the -7 on the 5th.
     assert state.update([], until="2024-03-04")["tension"].tolist() == [0.0, -7.0]
-    assert state.to_dict()["window"]["day"] == ["2024-03-02"]  # only the last window is kept
+    carry = state.to_dict()["kernels"][0]["carry"]
+    assert carry["day"] == ["2024-03-02"]  # only the last window is kept
     assert state.update([], until="2024-03-06")["tension"].tolist() == [0.0, 0.0]
-    assert state.to_dict()["window"]["day"] == []
+    assert state.to_dict()["kernels"][0]["carry"]["day"] == []
 
 
 def test_late_event_is_rejected_by_default_and_the_state_is_unchanged() -> None:
@@ -234,7 +235,11 @@ def test_until_must_not_go_back() -> None:
         r"state only moves forward",
     ):
         state.update([], until="2024-03-02")
-    with pytest.raises(ti.EventValidationError, match=r"The 'until' parameter must be a date"):
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'until' parameter of IndexState\.update must be a date such as "
+        r"'2024-04-16', from 1678-01-01 to 2261-12-31, or None\. Got 20240305 instead\.",
+    ):
         state.update([], until=20240305)
 
 
@@ -265,8 +270,8 @@ def test_custom_types_and_overrides_are_used() -> None:
         ({"late": None}, r"The 'late' parameter .* Got None instead\.$"),
         (
             {"lookback": 0},
-            r"The 'lookback' parameter of IndexState must be an integer number "
-            r"of days from 1 to 100000\. Got 0 instead\.",
+            r"The 'lookback' parameter of IndexState must be an integer from 1 to 100000\. "
+            r"Got 0 instead\.",
         ),
         ({"lookback": 2.5}, r"'lookback' .* Got 2\.5 instead\."),
         ({"lookback": True}, r"'lookback' .* Got True instead\."),
@@ -314,23 +319,177 @@ def test_the_saved_dict_holds_what_the_docs_say() -> None:
     state = IndexState(half_life=20, category_half_lives={"gray_zone": 5}, late="correct")
     state.update([_event("2024-03-01"), _event("2024-03-02", "USA", "CHN", "leader_call")])
     saved = state.to_dict()
-    assert saved["kind"] == "tensionindex.IndexState" and saved["schema"] == 1
+    assert saved["kind"] == "tensionindex.IndexState" and saved["schema"] == 2
     assert saved["fingerprint"] == state.config.fingerprint
     assert saved["config"] == state.config.to_dict()
     assert saved["last_day"] == "2024-03-02" and saved["dyads"] == ["CHN-PHL", "CHN-USA"]
     assert saved["first_day"] == ["2024-03-01", "2024-03-02"]
-    assert saved["half_lives"] == [5.0, 20.0] and saved["window"] is None
-    assert saved["carry"] == [[0.0, 0.0], [0.0, 0.0]]  # both days are still in the history
+    # One carry per distinct kernel, each saved as the kernel object's dict.
+    assert [k["kernel"] for k in saved["kernels"]] == [
+        {"name": "exponential", "half_life": 20.0},
+        {"name": "exponential", "half_life": 5.0},
+    ]
+    empty = {"dyad": [], "day": [], "value": []}
+    assert [k["carry"] for k in saved["kernels"]] == [empty, empty]  # both days still open
     assert saved["history"] == {
         "dyad": [0, 1],
         "day": ["2024-03-01", "2024-03-02"],
+        "kernel": [1, 0],  # water_cannon is gray_zone (5 days), leader_call dialogue
         "events": [1, 1],
-        "raw": [[7.0, 0.0], [0.0, -1.0]],
+        "raw": [7.0, -1.0],
     }
     rejecting = IndexState(half_life=20)
     rejecting.update([_event("2024-03-01"), _event("2024-03-02", kind="ramming")])
-    assert rejecting.to_dict()["carry"] == [[7.0 * 2 ** (-1 / 20) + 9.2]]
+    assert rejecting.to_dict()["kernels"] == [
+        {
+            "kernel": {"name": "exponential", "half_life": 20.0},
+            "carry": {"dyad": [0], "day": ["2024-03-02"], "value": [7.0 * 2 ** (-1 / 20) + 9.2]},
+        }
+    ]
     assert rejecting.to_dict()["history"]["day"] == []
+
+
+def test_the_window_carry_is_the_kernels_own() -> None:
+    state = IndexState(kernel="window", window=3, category_half_lives={"gray_zone": 5})
+    state.update([_event("2024-03-01"), _event("2024-03-03", kind="ramming")])
+    (entry,) = state.to_dict()["kernels"]  # half-lives do not make window kernels differ
+    assert entry == {
+        "kernel": {"name": "window", "window": 3},
+        "carry": {"dyad": [0, 0], "day": ["2024-03-01", "2024-03-03"], "value": [7.0, 9.2]},
+    }
+    state.update([], until="2024-03-04")
+    assert state.to_dict()["kernels"][0]["carry"]["day"] == ["2024-03-03"]
+
+
+# -- how far a state may advance --------------------------------------------------------
+
+
+def test_until_more_than_a_century_ahead_is_refused() -> None:
+    state = IndexState()
+    state.update([_event("2024-03-01")])
+    saved = state.to_dict()
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'until' parameter of IndexState\.update must be a date at most 36525 days "
+        r"\(100 years\) after the last emitted day \(2024-03-01\): every dyad gets a row per "
+        r"day\. Got '2124-03-03' instead\.",
+    ):
+        state.update([], until="2124-03-03")
+    assert state.to_dict() == saved
+    with pytest.raises(ti.InvalidParameterError, match=r"after the last emitted day"):
+        state.update([_event("2024-03-02")], until="2200-01-01")
+    assert len(state.update([], until="2124-03-02")) == 36_525  # exactly the limit is fine
+
+
+def test_until_too_far_after_the_first_batch_is_refused() -> None:
+    state = IndexState()
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"at most 36525 days \(100 years\) after the batch's first event \(2024-03-01\)",
+    ):
+        state.update([_event("2024-03-01"), _event("2024-03-05")], until="2261-01-01")
+    assert state.last_day is None
+
+
+# -- JSON: schema 1 (tensionindex 0.1) ---------------------------------------------------
+
+# Saved by tensionindex 0.1 after the first batch of the tests below.
+CONFIG_1 = {
+    "default_weights": "goldstein",
+    "weights": {},
+    "category_multipliers": {},
+    "custom_types": {},
+    "intensity_transform": "linear",
+    "use_confidence": True,
+    "aggregation": "sum",
+    "kernel": "exponential",
+    "half_life": 20.0,
+    "category_half_lives": {"gray_zone": 5.0},
+    "window": 90,
+    "scale": 10.0,
+    "directed": False,
+    "name": "",
+    "description": "",
+}
+SCHEMA_1_EXPONENTIAL = {
+    "kind": "tensionindex.IndexState",
+    "schema": 1,
+    "version": "0.1.0",
+    "config": CONFIG_1,
+    "fingerprint": "374fa42cff772056",
+    "late": "correct",
+    "lookback": 3,
+    "last_day": "2024-03-05",
+    "dyads": ["CHN-PHL", "CHN-USA"],
+    "first_day": ["2024-03-01", "2024-03-02"],
+    "half_lives": [5.0, 20.0],
+    "carry": [[6.093853943072869, 0.0], [0.0, -1.0]],
+    "window": None,
+    "history": {"dyad": [0], "day": ["2024-03-05"], "events": [1], "raw": [[9.2], [0.0]]},
+}
+SCHEMA_1_WINDOW = {
+    **SCHEMA_1_EXPONENTIAL,
+    "config": {**CONFIG_1, "kernel": "window", "half_life": 30.0, "category_half_lives": {},
+               "window": 5},
+    "fingerprint": "2d3d78aa5ca3e3db",
+    "late": "reject",
+    "lookback": 30,
+    "last_day": "2024-03-06",
+    "first_day": ["2024-03-01", "2024-03-04"],
+    "half_lives": [30.0],
+    "carry": [],
+    "window": {"dyad": [0, 1], "day": ["2024-03-06", "2024-03-04"], "events": [1, 1],
+               "signal": [[9.2, -1.0]]},
+    "history": {"dyad": [], "day": [], "events": [], "raw": [[]]},
+}  # fmt: skip
+SCHEMA_1_CASES = {
+    "exponential": (
+        SCHEMA_1_EXPONENTIAL,
+        [_event("2024-03-01"), _event("2024-03-02", "USA", "CHN", "leader_call"),
+         _event("2024-03-05", kind="ramming")],
+        [_event("2024-03-04", "USA", "CHN", "threat"), _event("2024-03-07")],
+        # What tensionindex 0.1 emitted for the second batch.
+        [11.509065, 17.019223, 6.066967, 5.860304, 5.660680, 5.467857],
+    ),
+    "window": (
+        SCHEMA_1_WINDOW,
+        [_event("2024-03-01"), _event("2024-03-04", "USA", "CHN", "leader_call"),
+         _event("2024-03-06", kind="ramming")],
+        [_event("2024-03-09", "USA", "CHN", "threat")],
+        [9.2, 9.2, 9.2, -1.0, -1.0, 7.0],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(SCHEMA_1_CASES))
+def test_a_schema_1_state_is_converted_and_goes_on_as_before(name: str) -> None:
+    saved, first, second, tension = SCHEMA_1_CASES[name]
+    restored = IndexState.from_dict(copy.deepcopy(saved))
+    assert restored.to_dict()["schema"] == 2
+    fresh = IndexState(restored.config, late=restored.late, lookback=restored.lookback)
+    fresh.update(first)
+    got = restored.update(second)
+    pd.testing.assert_frame_equal(got, fresh.update(second), rtol=1e-12)
+    np.testing.assert_allclose(got["tension"], tension, atol=1e-6)
+
+
+def test_a_schema_1_state_with_history_on_several_half_lives_keeps_its_counts() -> None:
+    config = ti.IndexConfig(aggregation="mean", half_life=20, category_half_lives={"gray_zone": 5})
+    saved = {
+        **copy.deepcopy(SCHEMA_1_EXPONENTIAL),
+        "config": config.to_dict(),
+        "fingerprint": config.fingerprint,
+        "history": {"dyad": [0], "day": ["2024-03-05"], "events": [3], "raw": [[9.2], [2.0]]},
+    }
+    restored = IndexState.from_dict(saved)
+    history = restored.to_dict()["history"]
+    assert (history["kernel"], history["events"], history["raw"]) == ([1, 0], [2, 1], [9.2, 2.0])
+    # A late event on that day: the mean divides by the 4 events of the day.
+    rows = restored.update([_event("2024-03-05", kind="threat")])
+    assert rows["signal"].iloc[0] == pytest.approx((9.2 + 2.0 + 7.0) / 4)
+
+
+# -- JSON: damaged and foreign states -------------------------------------------------
 
 
 def _saved() -> dict[str, Any]:
@@ -339,9 +498,15 @@ def _saved() -> dict[str, Any]:
     return state.to_dict()
 
 
-def _edited(path: tuple[str, ...], value: Any) -> dict[str, Any]:
-    saved = copy.deepcopy(_saved())
-    target = saved
+def _saved_rejecting() -> dict[str, Any]:
+    state = IndexState(kernel="window", window=10)
+    state.update([_event("2024-03-01"), _event("2024-03-02", "USA", "CHN", "leader_call")])
+    return state.to_dict()
+
+
+def _edited(path: tuple[Any, ...], value: Any, saved: dict[str, Any] | None = None) -> Any:
+    saved = copy.deepcopy(_saved() if saved is None else saved)
+    target: Any = saved
     for key in path[:-1]:
         target = target[key]
     if value is KeyError:
@@ -349,6 +514,9 @@ def _edited(path: tuple[str, ...], value: Any) -> dict[str, Any]:
     else:
         target[path[-1]] = value
     return saved
+
+
+CARRY = ("kernels", 0, "carry")
 
 
 @pytest.mark.parametrize(
@@ -361,10 +529,11 @@ def _edited(path: tuple[str, ...], value: Any) -> dict[str, Any]:
         ),
         ({"kind": "other"}, r"Not a saved IndexState: .* Got a dict with kind='other' instead\."),
         (
-            _edited(("schema",), 2),
-            r"The saved IndexState has schema 2; this version of "
-            r"tensionindex reads schema 1\. Rebuild the state",
+            _edited(("schema",), 3),
+            r"The saved IndexState has schema 3; this version of tensionindex reads schema 2 "
+            r"\(and converts schema 1\)\. Rebuild the state",
         ),
+        (_edited(("schema",), True), r"The saved IndexState has schema True"),
         (
             _edited(("config", "window"), 11),
             r"The saved IndexState was made with configuration "
@@ -374,15 +543,17 @@ def _edited(path: tuple[str, ...], value: Any) -> dict[str, Any]:
         ),
         (
             _edited(("fingerprint",), "0123456789abcdef"),
-            r"made with configuration fingerprint "
-            r"'0123456789abcdef'",
+            r"made with configuration fingerprint '0123456789abcdef'",
         ),
         (
             _edited(("config", "halflife"), 3),
-            r"Unknown configuration setting 'halflife'\. "
-            r"Did you mean 'half_life'\?",
+            r"Unknown configuration setting 'halflife'\. Did you mean 'half_life'\?",
         ),
         (_edited(("late",), "later"), r"The 'late' parameter of IndexState must be one of"),
+        (
+            _edited(("lookback",), 0),
+            r"The 'lookback' parameter of IndexState must be an integer from 1 to 100000",
+        ),
         (
             _edited(("history",), KeyError),
             r"The saved IndexState is damaged: missing key "
@@ -391,34 +562,58 @@ def _edited(path: tuple[str, ...], value: Any) -> dict[str, Any]:
         (_edited(("last_day",), "yesterday"), r"The saved IndexState is damaged: .*yesterday"),
         (
             _edited(("first_day",), ["2024-03-01"]),
-            r"damaged: 'first_day' does not have one "
-            r"date per dyad",
+            r"damaged: 'first_day' does not have one date per dyad",
         ),
         (_edited(("dyads",), ["CHN-USA", "CHN-PHL"]), r"damaged: its dyads are not sorted"),
-        (_edited(("half_lives",), [7.0]), r"damaged: its half-lives do not match"),
+        (_edited(("kernels",), []), r"damaged: its kernels do not match its configuration"),
+        (
+            _edited(("kernels", 0, "kernel", "window"), 11),
+            r"damaged: its kernels do not match its configuration",
+        ),
+        (
+            _edited(("kernels", 0, "kernel", "name"), "gaussian"),
+            r"damaged: a kernel is not one of \['exponential', 'window'\]",
+        ),
         (
             _edited(("history", "events"), [1, 0]),
-            r"damaged: a cell names an unknown dyad or "
-            r"counts no events",
+            r"damaged: a history cell names an unknown dyad or counts no events",
         ),
-        (_edited(("history", "dyad"), [0, 5]), r"damaged: a cell names an unknown dyad"),
+        (_edited(("history", "dyad"), [0, 5]), r"damaged: a history cell names an unknown dyad"),
+        (_edited(("history", "kernel"), [0, 1]), r"damaged: a history cell names an unknown kern"),
+        (
+            _edited(("history", "day"), ["2024-03-01", "2024-03-09"]),
+            r"damaged: a history cell is dated outside the days the state keeps open",
+        ),
         (
             _edited(("history", "dyad"), [0, 1.5]),
-            r"damaged: counts and dyad codes must be lists "
-            r"of integers",
+            r"damaged: counts and codes must be lists of integers",
+        ),
+        (_edited(("history", "dyad"), [0]), r"damaged: its history has lists of different lengths"),
+        (
+            _edited((*CARRY, "day"), [20240301], _saved_rejecting()),
+            r"damaged: dates must be a list of ISO dates",
         ),
         (
-            _edited(("history", "dyad"), [0]),
-            r"damaged: its raw cells have lists of different "
-            r"lengths",
+            _edited((*CARRY, "day"), ["2024-03-01", "2024-03-05"], _saved_rejecting()),
+            r"damaged: a carry is dated after the state's anchor day",
         ),
-        (_edited(("window", "day"), [20240301]), r"damaged: dates must be a list of ISO dates"),
         (
-            _edited(("history", "raw"), [[float("inf"), 1.0]]),
-            r"damaged: it holds a number that "
-            r"is not finite",
+            _edited((*CARRY, "dyad"), [0, 2], _saved_rejecting()),
+            r"damaged: a carry names an unknown dyad",
+        ),
+        (
+            _edited((*CARRY, "value"), [1.0], _saved_rejecting()),
+            r"damaged: its carry has lists of different lengths",
+        ),
+        (
+            _edited(("history", "raw"), [float("inf"), 1.0]),
+            r"damaged: it holds a number that is not finite",
         ),
         (_edited(("last_day",), None), r"damaged: it has dyads but no last day"),
+        (
+            _edited(("half_lives",), [7.0], copy.deepcopy(SCHEMA_1_EXPONENTIAL)),
+            r"damaged: its half-lives do not match its configuration",
+        ),
     ],
 )
 def test_a_damaged_or_foreign_state_is_refused(data: Any, message: str) -> None:

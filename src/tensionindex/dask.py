@@ -1,10 +1,13 @@
 """The stability index of event archives larger than memory, on Dask.
 
 :func:`stability_index` takes a dask DataFrame of events (a folder of Parquet
-or CSV files, GDELT exports), puts every dyad's events in one partition and runs
-the in-memory engine, :func:`tensionindex.stability_index`, on each partition
-with one common grid of days.  The result equals the in-memory function's on
-the same events, value for value.
+or CSV files, GDELT exports), puts every dyad's events in one partition and
+scores each partition as the in-memory path does
+(:meth:`ScoredEvents.from_validated <tensionindex.ScoredEvents.from_validated>`,
+then :meth:`~tensionindex.ScoredEvents.index`) on one common grid of days,
+with the engine's empty frame (:func:`tensionindex.engine.empty_frame`) and
+provenance stamp (:func:`tensionindex.engine.stamp`).  The result equals
+:func:`tensionindex.stability_index` on the same events, value for value.
 
 Dask is an optional dependency (``pip install "tensionindex[dask]"``), imported
 when the function is called: ``import tensionindex`` never imports this module.
@@ -13,7 +16,6 @@ when the function is called: ``import tensionindex`` never imports this module.
 from __future__ import annotations
 
 import copy
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -22,21 +24,14 @@ import numpy as np
 import pandas as pd
 
 from tensionindex import engine
-from tensionindex import index as _index_module
 from tensionindex._types import Normalize
 from tensionindex.config import IndexConfig, with_overrides
-from tensionindex.coverage import parse_coverage
-from tensionindex.dyads import parse_dyad
+from tensionindex.coverage import Coverage, parse_coverage
+from tensionindex.dyads import parse_dyad, unknown_dyad_error
 from tensionindex.events import empty_events, validate_events
-from tensionindex.exceptions import (
-    ConfigurationError,
-    EventInputTypeError,
-    EventValidationError,
-    did_you_mean,
-    require,
-)
-from tensionindex.params import DateLike, check, day_of
-from tensionindex.scored import NORMALIZE, known_by
+from tensionindex.exceptions import EventInputTypeError, EventValidationError, require
+from tensionindex.params import DateLike, Dates, Instance, Interval, day_of, validate_params
+from tensionindex.scored import NORMALIZE, RANGE, ScoredEvents, known_by
 
 __all__ = ["stability_index"]
 
@@ -44,6 +39,7 @@ __all__ = ["stability_index"]
 DaskDataFrame: TypeAlias = Any
 
 _FEATURE = "tensionindex.dask"
+_NAME = "tensionindex.dask.stability_index"
 # Besides the canonical columns, each event carries through the shuffle its
 # position in the input (partition number in the high bits), which restores the
 # input order afterwards, and the output partition of its dyad.
@@ -63,6 +59,15 @@ class _Plan:
     event_types: pd.Index  # every event type, sorted
 
 
+@validate_params(
+    {
+        **RANGE,
+        **NORMALIZE,
+        "as_of": [Dates()],
+        "npartitions": [Interval(int, 1, None), Instance((None,), "None")],
+    },
+    name=_NAME,
+)
 def stability_index(
     ddf: DaskDataFrame,
     config: IndexConfig | None = None,
@@ -154,9 +159,12 @@ def stability_index(
         If dask (with its dataframe extra) is not installed.
     EventValidationError
         For invalid events (the message names the partition, and the row
-        within it), dates or dyads.
+        within it) or unknown dyads.
+    InvalidParameterError
+        For an invalid ``start``, ``end``, ``dyads``, ``normalize``,
+        ``baseline``, ``as_of``, ``coverage`` or ``npartitions``.
     ConfigurationError
-        For an invalid configuration, override or ``npartitions``.
+        For an invalid configuration or override.
 
     See Also
     --------
@@ -224,15 +232,9 @@ def stability_index(
             "tensionindex.stability_index, or wrap it with dask.dataframe.from_pandas."
         )
     cfg = with_overrides(config, overrides)
-    for name, value in (("normalize", normalize), ("baseline", baseline)):
-        check("tensionindex.dask.stability_index", name, value, NORMALIZE[name])
-    if coverage is not None and not isinstance(coverage, pd.Series | str):
-        coverage = list(coverage)  # read twice: here and in every partition
-    covered = parse_coverage(coverage)  # bad coverage fails now, not in a task
-    as_of_day = (
-        None if as_of is None else np.datetime64(day_of(as_of, "as_of", "stability_index"), "D")
-    )
-    parts = _check_npartitions(ddf.npartitions if npartitions is None else npartitions)
+    covered = parse_coverage(coverage)  # read once, here: bad coverage fails now, not in a task
+    as_of_day = None if as_of is None else np.datetime64(day_of(as_of, "as_of", _NAME), "D")
+    parts = int(ddf.npartitions if npartitions is None else npartitions)
 
     # Pass 1, now: days, dyads, actors and event types of the whole archive, as
     # per-partition counts summed by a tree reduction (split_out=1, no shuffle).
@@ -240,15 +242,14 @@ def stability_index(
     plan = _plan(dask.compute(summaries.groupby(["kind", "key"])["count"].sum(split_out=1))[0])
     labels = _selected(plan, dyads, directed=cfg.directed)
     columns = [*engine.RESULT_COLUMNS, *(["covered"] if covered is not None else [])]
-    meta = _result_meta(labels, columns)
-    # The in-memory result's attrs: configuration, fingerprint and version, then (when
-    # there are events) normalize and as_of.
-    stamp = engine.stamp(meta, cfg).attrs["tensionindex"]
+    meta = engine.empty_frame(columns[2:], labels)
+    # The in-memory result's attrs: configuration, fingerprint, version, normalize, as_of.
+    extra: dict[str, Any] = {"normalize": normalize}
+    if as_of_day is not None:
+        extra["as_of"] = str(as_of_day)
+    engine.stamp(meta, cfg, **extra)
     if len(plan.events_per_day) == 0:
         return dd.from_pandas(meta, npartitions=1)
-    stamp["normalize"] = normalize
-    if as_of_day is not None:
-        stamp["as_of"] = str(as_of_day)
     first, last = _bounds(plan, start, end)
 
     # Pass 2, lazy: every dyad's events in one partition, then the engine on each.
@@ -259,11 +260,11 @@ def stability_index(
     keyed = ddf.map_partitions(keying, meta=keying(empty_events()))
     # Partition p of the shuffled frame holds exactly the rows with _part == p.
     shuffled = keyed.set_index(_PART, divisions=(*range(n_parts), n_parts - 1))
-    engine_coverage, covered_days = coverage, None
+    engine_coverage, covered_days = covered, None
     if cfg.aggregation == "share" and (covered is None or covered.records is None):
         # The denominators are the records of each day over all dyads: give every
         # partition the archive's counts (what the in-memory function counts).
-        engine_coverage = plan.events_per_day
+        engine_coverage = parse_coverage(plan.events_per_day)
         covered_days = None if covered is None else covered.days
     score = _Scorer(
         config=cfg,
@@ -280,17 +281,6 @@ def stability_index(
     return shuffled.map_partitions(score, meta=meta)
 
 
-def _check_npartitions(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 1:
-        if isinstance(value, np.generic):
-            value = value.item()
-        raise ConfigurationError(
-            "The 'npartitions' parameter of tensionindex.dask.stability_index must be an "
-            f"integer >= 1. Got {value!r} instead."
-        )
-    return int(value)
-
-
 def _checked(
     part: pd.DataFrame,
     config: IndexConfig,
@@ -302,7 +292,7 @@ def _checked(
     try:
         events = validate_events(part, config=config)
         if as_of is not None and len(events):  # an empty partition has no 'reported' either
-            events = known_by(events, day_of(as_of, "as_of", "stability_index"))
+            events = known_by(events, day_of(as_of, "as_of", _NAME))
     except EventValidationError as exc:
         # Row numbers in the message count from the start of the partition.
         raise type(exc)(f"In partition {number} of the dask DataFrame: {exc}") from None
@@ -428,20 +418,7 @@ def _selected(plan: _Plan, dyads: Sequence[str] | str | None, *, directed: bool)
     labels = [parse_dyad(d, directed=directed) for d in wanted]
     missing = [label for label in labels if label not in present]
     if missing:
-        listed = (
-            f" Dyads in the events: {', '.join(present[:20])}"
-            + (" ..." if len(present) > 20 else ".")
-            if len(present)
-            else " There are no events."
-        )
-        first, _, second = missing[0].partition("->")
-        reverse = f"{second}->{first}"
-        hint = (
-            f" Did you mean {reverse!r} (the other direction)?"
-            if directed and reverse in present
-            else did_you_mean(missing[0], list(present))
-        )
-        raise EventValidationError(f"No events for dyad {missing[0]!r}." + hint + listed)
+        raise unknown_dyad_error(missing[0], present, directed=directed)
     return pd.Index(sorted(set(labels)), dtype=object)
 
 
@@ -449,8 +426,8 @@ def _bounds(plan: _Plan, start: DateLike | None, end: DateLike | None) -> tuple[
     """First and last day of the common grid, in days since 1970, checked as in memory."""
     days = plan.events_per_day.index.to_numpy().astype("datetime64[D]").astype(np.int64)
     return engine.grid_bounds(
-        None if start is None else day_of(start, "start", "stability_index"),
-        None if end is None else day_of(end, "end", "stability_index"),
+        None if start is None else day_of(start, "start", _NAME),
+        None if end is None else day_of(end, "end", _NAME),
         int(days[0]),
         int(days[-1]),
     )
@@ -470,18 +447,6 @@ def _partition_plan(labels: pd.Index, weights: np.ndarray, parts: int) -> pd.Ser
     return pd.Series(compact.astype(np.int64), index=labels)
 
 
-def _result_meta(labels: pd.Index, columns: Sequence[str]) -> pd.DataFrame:
-    dtypes: dict[str, Any] = {
-        "dyad": pd.CategoricalDtype(labels, ordered=False),
-        "date": np.dtype("datetime64[ns]"),
-        "events": np.dtype(np.int64),
-        "covered": np.dtype(bool),
-    }
-    return pd.DataFrame(
-        {name: pd.Series(dtype=dtypes.get(name, np.dtype(float))) for name in columns}
-    )
-
-
 @dataclass(frozen=True)
 class _Scorer:
     """The in-memory engine on one shuffled partition; picklable, for any scheduler."""
@@ -491,7 +456,7 @@ class _Scorer:
     event_types: pd.Index
     start: DateLike
     end: DateLike
-    coverage: pd.Series | Iterable[DateLike] | None
+    coverage: Coverage | None
     covered_days: np.ndarray | None  # the caller's days, when coverage holds other counts
     normalize: Normalize
     baseline: int
@@ -503,9 +468,11 @@ class _Scorer:
         # The input order, so that every sum adds the same numbers in the same order.
         part = part.sort_values(_ROW, kind="stable")
         codes = {name: part[name].to_numpy() for name in ("actor1", "actor2", "event_type")}
+        # The columns validate_events gives (dates in nanoseconds, categories shared
+        # by actor1 and actor2): the partition is scored as validated events.
         events = pd.DataFrame(
             {
-                "date": part["date"].to_numpy(),
+                "date": part["date"].to_numpy().astype("datetime64[ns]"),
                 "actor1": pd.Categorical.from_codes(codes["actor1"], categories=self.actors),
                 "actor2": pd.Categorical.from_codes(codes["actor2"], categories=self.actors),
                 "event_type": pd.Categorical.from_codes(
@@ -515,14 +482,9 @@ class _Scorer:
                 "confidence": part["confidence"].to_numpy(),
             }
         )
-        result = _index_module.stability_index(
-            events,
-            self.config,
-            start=self.start,
-            end=self.end,
-            coverage=self.coverage,
-            normalize=self.normalize,
-            baseline=self.baseline,
+        scored = ScoredEvents.from_validated(events, self.config, self.coverage)
+        result = scored.index(
+            start=self.start, end=self.end, normalize=self.normalize, baseline=self.baseline
         )
         if self.covered_days is not None:
             days = result["date"].to_numpy().astype("datetime64[D]").astype(np.int64)

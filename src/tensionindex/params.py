@@ -27,7 +27,7 @@ parameter              accepts                 meaning
 ``baseline``           integer 30..100000      trailing days of ``normalize="zscore"``
 ``within_days``        integer >= 1            days over which an alert's drop is measured
 ``min_size``           integer >= 1            shortest regime of change-point detection
-``lookback``           integer >= 0            days of late events an ``IndexState`` keeps
+``lookback``           integer 1..100000       days of late events an ``IndexState`` keeps
 =====================  ======================  ==========================================
 
 Dates (``start``, ``end``, ``date``, ``as_of``, ``until``, ``dates``) are

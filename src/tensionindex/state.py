@@ -1,140 +1,71 @@
 """Incremental updates: the index advanced batch by batch, as a service receives events.
 
 :class:`IndexState` holds what the index needs to go on from the last day it
-emitted, and nothing more:
+emitted, and nothing more (see :mod:`tensionindex.state_schema` for the data
+and its JSON form):
 
-* the *carry*: under the exponential kernel, each dyad's tension on the
-  state's anchor day, one value per half-life in the configuration (each
-  category decays with its own); under the window kernel, the daily signals of
-  each dyad's last ``window`` days before the anchor;
-* with ``late="correct"``, the *history* of the last ``lookback`` emitted days:
-  each dyad-day's event count and its summed signals before daily aggregation,
-  from which a late event's day (and, under ``"mean"`` and ``"share"``, the
-  aggregation factors of that day) can be recomputed.
+* for each kernel of the configuration (one per distinct kernel, e.g. one
+  per half-life when categories have half-lives of their own), the kernel's
+  *carry* on the state's anchor day, as :meth:`Kernel.compress
+  <tensionindex.kernels.Kernel.compress>` folds the past: one value per dyad
+  for the exponential kernel, the daily signals of the last ``window`` days
+  for the window kernel;
+* with ``late="correct"``, the *history* of the last ``lookback`` emitted
+  days: each dyad-day's event count and its summed signals before daily
+  aggregation, per kernel, from which a late event's day (and, under
+  ``"mean"`` and ``"share"``, the aggregation factors of that day) can be
+  recomputed.
 
-Each update scores the new days with the engine's own kernels
-(:func:`tensionindex.kernels.exponential_tension` and
-:func:`~tensionindex.kernels.window_tension`), entering the carry and the
-history as events dated before the new days, which the kernels decay into the
-first of them.  So the rows equal those of :func:`tensionindex.stability_index`
-on all the events so far, to rounding.
+Each update prepares the batch as :func:`tensionindex.score` does
+(:meth:`ScoredEvents.from_validated`), computes the daily aggregation factors
+with the engine's :func:`~tensionindex.engine.aggregation_factor`, and scores
+the new days with each kernel's own :meth:`Kernel.from_events
+<tensionindex.kernels.Kernel.from_events>`, entering the carry and the history
+as events dated before the new days.  So the rows equal those of
+:func:`tensionindex.stability_index` on all the events so far, to rounding.
 """
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tensionindex.config import IndexConfig, with_overrides
-from tensionindex.engine import RESULT_COLUMNS, stability_from_tension
+from tensionindex.engine import (
+    RESULT_COLUMNS,
+    aggregation_factor,
+    empty_frame,
+    stability_from_tension,
+    stamp,
+)
 from tensionindex.events import validate_events
-from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
-from tensionindex.kernels import exponential_tension, window_tension
-from tensionindex.params import DateLike, day_of
+from tensionindex.exceptions import EventValidationError
+from tensionindex.params import DateLike, Dates, day_of, invalid, validate_params
 from tensionindex.scored import ScoredEvents
+from tensionindex.state_schema import (
+    LATE,
+    MAX_LOOKBACK,
+    PARAMS,
+    Carry,
+    Cells,
+    Late,
+    Snapshot,
+    combine,
+    decode,
+    encode,
+    iso,
+    kernels_of,
+    open_days,
+)
 
-__all__ = ["IndexState", "Late"]
+__all__ = ["LATE", "MAX_ADVANCE_DAYS", "MAX_LOOKBACK", "IndexState", "Late"]
 
-Late: TypeAlias = Literal["reject", "correct"]
-LATE: tuple[Late, ...] = ("reject", "correct")
-
-#: Most days of history a state keeps for corrections (about 270 years).
-MAX_LOOKBACK = 100_000
-_KIND = "tensionindex.IndexState"
-_SCHEMA = 1
-_EPOCH = np.datetime64(0, "D")
-
-
-@dataclass(frozen=True)
-class _Cells:
-    """Sparse dyad-days: one row per dyad and day with at least one event.
-
-    ``values`` has one column per half-life group: summed signals before daily
-    aggregation in the history, final daily signals in the window carry.
-    """
-
-    dyad: np.ndarray  # int64 code into the state's dyad labels
-    day: np.ndarray  # int64 days since 1970-01-01
-    count: np.ndarray  # int64 events that day
-    values: np.ndarray  # float, (n_cells, n_groups)
-
-    @staticmethod
-    def empty(n_groups: int) -> _Cells:
-        none = np.zeros(0, np.int64)
-        return _Cells(none, none, none, np.zeros((0, n_groups)))
-
-    def __len__(self) -> int:
-        return len(self.day)
-
-    def take(self, keep: np.ndarray) -> _Cells:
-        return _Cells(self.dyad[keep], self.day[keep], self.count[keep], self.values[keep])
-
-    def recode(self, mapping: np.ndarray) -> _Cells:
-        return _Cells(mapping[self.dyad], self.day, self.count, self.values)
-
-
-def _combine(parts: Sequence[_Cells], n_groups: int) -> _Cells:
-    """Sum cells with the same dyad and day; the result is sorted by dyad, then day."""
-    dyad = np.concatenate([p.dyad for p in parts])
-    if len(dyad) == 0:
-        return _Cells.empty(n_groups)
-    day = np.concatenate([p.day for p in parts])
-    count = np.concatenate([p.count for p in parts])
-    values = np.concatenate([p.values for p in parts])
-    first = int(day.min())
-    width = int(day.max()) - first + 1
-    keys, which = np.unique(dyad * width + (day - first), return_inverse=True)
-    which = which.ravel()
-    summed = np.empty((len(keys), n_groups))
-    for g in range(n_groups):  # a handful of half-life groups, not events
-        summed[:, g] = np.bincount(which, weights=values[:, g], minlength=len(keys))
-    counts = np.bincount(which, weights=count, minlength=len(keys)).astype(np.int64)
-    codes, offsets = np.divmod(keys, width)
-    return _Cells(codes.astype(np.int64), offsets + first, counts, summed)
-
-
-def _half_lives(config: IndexConfig) -> tuple[float, ...]:
-    """One tension carry per distinct half-life (a single one under the window kernel)."""
-    if config.kernel == "window":
-        return (config.half_life,)
-    return tuple(sorted({config.half_life, *config.category_half_lives.values()}))
-
-
-def _iso(day: int) -> str:
-    return str(_EPOCH + np.timedelta64(int(day), "D"))
-
-
-def _fail(name: str, expected: str, value: object) -> ConfigurationError:
-    return ConfigurationError(
-        f"The {name!r} parameter of IndexState must be {expected}. Got {value!r} instead."
-    )
-
-
-def _check_late(late: object) -> Late:
-    for choice in LATE:
-        if late == choice:
-            return choice
-    raise ConfigurationError(
-        "The 'late' parameter of IndexState must be one of 'reject', 'correct'. "
-        f"Got {late!r} instead." + (did_you_mean(late, LATE) if isinstance(late, str) else "")
-    )
-
-
-def _check_lookback(lookback: object) -> int:
-    days = (
-        float(lookback)
-        if isinstance(lookback, numbers.Real) and not isinstance(lookback, bool | np.bool_)
-        else 0.0
-    )
-    if not (math.isfinite(days) and days.is_integer() and 1 <= days <= MAX_LOOKBACK):
-        raise _fail("lookback", f"an integer number of days from 1 to {MAX_LOOKBACK}", lookback)
-    return int(days)
+#: Furthest an update may advance past the last emitted day, in days (100 years):
+#: every dyad gets a row per day, so a mistyped ``until`` would fill memory.
+MAX_ADVANCE_DAYS = 36_525
 
 
 class IndexState:
@@ -170,8 +101,10 @@ class IndexState:
 
     Raises
     ------
+    InvalidParameterError
+        For an invalid ``late`` or ``lookback``.
     ConfigurationError
-        For an invalid ``late``, ``lookback``, configuration or override.
+        For an invalid configuration or override.
 
     See Also
     --------
@@ -211,19 +144,9 @@ class IndexState:
     Timestamp('2024-03-04 00:00:00')
     """
 
-    __slots__ = (
-        "_carry",
-        "_config",
-        "_first",
-        "_half_lives",
-        "_history",
-        "_labels",
-        "_last",
-        "_late",
-        "_lookback",
-        "_window",
-    )
+    __slots__ = ("_config", "_kernels", "_late", "_lookback", "_now")
 
+    @validate_params(PARAMS, name="IndexState")
     def __init__(
         self,
         config: IndexConfig | None = None,
@@ -232,18 +155,11 @@ class IndexState:
         lookback: int = 30,
         **overrides: Any,
     ) -> None:
-        cfg = with_overrides(config, overrides)
-        self._config = cfg
-        self._late = _check_late(late)
-        self._lookback = _check_lookback(lookback)
-        self._half_lives = _half_lives(cfg)
-        n_groups = len(self._half_lives)
-        self._labels: tuple[str, ...] = ()
-        self._first = np.zeros(0, np.int64)
-        self._last: int | None = None
-        self._carry = np.zeros((n_groups, 0))
-        self._window = _Cells.empty(1)
-        self._history = _Cells.empty(n_groups)
+        self._config = with_overrides(config, overrides)
+        self._late: Late = late
+        self._lookback = int(lookback)
+        self._kernels = kernels_of(self._config)
+        self._now = Snapshot.empty(len(self._kernels))
 
     # -- what the state holds ------------------------------------------------
 
@@ -265,28 +181,25 @@ class IndexState:
     @property
     def last_day(self) -> pd.Timestamp | None:
         """The last day emitted so far, or None before the first event."""
-        return None if self._last is None else pd.Timestamp(_iso(self._last))
+        last = self._now.last
+        return None if last is None else pd.Timestamp(iso(last))
 
     @property
     def dyads(self) -> tuple[str, ...]:
         """The dyads seen so far, sorted."""
-        return self._labels
-
-    def _anchor(self) -> int | None:
-        """The day of the carry: days after it are in the history (``"correct"``)."""
-        if self._last is None:
-            return None
-        return self._last - (self._lookback if self._late == "correct" else 0)
+        return self._now.labels
 
     def __repr__(self) -> str:
-        last = "None" if self._last is None else _iso(self._last)
+        last = self._now.last
         return (
-            f"IndexState(dyads={len(self._labels)}, last_day={last}, late={self._late!r}, "
+            f"IndexState(dyads={len(self._now.labels)}, "
+            f"last_day={'None' if last is None else iso(last)}, late={self._late!r}, "
             f"lookback={self._lookback}, fingerprint={self._config.fingerprint!r})"
         )
 
     # -- updating --------------------------------------------------------------
 
+    @validate_params({"until": [Dates()]}, name="IndexState.update")
     def update(
         self,
         events: pd.DataFrame | Sequence[Mapping[str, Any]],
@@ -303,8 +216,11 @@ class IndexState:
         until : date-like, optional
             Advance to this day even without events on it (the tension decays
             meanwhile): a service calls ``update([], until=today)``.  It must
-            not come before the batch's latest event or the last emitted day.
-            By default the state advances to the latest event of the batch.
+            not come before the batch's latest event or the last emitted day,
+            nor more than :data:`MAX_ADVANCE_DAYS` (36525, 100 years) after
+            the last emitted day (or, for a new state, the batch's first
+            event).  By default the state advances to the latest event of the
+            batch.
 
         Returns
         -------
@@ -331,6 +247,8 @@ class IndexState:
             dyad, the date and the last emitted day); for ``until`` before
             the batch's latest event or the last emitted day.  The state is
             unchanged after an error.
+        InvalidParameterError
+            For an ``until`` that is not a date, or too far ahead.
 
         Examples
         --------
@@ -345,76 +263,83 @@ class IndexState:
         0  CHN-USA 2024-03-02       1    -1.0     -1.0  52.497919
         """
         cfg = self._config
+        last = self._now.last
         validated = validate_events(events, config=cfg)
         until_day = None if until is None else day_of(until, "until", "IndexState.update")
-        if until_day is not None and self._last is not None and until_day < self._last:
+        if until_day is not None and last is not None and until_day < last:
             raise EventValidationError(
-                f"The 'until' date {_iso(until_day)} comes before the last emitted day "
-                f"{_iso(self._last)}; a state only moves forward. Late events go in a batch "
+                f"The 'until' date {iso(until_day)} comes before the last emitted day "
+                f"{iso(last)}; a state only moves forward. Late events go in a batch "
                 "of their own (with late='correct')."
             )
         if len(validated) == 0:
-            if until_day is None or self._last is None or until_day == self._last:
-                return self._stamp(_empty_rows())
-            names: list[str] = []
-            dyad = day = group = np.zeros(0, np.int64)
-            raw = np.zeros(0)
-        else:
-            prepared = ScoredEvents.from_validated(validated, cfg)
-            names = [str(label) for label in prepared.labels]
-            dyad = np.asarray(prepared.dyad, np.int64)
-            day = np.asarray(prepared.day, np.int64)
-            raw = np.asarray(prepared.raw_signal, float)
-            group = self._group_of(np.asarray(prepared.category))
-            latest = int(day.max())
-            if until_day is not None and until_day < latest:
+            if until_day is None or last is None or until_day == last:
+                return stamp(empty_frame(RESULT_COLUMNS[2:]), cfg)
+            self._check_reach(until, until_day, last, "the last emitted day")
+            none = np.zeros(0, np.int64)
+            return self._advance([], none, none, np.zeros(0), none, until_day)
+        prepared = ScoredEvents.from_validated(validated, cfg)
+        names = [str(label) for label in prepared.labels]
+        dyad = np.asarray(prepared.dyad, np.int64)
+        day = np.asarray(prepared.day, np.int64)
+        # Each event's kernel, grouped as ScoredEvents.kernels() groups them.
+        found, per_type = prepared.kernels()
+        position = np.array([self._kernels.index(k) for k in found], dtype=np.int64)
+        kernel = position[per_type[prepared.type_code]]
+        latest = int(day.max())
+        if until_day is not None:
+            if until_day < latest:
                 raise EventValidationError(
-                    f"The 'until' date {_iso(until_day)} comes before the latest event of the "
-                    f"batch ({_iso(latest)}); give an 'until' on or after it, or leave it out."
+                    f"The 'until' date {iso(until_day)} comes before the latest event of the "
+                    f"batch ({iso(latest)}); give an 'until' on or after it, or leave it out."
                 )
-            self._check_late_events(names, dyad, day)
+            if last is None:
+                self._check_reach(until, until_day, int(day.min()), "the batch's first event")
+            else:
+                self._check_reach(until, until_day, last, "the last emitted day")
+        self._check_late_events(names, dyad, day)
         # The new last day: the latest event, 'until', or (late events only) the old one.
-        candidates = [int(day.max())] if len(day) else []
-        candidates += [d for d in (until_day, self._last) if d is not None]
-        new_last = max(candidates)
-        return self._advance(names, dyad, day, raw, group, new_last)
+        new_last = max(d for d in (latest, until_day, last) if d is not None)
+        raw = np.asarray(prepared.raw_signal, float)
+        return self._advance(names, dyad, day, raw, kernel, new_last)
 
-    def _group_of(self, category: np.ndarray) -> np.ndarray:
-        """Index of each event's half-life in ``self._half_lives``."""
-        if len(self._half_lives) == 1:
-            return np.zeros(len(category), np.int64)
-        names, which = np.unique(category.astype(str), return_inverse=True)
-        per_name = np.array(
-            [self._half_lives.index(self._config.half_life_of(str(c))) for c in names],
-            dtype=np.int64,
-        )
-        return per_name[which.ravel()]
+    @staticmethod
+    def _check_reach(until: DateLike, until_day: int, since: int, what: str) -> None:
+        if until_day - since > MAX_ADVANCE_DAYS:
+            raise invalid(
+                "IndexState.update",
+                "until",
+                f"a date at most {MAX_ADVANCE_DAYS} days (100 years) after {what} "
+                f"({iso(since)}): every dyad gets a row per day",
+                until,
+            )
 
     def _check_late_events(self, names: list[str], dyad: np.ndarray, day: np.ndarray) -> None:
-        if self._last is None:
+        last = self._now.last
+        if last is None:
             return
-        late = day <= self._last
+        late = day <= last
         if not late.any():
             return
         if self._late == "reject":
             row = int(np.flatnonzero(late)[0])
             raise EventValidationError(
                 f"Row {row} of the batch, an event of dyad {names[dyad[row]]!r} dated "
-                f"{_iso(int(day[row]))}, comes on or before the last emitted day "
-                f"{_iso(self._last)} ({int(late.sum())} such events in the batch). Emitted days "
+                f"{iso(int(day[row]))}, comes on or before the last emitted day "
+                f"{iso(last)} ({int(late.sum())} such events in the batch). Emitted days "
                 "are final with late='reject': send each day's events before advancing past "
                 "it, or create the state with late='correct' to apply late events and emit "
                 "the corrected rows."
             )
-        anchor = self._last - self._lookback
+        anchor = last - self._lookback
         too_old = day <= anchor
         if too_old.any():
             row = int(np.flatnonzero(too_old)[0])
             raise EventValidationError(
                 f"Row {row} of the batch, an event of dyad {names[dyad[row]]!r} dated "
-                f"{_iso(int(day[row]))}, is too late to correct: the last emitted day is "
-                f"{_iso(self._last)} and lookback={self._lookback} keeps the days from "
-                f"{_iso(anchor + 1)} on. Create the state with a longer lookback, or score "
+                f"{iso(int(day[row]))}, is too late to correct: the last emitted day is "
+                f"{iso(last)} and lookback={self._lookback} keeps the days from "
+                f"{iso(anchor + 1)} on. Create the state with a longer lookback, or score "
                 "all events again with stability_index."
             )
 
@@ -424,48 +349,35 @@ class IndexState:
         dyad: np.ndarray,
         day: np.ndarray,
         raw: np.ndarray,
-        group: np.ndarray,
+        kernel: np.ndarray,
         new_last: int,
     ) -> pd.DataFrame:
-        cfg = self._config
-        n_groups = len(self._half_lives)
+        cfg, now = self._config, self._now
         # Dyad codes of the union of known and new dyads, sorted by label as in the engine.
-        labels = pd.Index(sorted(set(self._labels) | set(names)), dtype=object)
-        old_codes = labels.get_indexer(pd.Index(self._labels, dtype=object)).astype(np.int64)
+        labels = pd.Index(sorted(set(now.labels) | set(names)), dtype=object)
+        old_codes = labels.get_indexer(pd.Index(now.labels, dtype=object)).astype(np.int64)
         event_dyad = labels.get_indexer(pd.Index(names, dtype=object)).astype(np.int64)[dyad]
         n_dyads = len(labels)
         known = np.zeros(n_dyads, bool)
         known[old_codes] = True
 
         first = np.full(n_dyads, np.iinfo(np.int64).max)
-        first[old_codes] = self._first
+        first[old_codes] = now.first
         np.minimum.at(first, event_dyad, day)
-        carry = np.zeros((n_groups, n_dyads))
-        carry[:, old_codes] = self._carry
-
-        values = np.zeros((len(day), n_groups))
-        values[np.arange(len(day)), group] = raw
-        batch = _Cells(event_dyad, day, np.ones(len(day), np.int64), values)
-        cells = _combine([self._history.recode(old_codes), batch], n_groups)
-        window = self._window.recode(old_codes)
-
-        # Daily aggregation factor g of each dyad-day (see index.aggregation_factor).
-        if cfg.aggregation == "mean":
-            factor = 1.0 / cells.count
-        elif cfg.aggregation == "share":
-            _, which = np.unique(cells.day, return_inverse=True)
-            factor = 1.0 / np.bincount(which.ravel(), weights=cells.count)[which.ravel()]
-        else:
-            factor = np.ones(len(cells))
-        daily = cells.values * factor[:, None]
+        carries = [carry.recode(old_codes) for carry in now.carries]
+        batch = Cells(event_dyad, day, kernel, np.ones(len(day), np.int64), raw)
+        cells = combine([now.history.recode(old_codes), batch])
+        # The engine's daily aggregation factor g, from the events of each dyad-day.
+        factor = aggregation_factor(cells.dyad, cells.day, cfg.aggregation, n_events=cells.count)
+        daily = cells.value * factor
 
         # First day to emit per dyad: the day after the last emitted one, a new dyad's
         # first event, or the first day a late event changed.
-        if self._last is None:
+        if now.last is None:
             start = first.copy()
         else:
-            start = np.where(known, self._last + 1, first)
-            late = day <= self._last
+            start = np.where(known, now.last + 1, first)
+            late = day <= now.last
             if late.any():
                 np.minimum.at(start, event_dyad[late], day[late])
                 if cfg.aggregation == "share":  # the denominator of those days changed
@@ -474,37 +386,23 @@ class IndexState:
         grid_first = int(start.min()) if n_dyads else new_last + 1
         n_days = max(0, new_last - grid_first + 1)
 
-        # The kernels take the carry and the history as events dated before the grid.
+        # Each kernel takes its carry and its history as events dated before the grid.
         tension = np.zeros((n_dyads, n_days))
-        anchor = self._anchor()
-        if n_days == 0:
-            pass
-        elif cfg.kernel == "window":
-            tension = window_tension(
-                np.concatenate([window.dyad, cells.dyad]),
-                np.concatenate([window.day, cells.day]) - grid_first,
-                np.concatenate([window.values[:, 0], daily[:, 0]]),
+        for k, (model, carry) in enumerate(zip(self._kernels, carries, strict=True)):
+            mine = cells.kernel == k
+            if n_days == 0 or not (len(carry) or mine.any()):
+                continue
+            tension += model.from_events(
+                np.concatenate([carry.dyad, cells.dyad[mine]]),
+                np.concatenate([carry.day, cells.day[mine]]) - grid_first,
+                np.concatenate([carry.value, daily[mine]]),
                 n_dyads=n_dyads,
                 n_days=n_days,
-                window=cfg.window,
             )
-        else:
-            # Before the first update there is no carry.
-            carried = np.arange(n_dyads if anchor is not None else 0, dtype=np.int64)
-            carry_day = np.full(len(carried), anchor if anchor is not None else 0, np.int64)
-            for g, half_life in enumerate(self._half_lives):
-                tension += exponential_tension(
-                    np.concatenate([cells.dyad, carried]),
-                    np.concatenate([cells.day, carry_day]) - grid_first,
-                    np.concatenate([daily[:, g], carry[g, : len(carried)]]),
-                    n_dyads=n_dyads,
-                    n_days=n_days,
-                    half_life=half_life,
-                )
 
         on_grid = cells.day >= grid_first
         flat = cells.dyad[on_grid] * n_days + (cells.day[on_grid] - grid_first)
-        signal = np.bincount(flat, weights=daily[on_grid].sum(axis=1), minlength=n_dyads * n_days)
+        signal = np.bincount(flat, weights=daily[on_grid], minlength=n_dyads * n_days)
         count = np.bincount(flat, weights=cells.count[on_grid], minlength=n_dyads * n_days)
         emit = np.arange(n_days)[None, :] >= (start - grid_first)[:, None]
         rows_dyad, rows_day = np.nonzero(emit)
@@ -521,44 +419,25 @@ class IndexState:
             }
         )
 
-        # Move the anchor: days up to it are final and leave the history.
-        new_anchor = new_last - (self._lookback if self._late == "correct" else 0)
+        # Move the anchor: days up to it are final, leave the history and fold into
+        # each kernel's carry.
+        new_anchor = new_last - open_days(self._late, self._lookback)
         frozen = cells.day <= new_anchor
-        if cfg.kernel == "window":
-            fresh = _Cells(
-                cells.dyad[frozen], cells.day[frozen], cells.count[frozen], daily[frozen][:, :1]
+        folded = []
+        for k, (model, carry) in enumerate(zip(self._kernels, carries, strict=True)):
+            mine = frozen & (cells.kernel == k)
+            compressed = model.compress(
+                np.concatenate([carry.dyad, cells.dyad[mine]]),
+                np.concatenate([carry.day, cells.day[mine]]),
+                np.concatenate([carry.value, daily[mine]]),
+                new_anchor,
             )
-            window = _combine([window, fresh], 1)
-            window = window.take(window.day > new_anchor - cfg.window)
-        else:
-            for g, half_life in enumerate(self._half_lives):
-                if anchor is not None:
-                    carry[g] *= np.exp2(-(new_anchor - anchor) / half_life)
-                age = new_anchor - cells.day[frozen]
-                carry[g] += np.bincount(
-                    cells.dyad[frozen],
-                    weights=daily[frozen, g] * np.exp2(-age / half_life),
-                    minlength=n_dyads,
-                )
-        history = cells.take(~frozen) if self._late == "correct" else _Cells.empty(n_groups)
-
-        self._labels = tuple(str(label) for label in labels)
-        self._first = first
-        self._last = new_last
-        self._carry = carry
-        self._window = window
-        self._history = history
-        return self._stamp(result)
-
-    def _stamp(self, result: pd.DataFrame) -> pd.DataFrame:
-        from tensionindex import __version__
-
-        result.attrs["tensionindex"] = {
-            "config": self._config.to_dict(),
-            "fingerprint": self._config.fingerprint,
-            "version": __version__,
-        }
-        return result
+            folded.append(Carry(*compressed))
+        history = cells.take(~frozen) if self._late == "correct" else Cells.empty()
+        self._now = Snapshot(
+            tuple(str(label) for label in labels), first, new_last, tuple(folded), history
+        )
+        return stamp(result, cfg)
 
     # -- JSON ------------------------------------------------------------------
 
@@ -573,15 +452,18 @@ class IndexState:
         Returns
         -------
         dict
-            Keys ``kind``, ``schema``, ``version`` (of tensionindex),
-            ``config``, ``fingerprint``, ``late``, ``lookback``, ``last_day``
-            (ISO date or None), ``dyads`` and ``first_day`` (per dyad),
-            ``half_lives``, ``carry`` (per half-life, per dyad: the tension on
-            the anchor day, exponential kernel), ``window`` (window kernel:
-            the daily signals of the last ``window`` days before the anchor)
-            and ``history`` (``late="correct"``: per dyad-day of the last
-            ``lookback`` days, the event count and the summed signals per
-            half-life before daily aggregation).
+            Keys ``kind`` ("tensionindex.IndexState"), ``schema`` (2),
+            ``version`` (of tensionindex), ``config``, ``fingerprint``,
+            ``late``, ``lookback``, ``last_day`` (ISO date or None), ``dyads``
+            and ``first_day`` (per dyad); ``kernels``: one entry per distinct
+            kernel of the configuration, ``{"kernel": Kernel.to_dict(),
+            "carry": {"dyad", "day", "value"}}``, the kernel's carry on the
+            anchor day (the last emitted day, or ``lookback`` days before it
+            with ``late="correct"``) to enter as events before the next days;
+            and ``history`` (``late="correct"``: per dyad, day and kernel of
+            the days after the anchor, ``dyad``, ``day``, ``kernel`` (position
+            in ``kernels``), ``events`` and ``raw``, the summed signals
+            before daily aggregation).
 
         Examples
         --------
@@ -594,34 +476,10 @@ class IndexState:
         >>> restored = IndexState.from_dict(json.loads(saved))
         >>> restored.to_dict() == state.to_dict()
         True
-        """
-        from tensionindex import __version__
-
-        def cells(part: _Cells, name: str) -> dict[str, Any]:
-            return {
-                "dyad": part.dyad.tolist(),
-                "day": [_iso(d) for d in part.day.tolist()],
-                "events": part.count.tolist(),
-                name: part.values.T.tolist(),
-            }
-
-        window = self._config.kernel == "window"
-        return {
-            "kind": _KIND,
-            "schema": _SCHEMA,
-            "version": __version__,
-            "config": self._config.to_dict(),
-            "fingerprint": self._config.fingerprint,
-            "late": self._late,
-            "lookback": self._lookback,
-            "last_day": None if self._last is None else _iso(self._last),
-            "dyads": list(self._labels),
-            "first_day": [_iso(d) for d in self._first.tolist()],
-            "half_lives": list(self._half_lives),
-            "carry": [] if window else self._carry.tolist(),
-            "window": cells(self._window, "signal") if window else None,
-            "history": cells(self._history, "raw"),
-        }
+        >>> state.to_dict()["kernels"]
+        [{'kernel': {'name': 'exponential', 'half_life': 30.0}, 'carry': {'dyad': [0], 'day': ['2024-03-01'], 'value': [7.0]}}]
+        """  # noqa: E501
+        return encode(self._config, self._late, self._lookback, self._now)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> IndexState:
@@ -630,7 +488,9 @@ class IndexState:
         Parameters
         ----------
         data : dict
-            What :meth:`to_dict` returned (possibly through JSON).
+            What :meth:`to_dict` returned (possibly through JSON).  A state
+            saved by tensionindex 0.1 (schema 1, one carry per half-life) is
+            converted: it goes on as it would have.
 
         Returns
         -------
@@ -640,10 +500,11 @@ class IndexState:
         Raises
         ------
         ConfigurationError
-            If ``data`` is not a saved state, is damaged, or its
-            configuration's fingerprint differs from the one saved with it
-            (the configuration was edited, or this version of tensionindex
-            ships other weight tables): rebuild the state from the events.
+            If ``data`` is not a saved state, has an unknown schema, is
+            damaged, or its configuration's fingerprint differs from the one
+            saved with it (the configuration was edited, or this version of
+            tensionindex ships other weight tables): rebuild the state from
+            the events.
 
         Examples
         --------
@@ -651,112 +512,7 @@ class IndexState:
         >>> IndexState.from_dict(IndexState(half_life=14).to_dict()).config.half_life
         14.0
         """
-        if not isinstance(data, Mapping) or data.get("kind") != _KIND:
-            raise ConfigurationError(
-                "Not a saved IndexState: expected the dict that IndexState.to_dict() returns "
-                f"(with kind={_KIND!r}). Got {_describe(data)} instead."
-            )
-        if data.get("schema") != _SCHEMA:
-            raise ConfigurationError(
-                f"The saved IndexState has schema {data.get('schema')!r}; this version of "
-                f"tensionindex reads schema {_SCHEMA}. Rebuild the state from the events."
-            )
-        try:
-            return cls._load(data)
-        except ConfigurationError:
-            raise
-        except (KeyError, TypeError, ValueError, IndexError, OverflowError) as exc:
-            problem = f"missing key {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
-            raise ConfigurationError(
-                f"The saved IndexState is damaged: {problem}. Save it again with "
-                "IndexState.to_dict(), or rebuild it from the events."
-            ) from None
-
-    @classmethod
-    def _load(cls, data: Mapping[str, Any]) -> IndexState:
-        config = IndexConfig.from_dict(data["config"])
-        saved = data["fingerprint"]
-        if config.fingerprint != saved:
-            raise ConfigurationError(
-                f"The saved IndexState was made with configuration fingerprint {saved!r}, but "
-                f"its configuration now has fingerprint {config.fingerprint!r} (saved with "
-                f"tensionindex {data.get('version')!r}): the configuration or the shipped "
-                "weight tables changed, so its carry no longer matches. Rebuild the state by "
-                "scoring the events again."
-            )
-        state = cls(config, late=data["late"], lookback=data["lookback"])
-        n_groups = len(state._half_lives)
-        if [float(h) for h in data["half_lives"]] != list(state._half_lives):
-            raise ValueError("its half-lives do not match its configuration")
-        labels = [str(label) for label in data["dyads"]]
-        if labels != sorted(set(labels)):
-            raise ValueError("its dyads are not sorted and unique")
-        n_dyads = len(labels)
-        first = _days(data["first_day"])
-        if len(first) != n_dyads:
-            raise ValueError("'first_day' does not have one date per dyad")
-        last = None if data["last_day"] is None else int(_days([data["last_day"]])[0])
-        if config.kernel == "window":
-            carry = np.zeros((n_groups, n_dyads))
-            window = _cells(data["window"], "signal", 1, n_dyads)
-        else:
-            carry = _floats(data["carry"]).reshape(n_groups, n_dyads)
-            window = _Cells.empty(1)
-        history = _cells(data["history"], "raw", n_groups, n_dyads)
-        if (last is None) != (n_dyads == 0):
-            raise ValueError("it has dyads but no last day, or a last day but no dyads")
-        state._labels = tuple(labels)
-        state._first = first
-        state._last = last
-        state._carry = carry
-        state._window = window
-        state._history = history
+        config, late, lookback, snapshot = decode(data)
+        state = cls(config, late=late, lookback=lookback)
+        state._now = snapshot
         return state
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, Mapping):
-        return f"a dict with kind={value.get('kind')!r}"
-    return f"a {type(value).__name__}"
-
-
-def _days(values: object) -> np.ndarray:
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-        raise ValueError("dates must be a list of ISO dates such as '2024-03-01'")
-    return np.array(values, dtype="datetime64[D]").astype(np.int64)
-
-
-def _floats(values: object) -> np.ndarray:
-    array = np.array(values, dtype=float)
-    if not np.isfinite(array).all():
-        raise ValueError("it holds a number that is not finite")
-    return array
-
-
-def _ints(values: object) -> np.ndarray:
-    if not isinstance(values, list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in values
-    ):
-        raise ValueError("counts and dyad codes must be lists of integers")
-    return np.array(values, dtype=np.int64)
-
-
-def _cells(data: Mapping[str, Any], name: str, n_groups: int, n_dyads: int) -> _Cells:
-    dyad, count = _ints(data["dyad"]), _ints(data["events"])
-    day = _days(data["day"])
-    values = _floats(data[name]).reshape(n_groups, len(day)).T
-    if not (len(dyad) == len(day) == len(count)):
-        raise ValueError(f"its {name} cells have lists of different lengths")
-    if len(dyad) and (dyad.min() < 0 or dyad.max() >= n_dyads or count.min() < 1):
-        raise ValueError("a cell names an unknown dyad or counts no events")
-    return _Cells(dyad, day, count, np.ascontiguousarray(values))
-
-
-def _empty_rows() -> pd.DataFrame:
-    out: dict[str, Any] = {
-        "dyad": pd.Categorical([], categories=pd.Index([], dtype=object)),
-        "date": np.array([], dtype="datetime64[ns]"),
-    }
-    for name in RESULT_COLUMNS[2:]:
-        out[name] = np.array([], dtype=np.int64 if name == "events" else float)
-    return pd.DataFrame(out)
