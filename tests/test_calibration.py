@@ -3,7 +3,8 @@
 The key test simulates events of a few types with random daily counts over two
 years for one dyad, computes the target with :func:`stability_index` under
 known ("true") weights, starts from a configuration whose weights differ, and
-checks that calibration recovers the true weights.  The regularised objective
+checks that calibration recovers the true weights.  calibrate takes scored
+events (``ti.score(events)``), or raw events for the one-line path.  The regularised objective
 is checked against the normal equations solved with numpy (tension) and
 against a finite-difference optimality test (stability), both with the design
 matrix built from full runs of :func:`stability_index`, not from the linear
@@ -72,6 +73,11 @@ def events() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def scored(events: pd.DataFrame) -> ti.ScoredEvents:
+    return ti.score(events)
+
+
+@pytest.fixture(scope="module")
 def month_ends(events: pd.DataFrame) -> pd.DatetimeIndex:
     dates = pd.date_range("2022-01-31", "2023-12-31", freq="ME")
     assert dates[-1] <= events["date"].max()
@@ -91,12 +97,13 @@ def perturbed() -> ti.IndexConfig:
 @pytest.mark.parametrize("on", ["stability", "tension"])
 def test_recovers_the_true_weights(
     events: pd.DataFrame,
+    scored: ti.ScoredEvents,
     month_ends: pd.DatetimeIndex,
     perturbed: ti.IndexConfig,
     on: str,
 ) -> None:
     target = index_at(events, month_ends, on, weights=TRUE, half_life=HALF_LIFE)
-    fitted, report = calibrate(events, target, perturbed, on=on, regularization=1e-6)  # type: ignore[arg-type]
+    fitted, report = calibrate(scored, target, perturbed, on=on, regularization=1e-6)  # type: ignore[arg-type]
     for event_type, weight in TRUE.items():
         assert fitted.weights[event_type] == pytest.approx(weight, rel=1e-3), event_type
         assert perturbed.weights[event_type] != pytest.approx(weight, rel=0.2)
@@ -112,13 +119,15 @@ def test_recovers_the_true_weights(
     np.testing.assert_allclose(report.series["target"], target, rtol=0, atol=0)
 
 
-def test_recovers_category_multipliers(events: pd.DataFrame, month_ends: pd.DatetimeIndex) -> None:
+def test_recovers_category_multipliers(
+    events: pd.DataFrame, scored: ti.ScoredEvents, month_ends: pd.DatetimeIndex
+) -> None:
     truth = {"gray_zone": 0.6, "diplomatic_friction": 2.5, "dialogue": 1.3}
     target = index_at(
         events, month_ends, "stability", category_multipliers=truth, half_life=HALF_LIFE
     )
     start = ti.IndexConfig(half_life=HALF_LIFE, category_multipliers={"dialogue": 0.5})
-    fitted, report = calibrate(events, target, start, fit="categories", regularization=1e-6)
+    fitted, report = calibrate(scored, target, start, fit="categories", regularization=1e-6)
     for category, multiplier in truth.items():
         assert fitted.category_multipliers[category] == pytest.approx(multiplier, rel=1e-3)
     assert set(report.changes["parameter"]) == set(truth)
@@ -135,13 +144,13 @@ def test_recovers_category_multipliers(events: pd.DataFrame, month_ends: pd.Date
     assert dict(fitted.weights) == {}
 
 
-def test_recovers_from_noisy_weekly_scores(events: pd.DataFrame) -> None:
+def test_recovers_from_noisy_weekly_scores(events: pd.DataFrame, scored: ti.ScoredEvents) -> None:
     # Expert scores are noisy: with noise of 1 stability point the weights are still close.
     sundays = pd.date_range("2022-01-02", "2023-12-31", freq="W-SUN")
     clean = index_at(events, sundays, "stability", weights=TRUE, half_life=HALF_LIFE)
     noisy = clean + np.random.default_rng(5).normal(0, 1.0, len(clean))
     noisy = noisy.clip(0, 100)
-    fitted, _ = calibrate(events, noisy, half_life=HALF_LIFE, regularization=1e-3)
+    fitted, _ = calibrate(scored, noisy, half_life=HALF_LIFE, regularization=1e-3)
     for event_type, weight in TRUE.items():
         assert fitted.weights[event_type] == pytest.approx(weight, rel=0.15, abs=0.3)
 
@@ -386,8 +395,33 @@ def test_one_dyad_among_many(events: pd.DataFrame, month_ends: pd.DatetimeIndex)
         calibrate(both, target, half_life=HALF_LIFE)
 
 
+def test_scored_and_raw_events_give_the_same_fit(
+    events: pd.DataFrame,
+    scored: ti.ScoredEvents,
+    month_ends: pd.DatetimeIndex,
+    perturbed: ti.IndexConfig,
+) -> None:
+    target = index_at(events, month_ends, "stability", weights=TRUE, half_life=HALF_LIFE)
+    for fit in ("weights", "categories"):
+        raw, raw_report = calibrate(events, target, perturbed, fit=fit, folds=2)  # type: ignore[arg-type]
+        again, report = calibrate(scored, target, perturbed, fit=fit, folds=2)  # type: ignore[arg-type]
+        assert again == raw
+        pd.testing.assert_frame_equal(report.changes, raw_report.changes)
+        pd.testing.assert_frame_equal(report.folds, raw_report.folds)
+    # Overrides apply to the scored events' configuration.
+    half, _ = calibrate(scored, target, half_life=HALF_LIFE, folds=0)
+    assert half == calibrate(ti.score(events, half_life=HALF_LIFE), target, folds=0)[0]
+    assert half.half_life == HALF_LIFE
+
+
+def test_coverage_only_with_raw_events(scored: ti.ScoredEvents, month_ends: object) -> None:
+    target = pd.Series(50.0, index=month_ends)  # type: ignore[arg-type]
+    with pytest.raises(ti.InvalidParameterError, match=r"coverage is given to score\(\)"):
+        calibrate(scored, target, coverage=pd.date_range("2022-01-01", "2023-12-31"))
+
+
 def test_scipy_is_imported_only_when_fitting() -> None:
-    code = "import sys, tensionindex.calibration; print('scipy.optimize' in sys.modules)"
+    code = "import sys, tensionindex.analysis.calibration; print('scipy.optimize' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -409,12 +443,12 @@ def _with_index(series: pd.Series, index: object) -> pd.Series:
     [
         (
             lambda t: t.to_frame("score"),
-            ti.EventInputTypeError,
+            ti.InvalidParameterError,
             r"The 'target' parameter of calibrate must be a pandas Series of reference values "
-            r"indexed by date \(e\.g\. monthly expert scores\)\. Got DataFrame instead\. "
-            r"Select one column, e\.g\. frame\['score'\]\.",
+            r"indexed by date \(e\.g\. monthly expert scores\)\. Got a DataFrame of shape "
+            r"\(24, 1\) instead\. Select one column, e\.g\. frame\['score'\]\.",
         ),
-        (lambda t: list(t), ti.EventInputTypeError, r"Got list instead\."),
+        (lambda t: list(t), ti.InvalidParameterError, r"Series .* Got \[\d.* instead\.$"),
         (lambda t: t.iloc[:0], ti.EventValidationError, r"The target series is empty"),
         (
             lambda t: t.reset_index(drop=True),
@@ -471,14 +505,14 @@ def _with_index(series: pd.Series, index: object) -> pd.Series:
     ],
 )
 def test_target_errors(
-    events: pd.DataFrame,
+    scored: ti.ScoredEvents,
     target: pd.Series,
     make: object,
     error: type[Exception],
     message: str,
 ) -> None:
     with pytest.raises(error, match=message):
-        calibrate(events, make(target), half_life=HALF_LIFE)  # type: ignore[operator]
+        calibrate(scored, make(target), half_life=HALF_LIFE)  # type: ignore[operator]
 
 
 @pytest.mark.parametrize(
@@ -504,8 +538,9 @@ def test_target_errors(
         (
             {"bounds": (5, 1)},
             r"The 'bounds' parameter of calibrate must be a \(low, high\) pair of numbers with "
-            r"low <= high\. Got \(5, 1\) instead\.",
+            r"low <= high, or a mapping of names to pairs\. Got \(5, 1\) instead\.",
         ),
+        ({"bounds": {3: (0, 1)}}, r"'bounds' .* Got \{3: \(0, 1\)\} instead"),
         ({"bounds": "wide"}, r"'bounds' .* Got 'wide' instead"),
         (
             {"bounds": {"water_canon": (0, 9)}},
@@ -514,8 +549,16 @@ def test_target_errors(
         ),
         (
             {"bounds": {"ramming": (0, np.nan)}},
-            r"The \"bounds\['ramming'\]\" parameter .* Got \(0, nan\)",
+            r"The \"bounds\['ramming'\]\" parameter of calibrate must be a \(low, high\) pair "
+            r"of numbers with low <= high\. Got \(0, nan\) instead\.",
         ),
+        (
+            {"bounds": (-1, 2), "fit": "categories"},
+            r"The 'bounds' parameter of calibrate must be a pair with low >= 0 \(category "
+            r"multipliers\)\. Got \(-1, 2\) instead\.",
+        ),
+        ({"config": {"half_life": 3}}, r"'config' .* must be an IndexConfig or None"),
+        ({"dyad": 7}, r"The 'dyad' parameter of calibrate must be a dyad such as 'CHN-USA'"),
         (
             {"bounds": (2, 10)},
             r"The 'bounds' parameter of calibrate, \(2, 10\), leaves no allowed value for "
@@ -535,22 +578,24 @@ def test_target_errors(
     ],
 )
 def test_parameter_errors(
-    events: pd.DataFrame, target: pd.Series, kwargs: dict[str, object], message: str
+    scored: ti.ScoredEvents, target: pd.Series, kwargs: dict[str, object], message: str
 ) -> None:
+    kwargs = {"config": ti.IndexConfig(half_life=HALF_LIFE), **kwargs}
     with pytest.raises(ti.ConfigurationError, match=message):
-        calibrate(events, target, ti.IndexConfig(half_life=HALF_LIFE), **kwargs)  # type: ignore[arg-type]
+        calibrate(scored, target, **kwargs)  # type: ignore[arg-type]
 
 
-def test_dyad_errors(events: pd.DataFrame, target: pd.Series) -> None:
+def test_dyad_errors(events: pd.DataFrame, scored: ti.ScoredEvents, target: pd.Series) -> None:
     with pytest.raises(ti.EventValidationError, match=r"No events for dyad 'CHN-USA'"):
-        calibrate(events, target, dyad="CHN-USA")
+        calibrate(scored, target, dyad="CHN-USA")
     with pytest.raises(
-        ti.EventValidationError,
-        match=r"The 'dyad' parameter of calibrate must be one dyad such as 'CHN-PHL'\.",
+        ti.InvalidParameterError,
+        match=r"The 'dyad' parameter of calibrate must be a dyad such as 'CHN-USA' \(or "
+        r"'USA->CHN' when directed\)\. Got \['CHN-PHL'\] instead\.",
     ):
-        calibrate(events, target, dyad=["CHN-PHL"])  # type: ignore[arg-type]
+        calibrate(scored, target, dyad=["CHN-PHL"])  # type: ignore[arg-type]
     with pytest.raises(ti.EventValidationError, match=r"calibrate needs events: there are none"):
-        calibrate(events.iloc[:0], target)
+        calibrate(ti.score(events.iloc[:0]), target)
 
 
 def test_nothing_to_fit(events: pd.DataFrame) -> None:

@@ -1,9 +1,10 @@
 """sensitivity() and weight_influence(): known answers, a brute-force oracle, every error.
 
-The oracle for the bands reruns :func:`stability_index` once per draw with the
-perturbed weights written into the configuration (no linearity used); the
-oracle for the derivatives is a finite difference of :func:`stability_index`.
-Invariants on generated events are in
+Both take scored events (``ti.score(events)``) and, for the one-line path, raw
+events.  The oracle for the bands reruns :func:`stability_index` once per draw
+with the perturbed weights written into the configuration (no linearity used);
+the oracle for the derivatives is a finite difference of
+:func:`stability_index`.  Invariants on generated events are in
 tests/properties/test_uncertainty_properties.py.
 """
 
@@ -47,7 +48,7 @@ def events() -> list[dict[str, object]]:
 
 
 def test_layout_and_central_values(events: list[dict[str, object]]) -> None:
-    bands = sensitivity(events, draws=50, half_life=5)
+    bands = sensitivity(ti.score(events, half_life=5), draws=50)
     assert list(bands.columns) == [
         "dyad",
         "date",
@@ -67,6 +68,25 @@ def test_layout_and_central_values(events: list[dict[str, object]]) -> None:
     info = bands.attrs["tensionindex"]
     assert info["fingerprint"] == ti.IndexConfig(half_life=5).fingerprint
     assert info["sensitivity"]["spread"] == 0.25 and info["sensitivity"]["draws"] == 50
+
+
+def test_scored_raw_and_overrides_agree(events: list[dict[str, object]]) -> None:
+    scored = ti.score(events)
+    bands = sensitivity(scored, draws=30, half_life=5)
+    pd.testing.assert_frame_equal(bands, sensitivity(events, draws=30, half_life=5))
+    pd.testing.assert_frame_equal(bands, sensitivity(ti.score(events, half_life=5), draws=30))
+    config = ti.IndexConfig(half_life=5)
+    pd.testing.assert_frame_equal(bands, sensitivity(scored, config, draws=30))
+
+
+def test_coverage_only_with_raw_events(events: list[dict[str, object]]) -> None:
+    days = pd.date_range("2024-03-01", "2024-03-08")
+    raw = sensitivity(events, draws=10, coverage=days)
+    pd.testing.assert_frame_equal(
+        raw, sensitivity(ti.score(events, coverage=days), draws=10), check_like=True
+    )
+    with pytest.raises(ti.InvalidParameterError, match=r"coverage is given to score\(\)"):
+        sensitivity(ti.score(events), draws=10, coverage=days)
 
 
 def _brute_force(
@@ -90,7 +110,8 @@ def _brute_force(
 @pytest.mark.parametrize("draws", [40, 41])
 def test_quantiles_match_a_run_per_draw(events: list[dict[str, object]], draws: int) -> None:
     quantiles = (0.0, 0.1, 0.5, 0.9, 1.0)
-    bands = sensitivity(events, spread=0.4, draws=draws, seed=7, quantiles=quantiles, half_life=5)
+    scored = ti.score(events, half_life=5)
+    bands = sensitivity(scored, spread=0.4, draws=draws, seed=7, quantiles=quantiles)
     runs = _brute_force(events, 0.4, draws, 7, half_life=5)
     for q in quantiles:
         name = uncertainty._quantile_name(q)
@@ -107,6 +128,21 @@ def test_quantiles_match_a_run_per_draw(events: list[dict[str, object]], draws: 
     stability_runs = 100 / (1 + np.exp(runs / 10))
     np.testing.assert_allclose(bands["stability_q00"], stability_runs.min(axis=0), rtol=1e-9)
     np.testing.assert_allclose(bands["stability_q100"], stability_runs.max(axis=0), rtol=1e-9)
+
+
+@pytest.mark.parametrize("draws", [1, 2, 3, 10, 11, 64])
+def test_quantiles_are_numpys_on_every_draw(draws: int) -> None:
+    # The sorted |deviation| of the mirrored pairs gives numpy's quantiles bit for bit.
+    rng = np.random.default_rng(draws)
+    basis = rng.normal(size=(6, 50))
+    basis[:, :3] = 0.0  # cells no event reaches yet
+    steps = rng.normal(size=(draws // 2, 6))
+    needed = sorted({0.0, 0.001, 0.025, 0.1, 1 / 3, 0.5, 2 / 3, 0.9, 0.975, 0.999, 1.0})
+    half = steps @ basis
+    every = np.concatenate([half, -half, np.zeros((draws % 2, 50))])
+    expected = np.quantile(every, needed, axis=0)
+    got = uncertainty._deviation_quantiles(basis, steps, draws, needed)
+    np.testing.assert_array_equal(got, expected)
 
 
 def test_central_value_is_the_median_and_inside_the_band(
@@ -169,9 +205,10 @@ def test_seeded(events: list[dict[str, object]]) -> None:
 def test_blocks_do_not_change_the_result(
     events: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    whole = sensitivity(events, draws=64)
-    monkeypatch.setattr(uncertainty, "_BLOCK_FLOATS", 64 * 3)  # three cells a block
-    pd.testing.assert_frame_equal(whole, sensitivity(events, draws=64), rtol=1e-12)
+    scored = ti.score(events)
+    whole = sensitivity(scored, draws=64)
+    monkeypatch.setattr(uncertainty, "_BLOCK_FLOATS", 32 * 3)  # three cells a block
+    pd.testing.assert_frame_equal(whole, sensitivity(scored, draws=64), rtol=1e-12)
 
 
 def test_quantile_column_names(events: list[dict[str, object]]) -> None:
@@ -189,8 +226,9 @@ def test_quantile_column_names(events: list[dict[str, object]]) -> None:
 
 
 def test_settings_pass_through(events: list[dict[str, object]]) -> None:
+    scored = ti.score(events)
     bands = sensitivity(
-        events, draws=10, dyads="usa-china", start="2024-03-03", end="2024-03-12", half_life=3
+        scored, draws=10, dyads="usa-china", start="2024-03-03", end="2024-03-12", half_life=3
     )
     assert set(bands["dyad"].astype(str)) == {"CHN-USA"}
     assert bands["date"].min() == pd.Timestamp("2024-03-03")
@@ -200,14 +238,17 @@ def test_settings_pass_through(events: list[dict[str, object]]) -> None:
     )
     np.testing.assert_allclose(bands["tension"], plain["tension"], rtol=1e-12, atol=1e-12)
     config = ti.IndexConfig(weights={"water_cannon": 20.0})
-    assert sensitivity(events, config, draws=10)["tension"].max() > bands["tension"].max()
+    assert sensitivity(scored, config, draws=10)["tension"].max() > bands["tension"].max()
+    several = sensitivity(scored, draws=10, dyads=["CHN-USA", "CHN-PHL"])
+    assert set(several["dyad"].astype(str)) == {"CHN-USA", "CHN-PHL"}
 
 
 def test_no_events() -> None:
-    bands = sensitivity([], draws=10)
+    bands = sensitivity(ti.score([]), draws=10)
     assert len(bands) == 0
     assert list(bands.columns[:4]) == ["dyad", "date", "tension", "stability"]
     assert len(bands.columns) == 10
+    assert bands["date"].dtype == "datetime64[ns]" and bands["tension_q05"].dtype == float
 
 
 @pytest.mark.parametrize(
@@ -215,7 +256,7 @@ def test_no_events() -> None:
     [
         (
             {"spread": -0.1},
-            r"The 'spread' parameter of sensitivity must be a number from 0 to 1\. "
+            r"The 'spread' parameter of sensitivity must be a finite number from 0 to 1\. "
             r"Got -0\.1 instead\.",
         ),
         ({"spread": 1.5}, r"'spread' .* Got 1\.5 instead"),
@@ -224,9 +265,12 @@ def test_no_events() -> None:
         ({"spread": True}, r"'spread' .* Got True instead"),
         (
             {"draws": 0},
-            r"The 'draws' parameter of sensitivity must be an integer >= 1\. "
+            r"The 'draws' parameter of sensitivity must be an integer from 1 to 100000\. "
             r"Got 0 instead\.",
         ),
+        # Refused at once, before 7.5 GiB of draws is allocated.
+        ({"draws": 10**9}, r"'draws' .* from 1 to 100000\. Got 1000000000 instead"),
+        ({"draws": uncertainty.MAX_DRAWS + 1}, r"'draws' .* Got 100001 instead"),
         ({"draws": 2.5}, r"'draws' .* Got 2\.5 instead"),
         ({"draws": True}, r"'draws' .* Got True instead"),
         (
@@ -240,10 +284,13 @@ def test_no_events() -> None:
         ({"quantiles": (0.1, 0.1)}, r"'quantiles' .* distinct .* Got \(0\.1, 0\.1\) instead"),
         (
             {"seed": -1},
-            r"The 'seed' parameter of sensitivity must be an integer >= 0, a numpy "
+            r"The 'seed' parameter of sensitivity must be an integer >= 0 or a numpy "
             r"Generator or None\. Got -1 instead\.",
         ),
         ({"seed": "a"}, r"'seed' .* Got 'a' instead"),
+        ({"dyads": 42}, r"The 'dyads' parameter of sensitivity must be a dyad .* Got 42"),
+        ({"start": "someday"}, r"The 'start' parameter of sensitivity must be a date"),
+        ({"config": "goldstein"}, r"'config' .* must be an IndexConfig or None"),
         ({"halflife": 3}, r"Unknown setting 'halflife'\. Did you mean 'half_life'\?"),
     ],
 )
@@ -251,12 +298,12 @@ def test_sensitivity_errors(
     events: list[dict[str, object]], kwargs: dict[str, object], message: str
 ) -> None:
     with pytest.raises(ti.ConfigurationError, match=message):
-        sensitivity(events, **kwargs)  # type: ignore[arg-type]
+        sensitivity(ti.score(events), **kwargs)  # type: ignore[arg-type]
 
 
 def test_sensitivity_unknown_dyad(events: list[dict[str, object]]) -> None:
     with pytest.raises(ti.EventValidationError, match=r"No events for dyad 'JPN-USA'"):
-        sensitivity(events, dyads="JPN-USA", draws=10)
+        sensitivity(ti.score(events), dyads="JPN-USA", draws=10)
 
 
 # -- weight_influence -------------------------------------------------------------
@@ -266,7 +313,7 @@ def test_influence_known_answer() -> None:
     # Half-life 30: on 31 March the water cannon (30 days old) counts 0.5 per unit of
     # weight, the protest (that day) counts 1.
     events = [_event("2024-03-01"), _event("2024-03-31", "protest_lodged", "PHL", "CHN")]
-    table = weight_influence(events, "PHL-CHN", "2024-03-31")
+    table = weight_influence(ti.score(events), "PHL-CHN", "2024-03-31")
     assert list(table.columns) == list(uncertainty.INFLUENCE_COLUMNS)
     assert list(table["event_type"]) == ["protest_lodged", "water_cannon"]
     np.testing.assert_allclose(table["d_tension"], [1.0, 0.5])
@@ -292,7 +339,11 @@ def _stability_at(events: object, dyad: str, date: str, **overrides: object) -> 
 
 def test_influence_is_a_finite_difference(events: list[dict[str, object]]) -> None:
     overrides = {"half_life": 4.0, "category_multipliers": {"gray_zone": 1.5}}
-    table = weight_influence(events, "CHN-PHL", "2024-03-09", **overrides)  # type: ignore[arg-type]
+    table = weight_influence(ti.score(events), "CHN-PHL", "2024-03-09", **overrides)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(
+        table,
+        weight_influence(events, "CHN-PHL", "2024-03-09", **overrides),  # type: ignore[arg-type]
+    )
     assert set(table["event_type"]) == {
         "water_cannon",
         "protest_lodged",
@@ -331,8 +382,9 @@ def test_influence_over_a_period_is_the_mean_of_the_days(
     events: list[dict[str, object]],
 ) -> None:
     days = pd.date_range("2024-03-02", "2024-03-09")
-    period = weight_influence(events, "CHN-PHL", ("2024-03-02", "2024-03-09"), half_life=4)
-    daily = [weight_influence(events, "CHN-PHL", d, half_life=4) for d in days]
+    scored = ti.score(events, half_life=4)
+    period = weight_influence(scored, "CHN-PHL", ("2024-03-02", "2024-03-09"))
+    daily = [weight_influence(scored, "CHN-PHL", d) for d in days]
     for row in period.itertuples():
         per_day = [
             t.set_index("event_type")[["d_tension", "d_stability"]]
@@ -354,29 +406,44 @@ def test_influence_over_a_period_is_the_mean_of_the_days(
 
 
 def test_influence_does_not_look_ahead(events: list[dict[str, object]]) -> None:
-    before = weight_influence(events, "CHN-PHL", "2024-03-05")
+    before = weight_influence(ti.score(events), "CHN-PHL", "2024-03-05")
     later = [*events, _event("2024-03-20", "armed_clash")]
-    pd.testing.assert_frame_equal(before, weight_influence(later, "CHN-PHL", "2024-03-05"))
+    pd.testing.assert_frame_equal(
+        before, weight_influence(ti.score(later), "CHN-PHL", "2024-03-05")
+    )
     assert "ramming" not in set(before["event_type"])  # 8 March: after the date
 
 
 def test_influence_zero_tension_and_empty() -> None:
     # +7 and -7 on the same day: T = 0, so the elasticity is undefined.
     events = [_event("2024-03-01"), _event("2024-03-01", "dialogue_resumed")]
-    table = weight_influence(events, "CHN-PHL", "2024-03-01")
+    scored = ti.score(events)
+    table = weight_influence(scored, "CHN-PHL", "2024-03-01")
     assert table["elasticity"].isna().all()
     np.testing.assert_allclose(table["d_tension"], [1.0, 1.0])
     np.testing.assert_allclose(table["d_stability"], [-2.5, -2.5])  # S'(0) = -100 / (4 * 10)
-    early = weight_influence(events, "CHN-PHL", "2024-02-01")
+    early = weight_influence(scored, "CHN-PHL", "2024-02-01")
     assert len(early) == 0 and list(early.columns) == list(uncertainty.INFLUENCE_COLUMNS)
     assert early.attrs["tensionindex"]["tension"] == 0.0
 
 
 def test_influence_directed() -> None:
     events = [_event("2024-03-01"), _event("2024-03-01", "protest_lodged", "PHL", "CHN")]
-    table = weight_influence(events, "CHN->PHL", "2024-03-01", directed=True)
+    table = weight_influence(ti.score(events), "CHN->PHL", "2024-03-01", directed=True)
     assert list(table["event_type"]) == ["water_cannon"]
     assert table.attrs["tensionindex"]["dyad"] == "CHN->PHL"
+    scored = ti.score(events, directed=True)
+    pd.testing.assert_frame_equal(
+        table, weight_influence(scored, "China->Philippines", "2024-03-01")
+    )
+
+
+def test_influence_reads_only_its_dyad(events: list[dict[str, object]]) -> None:
+    # Other dyads' events change nothing, and a selection of the scored events suffices.
+    scored = ti.score(events)
+    table = weight_influence(scored, "CHN-PHL", "2024-03-09")
+    alone = scored.select("CHN-PHL")
+    pd.testing.assert_frame_equal(table, weight_influence(alone, "CHN-PHL", "2024-03-09"))
 
 
 @pytest.mark.parametrize(
@@ -386,27 +453,37 @@ def test_influence_directed() -> None:
         (
             ["CHN-PHL"],
             "2024-03-05",
-            ti.EventValidationError,
-            r"The 'dyad' parameter of weight_influence must be one dyad such as 'CHN-USA'\. "
-            r"Got \['CHN-PHL'\] instead\.",
+            ti.InvalidParameterError,
+            r"The 'dyad' parameter of weight_influence must be a dyad such as 'CHN-USA' "
+            r"\(or 'USA->CHN' when directed\)\. Got \['CHN-PHL'\] instead\.",
         ),
         (
             "CHN-PHL",
             "someday",
-            ti.EventValidationError,
-            r"The 'date' parameter must be a date such as '2024-04-16'\. Got 'someday' instead\.",
+            ti.InvalidParameterError,
+            r"The 'date' parameter of weight_influence must be a date such as '2024-04-16', "
+            r"from 1678-01-01 to 2261-12-31 or a \(start, end\) pair of dates\. "
+            r"Got 'someday' instead\.",
         ),
         (
             "CHN-PHL",
             ("2024-03-09", "2024-03-01"),
-            ti.EventValidationError,
-            r"The period \(2024-03-09, 2024-03-01\) of weight_influence ends before it starts",
+            ti.InvalidParameterError,
+            r"The 'date' parameter of weight_influence must be a \(start, end\) pair with "
+            r"start <= end\. Got \('2024-03-09', '2024-03-01'\) instead\.",
         ),
         (
             "CHN-PHL",
             ("2024-03-01", "2024-03-02", "2024-03-03"),
-            ti.EventValidationError,
-            r"must be a date or a \(start, end\) pair of dates\. Got 3 values instead\.",
+            ti.InvalidParameterError,
+            r"or a \(start, end\) pair of dates\. Got \('2024-03-01', '2024-03-02', "
+            r"'2024-03-03'\) instead\.",
+        ),
+        (
+            "CHN-PHL",
+            ("2024-03-01", "later"),
+            ti.InvalidParameterError,
+            r"or a \(start, end\) pair of dates\. Got \('2024-03-01', 'later'\) instead\.",
         ),
     ],
 )
@@ -418,4 +495,4 @@ def test_influence_errors(
     message: str,
 ) -> None:
     with pytest.raises(error, match=message):
-        weight_influence(events, dyad, date)  # type: ignore[arg-type]
+        weight_influence(ti.score(events), dyad, date)  # type: ignore[arg-type]

@@ -51,7 +51,8 @@ def test_band_contains_the_central_value(
     high: float,
 ) -> None:
     quantiles = tuple(dict.fromkeys((low, 0.5, high)))
-    bands = sensitivity(frame, config, spread=spread, draws=draws, seed=seed, quantiles=quantiles)
+    scored = ti.score(frame, config)
+    bands = sensitivity(scored, spread=spread, draws=draws, seed=seed, quantiles=quantiles)
     names = {q: bands.columns[4 + i].removeprefix("tension_") for i, q in enumerate(quantiles)}
     for what in ("tension", "stability"):
         central = bands[what]
@@ -64,7 +65,9 @@ def test_band_contains_the_central_value(
 def test_zero_spread_gives_the_central_value(
     frame: pd.DataFrame, config: ti.IndexConfig, seed: int
 ) -> None:
-    bands = sensitivity(frame, config, spread=0.0, draws=9, seed=seed, quantiles=(0.0, 1.0))
+    bands = sensitivity(
+        ti.score(frame), config, spread=0.0, draws=9, seed=seed, quantiles=(0.0, 1.0)
+    )
     for what in ("tension", "stability"):
         assert (bands[f"{what}_q00"] == bands[what]).all()
         assert (bands[f"{what}_q100"] == bands[what]).all()
@@ -81,7 +84,7 @@ def test_influence_equals_a_finite_difference(
     result = ti.stability_index(frame, config)
     row = result.iloc[data.draw(st.integers(0, len(result) - 1), label="row")]
     dyad, date = str(row["dyad"]), row["date"]
-    table = weight_influence(frame, dyad, date, config)
+    table = weight_influence(ti.score(frame, config), dyad, date)
     atol = tolerance(frame, config)
     assert abs(table.attrs["tensionindex"]["tension"] - row["tension"]) <= atol
 

@@ -1,12 +1,12 @@
 """Calibration: fit the weights so that one dyad's index tracks a reference series.
 
 The tension is exactly linear in the event-type weights, T = A w (A holds the
-per-unit tension of each type on each date, from
-:func:`tensionindex.index.grouped_tension`), and in the category multipliers
-likewise.  Fitting the tension is therefore a bounded linear least-squares
-problem, solved exactly; fitting the stability, S = 100 / (1 + exp(T / scale)),
-is a bounded non-linear one.  Either way the index is computed once, whatever
-the number of iterations and cross-validation folds.
+per-unit tension of each type on each date, from :meth:`ScoredEvents.grouped`),
+and in the category multipliers likewise.  Fitting the tension is therefore a
+bounded linear least-squares problem, solved exactly; fitting the stability,
+S = 100 / (1 + exp(T / scale)), is a bounded non-linear one.  Either way the
+index is computed once, whatever the number of iterations and cross-validation
+folds, from events scored once (:func:`tensionindex.score`).
 """
 
 from __future__ import annotations
@@ -16,25 +16,28 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeAlias, TypeGuard, cast
+from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 
 from tensionindex.catalogue import normalize_event_type
-from tensionindex.config import IndexConfig, with_overrides
+from tensionindex.config import IndexConfig
 from tensionindex.engine import stability_from_tension
-from tensionindex.exceptions import (
-    ConfigurationError,
-    EventInputTypeError,
-    EventValidationError,
-    did_you_mean,
+from tensionindex.exceptions import EventValidationError, InvalidParameterError, did_you_mean
+from tensionindex.params import (
+    Constraint,
+    DateLike,
+    Dyads,
+    Instance,
+    Interval,
+    Options,
+    invalid,
+    validate_params,
 )
-from tensionindex.index import grouped_tension
-from tensionindex.params import DateLike
-from tensionindex.scored import GroupedTension
+from tensionindex.scored import ScoredEvents, as_scored
 
-__all__ = ["CalibrationReport", "calibrate"]
+__all__ = ["CALIBRATE_PARAMETERS", "CalibrationReport", "calibrate"]
 
 Fit: TypeAlias = Literal["weights", "categories"]
 FitOn: TypeAlias = Literal["stability", "tension"]
@@ -130,15 +133,15 @@ class CalibrationReport:
         --------
         >>> import json
         >>> import pandas as pd
-        >>> from tensionindex.analysis.calibration import calibrate
-        >>> events = [
+        >>> import tensionindex as ti
+        >>> scored = ti.score([
         ...     {"date": d, "actor1": "CHN", "actor2": "PHL", "event_type": t}
         ...     for d, t in [("2024-03-01", "water_cannon"), ("2024-03-10", "protest_lodged"),
         ...                  ("2024-03-15", "water_cannon"), ("2024-04-01", "protest_lodged")]
-        ... ]
+        ... ])
         >>> target = pd.Series([30.0, 28.0, 35.0], index=pd.to_datetime(
         ...     ["2024-03-05", "2024-03-20", "2024-04-01"]), name="expert")
-        >>> _, report = calibrate(events, target, folds=1)
+        >>> _, report = ti.calibrate(scored, target, folds=1)
         >>> data = json.loads(json.dumps(report.to_dict()))
         >>> data["dyad"], data["n_dates"], data["folds"][0]["test_start"]
         ('CHN-PHL', 3, '2024-04-01')
@@ -182,39 +185,75 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 # -- validation --------------------------------------------------------------
 
 
-def _fail(name: str, expected: str, value: object) -> ConfigurationError:
-    if isinstance(value, np.generic):
-        value = value.item()
-    return ConfigurationError(
-        f"The {name!r} parameter of calibrate must be {expected}. Got {value!r} instead."
-    )
-
-
-def _real(value: object) -> TypeGuard[numbers.Real]:
+def _is_real(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
 
-def _choice(name: str, value: object, options: tuple[str, ...]) -> str:
-    if value not in options:
-        listed = ", ".join(repr(o) for o in options)
-        raise ConfigurationError(
-            f"The {name!r} parameter of calibrate must be one of {listed}. Got {value!r} instead."
-            + (did_you_mean(value, options) if isinstance(value, str) else "")
-        )
-    return str(value)
+def _is_pair(value: object) -> bool:
+    """A ``(low, high)`` pair of numbers (not NaN) with ``low <= high``."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence) or len(value) != 2:
+        return False
+    low, high = value
+    if not (_is_real(low) and _is_real(high)):
+        return False
+    return not (math.isnan(float(low)) or math.isnan(float(high))) and float(low) <= float(high)
 
 
-def _target(target: object, on: str) -> tuple[np.ndarray, np.ndarray, str]:
-    """Days (int64 since 1970, sorted, unique) and values of the reference series."""
-    if not isinstance(target, pd.Series):
-        hint = (
-            " Select one column, e.g. frame['score']." if isinstance(target, pd.DataFrame) else ""
+@dataclass(frozen=True)
+class BoundsSpec(Constraint):
+    """A ``(low, high)`` pair, or a mapping from names to pairs (each checked when applied).
+
+    Examples
+    --------
+    >>> spec = BoundsSpec()
+    >>> spec.accepts((-10, 10)), spec.accepts({"demand": (0, 8)}), spec.accepts((5, 1))
+    (True, True, False)
+    """
+
+    def accepts(self, value: object) -> bool:
+        if value is None:
+            return True
+        if isinstance(value, Mapping):
+            return all(isinstance(key, str) for key in value)
+        return _is_pair(value)
+
+    def describe(self) -> str:
+        return "a (low, high) pair of numbers with low <= high, or a mapping of names to pairs"
+
+    def invalid_example(self) -> object:
+        return (5, 1)
+
+
+@dataclass(frozen=True)
+class Target(Instance):
+    """A pandas Series; a DataFrame gets the hint to pick one column."""
+
+    def hint(self, value: object) -> str:
+        if isinstance(value, pd.DataFrame):
+            return " Select one column, e.g. frame['score']."
+        return ""
+
+
+#: The parameters of :func:`calibrate` and what each accepts.
+CALIBRATE_PARAMETERS: dict[str, list[Constraint]] = {
+    "target": [
+        Target(
+            (pd.Series,),
+            "a pandas Series of reference values indexed by date (e.g. monthly expert scores)",
         )
-        raise EventInputTypeError(
-            "The 'target' parameter of calibrate must be a pandas Series of reference values "
-            f"indexed by date (e.g. monthly expert scores). Got {type(target).__name__} "
-            f"instead.{hint}"
-        )
+    ],
+    "config": [Instance((IndexConfig, None), "an IndexConfig or None")],
+    "fit": [Options(FITS)],
+    "dyad": [Dyads(several=False)],
+    "on": [Options(FIT_ON)],
+    "bounds": [BoundsSpec()],
+    "regularization": [Interval(float, 0, None)],
+    "folds": [Interval(int, 0, None)],
+}
+
+
+def _target(target: pd.Series, on: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """Days (int64 since 1970, sorted, unique) and values of the (declared) reference series."""
     if len(target) == 0:
         raise EventValidationError("The target series is empty: calibrate needs at least one date.")
     index = target.index
@@ -292,25 +331,11 @@ def _target(target: object, on: str) -> tuple[np.ndarray, np.ndarray, str]:
     return days, values, name
 
 
-def _check_number(name: str, value: object, *, minimum: float) -> float:
-    if not _real(value) or not math.isfinite(float(value)) or float(value) < minimum:
-        raise _fail(name, f"a finite number >= {minimum:g}", value)
-    return float(value)
-
-
-def _check_folds(folds: object) -> int:
-    if isinstance(folds, bool | np.bool_) or not isinstance(folds, numbers.Integral) or folds < 0:
-        raise _fail("folds", "an integer >= 0", folds)
-    return int(folds)
-
-
 def _pair(name: str, value: object) -> tuple[float, float]:
-    expected = "a (low, high) pair of numbers with low <= high"
-    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
-        raise _fail(name, expected, value)
-    low, high = value
-    if not (_real(low) and _real(high)) or math.isnan(low) or math.isnan(high) or low > high:
-        raise _fail(name, expected, value)
+    """One entry of a ``bounds`` mapping, as ``(low, high)``; the error names its key."""
+    if not _is_pair(value):
+        raise invalid("calibrate", name, "a (low, high) pair of numbers with low <= high", value)
+    low, high = cast(tuple[float, float], value)
     return float(low), float(high)
 
 
@@ -355,8 +380,6 @@ def _apply_bounds(
     floor = 0.0 if fit == "categories" else -np.inf
     if isinstance(bounds, Mapping):
         for key, value in bounds.items():
-            if not isinstance(key, str):
-                raise _fail("bounds", "a mapping from names to (low, high) pairs", bounds)
             name = normalize_event_type(key) if fit == "weights" else key.strip()
             if name not in names:
                 kind, kinds = (
@@ -364,7 +387,7 @@ def _apply_bounds(
                     if fit == "weights"
                     else ("a category", "categories")
                 )
-                raise ConfigurationError(
+                raise InvalidParameterError(
                     f"The 'bounds' parameter of calibrate names {key!r}, which is not {kind} "
                     "of the dyad's events."
                     + did_you_mean(name, names)
@@ -372,18 +395,20 @@ def _apply_bounds(
                 )
             low, high = _pair(f"bounds[{key!r}]", value)
             if low < floor:
-                raise _fail(f"bounds[{key!r}]", "a pair with low >= 0 (multipliers)", value)
+                raise invalid(
+                    "calibrate", f"bounds[{key!r}]", "a pair with low >= 0 (multipliers)", value
+                )
             i = names.index(name)
             lower[i], upper[i] = low, high  # replaces the sign constraint of this one
         return lower, upper
     low, high = _pair("bounds", bounds)
     if low < floor:
-        raise _fail("bounds", "a pair with low >= 0 (category multipliers)", bounds)
+        raise invalid("calibrate", "bounds", "a pair with low >= 0 (category multipliers)", bounds)
     new_lower, new_upper = np.maximum(lower, low), np.minimum(upper, high)
     empty = np.flatnonzero(new_lower > new_upper)
     if len(empty):
         i = int(empty[0])
-        raise ConfigurationError(
+        raise InvalidParameterError(
             f"The 'bounds' parameter of calibrate, ({low:g}, {high:g}), leaves no allowed value "
             f"for {names[i]!r}, which must stay within [{lower[i]:g}, {upper[i]:g}] (its sign). "
             "Widen the bounds or give that parameter its own, e.g. "
@@ -486,38 +511,26 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(da @ db) / denominator if denominator > 0 else math.nan
 
 
-def _resolve_dyad(
-    events: pd.DataFrame | Sequence[Mapping[str, Any]],
-    config: IndexConfig,
-    dyad: str | None,
-    coverage: object,
-) -> GroupedTension:
-    if dyad is not None and not isinstance(dyad, str):
+def _one_dyad(scored: ScoredEvents, dyad: str | None) -> str:
+    """The dyad to fit: ``dyad``, or the only dyad of the events."""
+    if dyad is not None:
+        return scored.label_of(dyad)
+    labels = [str(label) for label in scored.labels]
+    if len(labels) != 1:
+        listed = ", ".join(labels[:10])
+        more = " ..." if len(labels) > 10 else ""
         raise EventValidationError(
-            f"The 'dyad' parameter of calibrate must be one dyad such as 'CHN-PHL'. "
-            f"Got {dyad!r} instead."
-        )
-    grouped = grouped_tension(
-        events,
-        config,
-        per_unit_weight=True,
-        dyads=dyad,
-        coverage=coverage,
-    )
-    if dyad is None and len(grouped.dyads) != 1:
-        listed = ", ".join(str(d) for d in grouped.dyads[:10])
-        more = " ..." if len(grouped.dyads) > 10 else ""
-        raise EventValidationError(
-            f"calibrate fits one dyad, and the events hold {len(grouped.dyads)} "
-            f"({listed}{more}). Pass one of them, e.g. dyad={str(grouped.dyads[0])!r}."
-            if len(grouped.dyads)
+            f"calibrate fits one dyad, and the events hold {len(labels)} "
+            f"({listed}{more}). Pass one of them, e.g. dyad={labels[0]!r}."
+            if labels
             else "calibrate needs events: there are none."
         )
-    return grouped
+    return labels[0]
 
 
+@validate_params(CALIBRATE_PARAMETERS, name="calibrate")
 def calibrate(
-    events: pd.DataFrame | Sequence[Mapping[str, Any]],
+    scored: ScoredEvents | pd.DataFrame | Sequence[Mapping[str, Any]],
     target: pd.Series,
     config: IndexConfig | None = None,
     *,
@@ -557,8 +570,9 @@ def calibrate(
 
     Parameters
     ----------
-    events : pandas.DataFrame or list of dict
-        Events as accepted by :func:`tensionindex.validate_events`.
+    scored : ScoredEvents, pandas.DataFrame or list of dict
+        Events scored once with :func:`tensionindex.score`; raw events are
+        scored here.  Only the fitted dyad's events are read.
     target : pandas.Series
         Reference values indexed by date: on the stability scale (0..100,
         higher is more stable) with ``on="stability"``, in tension units with
@@ -566,7 +580,7 @@ def calibrate(
         event (the index's range), with one finite value per date.
     config : IndexConfig, optional
         The starting configuration, whose weights are the defaults the fit is
-        regularised towards; ``IndexConfig()`` by default.
+        regularised towards (default: the scored events').
     fit : {"weights", "categories"}, default "weights"
         Fit the weight of every event type of the dyad, or one multiplier per
         category (``category_multipliers``).
@@ -591,8 +605,8 @@ def calibrate(
         ``folds + 1`` consecutive blocks, and fold i is fitted on blocks 1..i
         and scored on block i + 1.  0 skips it.
     coverage : pandas.Series or collection of dates, optional
-        The denominators of ``aggregation="share"``, as in
-        :func:`tensionindex.stability_index`.
+        Only with raw events, as in :func:`tensionindex.score` (the
+        denominators of ``aggregation="share"``).
     **overrides
         Configuration fields to change for this call (kept in the result).
 
@@ -608,16 +622,16 @@ def calibrate(
 
     Raises
     ------
-    EventInputTypeError
-        If ``target`` is not a pandas Series.
+    InvalidParameterError
+        If ``target`` is not a pandas Series; for invalid ``fit``, ``dyad``,
+        ``on``, ``bounds``, ``regularization`` or ``folds``.
     EventValidationError
-        For invalid events or an unknown dyad; for a target that is empty, not
-        indexed by dates, not numeric, has a missing value or a repeated date,
-        lies outside the index's range, or (``on="stability"``) outside 0..100;
-        for too few dates for the folds.
+        For invalid raw events or a dyad without events; for a target that is
+        empty, not indexed by dates, not numeric, has a missing value or a
+        repeated date, lies outside the index's range, or
+        (``on="stability"``) outside 0..100; for too few dates for the folds.
     ConfigurationError
-        For invalid ``fit``, ``on``, ``bounds``, ``regularization``,
-        ``folds`` or configuration.
+        For an invalid configuration.
 
     See Also
     --------
@@ -630,12 +644,11 @@ def calibrate(
     sampled at month starts (a stand-in for an expert series):
 
     >>> import tensionindex as ti
-    >>> from tensionindex.analysis.calibration import calibrate
-    >>> events = ti.load_example()
-    >>> plover = ti.stability_index(events, ti.load_profile("plover"), dyads="CHN-PHL")
+    >>> scored = ti.score(ti.load_example())
+    >>> plover = scored.with_config(ti.load_profile("plover")).index(dyads="CHN-PHL")
     >>> target = plover.set_index("date")["stability"]
     >>> target = target[target.index.is_month_start].loc["2023-03":]
-    >>> fitted, report = calibrate(events, target, dyad="CHN-PHL", regularization=1e-4)
+    >>> fitted, report = ti.calibrate(scored, target, dyad="CHN-PHL", regularization=1e-4)
     >>> round(report.rmse_before, 2), round(report.rmse_after, 4)
     (1.91, 0.0003)
     >>> moved = report.changes.set_index("parameter")[["before", "after", "status"]]
@@ -649,15 +662,14 @@ def calibrate(
     The PLOVER weights of ramming and water cannon (both 7) are recovered;
     the agreement of July 2024 comes after the last target date.
     """
-    fit = cast(Fit, _choice("fit", fit, FITS))
-    on = cast(FitOn, _choice("on", on, FIT_ON))
-    regularization = _check_number("regularization", regularization, minimum=0)
-    folds = _check_folds(folds)
+    regularization = float(regularization)
     days, y, target_name = _target(target, on)
-    cfg = with_overrides(config, overrides)
-    base = cfg if fit == "weights" else dataclasses.replace(cfg, category_multipliers={})
-    grouped = _resolve_dyad(events, base, dyad, coverage)
-    label = str(grouped.dyads[0])
+    data = as_scored(scored, config, overrides, coverage=coverage)
+    cfg = data.config
+    # Category multipliers are fitted from the tension each category gives at multiplier 1.
+    base = data if fit == "weights" else data.with_config(category_multipliers={})
+    label = _one_dyad(data, dyad)
+    grouped = base.grouped(per_unit_weight=True, dyads=label)
     first = int(grouped.dates[0].astype("datetime64[D]").astype(np.int64))
     last = int(grouped.dates[-1].astype("datetime64[D]").astype(np.int64))
     outside = np.flatnonzero((days < first) | (days > last))
@@ -678,7 +690,7 @@ def calibrate(
         names = tuple(grouped.groups)
         basis, start = unit, grouped.weights.astype(float)
     else:
-        resolved = base.resolve(grouped.groups)
+        resolved = base.config.resolve(grouped.groups)
         names = tuple(dict.fromkeys(str(c) for c in resolved.category))
         members = np.array([names.index(str(c)) for c in resolved.category], dtype=np.int64)
         basis = np.zeros((len(y), len(names)))
@@ -687,7 +699,7 @@ def calibrate(
     # Only the dyad's parameters: types (categories) with events of this dyad.
     reach = np.any(grouped.values[:, 0, :] != 0, axis=1)
     if fit == "categories":
-        categories = base.resolve(grouped.groups).category
+        categories = base.config.resolve(grouped.groups).category
         present = {str(c) for c, r in zip(categories, reach, strict=True) if r}
         keep = np.array([n in present for n in names], dtype=bool)
     else:
@@ -730,7 +742,7 @@ def calibrate(
         rmse_after=_rmse(after, y),
         correlation_before=_correlation(before, y),
         correlation_after=_correlation(after, y),
-        changes=_changes(problem, theta, fit, base),
+        changes=_changes(problem, theta, fit, base.config),
         folds=_cross_validate(problem, folds, regularization, dates),
         series=pd.DataFrame({"date": dates, "target": y, "before": before, "after": after}),
         converged=converged,

@@ -6,10 +6,11 @@ The tension of dyad d on day t is exactly linear in the event-type weights,
 
 where U_k,d(t) is the tension that type k's events would give with weight 1
 (their category multipliers, intensities, confidences, aggregation factors and
-decay included).  :func:`tensionindex.index.grouped_tension` computes every
-U_k once, so that a thousand sets of weights cost one matrix product rather
-than a thousand runs of the index, and the partial derivative dT/dw_k is U_k
-itself, exactly.
+decay included).  :meth:`ScoredEvents.grouped` computes every U_k once, so
+that a thousand sets of weights cost one matrix product rather than a
+thousand runs of the index, and the partial derivative dT/dw_k is U_k itself,
+exactly.  Both analyses take scored events (:func:`tensionindex.score`), so
+the events are validated and prepared once, whatever else is asked of them.
 """
 
 from __future__ import annotations
@@ -17,22 +18,41 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeGuard
+from dataclasses import dataclass
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from tensionindex.config import IndexConfig
-from tensionindex.engine import stability_from_tension
-from tensionindex.engine import stamp as _index_stamp
-from tensionindex.exceptions import ConfigurationError, EventValidationError
-from tensionindex.index import grouped_tension
-from tensionindex.params import DateLike, day_of
-from tensionindex.scored import GroupedTension
+from tensionindex.engine import empty_frame, stability_from_tension, stamp
+from tensionindex.params import (
+    Constraint,
+    DateLike,
+    Dates,
+    Dyads,
+    Instance,
+    Interval,
+    day_of,
+    invalid,
+    validate_params,
+)
+from tensionindex.scored import RANGE, GroupedTension, ScoredEvents, as_scored
 
-__all__ = ["sensitivity", "weight_influence"]
+__all__ = [
+    "INFLUENCE_COLUMNS",
+    "INFLUENCE_PARAMETERS",
+    "MAX_DRAWS",
+    "SENSITIVITY_PARAMETERS",
+    "sensitivity",
+    "weight_influence",
+]
 
-#: Largest block of draws x cells held in memory at once (32 MB of float64).
+#: Largest number of draws of :func:`sensitivity`: 100,000 sets of weights
+#: already pin a 0.1 % quantile to a few hundredths of its spread.
+MAX_DRAWS: Final[int] = 100_000
+
+#: Largest block of cells x draws held in memory at once (32 MB of float64).
 _BLOCK_FLOATS = 1 << 22
 
 INFLUENCE_COLUMNS: tuple[str, ...] = (
@@ -47,58 +67,8 @@ INFLUENCE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _fail(function: str, name: str, expected: str, value: object) -> ConfigurationError:
-    if isinstance(value, np.generic):
-        value = value.item()
-    return ConfigurationError(
-        f"The {name!r} parameter of {function} must be {expected}. Got {value!r} instead."
-    )
-
-
-def _real(value: object) -> TypeGuard[numbers.Real]:
+def _is_real(value: object) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
-
-
-def _check_spread(spread: object) -> float:
-    if not _real(spread) or not 0 <= float(spread) <= 1:
-        raise _fail("sensitivity", "spread", "a number from 0 to 1", spread)
-    return float(spread)
-
-
-def _check_draws(draws: object) -> int:
-    if isinstance(draws, bool | np.bool_) or not isinstance(draws, numbers.Integral):
-        raise _fail("sensitivity", "draws", "an integer >= 1", draws)
-    if int(draws) < 1:
-        raise _fail("sensitivity", "draws", "an integer >= 1", draws)
-    return int(draws)
-
-
-def _check_quantiles(quantiles: object) -> tuple[float, ...]:
-    expected = "a non-empty sequence of distinct numbers from 0 to 1"
-    if isinstance(quantiles, str) or not isinstance(quantiles, Iterable):
-        raise _fail("sensitivity", "quantiles", expected, quantiles)
-    values = list(quantiles)
-    if not values or not all(_real(q) and 0 <= float(q) <= 1 for q in values):
-        raise _fail("sensitivity", "quantiles", expected, quantiles)
-    out = tuple(float(q) for q in values)
-    names = [_quantile_name(q) for q in out]
-    if len(set(names)) < len(names):
-        raise _fail("sensitivity", "quantiles", expected, quantiles)
-    return out
-
-
-def _check_seed(seed: object) -> np.random.Generator:
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
-        return np.random.default_rng()
-    if (
-        isinstance(seed, numbers.Integral)
-        and not isinstance(seed, bool | np.bool_)
-        and int(seed) >= 0
-    ):
-        return np.random.default_rng(int(seed))
-    raise _fail("sensitivity", "seed", "an integer >= 0, a numpy Generator or None", seed)
 
 
 def _quantile_name(q: float) -> str:
@@ -109,15 +79,79 @@ def _quantile_name(q: float) -> str:
     return f"q{whole:02d}" + (f"_{rest}" if rest and rest != "0" else "")
 
 
-def _stamp(frame: pd.DataFrame, config: IndexConfig, **extra: Any) -> pd.DataFrame:
-    """The index's provenance (configuration, fingerprint, version), after ``extra``."""
-    stamped = _index_stamp(frame, config)
-    stamped.attrs["tensionindex"] = {**extra, **stamped.attrs["tensionindex"]}
-    return stamped
+@dataclass(frozen=True)
+class Quantiles(Constraint):
+    """A non-empty sequence of distinct quantiles, each from 0 to 1.
+
+    Distinct means distinct column names: 0.05 and 0.0500000000001 would both
+    be ``q05``.
+
+    Examples
+    --------
+    >>> Quantiles().accepts((0.05, 0.95)), Quantiles().accepts((0.1, 0.1))
+    (True, False)
+    """
+
+    def accepts(self, value: object) -> bool:
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+            return False
+        values = list(value)
+        if not values or not all(_is_real(q) and 0 <= float(q) <= 1 for q in values):
+            return False
+        names = [_quantile_name(float(q)) for q in values]
+        return len(set(names)) == len(names)
+
+    def describe(self) -> str:
+        return "a non-empty sequence of distinct numbers from 0 to 1"
+
+    def invalid_example(self) -> object:
+        return (0.5, 1.5)
 
 
+@dataclass(frozen=True)
+class Period(Constraint):
+    """A ``(start, end)`` pair of dates (a tuple or a list of two)."""
+
+    def accepts(self, value: object) -> bool:
+        return (
+            isinstance(value, tuple | list)
+            and len(value) == 2
+            and all(Dates(optional=False).accepts(v) for v in value)
+        )
+
+    def describe(self) -> str:
+        return "a (start, end) pair of dates"
+
+    def invalid_example(self) -> object:
+        return ("2024-03-01", "2024-03-02", "2024-03-03")
+
+
+_CONFIG: list[Constraint] = [Instance((IndexConfig, None), "an IndexConfig or None")]
+
+#: The parameters of :func:`sensitivity` and what each accepts.
+SENSITIVITY_PARAMETERS: dict[str, list[Constraint]] = {
+    "config": _CONFIG,
+    "spread": [Interval(float, 0, 1)],
+    "draws": [Interval(int, 1, MAX_DRAWS)],
+    "seed": [
+        Interval(int, 0, None),
+        Instance((np.random.Generator, None), "a numpy Generator or None"),
+    ],
+    "quantiles": [Quantiles()],
+    **RANGE,
+}
+
+#: The parameters of :func:`weight_influence` and what each accepts.
+INFLUENCE_PARAMETERS: dict[str, list[Constraint]] = {
+    "dyad": [Dyads(optional=False, several=False)],
+    "date": [Dates(optional=False), Period()],
+    "config": _CONFIG,
+}
+
+
+@validate_params(SENSITIVITY_PARAMETERS, name="sensitivity")
 def sensitivity(
-    events: pd.DataFrame | Sequence[Mapping[str, Any]],
+    scored: ScoredEvents | pd.DataFrame | Sequence[Mapping[str, Any]],
     config: IndexConfig | None = None,
     *,
     spread: float = 0.25,
@@ -144,28 +178,35 @@ def sensitivity(
     upper quantile is at least 0.5.
 
     Since the tension is linear in the weights, ``T = sum_k w_k U_k``, all
-    draws come from one computation of the per-unit tensions ``U_k`` and a
-    matrix product, in blocks of at most about four million values.
+    draws come from one computation of the per-unit tensions ``U_k``
+    (:meth:`ScoredEvents.grouped`) and a matrix product, in blocks of at most
+    about four million values.  The mirrored pairs halve the work: the draws
+    of a cell are ``±d`` for the deviations ``d`` of one half, so their
+    quantiles come from the sorted ``|d|``.
 
     Parameters
     ----------
-    events : pandas.DataFrame or list of dict
-        Events as accepted by :func:`tensionindex.validate_events`.
+    scored : ScoredEvents, pandas.DataFrame or list of dict
+        Events scored once with :func:`tensionindex.score`; raw events are
+        scored here.
     config : IndexConfig, optional
-        The central configuration; ``IndexConfig()`` by default.
+        Another central configuration for this call (default: the scored
+        events').
     spread : float, default 0.25
         Largest relative change of a weight, from 0 (no uncertainty: every
         band equals the central value) to 1.
     draws : int, default 1000
-        Number of sets of weights drawn (>= 1).
+        Number of sets of weights drawn, from 1 to 100,000 (:data:`MAX_DRAWS`).
     seed : int, numpy.random.Generator or None, default 0
         Seed of the random draws: the same seed gives the same bands.
         ``None`` draws fresh entropy.
     quantiles : sequence of float, default (0.05, 0.5, 0.95)
         Quantiles of the draws to report, each from 0 to 1.
-    start, end, dyads, coverage
-        As in :func:`tensionindex.stability_index` (``coverage`` serves only
-        as the denominators of ``aggregation="share"`` here).
+    start, end, dyads
+        As in :meth:`ScoredEvents.index`.
+    coverage : pandas.Series or collection of dates, optional
+        Only with raw events, as in :func:`tensionindex.score` (the
+        denominators of ``aggregation="share"``); scored events carry theirs.
     **overrides
         Configuration fields to change for this call, e.g. ``half_life=14``.
 
@@ -174,7 +215,7 @@ def sensitivity(
     pandas.DataFrame
         One row per dyad and day, sorted by dyad then date, with columns
         ``dyad``, ``date``, ``tension`` and ``stability`` (the central
-        configuration's values, equal to :func:`stability_index`'s up to
+        configuration's values, equal to :meth:`ScoredEvents.index`'s up to
         rounding), then ``tension_qNN`` for each quantile (``tension_q05``,
         ``tension_q50``, ``tension_q95`` by default; ``q02_5`` for 0.025) and
         ``stability_qNN`` likewise.  Stability falls as tension rises, so its
@@ -184,123 +225,147 @@ def sensitivity(
 
     Raises
     ------
+    InvalidParameterError
+        If ``spread``, ``draws``, ``seed``, ``quantiles``, ``start``, ``end``
+        or ``dyads`` is invalid.
     ConfigurationError
-        If ``spread``, ``draws``, ``seed`` or ``quantiles`` is invalid, or for
-        an invalid configuration.
+        For an invalid configuration.
     EventValidationError
-        For invalid events, dates or dyads.
+        For invalid raw events or a dyad without events.
 
     See Also
     --------
     weight_influence : which weights move one value most.
-    stability_index : the central values.
+    ScoredEvents.index : the central values.
 
     Examples
     --------
-    >>> from tensionindex.analysis.uncertainty import sensitivity
-    >>> events = [
+    >>> import tensionindex as ti
+    >>> scored = ti.score([
     ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
     ...      "event_type": "water_cannon"},
     ...     {"date": "2024-03-02", "actor1": "PHL", "actor2": "CHN",
     ...      "event_type": "dialogue_resumed"},
-    ... ]
-    >>> bands = sensitivity(events, half_life=1, draws=200, quantiles=(0.05, 0.95))
+    ... ], half_life=1)
+    >>> bands = ti.sensitivity(scored, draws=200, quantiles=(0.05, 0.95))
     >>> bands[["tension", "tension_q05", "tension_q95"]].round(2)
        tension  tension_q05  tension_q95
     0      7.0         5.37         8.63
     1     -3.5        -5.52        -1.48
     """
-    spread = _check_spread(spread)
-    draws = _check_draws(draws)
-    quantiles = _check_quantiles(quantiles)
-    rng = _check_seed(seed)
-    grouped = grouped_tension(
-        events,
-        config,
-        per_unit_weight=True,
-        start=start,
-        end=end,
-        dyads=dyads,
-        coverage=coverage,
-        **overrides,
-    )
+    levels = tuple(float(q) for q in quantiles)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    data = as_scored(scored, config, overrides, coverage=coverage)
+    grouped = data.grouped(per_unit_weight=True, start=start, end=end, dyads=dyads)
     cfg = grouped.config
     n_types, n_dyads, n_days = grouped.values.shape
-    central = grouped.tension()
     # Tension quantiles needed: q for the tension, 1 - q for the stability.
-    needed = sorted({*quantiles, *(1.0 - q for q in quantiles)})
-    pairs = draws // 2
+    needed = sorted({*levels, *(1.0 - q for q in levels)})
     # Relative changes of the weights, one row per mirrored pair of draws.
-    u = rng.uniform(-1.0, 1.0, size=(pairs, n_types))
+    u = rng.uniform(-1.0, 1.0, size=(draws // 2, n_types))
     steps = (spread * u) * grouped.weights  # change of each weight, per pair
     basis = grouped.values.reshape(n_types, n_dyads * n_days)
-    n_cells = basis.shape[1]
-    deviation_q = np.zeros((len(needed), n_cells))
-    block = max(1, _BLOCK_FLOATS // draws)
-    for first in range(0, n_cells, block):
-        cells = slice(first, first + block)
-        half = steps @ basis[:, cells]
-        parts = [half, -half]
-        if draws % 2:
-            parts.append(np.zeros((1, half.shape[1])))
-        # Quantiles of the exactly symmetric deviations: those at q <= 0.5 are <= 0
-        # and those at q >= 0.5 are >= 0, so the central value is always in the band.
-        deviation_q[:, cells] = np.quantile(np.concatenate(parts), needed, axis=0)
-    flat_central = central.reshape(-1)
-    tension_q = {q: flat_central + deviation_q[i] for i, q in enumerate(needed)}
+    deviation = _deviation_quantiles(basis, steps, draws, needed)
+    central = grouped.tension().reshape(-1)
+    tension_q = {q: central + deviation[i] for i, q in enumerate(needed)}
     columns: dict[str, np.ndarray] = {
-        "tension": flat_central,
-        "stability": stability_from_tension(flat_central, cfg.scale),
+        "tension": central,
+        "stability": stability_from_tension(central, cfg.scale),
     }
-    for q in quantiles:
+    for q in levels:
         columns[f"tension_{_quantile_name(q)}"] = tension_q[q]
-    for q in quantiles:
+    for q in levels:
         columns[f"stability_{_quantile_name(q)}"] = stability_from_tension(
             tension_q[1.0 - q], cfg.scale
         )
-    frame = pd.DataFrame(
-        {
-            "dyad": pd.Categorical.from_codes(
-                np.repeat(np.arange(n_dyads), n_days), categories=grouped.dyads
-            ),
-            "date": np.tile(grouped.dates, n_dyads),
-            **columns,
-        }
-    )
     settings = {
         "distribution": "uniform factor 1 + spread * U(-1, 1), mirrored pairs",
-        "spread": spread,
-        "draws": draws,
+        "spread": float(spread),
+        "draws": int(draws),
         "seed": seed if seed is None or isinstance(seed, int) else repr(seed),
-        "quantiles": list(quantiles),
+        "quantiles": list(levels),
     }
-    return _stamp(frame, cfg, sensitivity=settings)
-
-
-def _period(date: object) -> tuple[int, int]:
-    """(first, last) day of ``date``: one date, or a (start, end) pair."""
-    if isinstance(date, tuple | list):
-        if len(date) != 2:
-            raise EventValidationError(
-                "The 'date' parameter of weight_influence must be a date or a (start, end) "
-                f"pair of dates. Got {len(date)} values instead."
-            )
-        first, last = (
-            day_of(date[0], "date", "weight_influence"),
-            day_of(date[1], "date", "weight_influence"),
+    if central.size == 0:
+        frame = empty_frame(list(columns), grouped.dyads)
+    else:
+        frame = pd.DataFrame(
+            {
+                "dyad": pd.Categorical.from_codes(
+                    np.repeat(np.arange(n_dyads), n_days), categories=grouped.dyads
+                ),
+                "date": np.tile(grouped.dates, n_dyads),
+                **columns,
+            }
         )
+    return stamp(frame, cfg, sensitivity=settings)
+
+
+def _deviation_quantiles(
+    basis: np.ndarray, steps: np.ndarray, draws: int, needed: Sequence[float]
+) -> np.ndarray:
+    """Quantiles ``needed`` of each cell's deviations from the central tension, over the draws.
+
+    ``basis`` is ``(n_types, n_cells)``, ``steps`` ``(pairs, n_types)``; the
+    draws of a cell are ``d``, ``-d`` (``d = steps @ basis[:, cell]``) and a 0
+    when ``draws`` is odd.  Such a set sorts as ``-a[::-1], (0), a`` for ``a``
+    the sorted ``|d|``, so one sort of ``pairs`` values per cell gives every
+    order statistic, and numpy's "linear" quantile is applied to them
+    (exactly as :func:`numpy.quantile` would on the full set of draws).
+    """
+    n_cells = basis.shape[1]
+    pairs = steps.shape[0]
+    out = np.zeros((len(needed), n_cells))
+    if pairs == 0 or n_cells == 0:
+        return out  # one draw, the central one: no deviation
+    odd = draws % 2
+    # numpy's "linear" method: position (n - 1) q among the sorted draws.
+    virtual = (draws - 1) * np.asarray(needed, dtype=float)
+    below = np.floor(virtual).astype(np.intp)
+    above = below + 1
+    top = virtual >= draws - 1
+    below[top] = above[top] = draws - 1
+    gamma = virtual - np.where(top, -1, below)
+
+    def order_statistic(size: np.ndarray, position: int) -> np.ndarray | float:
+        """The ``position``-th smallest draw, from the sorted ``|d|`` of each cell."""
+        if position < pairs:
+            return -size[:, pairs - 1 - position]
+        if position < pairs + odd:
+            return 0.0
+        return size[:, position - pairs - odd]
+
+    block = max(1, _BLOCK_FLOATS // pairs)
+    for first in range(0, n_cells, block):
+        cells = slice(first, first + block)
+        # (cells, pairs), C-ordered: each cell's deviations are one contiguous row to sort.
+        size = basis[:, cells].T @ steps.T
+        np.abs(size, out=size)
+        size.sort(axis=1)
+        for i in range(len(needed)):
+            low = order_statistic(size, int(below[i]))
+            high = order_statistic(size, int(above[i]))
+            t = float(gamma[i])
+            diff = np.subtract(high, low)
+            # numpy's _lerp: from the nearer end, so that t = 0 and t = 1 are exact.
+            out[i, cells] = high - diff * (1 - t) if t >= 0.5 else low + diff * t
+    return out
+
+
+def _period(date: DateLike | tuple[DateLike, DateLike]) -> tuple[int, int]:
+    """(first, last) day of ``date``: one date, or a (start, end) pair (already checked)."""
+    if isinstance(date, tuple | list):
+        first = day_of(date[0], "date", "weight_influence")
+        last = day_of(date[1], "date", "weight_influence")
         if last < first:
-            raise EventValidationError(
-                f"The period ({np.datetime64(first, 'D')}, {np.datetime64(last, 'D')}) of "
-                "weight_influence ends before it starts; give (start, end) with start <= end."
-            )
+            raise invalid("weight_influence", "date", "a (start, end) pair with start <= end", date)
         return first, last
     day = day_of(date, "date", "weight_influence")
     return day, day
 
 
+@validate_params(INFLUENCE_PARAMETERS, name="weight_influence")
 def weight_influence(
-    events: pd.DataFrame | Sequence[Mapping[str, Any]],
+    scored: ScoredEvents | pd.DataFrame | Sequence[Mapping[str, Any]],
     dyad: str,
     date: DateLike | tuple[DateLike, DateLike],
     config: IndexConfig | None = None,
@@ -316,12 +381,14 @@ def weight_influence(
     chain rule, ``dS/dw_k = S'(T) U_k`` with
     ``S'(T) = -S (100 - S) / (100 * scale)``.  Over a period the tension and
     the stability are averaged over its days (both ends included), and so are
-    their derivatives.
+    their derivatives.  Only the dyad's events are read (unless ``config`` or
+    ``overrides`` ask for the events to be scored again).
 
     Parameters
     ----------
-    events : pandas.DataFrame or list of dict
-        Events as accepted by :func:`tensionindex.validate_events`.
+    scored : ScoredEvents, pandas.DataFrame or list of dict
+        Events scored once with :func:`tensionindex.score`; raw events are
+        scored here.
     dyad : str
         "CHN-USA" (order and country names accepted) or "USA->CHN" when
         ``directed=True``.
@@ -329,10 +396,10 @@ def weight_influence(
         The day, or a ``(start, end)`` period whose daily values are averaged.
         Events after it do not count (no look-ahead).
     config : IndexConfig, optional
-        The configuration; ``IndexConfig()`` by default.
+        Another configuration for this call (default: the scored events').
     coverage : pandas.Series or collection of dates, optional
-        The denominators of ``aggregation="share"``, as in
-        :func:`tensionindex.stability_index`.
+        Only with raw events, as in :func:`tensionindex.score` (the
+        denominators of ``aggregation="share"``).
     **overrides
         Configuration fields to change for this call, e.g. ``half_life=14``.
 
@@ -353,46 +420,40 @@ def weight_influence(
 
     Raises
     ------
+    InvalidParameterError
+        For an invalid dyad, date or period (one that ends before it starts).
     EventValidationError
-        For invalid events, an unknown dyad or an invalid date or period.
+        For invalid raw events or a dyad without events.
     ConfigurationError
         For an invalid configuration.
 
     See Also
     --------
     sensitivity : bands over random sets of weights.
-    explain : the events behind one value.
+    ScoredEvents.explain : the events behind one value.
 
     Examples
     --------
-    >>> from tensionindex.analysis.uncertainty import weight_influence
-    >>> events = [
+    >>> import tensionindex as ti
+    >>> scored = ti.score([
     ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
     ...      "event_type": "water_cannon"},
     ...     {"date": "2024-03-31", "actor1": "PHL", "actor2": "CHN",
     ...      "event_type": "protest_lodged"},
-    ... ]
-    >>> table = weight_influence(events, "CHN-PHL", "2024-03-31")
+    ... ])
+    >>> table = ti.weight_influence(scored, "CHN-PHL", "2024-03-31")
     >>> table[["event_type", "weight", "d_tension", "d_stability", "elasticity"]].round(3)
            event_type  weight  d_tension  d_stability  elasticity
     0  protest_lodged     2.0        1.0        -2.32       0.364
     1    water_cannon     7.0        0.5        -1.16       0.636
     """
-    if not isinstance(dyad, str):
-        raise EventValidationError(
-            f"The 'dyad' parameter of weight_influence must be one dyad such as 'CHN-USA'. "
-            f"Got {dyad!r} instead."
-        )
     first, last = _period(date)
-    grouped = grouped_tension(
-        events,
-        config,
+    data = as_scored(scored, config, overrides, coverage=coverage)
+    grouped = data.grouped(
         per_unit_weight=True,
         start=np.datetime64(first, "D"),
         end=np.datetime64(last, "D"),
         dyads=dyad,
-        coverage=coverage,
-        **overrides,
     )
     cfg = grouped.config
     label = str(grouped.dyads[0])
@@ -414,7 +475,7 @@ def weight_influence(
         "tension": mean_tension,
         "stability": float(stability.mean()),
     }
-    return _stamp(_influence_table(grouped, d_tension, d_stability, mean_tension), cfg, **info)
+    return stamp(_influence_table(grouped, d_tension, d_stability, mean_tension), cfg, **info)
 
 
 def _influence_table(
