@@ -1,10 +1,10 @@
 """ti.plot_index(): the chart renders headless with the artists an analyst reads.
 
 Expected values come from the inputs, not from the drawing code: line data
-from the result, marker positions from the result at the events' dates, the
-annotated events from the taxonomy's weights times intensity and confidence
-(an oracle independent of explain()), band and change-point positions from
-the frames given.
+from ScoredEvents.index(), marker positions from the index at the events'
+dates, the annotated events from the taxonomy's weights times intensity and
+confidence (an oracle independent of explain()), band and change-point
+positions from the frames given.
 """
 
 from __future__ import annotations
@@ -49,8 +49,20 @@ def events() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def result(events: pd.DataFrame) -> pd.DataFrame:
-    return ti.stability_index(events, dyads=DYADS, start=START)
+def scored(events: pd.DataFrame) -> ti.ScoredEvents:
+    return ti.score(events)
+
+
+@pytest.fixture(scope="module")
+def result(scored: ti.ScoredEvents) -> pd.DataFrame:
+    """The index drawn by default in these tests."""
+    return scored.index(dyads=DYADS, start=START)
+
+
+def plot(scored: object, config: ti.IndexConfig | None = None, **options: Any) -> Any:
+    """plot_index of the two dyads from START, unless the test says otherwise."""
+    options = {"dyads": DYADS, "start": START, **options}
+    return ti.plot_index(scored, config, **options)  # type: ignore[arg-type]
 
 
 def _lines(ax: Any, gid: str) -> list[Any]:
@@ -99,13 +111,13 @@ def _expected_events(events: pd.DataFrame, result: pd.DataFrame) -> pd.DataFrame
 
 
 def test_renders_to_png_headless(
-    result: pd.DataFrame, events: pd.DataFrame, tmp_path: Path
+    scored: ti.ScoredEvents, result: pd.DataFrame, tmp_path: Path
 ) -> None:
     bands = result.assign(
         stability_q05=result["stability"] - 5, stability_q95=result["stability"] + 5
     )
     changes = pd.DataFrame({"dyad": ["CHN-PHL"], "date": ["2024-03-05"]})
-    ax = ti.plot_index(result, events=events, bands=bands, changepoints=changes)
+    ax = plot(scored, bands=bands, changepoints=changes)
     path = tmp_path / "chart.png"
     ax.figure.savefig(path, dpi=80)
     data = path.read_bytes()
@@ -113,8 +125,10 @@ def test_renders_to_png_headless(
     assert len(data) > 10_000
 
 
-def test_one_line_per_dyad_with_the_results_values(result: pd.DataFrame) -> None:
-    ax = ti.plot_index(result)
+def test_one_line_per_dyad_with_the_index_values(
+    scored: ti.ScoredEvents, result: pd.DataFrame
+) -> None:
+    ax = plot(scored)
     lines = _lines(ax, "stability")
     assert [line.get_label() for line in lines] == DYADS
     for line, dyad in zip(lines, DYADS, strict=True):
@@ -123,11 +137,11 @@ def test_one_line_per_dyad_with_the_results_values(result: pd.DataFrame) -> None
         np.testing.assert_array_equal(
             np.asarray(line.get_xdata(), dtype="datetime64[ns]"), part["date"].to_numpy()
         )
-    assert [line.get_label() for line in ax.get_legend().get_lines()][:2] == DYADS
+    assert [text for text in _legend_texts(ax) if text in DYADS] == DYADS
 
 
-def test_neutral_line_axes_and_dates(result: pd.DataFrame) -> None:
-    ax = ti.plot_index(result)
+def test_neutral_line_axes_and_dates(scored: ti.ScoredEvents, result: pd.DataFrame) -> None:
+    ax = plot(scored)
     (neutral,) = _lines(ax, "neutral")
     assert list(neutral.get_ydata()) == [50, 50]
     assert neutral.get_linestyle() == "--"
@@ -139,32 +153,44 @@ def test_neutral_line_axes_and_dates(result: pd.DataFrame) -> None:
     assert "neutral (50)" in _legend_texts(ax)
 
 
-def test_dyads_selects_and_accepts_any_spelling(result: pd.DataFrame) -> None:
-    ax = ti.plot_index(result, dyads="usa-china")
+def test_dyads_selects_and_accepts_any_spelling(scored: ti.ScoredEvents) -> None:
+    ax = plot(scored, dyads="usa-china")
     assert [line.get_label() for line in _lines(ax, "stability")] == ["CHN-USA"]
-    ax = ti.plot_index(result, dyads=["USA-CHN", "PHL-CHN", "CHN-USA"])
+    ax = plot(scored, dyads=["USA-CHN", "PHL-CHN", "CHN-USA"])
     assert [line.get_label() for line in _lines(ax, "stability")] == ["CHN-USA", "CHN-PHL"]
 
 
-def test_unknown_dyad_suggests_near_misses(result: pd.DataFrame) -> None:
+def test_every_dyad_by_default(scored: ti.ScoredEvents) -> None:
+    ax = ti.plot_index(scored, annotate=0)
+    labels = [line.get_label() for line in _lines(ax, "stability")]
+    assert labels == [str(d) for d in scored.labels]
+    n_markers = sum(len(c.get_offsets()) for c in _event_collections(ax))
+    assert n_markers == len(scored.events)
+
+
+def test_unknown_dyad_suggests_near_misses(scored: ti.ScoredEvents) -> None:
     with pytest.raises(
         ti.EventValidationError,
-        match=r"No dyad 'CHN-PHI' in the result\. Did you mean 'CHN-PHL'\? "
-        r"Dyads in the result: CHN-PHL, CHN-USA\.",
+        match=r"No events for dyad 'CHN-PHI'\. Did you mean 'CHN-PHL'\? "
+        r"Dyads in the events: CHN-PHL, CHN-TWN, CHN-USA",
     ):
-        ti.plot_index(result, dyads=["CHN-USA", "CHN-PHI"])
+        plot(scored, dyads=["CHN-USA", "CHN-PHI"])
 
 
-def test_empty_dyads_is_an_error(result: pd.DataFrame) -> None:
-    with pytest.raises(ti.EventValidationError, match=r"'dyads' parameter of plot_index is empty"):
-        ti.plot_index(result, dyads=[])
+def test_empty_dyads_is_an_error(scored: ti.ScoredEvents) -> None:
+    with pytest.raises(
+        ti.InvalidParameterError, match=r"The 'dyads' parameter of plot_index must be a dyad"
+    ):
+        plot(scored, dyads=[])
 
 
 # --- events -------------------------------------------------------------------------
 
 
-def test_event_markers_by_category_on_the_lines(result: pd.DataFrame, events: pd.DataFrame) -> None:
-    ax = ti.plot_index(result, events=events, annotate=0)
+def test_event_markers_by_category_on_the_lines(
+    scored: ti.ScoredEvents, result: pd.DataFrame, events: pd.DataFrame
+) -> None:
+    ax = plot(scored, annotate=0)
     expected = _expected_events(events, result)
     collections = _event_collections(ax)
     present = [c for c in ti.CATEGORIES if c in set(expected["category"])]
@@ -191,8 +217,10 @@ def test_category_palette_is_fixed_and_distinct() -> None:
     assert len(set(CATEGORY_COLORS.values())) == len(ti.CATEGORIES)
 
 
-def test_top_contributions_are_annotated(result: pd.DataFrame, events: pd.DataFrame) -> None:
-    ax = ti.plot_index(result, events=events)
+def test_top_contributions_are_annotated(
+    scored: ti.ScoredEvents, result: pd.DataFrame, events: pd.DataFrame
+) -> None:
+    ax = plot(scored)
     expected = _expected_events(events, result)
     expected = expected.assign(size=expected["contribution"].abs())
     top = expected.sort_values(["size", "date"], ascending=[False, True], kind="stable").head(5)
@@ -215,8 +243,10 @@ def test_top_contributions_are_annotated(result: pd.DataFrame, events: pd.DataFr
 
 
 @pytest.mark.parametrize("annotate", [0, 1, 3, 100])
-def test_annotation_count(result: pd.DataFrame, events: pd.DataFrame, annotate: int) -> None:
-    ax = ti.plot_index(result, events=events, annotate=annotate)
+def test_annotation_count(
+    scored: ti.ScoredEvents, result: pd.DataFrame, events: pd.DataFrame, annotate: int
+) -> None:
+    ax = plot(scored, annotate=annotate)
     n_events = len(_expected_events(events, result))
     assert len(_annotations(ax)) == min(annotate, n_events)
 
@@ -226,7 +256,7 @@ def test_fewer_events_than_annotate() -> None:
         {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
         {"date": "2024-03-09", "actor1": "PHL", "actor2": "CHN", "event_type": "protest_lodged"},
     ]
-    ax = ti.plot_index(ti.stability_index(two), events=two, annotate=5)
+    ax = ti.plot_index(two, annotate=5)  # raw events are scored once, here
     assert sorted(t.get_text().splitlines()[0] for t in _annotations(ax)) == [
         "protest lodged",
         "water cannon",
@@ -234,13 +264,13 @@ def test_fewer_events_than_annotate() -> None:
 
 
 @pytest.mark.parametrize("bad", [-1, 2.5, True, "3"])
-def test_bad_annotate(result: pd.DataFrame, bad: object) -> None:
+def test_bad_annotate(scored: ti.ScoredEvents, bad: object) -> None:
     with pytest.raises(
-        ti.ConfigurationError,
+        ti.InvalidParameterError,
         match=r"The 'annotate' parameter of plot_index must be an integer >= 0\. "
         rf"Got {bad!r} instead\.",
     ):
-        ti.plot_index(result, annotate=bad)  # type: ignore[arg-type]
+        plot(scored, annotate=bad)
 
 
 def test_annotation_text_for_codes() -> None:
@@ -248,19 +278,17 @@ def test_annotation_text_for_codes() -> None:
         {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "cameo:190"},
         {"date": "2024-03-02", "actor1": "CHN", "actor2": "PHL", "event_type": "cameo:0871"},
     ]
-    ax = ti.plot_index(ti.stability_index(coded), events=coded)
+    ax = ti.plot_index(coded)
     assert sorted(t.get_text() for t in _annotations(ax)) == [
         "Declare truce, ceasefire\n2 Mar 2024",
         "Use conventional military force\n1 Mar 2024",
     ]
 
 
-def test_annotations_do_not_overlap_when_rendered(
-    result: pd.DataFrame, events: pd.DataFrame
-) -> None:
+def test_annotations_do_not_overlap_when_rendered(scored: ti.ScoredEvents) -> None:
     # The example's 2024 cluster: several events within days of each other.
     fig, ax = plt.subplots(figsize=(10, 5), dpi=100, layout="constrained")
-    ti.plot_index(result, events=events, annotate=6, ax=ax)
+    plot(scored, annotate=6, ax=ax)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in _annotations(ax)]
@@ -275,8 +303,7 @@ def test_annotations_do_not_overlap_when_rendered(
 
 def test_legends_stay_inside_the_saved_figure(events: pd.DataFrame) -> None:
     days = pd.date_range(START, "2024-07-21")
-    result = ti.stability_index(events, dyads=DYADS, start=START, coverage=days[days.day != 1])
-    ax = ti.plot_index(result, events=events)  # a new figure, constrained layout
+    ax = plot(ti.score(events, coverage=days[days.day != 1]))  # a new figure, constrained layout
     fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -288,18 +315,18 @@ def test_legends_stay_inside_the_saved_figure(events: pd.DataFrame) -> None:
         assert not box.overlaps(ax.get_window_extent(renderer))  # never over the data
 
 
-def test_draws_into_a_subfigure(result: pd.DataFrame, events: pd.DataFrame) -> None:
+def test_draws_into_a_subfigure(scored: ti.ScoredEvents) -> None:
     fig = plt.figure(layout="constrained")
     left, _ = fig.subfigures(1, 2)
     ax = left.subplots()
-    assert ti.plot_index(result, events=events, ax=ax) is ax
+    assert plot(scored, ax=ax) is ax
     assert len(_annotations(ax)) == 5
 
 
 def test_events_of_other_dyads_and_dates_are_left_out(
-    result: pd.DataFrame, events: pd.DataFrame
+    scored: ti.ScoredEvents, result: pd.DataFrame, events: pd.DataFrame
 ) -> None:
-    ax = ti.plot_index(result, dyads="CHN-USA", events=events, annotate=50)
+    ax = plot(scored, dyads="CHN-USA", annotate=50)
     n_markers = sum(len(c.get_offsets()) for c in _event_collections(ax))
     expected = _expected_events(events, result)
     assert n_markers == (expected["dyad"] == "CHN-USA").sum()
@@ -308,62 +335,107 @@ def test_events_of_other_dyads_and_dates_are_left_out(
     assert all(mdates.date2num(t.xy[0]) >= first for t in _annotations(ax))
 
 
-def test_no_events_of_the_plotted_dyads_draws_no_markers(result: pd.DataFrame) -> None:
-    other = [{"date": "2024-03-01", "actor1": "USA", "actor2": "TWN", "event_type": "warning"}]
-    ax = ti.plot_index(result, events=other)
+def test_no_events_on_the_days_drawn_draws_no_markers() -> None:
+    two = [
+        {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
+        {"date": "2024-03-05", "actor1": "USA", "actor2": "CHN", "event_type": "warning"},
+    ]
+    ax = ti.plot_index(two, dyads="CHN-USA", end="2024-03-04")
+    assert len(_lines(ax, "stability")) == 1
     assert _event_collections(ax) == [] and _annotations(ax) == []
 
 
-def test_invalid_events_raise_the_validation_error(result: pd.DataFrame) -> None:
+def test_invalid_raw_events_raise_the_validation_error() -> None:
     bad = [{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_canon"}]
     with pytest.raises(ti.EventValidationError, match=r"Did you mean 'water_cannon'\?"):
-        ti.plot_index(result, events=bad)
+        ti.plot_index(bad)
+
+
+def test_raw_events_draw_what_scored_events_draw(
+    scored: ti.ScoredEvents, events: pd.DataFrame
+) -> None:
+    def drawn(ax: Any) -> list[Any]:
+        lines = [(line.get_label(), list(line.get_ydata())) for line in _lines(ax, "stability")]
+        return [lines, sorted(t.get_text() for t in _annotations(ax))]
+
+    assert drawn(plot(events)) == drawn(plot(scored))
+
+
+def test_scored_events_are_neither_validated_nor_explained_again(
+    scored: ti.ScoredEvents, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tensionindex.scored
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("plot_index must work from the scored events")
+
+    monkeypatch.setattr(tensionindex.scored, "validate_events", refuse)
+    monkeypatch.setattr(ti.ScoredEvents, "explain", refuse)
+    assert len(_annotations(plot(scored))) == 5
+
+
+def test_start_and_end_bound_the_lines_and_the_markers(
+    scored: ti.ScoredEvents, events: pd.DataFrame
+) -> None:
+    ax = plot(scored, dyads="CHN-PHL", start="2024-03-01", end="2024-03-31", annotate=100)
+    (line,) = _lines(ax, "stability")
+    expected = scored.index(dyads="CHN-PHL", start="2024-03-01", end="2024-03-31")
+    np.testing.assert_array_equal(line.get_ydata(), expected["stability"].to_numpy())
+    table = events.assign(dyad=events.apply(_dyad_of, axis=1))
+    march = table[(table["dyad"] == "CHN-PHL") & (table["date"].dt.strftime("%Y-%m") == "2024-03")]
+    n_markers = sum(len(c.get_offsets()) for c in _event_collections(ax))
+    assert n_markers == len(_annotations(ax)) == len(march) > 0
 
 
 # --- configuration ------------------------------------------------------------------
 
 
-def test_events_are_scored_with_the_results_configuration(events: pd.DataFrame) -> None:
-    heavy = ti.stability_index(events, dyads=DYADS, start=START, weights={"ramming": 40.0})
-    ax = ti.plot_index(heavy, events=events, annotate=3)
-    assert [t.get_text().splitlines()[0] for t in _annotations(ax)] == ["ramming"] * 3
-
-
-def test_overrides_pass_through_and_a_mismatch_warns(
-    result: pd.DataFrame, events: pd.DataFrame
+def test_overrides_change_the_lines_and_the_markers_together(
+    scored: ti.ScoredEvents, recwarn: pytest.WarningsRecorder
 ) -> None:
-    with pytest.warns(UserWarning, match=r"the result was computed with [0-9a-f]{16}"):
-        ax = ti.plot_index(result, events=events, annotate=1, weights={"military_talks": -99.0})
-    assert _annotations(ax)[0].get_text().startswith("military talks\n")
+    ax = plot(scored, annotate=3, weights={"ramming": 40.0})
+    assert [t.get_text().splitlines()[0] for t in _annotations(ax)] == ["ramming"] * 3
+    heavy = scored.with_config(weights={"ramming": 40.0}).index(dyads="CHN-PHL", start=START)
+    (line,) = [line for line in _lines(ax, "stability") if line.get_label() == "CHN-PHL"]
+    np.testing.assert_array_equal(line.get_ydata(), heavy["stability"].to_numpy())
+    assert not recwarn.list  # one object: the markers cannot disagree with the lines
 
 
-def test_config_argument_is_used(result: pd.DataFrame, events: pd.DataFrame) -> None:
+def test_config_argument_is_used(scored: ti.ScoredEvents) -> None:
     config = ti.IndexConfig(weights={"accusation": 50.0})
-    with pytest.warns(UserWarning, match="may not match the lines"):
-        ax = ti.plot_index(result, events=events, annotate=1, config=config)
+    ax = plot(scored, config, annotate=1)
     assert _annotations(ax)[0].get_text().startswith("accusation\n")
 
 
-def test_unknown_override(result: pd.DataFrame, events: pd.DataFrame) -> None:
+def test_unknown_override(scored: ti.ScoredEvents) -> None:
     with pytest.raises(ti.ConfigurationError, match=r"Unknown setting 'half_lif'\. Did you mean"):
-        ti.plot_index(result, events=events, half_lif=3)
+        plot(scored, half_lif=3)
 
 
-def test_window_kernel_keeps_events_older_than_the_window(events: pd.DataFrame) -> None:
-    windowed = ti.stability_index(events, dyads=DYADS, start=START, kernel="window", window=7)
-    ax = ti.plot_index(windowed, events=events, annotate=100)
-    assert len(_annotations(ax)) == len(_expected_events(events, windowed))
+def test_window_kernel_marks_every_event_with_its_day_of_contribution(
+    scored: ti.ScoredEvents, events: pd.DataFrame
+) -> None:
+    # Under a 7-day window most events no longer count on the last day drawn;
+    # each is still marked and ranked by what it added on the day it happened.
+    windowed = scored.with_config(kernel="window", window=7)
+    ax = plot(windowed, annotate=100)
+    result = windowed.index(dyads=DYADS, start=START)
+    assert len(_annotations(ax)) == len(_expected_events(events, result))
+    top = plot(windowed, annotate=5)
+    assert sorted(t.get_text() for t in _annotations(top)) == sorted(
+        t.get_text() for t in _annotations(plot(scored, annotate=5))
+    )
 
 
-def test_directed_result(events: pd.DataFrame) -> None:
-    directed = ti.stability_index(events, directed=True, start=START)
-    ax = ti.plot_index(directed, dyads="CHN->PHL", events=events, annotate=100)
+def test_directed_scoring(events: pd.DataFrame) -> None:
+    directed = ti.score(events, directed=True)
+    ax = plot(directed, dyads="CHN->PHL", annotate=100)
     assert [line.get_label() for line in _lines(ax, "stability")] == ["CHN->PHL"]
     table = events[(events["date"] >= pd.Timestamp(START))]
     n = ((table["actor1"] == "CHN") & (table["actor2"] == "PHL")).sum()
     assert len(_annotations(ax)) == n
-    with pytest.raises(ti.EventValidationError, match=r"No dyad 'PHL->USA'"):
-        ti.plot_index(directed, dyads="PHL->USA")
+    with pytest.raises(ti.EventValidationError, match=r"No events for dyad 'PHL->USA'"):
+        plot(directed, dyads="PHL->USA")
 
 
 def test_custom_category_gets_a_colour() -> None:
@@ -371,7 +443,7 @@ def test_custom_category_gets_a_colour() -> None:
         custom_types={"port_call": ti.EventTypeSpec(label="Port call", category="port", weight=-1)}
     )
     mine = [{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "port_call"}]
-    ax = ti.plot_index(ti.stability_index(mine, config), events=mine)
+    ax = ti.plot_index(mine, config)
     (collection,) = _event_collections(ax)
     assert collection.get_label() == "port"
     assert to_hex(collection.get_facecolor()[0]) not in {
@@ -403,9 +475,9 @@ def _bands(result: pd.DataFrame, low: str, high: str) -> pd.DataFrame:
     ],
 )
 def test_bands_shade_lowest_to_highest_quantile(
-    result: pd.DataFrame, low: str, high: str, label: str
+    scored: ti.ScoredEvents, result: pd.DataFrame, low: str, high: str, label: str
 ) -> None:
-    ax = ti.plot_index(result, bands=_bands(result, low, high))
+    ax = plot(scored, bands=_bands(result, low, high))
     bands = [c for c in ax.collections if isinstance(c, PolyCollection) and c.get_gid() == "band"]
     assert len(bands) == len(DYADS)
     for band, dyad in zip(bands, DYADS, strict=True):
@@ -416,25 +488,27 @@ def test_bands_shade_lowest_to_highest_quantile(
     assert label in _legend_texts(ax)
 
 
-def test_bands_of_one_dyad_need_no_dyad_column(result: pd.DataFrame) -> None:
+def test_bands_of_one_dyad_need_no_dyad_column(
+    scored: ti.ScoredEvents, result: pd.DataFrame
+) -> None:
     part = result[result["dyad"] == "CHN-USA"]
     bands = _bands(part, "stability_q05", "stability_q95").drop(columns="dyad")
-    ax = ti.plot_index(result, dyads="CHN-USA", bands=bands)
+    ax = plot(scored, dyads="CHN-USA", bands=bands)
     assert sum(c.get_gid() == "band" for c in ax.collections) == 1
     with pytest.raises(ti.EventValidationError, match=r"bands has no 'dyad' column, but 2 dyads"):
-        ti.plot_index(result, bands=bands)
+        plot(scored, bands=bands)
 
 
-def test_bands_without_quantiles(result: pd.DataFrame) -> None:
+def test_bands_without_quantiles(scored: ti.ScoredEvents, result: pd.DataFrame) -> None:
     bands = result[["dyad", "date"]].assign(stability_q05=1.0)
     with pytest.raises(
         ti.EventValidationError,
         match=r"bands needs a 'date' column and two or more stability quantile columns",
     ):
-        ti.plot_index(result, bands=bands)
+        plot(scored, bands=bands)
 
 
-def test_changepoints_are_vertical_lines(result: pd.DataFrame) -> None:
+def test_changepoints_are_vertical_lines(scored: ti.ScoredEvents) -> None:
     changes = pd.DataFrame(
         {
             "dyad": ["CHN-PHL", "CHN-USA", "PHL-USA"],  # the last dyad is not drawn
@@ -442,7 +516,7 @@ def test_changepoints_are_vertical_lines(result: pd.DataFrame) -> None:
             "before": [30.0, 40.0, 50.0],
         }
     )
-    ax = ti.plot_index(result, changepoints=changes)
+    ax = plot(scored, changepoints=changes)
     lines = _lines(ax, "changepoint")
     assert len(lines) == 2
     colors = {line.get_label(): line.get_color() for line in _lines(ax, "stability")}
@@ -453,15 +527,15 @@ def test_changepoints_are_vertical_lines(result: pd.DataFrame) -> None:
     assert "change point" in _legend_texts(ax)
 
 
-def test_changepoints_without_dyad_and_without_date(result: pd.DataFrame) -> None:
-    ax = ti.plot_index(result, changepoints=pd.DataFrame({"date": ["2024-03-05"]}))
+def test_changepoints_without_dyad_and_without_date(scored: ti.ScoredEvents) -> None:
+    ax = plot(scored, changepoints=pd.DataFrame({"date": ["2024-03-05"]}))
     assert len(_lines(ax, "changepoint")) == 1
     with pytest.raises(ti.EventValidationError, match=r"changepoints needs a 'date' column"):
-        ti.plot_index(result, changepoints=pd.DataFrame({"day": ["2024-03-05"]}))
+        plot(scored, changepoints=pd.DataFrame({"day": ["2024-03-05"]}))
     with pytest.raises(
         ti.EventValidationError, match=r"The 'date' column of changepoints must hold dates"
     ):
-        ti.plot_index(result, changepoints=pd.DataFrame({"date": ["soon"]}))
+        plot(scored, changepoints=pd.DataFrame({"date": ["soon"]}))
 
 
 def test_unmonitored_days_are_shaded(events: pd.DataFrame) -> None:
@@ -470,8 +544,7 @@ def test_unmonitored_days_are_shaded(events: pd.DataFrame) -> None:
     covered = days
     for first, last in gaps:
         covered = covered[(covered < first) | (covered > last)]
-    result = ti.stability_index(events, dyads=DYADS, start=START, coverage=covered)
-    ax = ti.plot_index(result)
+    ax = plot(ti.score(events, coverage=covered))
     spans = [p for p in ax.patches if p.get_gid() == "unmonitored"]
     assert len(spans) == len(gaps)
     for span, (first, last) in zip(spans, gaps, strict=True):
@@ -479,60 +552,73 @@ def test_unmonitored_days_are_shaded(events: pd.DataFrame) -> None:
         assert x0 == pytest.approx(mdates.date2num(pd.Timestamp(first)) - 0.5)
         assert x1 == pytest.approx(mdates.date2num(pd.Timestamp(last)) + 0.5)
     assert "unmonitored, not calm" in _legend_texts(ax)
-    fully = ti.stability_index(events, dyads=DYADS, start=START, coverage=days)
-    assert not [p for p in ti.plot_index(fully).patches if p.get_gid() == "unmonitored"]
+    fully = ti.score(events, coverage=days)
+    assert not [p for p in plot(fully).patches if p.get_gid() == "unmonitored"]
 
 
 # --- inputs, composition, no global state -------------------------------------------
 
 
-def test_draws_into_a_given_axes(result: pd.DataFrame) -> None:
+def test_draws_into_a_given_axes(scored: ti.ScoredEvents) -> None:
     fig, (left, right) = plt.subplots(1, 2)
     left.plot([0, 1], [0, 1], label="mine")
-    assert ti.plot_index(result, ax=left) is left
+    assert plot(scored, ax=left) is left
     assert len(right.lines) == 0 and left.figure is fig
     assert "mine" in [line.get_label() for line in left.lines]
 
 
-def test_a_new_figure_is_made_without_ax(result: pd.DataFrame) -> None:
+def test_a_new_figure_is_made_without_ax(scored: ti.ScoredEvents) -> None:
     before = plt.get_fignums()
-    ax = ti.plot_index(result)
+    ax = plot(scored)
     assert len(plt.get_fignums()) == len(before) + 1
     assert ax.figure.get_layout_engine() is not None
 
 
-def test_nothing_global_changes(
-    result: pd.DataFrame, events: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_nothing_global_changes(scored: ti.ScoredEvents, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_show(*args: object, **kwargs: object) -> None:
         raise AssertionError("plot_index must not call show()")
 
     monkeypatch.setattr(plt, "show", no_show)
     params = dict(matplotlib.rcParams)
     backend = matplotlib.get_backend()
-    ti.plot_index(result, events=events)
+    plot(scored)
     assert dict(matplotlib.rcParams) == params
     assert matplotlib.get_backend() == backend
 
 
-def test_wrong_types(result: pd.DataFrame) -> None:
-    with pytest.raises(TypeError, match=r"result must be the DataFrame that .*Got list instead"):
-        ti.plot_index([1, 2])  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"ax must be a matplotlib Axes or None\. Got str"):
-        ti.plot_index(result, ax="left")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"bands must be a DataFrame or None\. Got dict"):
-        ti.plot_index(result, bands={})  # type: ignore[arg-type]
+def test_wrong_types(scored: ti.ScoredEvents) -> None:
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'ax' parameter of plot_index must be a matplotlib Axes or None .*"
+        r"Got 'left' instead\.",
+    ) as info:
+        plot(scored, ax="left")
+    assert isinstance(info.value, TypeError)
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'bands' parameter of plot_index must be a DataFrame or None\. Got \{\}",
+    ):
+        plot(scored, bands={})
+    with pytest.raises(ti.EventValidationError, match=r"Record 0 is a int, not a dict"):
+        ti.plot_index([1, 2])  # type: ignore[list-item]
 
 
-def test_result_without_stability_or_rows(result: pd.DataFrame) -> None:
-    with pytest.raises(ti.EventValidationError, match=r"the 'stability' column is missing"):
-        ti.plot_index(result.drop(columns="stability"))
-    with pytest.raises(ti.EventValidationError, match=r"The result has no rows"):
-        ti.plot_index(result.iloc[:0])
+def test_an_index_result_is_refused_with_a_pointer_to_the_events(result: pd.DataFrame) -> None:
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'scored' parameter of plot_index must be events scored with score\(events\), "
+        r"or events\. Got a DataFrame of shape .* It looks like an index result",
+    ):
+        ti.plot_index(result)
+
+
+def test_no_events_is_nothing_to_plot() -> None:
+    with pytest.raises(ti.EventValidationError, match=r"There is nothing to plot"):
+        ti.plot_index(ti.score([]))
 
 
 def test_missing_matplotlib_gives_the_install_hint(
-    result: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+    scored: ti.ScoredEvents, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(
@@ -540,7 +626,7 @@ def test_missing_matplotlib_gives_the_install_hint(
         match=r"plot_index\(\) needs the optional dependency 'matplotlib'.*"
         r'pip install "tensionindex\[plot\]"',
     ) as info:
-        ti.plot_index(result)
+        ti.plot_index(scored)
     assert isinstance(info.value, ImportError)
 
 
@@ -550,10 +636,12 @@ def test_importing_tensionindex_does_not_import_matplotlib() -> None:
     assert done.stdout.strip() == "False"
 
 
-def test_zscore_results_get_their_own_axis() -> None:
-    result = ti.stability_index(ti.load_example(), normalize="zscore", baseline=60)
-    ax = ti.plot_index(result.dropna(), dyads=["CHN-USA"])
+def test_zscore_gets_its_own_axis(scored: ti.ScoredEvents) -> None:
+    ax = ti.plot_index(scored, dyads=["CHN-USA"], normalize="zscore", baseline=60)
     neutral = [line for line in ax.get_lines() if line.get_gid() == "neutral"]
     assert neutral[0].get_ydata()[0] == 0.0
     assert "z-score" in ax.get_ylabel()
+    (line,) = _lines(ax, "stability")
+    expected = scored.index(dyads="CHN-USA", normalize="zscore", baseline=60)["stability"]
+    np.testing.assert_array_equal(line.get_ydata(), expected.to_numpy())
     plt.close(ax.figure)

@@ -1,11 +1,13 @@
-"""Charts of the index (matplotlib, the optional ``plot`` extra, imported only when drawing).
+"""Charts of scored events (matplotlib, the optional ``plot`` extra, imported only when drawing).
 
-:func:`plot_index` draws what an analyst reads off a result: the stability of
-each dyad against the neutral 50, the events behind it coloured by category,
-the few that moved it most, sensitivity bands, change points and the days the
-source was not collecting.  It draws what the library computes (the result
-given, contributions from :func:`explain`), computes no index of its own, and
-returns the matplotlib ``Axes`` so that a notebook can keep composing the chart.
+:func:`plot_index` draws what an analyst reads off scored events: the
+stability of each dyad against the neutral 50, the events behind it coloured
+by category, the few that moved it most, sensitivity bands, change points and
+the days the source was not collecting.  The series and the events come from
+one :class:`~tensionindex.ScoredEvents` (:meth:`~tensionindex.ScoredEvents.index_grid`
+and its per-event arrays), so the chart computes no index of its own and the
+markers always belong to the lines they sit on.  It returns the matplotlib
+``Axes`` so that a notebook can keep composing the chart.
 """
 
 from __future__ import annotations
@@ -13,25 +15,19 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from tensionindex._types import Normalize
 from tensionindex.catalogue import CATEGORIES
-from tensionindex.config import IndexConfig, with_overrides
-from tensionindex.dyads import parse_dyad
-from tensionindex.events import validate_events
-from tensionindex.exceptions import (
-    ConfigurationError,
-    EventValidationError,
-    did_you_mean,
-    require,
-)
-from tensionindex.index import explain
+from tensionindex.config import IndexConfig
+from tensionindex.exceptions import EventValidationError, InvalidParameterError, require
+from tensionindex.params import DateLike, Instance, Interval, invalid, validate_params
+from tensionindex.scored import NORMALIZE, RANGE, IndexGrid, ScoredEvents, as_scored
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -64,64 +60,106 @@ _EXTRA_CATEGORY_COLORS = ("#EE8866", "#77AADD", "#EEDD88", "#FFAABB", "#BBCC33",
 # that the category markers drawn on them stand out.
 _LINE_COLORS = ("#222222", "#0077BB", "#EE7733", "#009988", "#EE3377", "#33BBEE", "#CC3311")
 
-_RESULT_COLUMNS = ("dyad", "date", "stability")
+_NS_PER_DAY = 86_400 * 10**9
 _MAX_LABEL = 32  # characters of an annotation's first line
 _UNMONITORED = "0.88"  # light grey
+
+_FRAME_OR_NONE = "a DataFrame or None"
+_PARAMETERS: dict[str, list[Any]] = {
+    **RANGE,
+    **NORMALIZE,
+    "bands": [Instance((pd.DataFrame, None), _FRAME_OR_NONE)],
+    "changepoints": [Instance((pd.DataFrame, None), _FRAME_OR_NONE)],
+    "annotate": [Interval(int, 0, None)],
+}
 
 
 @dataclass(frozen=True)
 class _Marked:
-    """Events of the plotted dyads, one row each, ready to draw."""
+    """Events of the plotted dyads within the chart's days, one entry each, ready to draw."""
 
-    dyad: np.ndarray  # dyad label (object)
+    dyad: np.ndarray  # the dyad's row in the chart's grid (labels sorted)
     date: np.ndarray  # datetime64[ns]
     stability: np.ndarray  # the dyad's stability that day: where the marker sits
-    category: np.ndarray  # object
-    contribution: np.ndarray  # to the tension on the day the event happened
-    text: np.ndarray  # annotation text (object)
+    category: np.ndarray  # position in ``categories``
+    categories: tuple[str, ...]
+    contribution: np.ndarray  # s_i * g_i * K(0): to the tension on the day it happened
+    event: np.ndarray  # position in the plotted events' arrays (the annotation text)
 
 
+@dataclass(frozen=True)
+class _Chart:
+    """Everything drawn, computed before the first matplotlib call."""
+
+    labels: list[str]  # the dyads, in the order drawn (and coloured)
+    dates: np.ndarray  # datetime64[ns], the grid's days
+    stability: dict[str, np.ndarray]  # per dyad, one value a day
+    covered: np.ndarray | None  # per day: whether the source was collecting
+    marked: _Marked
+    annotated: np.ndarray  # positions in ``marked`` of the events labelled, largest first
+    texts: list[str]  # their labels
+    scale: _Scale
+    bands: pd.DataFrame | None
+    changepoints: pd.DataFrame | None
+
+
+@validate_params(_PARAMETERS, name="plot_index")
 def plot_index(
-    result: pd.DataFrame,
+    scored: ScoredEvents | pd.DataFrame | Sequence[Mapping[str, Any]],
+    config: IndexConfig | None = None,
     *,
     dyads: Sequence[str] | str | None = None,
-    events: pd.DataFrame | Sequence[Any] | None = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    normalize: Normalize = "logistic",
+    baseline: int = 365,
     bands: pd.DataFrame | None = None,
     changepoints: pd.DataFrame | None = None,
     annotate: int = 5,
     ax: Axes | None = None,
-    config: IndexConfig | None = None,
     **overrides: Any,
 ) -> Axes:
     """Draw the stability index of one or more dyads, with the events behind it.
 
     One line per dyad on a 0-100 axis with a dashed neutral line at 50 and
-    real dates below.  Given ``events``, each event is a marker on its dyad's
-    line, coloured by category, and the ``annotate`` events that added most
-    to the tension on the day they happened are labelled.  Sensitivity bands,
-    change points and unmonitored days are drawn when given.
+    real dates below.  Each event of a drawn dyad is a marker on its line,
+    coloured by category, and the ``annotate`` events that added most to the
+    tension on the day they happened are labelled.  Sensitivity bands,
+    change points and unmonitored days are drawn when known.
 
     Parameters
     ----------
-    result : pandas.DataFrame
-        What :func:`stability_index` returns: at least ``dyad``, ``date`` and
-        ``stability``.  If it has a ``covered`` column (``coverage=`` was
-        given), the days on which a plotted dyad was not monitored are shaded
-        grey: the index there is unmonitored, not calm.
+    scored : ScoredEvents, pandas.DataFrame or list of dict
+        Events scored once with :func:`score`; raw events are scored here
+        (with ``config`` and ``overrides``).  The lines are
+        :meth:`ScoredEvents.index_grid` and the markers the same events, so
+        they always agree.  If the events were scored with ``coverage=``, the
+        days on which the source was not collecting are shaded grey: the
+        index there is unmonitored, not calm.
+    config : IndexConfig, optional
+        Score under this configuration instead of the one of ``scored``
+        (see :meth:`ScoredEvents.with_config`; the events are not validated
+        again).
     dyads : str or list of str, optional
-        The dyads to draw, in any spelling :func:`stability_index` accepts
-        ("USA-CHN", "China-US"; "USA->CHN" for a directed result).  Default:
-        every dyad in ``result``.
-    events : pandas.DataFrame or list of dict, optional
-        Events, raw or validated, to mark on the lines.  Only events of the
-        plotted dyads within the dates of ``result`` are drawn.
+        The dyads to draw, in this order, in any spelling :func:`score`
+        accepts ("USA-CHN", "China-US"; "USA->CHN" when directed).  Default:
+        every dyad, sorted.
+    start, end : date-like, optional
+        First and last day drawn (default: the first and last event).  Events
+        before ``start`` still count through the kernel, but only events from
+        ``start`` to ``end`` are marked.
+    normalize : {"logistic", "zscore", "percentile"}, default "logistic"
+        What the lines show, as in :meth:`ScoredEvents.index`; the axis and
+        its neutral line follow.
+    baseline : int, default 365
+        Days of trailing baseline of ``normalize="zscore"``.
     bands : pandas.DataFrame, optional
         Uncertainty bands with columns ``dyad``, ``date`` and two or more
-        stability quantile columns named by percentile, as a sensitivity
-        analysis gives them (``stability_q05`` and ``stability_q95``;
-        ``stability_q02_5`` for 2.5%); the lowest and highest quantile are
-        shaded in the dyad's colour.  Other columns are ignored, and ``dyad``
-        may be left out when one dyad is drawn.
+        stability quantile columns named by percentile, as
+        :func:`sensitivity` gives them (``stability_q05`` and
+        ``stability_q95``; ``stability_q02_5`` for 2.5%); the lowest and
+        highest quantile are shaded in the dyad's colour.  Other columns are
+        ignored, and ``dyad`` may be left out when one dyad is drawn.
     changepoints : pandas.DataFrame, optional
         A ``date`` column, and optionally ``dyad``: a dotted vertical line at
         each date (in the dyad's colour when given; change points of dyads
@@ -129,18 +167,13 @@ def plot_index(
     annotate : int, default 5
         How many events to label: those with the largest absolute
         contribution to their dyad's tension on the day they happened
-        (``signal`` times the daily ``aggregation`` factor of
-        :func:`explain`).  0 labels none.
+        (``signal`` times the daily ``aggregation`` factor times the kernel's
+        weight at age 0, as in :meth:`ScoredEvents.explain`).  0 labels none.
     ax : matplotlib.axes.Axes, optional
         Draw into this Axes.  By default a new 10 x 5 inch figure with a
         constrained layout is made with ``matplotlib.pyplot``.
-    config : IndexConfig, optional
-        The configuration that scores ``events`` for the annotations.  By
-        default the one recorded in ``result.attrs`` (so the labels match the
-        lines), else ``IndexConfig()``.
     **overrides
-        Configuration fields to change for scoring the events, as in
-        :func:`stability_index`.
+        Configuration fields to change, as in :func:`score`.
 
     Returns
     -------
@@ -155,19 +188,22 @@ def plot_index(
     ------
     MissingDependencyError
         If matplotlib is not installed (``pip install "tensionindex[plot]"``).
+    InvalidParameterError
+        For a bad ``annotate``, ``dyads``, date, ``bands``, ``changepoints``
+        or ``ax``, or an index result given instead of events.
     EventValidationError
-        For an unknown dyad (with suggestions), a frame without the columns
-        it needs, unreadable dates or invalid events.
+        For an unknown dyad (with suggestions), nothing to draw, a ``bands``
+        or ``changepoints`` frame without the columns it needs or with
+        unreadable dates, or invalid raw events.
     ConfigurationError
-        For a bad ``annotate`` or an unknown configuration override.
-    TypeError
-        If ``result``, ``bands`` or ``changepoints`` is not a DataFrame or
-        ``ax`` not a matplotlib Axes.
+        For an unknown configuration override.
 
     See Also
     --------
-    stability_index : the series drawn.
-    explain : the events behind one value, and their contributions.
+    score : the events scored once, for this chart and every other query.
+    ScoredEvents.explain : the events behind one value, and their contributions.
+    sensitivity : the bands.
+    changepoints : the change points.
 
     Notes
     -----
@@ -182,9 +218,8 @@ def plot_index(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import tensionindex as ti
-    >>> events = ti.load_example("us-china-2024")
-    >>> result = ti.stability_index(events, dyads=["CHN-USA", "CHN-PHL"], start="2023-01-01")
-    >>> ax = ti.plot_index(result, events=events, annotate=3)
+    >>> scored = ti.score(ti.load_example("us-china-2024"))
+    >>> ax = ti.plot_index(scored, dyads=["CHN-PHL", "CHN-USA"], start="2023-01-01", annotate=3)
     >>> [line.get_label() for line in ax.lines if line.get_gid() == "stability"]
     ['CHN-PHL', 'CHN-USA']
     >>> [" ".join(text.get_text().splitlines()) for text in ax.texts]
@@ -196,61 +231,185 @@ def plot_index(
     require("matplotlib", extra="plot", feature="plot_index()")
     import matplotlib.axes
 
-    frame = _check_result(result)
-    if not isinstance(annotate, int | np.integer) or isinstance(annotate, bool) or annotate < 0:
-        raise ConfigurationError(
-            "The 'annotate' parameter of plot_index must be an integer >= 0. "
-            f"Got {annotate!r} instead."
-        )
     if ax is not None and not isinstance(ax, matplotlib.axes.Axes):
-        raise TypeError(
-            f"ax must be a matplotlib Axes or None. Got {type(ax).__name__} instead; "
-            "make one with fig, ax = matplotlib.pyplot.subplots()."
+        raise invalid(
+            "plot_index",
+            "ax",
+            "a matplotlib Axes or None (make one with fig, ax = matplotlib.pyplot.subplots())",
+            ax,
         )
-    available = list(frame["dyad"].drop_duplicates())
-    directed = any("->" in label for label in available)
-    chosen = _choose_dyads(dyads, available, directed=directed)
-    colors = {d: _LINE_COLORS[i % len(_LINE_COLORS)] for i, d in enumerate(chosen)}
-    series = {d: frame[frame["dyad"] == d].sort_values("date") for d in chosen}
-    # Check every input before drawing, so that a bad one leaves no half-drawn chart.
-    band_frame = _check_bands(bands, chosen) if bands is not None else None
-    change_frame = _check_changepoints(changepoints, chosen) if changepoints is not None else None
-    marked = (
-        _mark_events(events, series, _scoring_config(result, config, overrides), directed)
-        if events is not None
-        else None
+    if (
+        isinstance(scored, pd.DataFrame)
+        and "stability" in scored.columns
+        and "actor1" not in scored.columns
+    ):
+        error = invalid(
+            "plot_index", "scored", "events scored with score(events), or events", scored
+        )
+        raise InvalidParameterError(
+            f"{error} It looks like an index result: pass the events it was computed from "
+            "(plot_index reads the index from them)."
+        )
+    # Everything is computed before the first matplotlib call, so that a bad
+    # input leaves no half-drawn chart (and the preparation can be timed alone).
+    chart = _prepare(
+        as_scored(scored, config, overrides),
+        dyads=dyads,
+        start=start,
+        end=end,
+        normalize=normalize,
+        baseline=baseline,
+        bands=bands,
+        changepoints=changepoints,
+        annotate=annotate,
     )
-
     if ax is None:
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(10, 5), layout="constrained")
+    colors = {d: _LINE_COLORS[i % len(_LINE_COLORS)] for i, d in enumerate(chart.labels)}
     handles: list[Any] = []
-    if "covered" in frame.columns:
-        handles += _draw_unmonitored(ax, frame[frame["dyad"].isin(chosen)])
-    if band_frame is not None:
-        handles += _draw_bands(ax, band_frame, colors)
-    scale = _Scale.of(result)
-    handles += _draw_lines(ax, series, colors, scale)
-    if change_frame is not None:
-        handles += _draw_changepoints(ax, change_frame, colors)
-    category_handles = _draw_events(ax, marked) if marked is not None else []
-    _style_axes(ax, series, scale)
+    if chart.covered is not None:
+        handles += _draw_unmonitored(ax, chart.dates, chart.covered)
+    if chart.bands is not None:
+        handles += _draw_bands(ax, chart.bands, colors)
+    handles += _draw_lines(ax, chart, colors)
+    if chart.changepoints is not None:
+        handles += _draw_changepoints(ax, chart.changepoints, colors)
+    category_handles = _draw_events(ax, chart.marked)
+    _style_axes(ax, chart.dates, chart.scale)
     _draw_legends(ax, handles, category_handles)
-    if marked is not None and annotate and len(marked.date):
-        _annotate(ax, marked, annotate)
+    if len(chart.annotated):
+        _annotate(ax, chart.marked, chart.annotated, chart.texts)
     return ax
 
 
-def _draw_unmonitored(ax: Any, frame: pd.DataFrame) -> list[Any]:
-    """Shade runs of days on which some plotted dyad was not monitored."""
+def _prepare(
+    scored: ScoredEvents,
+    *,
+    dyads: Sequence[str] | str | None,
+    start: DateLike | None,
+    end: DateLike | None,
+    normalize: Normalize,
+    baseline: int,
+    bands: pd.DataFrame | None,
+    changepoints: pd.DataFrame | None,
+    annotate: int,
+) -> _Chart:
+    """The data of the chart: series, markers, annotations, bands and change points."""
+    if dyads is None:
+        labels = [str(label) for label in scored.labels]
+    else:
+        wanted = [dyads] if isinstance(dyads, str) else list(dyads)
+        labels = list(dict.fromkeys(scored.label_of(d) for d in wanted))
+    chosen = scored.select(None if dyads is None else labels)
+    found = chosen.index_grid(start=start, end=end, normalize=normalize, baseline=baseline)
+    if found.grid.n_days == 0:
+        raise EventValidationError(
+            "There is nothing to plot: the events scored are empty. Were there any events "
+            "for the dyads and dates asked for?"
+        )
+    rows = found.labels.get_indexer(pd.Index(labels, dtype=object))
+    stability = {label: found.stability[row] for label, row in zip(labels, rows, strict=True)}
+    covered = None
+    if chosen.coverage is not None:
+        days = found.grid.first_day + np.arange(found.grid.n_days)
+        covered = np.isin(days, chosen.coverage.days)
+    marked = _mark_events(chosen, found)
+    annotated = _largest(marked, annotate)
+    return _Chart(
+        labels=labels,
+        dates=found.grid.dates,
+        stability=stability,
+        covered=covered,
+        marked=marked,
+        annotated=annotated,
+        texts=_annotation_texts(chosen, marked.event[annotated]),
+        scale=_Scale.of(normalize),
+        bands=None if bands is None else _check_bands(bands, labels),
+        changepoints=None if changepoints is None else _check_changepoints(changepoints, labels),
+    )
+
+
+def _mark_events(scored: ScoredEvents, found: IndexGrid) -> _Marked:
+    """The events within the grid's days, placed on their dyad's line."""
+    first, n_days = found.grid.first_day, found.grid.n_days
+    column = scored.day - first
+    lo, hi = scored.day_range
+    if len(column) and (lo < first or hi >= first + n_days):
+        event = np.flatnonzero((column >= 0) & (column < n_days))
+        column, dyad, code = column[event], scored.dyad[event], scored.type_code[event]
+        signal = scored.signal[event]
+    else:  # every event is on the grid (no start or end given): no copies
+        event = np.arange(len(column))
+        dyad, code, signal = scored.dyad, scored.type_code, scored.signal
+    # On the day it happened an event adds s_i * g_i * K(0): each category's kernel says K(0).
+    kernels, per_type = scored.kernels()
+    at_zero = np.array([float(k.weight(np.zeros(1))[0]) for k in kernels], dtype=float)
+    contribution = signal if (at_zero == 1.0).all() else signal * at_zero[per_type[code]]
+    # Categories as small integer codes: comparing object arrays of 10^5 names is slow.
+    categories, category_of_type = np.unique(
+        np.asarray(scored.type_category, dtype=str), return_inverse=True
+    )
+    flat = found.stability.reshape(-1)  # a view: one gather instead of a 2-D one
+    return _Marked(
+        dyad=dyad,
+        date=((first + column) * _NS_PER_DAY).view("datetime64[ns]"),
+        stability=flat[dyad * n_days + column],
+        category=category_of_type.reshape(-1)[code],
+        categories=tuple(str(c) for c in categories),
+        contribution=contribution,
+        event=event,
+    )
+
+
+def _largest(marked: _Marked, count: int) -> np.ndarray:
+    """Positions of the ``count`` largest absolute contributions, largest first.
+
+    Ties go to the earlier date, then to the dyad first in sorted order, then
+    to the event first in the data.
+    """
+    size = np.abs(marked.contribution)
+    n = len(size)
+    if count == 0 or n == 0:
+        return np.zeros(0, dtype=np.intp)
+    if count < n:  # sort only the candidates: those at least as large as the count-th
+        threshold = np.partition(size, n - count)[n - count]
+        candidates = np.flatnonzero(size >= threshold)
+    else:
+        candidates = np.arange(n)
+    order = np.lexsort(
+        (
+            marked.event[candidates],
+            marked.dyad[candidates],
+            marked.date[candidates],
+            -size[candidates],
+        )
+    )
+    return np.asarray(candidates[order][:count], dtype=np.intp)
+
+
+def _annotation_texts(scored: ScoredEvents, events: np.ndarray) -> list[str]:
+    """The labels of the events at positions ``events`` of ``scored``."""
+    if not len(events):
+        return []
+    types = scored.events["event_type"].cat.categories
+    names = [str(types[code]) for code in scored.type_code[events]]
+    catalogue = scored.config.resolve(names).label
+    dates = scored.day[events].astype("datetime64[D]")
+    return [
+        _annotation_text(name, str(label), pd.Timestamp(date))
+        for name, label, date in zip(names, catalogue, dates, strict=True)
+    ]
+
+
+def _draw_unmonitored(ax: Any, dates: np.ndarray, covered: np.ndarray) -> list[Any]:
+    """Shade runs of days on which the source was not collecting."""
     from matplotlib.patches import Patch
 
-    covered = frame.groupby("date", sort=True)["covered"].all()
     if covered.all():
         return []
-    dates = covered.index.to_numpy("datetime64[ns]")
-    off = ~covered.to_numpy(bool)
+    off = ~covered
     edges = np.diff(np.concatenate(([0], off.astype(np.int8), [0])))
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     half_day = np.timedelta64(12, "h")
@@ -297,9 +456,7 @@ class _Scale:
     ylabel: str
 
     @staticmethod
-    def of(result: pd.DataFrame) -> _Scale:
-        meta = result.attrs.get("tensionindex", {})
-        how = meta.get("normalize", "logistic") if isinstance(meta, dict) else "logistic"
+    def of(how: Normalize) -> _Scale:
         if how == "zscore":
             return _Scale(
                 0.0, "own baseline (0)", None, "stability (z-score against the dyad's own baseline)"
@@ -316,14 +473,12 @@ class _Scale:
         )
 
 
-def _draw_lines(
-    ax: Any, series: dict[str, pd.DataFrame], colors: dict[str, str], scale: _Scale
-) -> list[Any]:
+def _draw_lines(ax: Any, chart: _Chart, colors: dict[str, str]) -> list[Any]:
     handles = []
-    for dyad, part in series.items():
+    for dyad, values in chart.stability.items():
         (line,) = ax.plot(
-            part["date"].to_numpy(),
-            part["stability"].to_numpy(float),
+            chart.dates,
+            values,
             color=colors[dyad],
             linewidth=1.6,
             label=dyad,
@@ -332,12 +487,12 @@ def _draw_lines(
         )
         handles.append(line)
     neutral = ax.axhline(
-        scale.neutral,
+        chart.scale.neutral,
         color="0.45",
         linestyle="--",
         linewidth=0.9,
         zorder=1.5,
-        label=scale.neutral_label,
+        label=chart.scale.neutral_label,
     )
     neutral.set_gid("neutral")
     return [*handles, neutral]
@@ -363,8 +518,10 @@ def _draw_changepoints(ax: Any, changes: pd.DataFrame, colors: dict[str, str]) -
 def _draw_events(ax: Any, marked: _Marked) -> list[Any]:
     """One scatter collection per category, markers on the dyad's line."""
     handles = []
-    for category in _category_order(marked.category):
-        keep = marked.category == category
+    present = np.bincount(marked.category, minlength=len(marked.categories)) > 0
+    codes = {name: k for k, name in enumerate(marked.categories)}
+    for category in _category_order([c for k, c in enumerate(marked.categories) if present[k]]):
+        keep = marked.category == codes[category]
         handles.append(
             ax.scatter(
                 marked.date[keep],
@@ -382,11 +539,10 @@ def _draw_events(ax: Any, marked: _Marked) -> list[Any]:
     return handles
 
 
-def _style_axes(ax: Any, series: dict[str, pd.DataFrame], scale: _Scale) -> None:
+def _style_axes(ax: Any, dates: np.ndarray, scale: _Scale) -> None:
     mdates = _dates_module()
 
-    first = min(part["date"].iloc[0] for part in series.values())
-    last = max(part["date"].iloc[-1] for part in series.values())
+    first, last = pd.Timestamp(dates[0]), pd.Timestamp(dates[-1])
     if first == last:  # one day: show it in the middle of three
         first, last = first - pd.Timedelta(days=1), last + pd.Timedelta(days=1)
     if scale.limits is not None:
@@ -426,36 +582,6 @@ def _dates_module() -> Any:
     return matplotlib.dates
 
 
-def _check_result(result: object) -> pd.DataFrame:
-    if not isinstance(result, pd.DataFrame):
-        raise TypeError(
-            "result must be the DataFrame that tensionindex.stability_index returns. "
-            f"Got {type(result).__name__} instead."
-        )
-    missing = [c for c in _RESULT_COLUMNS if c not in result.columns]
-    if missing:
-        raise EventValidationError(
-            f"plot_index needs the columns dyad, date and stability of a stability_index "
-            f"result; the {missing[0]!r} column is missing. Got columns: "
-            f"{', '.join(map(str, result.columns))}."
-        )
-    if len(result) == 0:
-        raise EventValidationError(
-            "The result has no rows, so there is nothing to plot: were there any events "
-            "for the dyads and dates asked for?"
-        )
-    frame = pd.DataFrame(
-        {
-            "dyad": result["dyad"].astype(str).to_numpy(),
-            "date": _dates(result["date"], "date", "result"),
-            "stability": pd.to_numeric(result["stability"], errors="coerce").to_numpy(float),
-        }
-    )
-    if "covered" in result.columns:
-        frame["covered"] = result["covered"].to_numpy(bool)
-    return frame
-
-
 def _dates(values: pd.Series, column: str, frame_name: str) -> np.ndarray:
     try:
         parsed = pd.to_datetime(values)
@@ -470,38 +596,6 @@ def _dates(values: pd.Series, column: str, frame_name: str) -> np.ndarray:
             f"row {bad[0]} holds {values.iloc[bad[0]]!r}."
         )
     return np.asarray(parsed.dt.normalize().to_numpy(), dtype="datetime64[ns]")
-
-
-def _choose_dyads(
-    dyads: Sequence[str] | str | None, available: list[str], *, directed: bool
-) -> list[str]:
-    if dyads is None:
-        return sorted(available)
-    wanted = [dyads] if isinstance(dyads, str) else list(dyads)
-    if not wanted:
-        raise EventValidationError(
-            "The 'dyads' parameter of plot_index is empty; give at least one dyad or None "
-            "for all of them."
-        )
-    chosen: list[str] = []
-    for dyad in wanted:
-        label = parse_dyad(dyad, directed=directed)
-        if label not in available:
-            present = ", ".join(sorted(available)[:20]) + (" ..." if len(available) > 20 else "")
-            raise EventValidationError(
-                f"No dyad {label!r} in the result."
-                + did_you_mean(label, available)
-                + f" Dyads in the result: {present}."
-            )
-        if label not in chosen:
-            chosen.append(label)
-    return chosen
-
-
-def _frame_of(value: object, name: str) -> pd.DataFrame:
-    if not isinstance(value, pd.DataFrame):
-        raise TypeError(f"{name} must be a DataFrame or None. Got {type(value).__name__} instead.")
-    return value
 
 
 def _dyad_column(frame: pd.DataFrame, name: str, chosen: list[str]) -> np.ndarray:
@@ -541,8 +635,7 @@ def _quantile_text(name: str) -> str:
     return f"{_band_percent(name):g}%"
 
 
-def _check_bands(bands: object, chosen: list[str]) -> pd.DataFrame:
-    frame = _frame_of(bands, "bands")
+def _check_bands(frame: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
     quantiles = [c for c in frame.columns if _band_percent(c) is not None]
     if "date" not in frame.columns or len(quantiles) < 2:
         raise EventValidationError(
@@ -557,8 +650,7 @@ def _check_bands(bands: object, chosen: list[str]) -> pd.DataFrame:
     return out[out["dyad"].isin(chosen)].reset_index(drop=True)
 
 
-def _check_changepoints(changepoints: object, chosen: list[str]) -> pd.DataFrame:
-    frame = _frame_of(changepoints, "changepoints")
+def _check_changepoints(frame: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
     if "date" not in frame.columns:
         raise EventValidationError(
             "changepoints needs a 'date' column (and optionally 'dyad'). Got columns: "
@@ -572,91 +664,6 @@ def _check_changepoints(changepoints: object, chosen: list[str]) -> pd.DataFrame
     return out[(out["dyad"] == "") | out["dyad"].isin(chosen)].reset_index(drop=True)
 
 
-def _scoring_config(
-    result: pd.DataFrame, config: IndexConfig | None, overrides: dict[str, Any]
-) -> IndexConfig:
-    """The configuration that scores the events: given, else the result's own."""
-    stamp = result.attrs.get("tensionindex", {})
-    recorded = stamp.get("config") if isinstance(stamp, dict) else None
-    base = config
-    if base is None and isinstance(recorded, dict):
-        try:
-            base = IndexConfig.from_dict(recorded)
-        except (ConfigurationError, TypeError):
-            base = None
-    cfg = with_overrides(base, overrides)
-    fingerprint = stamp.get("fingerprint") if isinstance(stamp, dict) else None
-    if isinstance(fingerprint, str) and fingerprint != cfg.fingerprint:
-        warnings.warn(
-            f"plot_index scores the events with configuration {cfg.fingerprint}, but the result "
-            f"was computed with {fingerprint}: the annotated contributions may not match the "
-            "lines. Pass the result's configuration (or none) to plot_index.",
-            UserWarning,
-            stacklevel=3,
-        )
-    return cfg
-
-
-def _mark_events(
-    events: object,
-    series: dict[str, pd.DataFrame],
-    config: IndexConfig,
-    directed: bool,
-) -> _Marked:
-    validated = validate_events(events, config=config)  # type: ignore[arg-type]
-    a1 = validated["actor1"].astype(str).to_numpy(object)
-    a2 = validated["actor2"].astype(str).to_numpy(object)
-    labels = {
-        f"{x}->{y}" if directed else "-".join(sorted((x, y))) for x, y in zip(a1, a2, strict=True)
-    }
-    # Contributions on the day of the event (age 0) do not depend on the kernel; under
-    # the window kernel explain() would leave out events older than the window.
-    scoring = (
-        dataclasses.replace(config, kernel="exponential") if config.kernel == "window" else config
-    )
-    parts: list[pd.DataFrame] = []
-    for dyad, part in series.items():
-        if dyad not in labels:
-            continue
-        first, last = part["date"].iloc[0], part["date"].iloc[-1]
-        why = explain(validated, dyad, last, scoring)
-        why = why[why["date"] >= first]
-        if not len(why):
-            continue
-        stability = part.set_index("date")["stability"]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "dyad": dyad,
-                    "date": why["date"].to_numpy("datetime64[ns]"),
-                    "stability": stability.reindex(why["date"]).to_numpy(float),
-                    "category": why["category"].to_numpy(object),
-                    "contribution": (why["signal"] * why["aggregation"]).to_numpy(float),
-                    "text": [
-                        _annotation_text(t, lab, d)
-                        for t, lab, d in zip(
-                            why["event_type"], why["label"], why["date"], strict=True
-                        )
-                    ],
-                }
-            )
-        )
-    if not parts:
-        empty = np.array([], dtype=object)
-        return _Marked(
-            empty, np.array([], "datetime64[ns]"), np.array([]), empty, np.array([]), empty
-        )
-    table = pd.concat(parts, ignore_index=True).sort_values(["date", "dyad"], kind="stable")
-    return _Marked(
-        table["dyad"].to_numpy(object),
-        table["date"].to_numpy("datetime64[ns]"),
-        table["stability"].to_numpy(float),
-        table["category"].to_numpy(object),
-        table["contribution"].to_numpy(float),
-        table["text"].to_numpy(object),
-    )
-
-
 def _annotation_text(event_type: str, label: str, date: pd.Timestamp) -> str:
     """Short text: the analyst type's key in words, else the catalogue label; then the date."""
     if ":" in event_type:  # CAMEO and PLOVER keys are codes: use the catalogue's words
@@ -668,8 +675,8 @@ def _annotation_text(event_type: str, label: str, date: pd.Timestamp) -> str:
     return f"{words}\n{pd.Timestamp(date):%d %b %Y}".replace("\n0", "\n")
 
 
-def _category_order(categories: np.ndarray) -> list[str]:
-    present = {str(c) for c in categories}
+def _category_order(categories: Sequence[str]) -> list[str]:
+    present = set(categories)
     builtin = [c for c in CATEGORIES if c in present]
     return builtin + sorted(present - set(CATEGORIES))
 
@@ -696,11 +703,11 @@ _STEPS = (14.0, 30.0, 46.0, 62.0, 78.0, 94.0, 110.0, 126.0)  # points from the m
 _SHIFTS = (0.0, 0.35, -0.35, 0.7, -0.7)  # text widths sideways
 
 
-def _annotate(ax: Any, marked: _Marked, count: int) -> None:
-    """Label the ``count`` largest contributions, each where it hides least.
+def _annotate(ax: Any, marked: _Marked, order: np.ndarray, texts: list[str]) -> None:
+    """Label the events at positions ``order`` of ``marked``, each where it hides least.
 
-    Placement is greedy, in points from the Axes' corner: the largest
-    contribution is placed first; each text tries positions above and below
+    Placement is greedy, in points from the Axes' corner, in the given order
+    (the largest contribution first); each text tries positions above and below
     its marker, further out and sideways, and takes the cheapest by the
     ``_COST_*`` weights (overlapping texts and crossing leader lines cost
     most).  Texts are offset in points from their marker, so they stay
@@ -722,7 +729,6 @@ def _annotate(ax: Any, marked: _Marked, count: int) -> None:
         xy = ax.transData.transform(np.column_stack([x, y]))
         return np.asarray((xy - [box.x0, box.y0]) * scale, dtype=float)
 
-    order = np.lexsort((marked.date, -np.abs(marked.contribution)))[:count]
     anchors = to_points(mdates.date2num(marked.date[order]), marked.stability[order])
     fontsize = FontProperties(size="x-small").get_size_in_points()
     scene = _Scene(
@@ -731,10 +737,9 @@ def _annotate(ax: Any, marked: _Marked, count: int) -> None:
         curve=_line_points(ax, to_points),
         markers=np.column_stack([anchors - 4, anchors + 4]),
     )
-    for (px, py), i in zip(anchors, order, strict=True):
+    for (px, py), i, text in zip(anchors, order, texts, strict=True):
         if not (math.isfinite(px) and math.isfinite(py)):
             continue
-        text = str(marked.text[i])
         lines = text.splitlines()
         # Text size estimated from the font size: no renderer needed, any backend.
         w = max(len(line) for line in lines) * fontsize * 0.55 + 6
@@ -799,11 +804,16 @@ class _Scene:
             [np.full_like(cx, px), np.full_like(cx, py), cx, np.where(up, bottom, bottom + h)]
         )
         frame = np.array([[0.0, 0.0, self.width, self.height]])
+        # Only the curve points inside some candidate box can count: filter them
+        # first, so that a chart of many long lines stays fast.
+        x, y = self.curve[:, 0], self.curve[:, 1]
+        low, high = rects.min(axis=0), rects.max(axis=0)
+        near = self.curve[(x > low[0]) & (x < high[2]) & (y > low[1]) & (y < high[3])]
         on_line = (
-            (self.curve[:, 0] > rects[:, :1])
-            & (self.curve[:, 0] < rects[:, 2:3])
-            & (self.curve[:, 1] > rects[:, 1:2])
-            & (self.curve[:, 1] < rects[:, 3:4])
+            (near[:, 0] > rects[:, :1])
+            & (near[:, 0] < rects[:, 2:3])
+            & (near[:, 1] > rects[:, 1:2])
+            & (near[:, 1] < rects[:, 3:4])
         ).sum(axis=1)
         cost = (
             _COST_OUTSIDE * (w * h - _overlaps(rects, frame)[:, 0])
