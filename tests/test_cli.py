@@ -152,6 +152,31 @@ def test_explain_lists_the_events_behind_a_value(
     assert table["contribution"].sum() == pytest.approx(value, rel=1e-9)
 
 
+def test_events_are_validated_by_the_reader_only(
+    events_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tensionindex.events
+    import tensionindex.io
+
+    calls = []
+    validate = tensionindex.events.validate_events
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return validate(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tensionindex.events, "validate_events", counted)
+    for module in list(sys.modules.values()):
+        if (
+            getattr(module, "validate_events", None) is validate
+            and module is not tensionindex.events
+        ):
+            monkeypatch.setattr(module, "validate_events", counted)
+    status, _, err = run_cli(["alerts", str(events_file), "--below", "45"], capsys)
+    assert status == 0, err
+    assert len(calls) == 1  # read_events; scored once, analysed without validating again
+
+
 def test_taxonomy_command(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_cli(["taxonomy", "--source", "analyst"], capsys)
     assert status == 0
@@ -189,10 +214,28 @@ def test_demo_prints_a_summary_of_each_dyad(capsys: pytest.CaptureFixture[str]) 
             r"Unknown profile 'goldsten'\. Did you mean 'goldstein'\?",
         ),
         (["score", "{events}", "--dyad", "CHN-JPN"], r"No events for dyad 'CHN-JPN'"),
-        (["score", "{events}", "--start", "not-a-date"], r"'start' parameter must be a date"),
+        (
+            ["score", "{events}", "--start", "not-a-date"],
+            r"The 'start' parameter of ScoredEvents\.index must be a date such as '2024-04-16', "
+            r"from 1678-01-01 to 2261-12-31, or None\. Got 'not-a-date' instead\.$",
+        ),
         (
             ["explain", "{events}", "--dyad", "CHN-PHL", "--date", "someday"],
-            r"'date' parameter must be a date",
+            r"The 'date' parameter of explain must be a date such as '2024-04-16', "
+            r"from 1678-01-01 to 2261-12-31\. Got 'someday' instead\.$",
+        ),
+        (
+            ["plot", "{events}", "-o", "{chart}", "--annotate", "-1"],
+            r"The 'annotate' parameter of plot_index must be an integer >= 0\. Got -1 instead\.$",
+        ),
+        (
+            ["sensitivity", "{events}", "--draws", "0"],
+            r"The 'draws' parameter of sensitivity must be an integer from 1 to \d+\. "
+            r"Got 0 instead\.$",
+        ),
+        (
+            ["alerts", "{events}", "--below", "30", "--within-days", "0"],
+            r"The 'within_days' parameter of alerts must be an integer >= 1\. Got 0 instead\.$",
         ),
         (
             ["score", "{bad}"],
@@ -216,7 +259,8 @@ def test_bad_input_is_one_line_on_stderr_with_status_2(
     bad.write_text(
         "date,actor1,actor2,event_type\n2024-01-01,USA,CHN,warning\n2024-01-02,CHN,PHL,water_canon\n"
     )
-    args = [a.format(events=events_file, bad=bad) for a in args]
+    chart = tmp_path / "chart.png"
+    args = [a.format(events=events_file, bad=bad, chart=chart) for a in args]
     status, out, err = run_cli(args, capsys)
     assert status == 2
     assert out == ""
@@ -225,7 +269,7 @@ def test_bad_input_is_one_line_on_stderr_with_status_2(
     assert "Traceback" not in err
     import re
 
-    assert re.search(message, err), err
+    assert re.search(message, err.rstrip("\n")), err
 
 
 def test_the_installed_command_runs_without_a_traceback(tmp_path: Path) -> None:
@@ -330,7 +374,7 @@ def test_sensitivity_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0, err
     table = pd.read_csv(io.StringIO(out))
     expected = ti.sensitivity(
-        ti.read_events(EXAMPLE), dyads=["CHN-PHL"], draws=50, spread=0.5, seed=0
+        ti.score(ti.read_events(EXAMPLE)), dyads=["CHN-PHL"], draws=50, spread=0.5, seed=0
     )
     np.testing.assert_allclose(table["stability_q05"], expected["stability_q05"], rtol=1e-12)
     assert (table["stability_q05"] <= table["stability"] + 1e-9).all()
@@ -341,8 +385,20 @@ def test_changepoints_command(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_cli(["changepoints", EXAMPLE, "--dyad", "CHN-USA"], capsys)
     assert status == 0, err
     table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
-    expected = ti.changepoints(ti.stability_index(ti.read_events(EXAMPLE)), "CHN-USA")
+    expected = ti.changepoints(ti.score(ti.read_events(EXAMPLE)), dyads="CHN-USA")
     assert table["date"].tolist() == expected["date"].tolist()
+    assert set(table["dyad"]) <= {"CHN-USA"}
+
+
+def test_changepoints_of_every_dyad_in_one_table(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("ruptures")
+    status, out, err = run_cli(["changepoints", EXAMPLE, "--start", "2022-01-01"], capsys)
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
+    expected = ti.changepoints(ti.score(ti.read_events(EXAMPLE)), start="2022-01-01")
+    assert table["dyad"].tolist() == expected["dyad"].astype(str).tolist()
+    assert table["date"].tolist() == expected["date"].tolist()
+    assert table.columns[0] == "dyad"
 
 
 def test_alerts_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -351,6 +407,18 @@ def test_alerts_command(capsys: pytest.CaptureFixture[str]) -> None:
     table = pd.read_csv(io.StringIO(out))
     assert (table["kind"] == "crossing").all()
     assert table["event_ids"].str.startswith("ex-").all()
+    expected = ti.alerts(ti.score(ti.read_events(EXAMPLE)), below=30)
+    assert len(table) == len(expected) > 0
+
+
+def test_alerts_between_dates(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(
+        ["alerts", EXAMPLE, "--below", "30", "--start", "2024-01-01", "--dyad", "CHN-PHL"], capsys
+    )
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
+    assert len(table) > 0 and (table["date"] >= pd.Timestamp("2024-01-01")).all()
+    assert set(table["dyad"]) == {"CHN-PHL"}
 
 
 def test_alerts_need_a_threshold(capsys: pytest.CaptureFixture[str]) -> None:
@@ -362,7 +430,9 @@ def test_alerts_need_a_threshold(capsys: pytest.CaptureFixture[str]) -> None:
 def test_plot_command_and_demo_chart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("matplotlib")
     chart = tmp_path / "chart.png"
-    status, _, err = run_cli(["plot", EXAMPLE, "--dyad", "CHN-PHL", "-o", str(chart)], capsys)
+    status, _, err = run_cli(
+        ["plot", EXAMPLE, "--dyad", "CHN-PHL", "--start", "2024-01-01", "-o", str(chart)], capsys
+    )
     assert status == 0, err
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     demo = tmp_path / "demo.png"

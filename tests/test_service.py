@@ -119,6 +119,41 @@ def test_errors_are_raised_and_turn_into_json_payloads() -> None:
         error_payload(ValueError("boom"))  # type: ignore[arg-type]
 
 
+def test_bad_arguments_name_the_parameter_in_the_payload() -> None:
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"^The 'start' parameter of score_records must be a date such as '2024-04-16', "
+        r"from 1678-01-01 to 2261-12-31, or None\. Got 'soon' instead\.$",
+    ) as info:
+        score_records([_event("2024-03-01")], start="soon")
+    payload = error_payload(info.value)
+    assert payload == {
+        "error": {
+            "type": "InvalidParameterError",
+            "message": str(info.value),
+            "parameter": "start",
+            "function": "score_records",
+        }
+    }
+    with pytest.raises(ti.InvalidParameterError, match=r"The 'dyads' parameter of score_records"):
+        score_records([_event("2024-03-01")], dyads=42)  # type: ignore[arg-type]
+    with pytest.raises(ti.InvalidParameterError, match=r"The 'until' parameter of update_records"):
+        update_records(None, [], until="later")
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'state' parameter of update_records must be a state saved by "
+        r"IndexState\.to_dict\(\), or None\. Got 'abc' instead\.",
+    ) as info:
+        update_records("abc", [])  # type: ignore[arg-type]
+    assert error_payload(info.value)["error"]["parameter"] == "state"
+
+
+def test_other_errors_have_no_parameter_in_the_payload() -> None:
+    with pytest.raises(ti.EventValidationError, match=r"No events for dyad 'CHN-JPN'") as info:
+        score_records([_event("2024-03-01")], dyads="CHN-JPN")
+    assert set(error_payload(info.value)["error"]) == {"type", "message"}
+
+
 # -- update_records ---------------------------------------------------------------
 
 

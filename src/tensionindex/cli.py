@@ -1,6 +1,9 @@
 """The ``tensionindex`` command: parse arguments, call the library, write output.
 
-Bad input prints one line to stderr and exits with status 2, without a traceback.
+Each subcommand reads the events (validated by the reader), scores them once
+into a :class:`~tensionindex.ScoredEvents` and asks it, or an analysis of it,
+one question.  Bad input prints one line to stderr and exits with status 2,
+without a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 import tensionindex as ti
+from tensionindex.coverage import parse_coverage
 
 _SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -125,73 +129,58 @@ def _events(args: argparse.Namespace, config: ti.IndexConfig) -> tuple[pd.DataFr
     return events, ti.read_report(events).coverage
 
 
+def _scored(args: argparse.Namespace, config: ti.IndexConfig) -> ti.ScoredEvents:
+    """The EVENTS files, read (and so validated) once, scored once under ``config``."""
+    events, coverage = _events(args, config)
+    return ti.ScoredEvents.from_validated(events, config, parse_coverage(coverage))
+
+
 def _score(args: argparse.Namespace) -> None:
-    _, result, _ = _index(args, _config(args))
-    ti.write_table(result, args.output)
+    scored = _scored(args, _config(args))
+    ti.write_table(scored.index(start=args.start, end=args.end, dyads=args.dyad), args.output)
 
 
 def _explain(args: argparse.Namespace) -> None:
-    config = _config(args)
-    events, coverage = _events(args, config)
-    table = ti.explain(events, args.dyad, args.date, config, coverage=coverage)
-    ti.write_table(table, args.output)
-
-
-def _index(
-    args: argparse.Namespace, config: ti.IndexConfig
-) -> tuple[pd.DataFrame, pd.DataFrame, Any]:
-    """Events, their index and coverage, for the analysis subcommands."""
-    events, coverage = _events(args, config)
-    result = ti.stability_index(
-        events, config, start=args.start, end=args.end, dyads=args.dyad, coverage=coverage
-    )
-    return events, result, coverage
+    scored = _scored(args, _config(args))
+    ti.write_table(scored.explain(args.dyad, args.date), args.output)
 
 
 def _sensitivity(args: argparse.Namespace) -> None:
-    config = _config(args)
-    events, coverage = _events(args, config)
     table = ti.sensitivity(
-        events,
-        config,
+        _scored(args, _config(args)),
         spread=args.spread,
         draws=args.draws,
         seed=args.seed,
         start=args.start,
         end=args.end,
         dyads=args.dyad,
-        coverage=coverage,
     )
     ti.write_table(table, args.output)
 
 
 def _changepoints(args: argparse.Namespace) -> None:
-    config = _config(args)
-    _, result, _ = _index(args, config)
-    dyads = args.dyad or [str(d) for d in result["dyad"].unique()]
-    tables = [
-        ti.changepoints(
-            result, dyad, method=args.method, penalty=args.penalty, min_size=args.min_size
-        ).assign(dyad=dyad)
-        for dyad in dyads
-    ]
-    table = pd.concat(tables, ignore_index=True)
-    ti.write_table(table[["dyad", *[c for c in table.columns if c != "dyad"]]], args.output)
+    table = ti.changepoints(
+        _scored(args, _config(args)),
+        dyads=args.dyad,
+        method=args.method,
+        penalty=args.penalty,
+        min_size=args.min_size,
+        start=args.start,
+        end=args.end,
+    )
+    ti.write_table(table, args.output)
 
 
 def _alerts(args: argparse.Namespace) -> None:
-    config = _config(args)
-    events, result, coverage = _index(args, config)
     table = ti.alerts(
-        result,
-        events,
+        _scored(args, _config(args)),
         dyads=args.dyad,
         below=args.below,
         drop=args.drop,
         within_days=args.within_days,
-        config=config,
         top=args.top,
-        coverage=coverage,
+        start=args.start,
+        end=args.end,
     )
     for column in ("driver_rows", "event_ids"):  # lists: one text cell each in CSV
         table[column] = [";".join(str(v) for v in values) for values in table[column]]
@@ -199,18 +188,18 @@ def _alerts(args: argparse.Namespace) -> None:
 
 
 def _plot(args: argparse.Namespace) -> None:
-    config = _config(args)
-    events, result, _ = _index(args, config)
-    _save_chart(result, events, config, args.output, args.dyad, args.annotate)
+    scored = _scored(args, _config(args))
+    _save_chart(scored, args.output, args.dyad, args.annotate, start=args.start, end=args.end)
 
 
 def _save_chart(
-    result: pd.DataFrame,
-    events: pd.DataFrame,
-    config: ti.IndexConfig,
+    scored: ti.ScoredEvents,
     path: str,
     dyads: Sequence[str] | None,
     annotate: int,
+    *,
+    start: str | None = None,
+    end: str | None = None,
 ) -> None:
     # The one place that picks a backend: a command writes files, it shows no window.
     from tensionindex.exceptions import require
@@ -222,9 +211,11 @@ def _save_chart(
     import matplotlib.pyplot as plt
 
     figure, ax = plt.subplots(figsize=(12, 6), layout="constrained")
-    ti.plot_index(result, dyads=dyads, events=events, annotate=annotate, ax=ax, config=config)
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+    try:
+        ti.plot_index(scored, dyads=dyads, start=start, end=end, annotate=annotate, ax=ax)
+        figure.savefig(path, dpi=100)
+    finally:
+        plt.close(figure)
     print(f"wrote {path}", file=sys.stderr)
 
 
@@ -245,10 +236,8 @@ def _sparkline(values: np.ndarray) -> str:
     return line
 
 
-def _drivers(
-    events: pd.DataFrame, dyad: str, date: pd.Timestamp, config: ti.IndexConfig, top: int
-) -> list[str]:
-    table = ti.explain(events, dyad, date, config).head(top)
+def _drivers(scored: ti.ScoredEvents, dyad: str, date: pd.Timestamp, top: int) -> list[str]:
+    table = scored.explain(dyad, date).head(top)
     lines = []
     for row in table.itertuples(index=False):
         text = str(getattr(row, "description", "") or row.label)
@@ -261,8 +250,9 @@ def _drivers(
 
 def _demo(args: argparse.Namespace) -> None:
     config = ti.load_profile("goldstein")
-    events = ti.load_example(args.example)
-    result = ti.stability_index(events, config)
+    events = ti.load_example(args.example)  # validated
+    scored = ti.ScoredEvents.from_validated(events, config)
+    result = scored.index()
     first, last = events["date"].min(), events["date"].max()
     print(f"tensionindex {ti.__version__} demo: example {args.example!r}")
     print(
@@ -287,14 +277,14 @@ def _demo(args: argparse.Namespace) -> None:
         low_date, high_date = pd.Timestamp(series.idxmin()), pd.Timestamp(series.idxmax())  # type: ignore[arg-type]
         if series.min() < 50:
             print(f"  lowest {series.min():5.1f} on {low_date:%Y-%m-%d}; what weighed on it:")
-            print("\n".join(_drivers(events, str(dyad), low_date, config, args.top)))
+            print("\n".join(_drivers(scored, str(dyad), low_date, args.top)))
         if series.max() > 50:
             print(f"  highest {series.max():5.1f} on {high_date:%Y-%m-%d}; what lifted it:")
-            print("\n".join(_drivers(events, str(dyad), high_date, config, args.top)))
+            print("\n".join(_drivers(scored, str(dyad), high_date, args.top)))
         print()
     print("Explain any value:  tensionindex explain EVENTS --dyad CHN-PHL --date 2024-03-23")
     if args.chart:
-        _save_chart(result, events, config, args.chart, ["CHN-USA", "CHN-PHL"], 5)
+        _save_chart(scored, args.chart, ["CHN-USA", "CHN-PHL"], 5)
 
 
 def build_parser() -> argparse.ArgumentParser:

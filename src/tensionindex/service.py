@@ -3,7 +3,8 @@
 Three functions, each a pure function of its arguments (no module state, no
 caches of results), so a web server can call them from many threads at once:
 
-* :func:`score_records` scores a list of JSON event records from scratch;
+* :func:`score_records` scores a list of JSON event records from scratch
+  (:func:`~tensionindex.score`, then :meth:`~tensionindex.ScoredEvents.index`);
 * :func:`update_records` advances a saved :class:`~tensionindex.state.IndexState`
   (a JSON dict) by a batch of records and returns the new rows and the new
   state, for a stateless service that keeps the state between calls;
@@ -11,7 +12,8 @@ caches of results), so a web server can call them from many threads at once:
 
 Errors are raised, not returned: invalid records raise
 :class:`EventValidationError`, an invalid configuration
-:class:`ConfigurationError`, both subclasses of :class:`TensionIndexError`
+:class:`ConfigurationError` and an invalid argument (a date, a dyad)
+:class:`InvalidParameterError`, all subclasses of :class:`TensionIndexError`
 (and of ``ValueError``).  A service catches ``TensionIndexError``, answers
 with ``error_payload(exc)`` and a client-error status (HTTP 400), and lets any
 other exception become a server error.
@@ -19,16 +21,17 @@ other exception become a server error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tensionindex.config import IndexConfig, with_overrides
-from tensionindex.exceptions import ConfigurationError, TensionIndexError
-from tensionindex.index import stability_index
-from tensionindex.params import DateLike
+from tensionindex.exceptions import ConfigurationError, InvalidParameterError, TensionIndexError
+from tensionindex.params import DateLike, Dates, Instance, validate_params
+from tensionindex.scored import RANGE, score
 from tensionindex.state import IndexState, Late
 
 __all__ = ["error_payload", "score_records", "update_records"]
@@ -61,15 +64,18 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _warnings(records: object, frame: pd.DataFrame, config: IndexConfig) -> list[str]:
+def _record_ids(records: object) -> list[Any]:
+    """The ``event_id`` of each record (for records not kept after validation)."""
+    if isinstance(records, pd.DataFrame):
+        return records["event_id"].tolist() if "event_id" in records.columns else []
+    if isinstance(records, Sequence):
+        return [r.get("event_id") for r in records if isinstance(r, Mapping)]
+    return []  # pragma: no cover - anything else failed validation already
+
+
+def _warnings(ids: Iterable[Any], frame: pd.DataFrame, config: IndexConfig) -> list[str]:
     """Notes on the data that do not stop scoring but may change how to read it."""
     notes: list[str] = []
-    if isinstance(records, pd.DataFrame):
-        ids: list[Any] = records["event_id"].tolist() if "event_id" in records.columns else []
-    elif isinstance(records, Sequence):
-        ids = [r.get("event_id") for r in records if isinstance(r, Mapping)]
-    else:  # pragma: no cover - anything else failed validation already
-        ids = []
     known = pd.Series([i for i in ids if i is not None and i == i], dtype=object)
     repeated = int(known.duplicated(keep=False).sum())
     if repeated:
@@ -87,6 +93,7 @@ def _warnings(records: object, frame: pd.DataFrame, config: IndexConfig) -> list
     return notes
 
 
+@validate_params(RANGE, name="score_records")
 def score_records(
     records: Sequence[Mapping[str, Any]] | pd.DataFrame,
     config: IndexConfig | Mapping[str, Any] | None = None,
@@ -128,12 +135,15 @@ def score_records(
     Raises
     ------
     EventValidationError
-        For invalid records, dates or dyads.
+        For invalid records or a dyad without events.
+    InvalidParameterError
+        For a bad ``start``, ``end`` or ``dyads``.
     ConfigurationError
         For an invalid configuration or an unknown override.
 
     See Also
     --------
+    score : the same events scored once, for any number of queries.
     error_payload : the JSON body of an error.
     update_records : advance a saved state instead of scoring everything.
 
@@ -156,17 +166,26 @@ def score_records(
     """
     from tensionindex import __version__
 
-    cfg = _config(config, overrides)
-    frame = stability_index(records, cfg, start=start, end=end, dyads=dyads)
+    scored = score(records, _config(config, overrides))
+    frame = scored.index(start=start, end=end, dyads=dyads)
+    events = scored.events
+    ids = events["event_id"].tolist() if "event_id" in events.columns else []
     return {
         "rows": _rows(frame),
-        "fingerprint": cfg.fingerprint,
-        "config": cfg.to_dict(),
-        "warnings": _warnings(records, frame, cfg),
+        "fingerprint": scored.fingerprint,
+        "config": scored.config.to_dict(),
+        "warnings": _warnings(ids, frame, scored.config),
         "version": __version__,
     }
 
 
+@validate_params(
+    {
+        "state": [Instance((Mapping, None), "a state saved by IndexState.to_dict(), or None")],
+        "until": [Dates()],
+    },
+    name="update_records",
+)
 def update_records(
     state: Mapping[str, Any] | None,
     records: Sequence[Mapping[str, Any]] | pd.DataFrame,
@@ -255,7 +274,7 @@ def update_records(
                 )
     before = current.last_day
     frame = current.update(records, until=until)
-    notes = _warnings(records, frame, current.config)
+    notes = _warnings(_record_ids(records), frame, current.config)
     if before is not None and len(frame):
         again = int((frame["date"] <= before).sum())
         if again:
@@ -272,6 +291,10 @@ def update_records(
     }
 
 
+# The one message shape of InvalidParameterError (see tensionindex.params.invalid).
+_PARAMETER_MESSAGE = re.compile(r"^The '(?P<parameter>[^']+)' parameter of (?P<function>\S+) must ")
+
+
 def error_payload(exc: TensionIndexError) -> dict[str, Any]:
     """The JSON body of an error: ``{"error": {"type": ..., "message": ...}}``.
 
@@ -286,7 +309,10 @@ def error_payload(exc: TensionIndexError) -> dict[str, Any]:
     dict
         ``{"error": {"type": "EventValidationError", "message": "..."}}``:
         the exception's class name and its message, which names the bad
-        column, row and value, or the bad setting.
+        column, row and value, or the bad setting.  For an
+        :class:`InvalidParameterError` the error also has ``parameter`` and
+        ``function``: the argument to fix (``"start"``) and the function it
+        was given to (``"score_records"``), so a client can point at the field.
 
     Raises
     ------
@@ -308,10 +334,21 @@ def error_payload(exc: TensionIndexError) -> dict[str, Any]:
     'EventValidationError'
     >>> "Did you mean 'water_cannon'?" in body["error"]["message"]
     True
+    >>> try:
+    ...     score_records([], start="soon")
+    ... except ti.TensionIndexError as exc:
+    ...     body = error_payload(exc)
+    >>> body["error"]["type"], body["error"]["parameter"], body["error"]["function"]
+    ('InvalidParameterError', 'start', 'score_records')
     """
     if not isinstance(exc, TensionIndexError):
         raise TypeError(
             "error_payload takes an error raised by tensionindex (a TensionIndexError). "
             f"Got {type(exc).__name__} instead; let other exceptions become server errors."
         )
-    return {"error": {"type": type(exc).__name__, "message": str(exc)}}
+    error: dict[str, Any] = {"type": type(exc).__name__, "message": str(exc)}
+    found = _PARAMETER_MESSAGE.match(str(exc)) if isinstance(exc, InvalidParameterError) else None
+    if found is not None:
+        error["parameter"] = found["parameter"]
+        error["function"] = found["function"]
+    return {"error": error}
