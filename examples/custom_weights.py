@@ -4,8 +4,10 @@ Starts from the default configuration (the ``goldstein`` profile), adds an
 event type of our own, makes gray-zone incidents count more, shortens the
 half-life with ``dataclasses.replace``, saves the result as TOML, reloads it,
 lists what changed with ``ti.diff`` and compares the CHN-PHL index under both
-configurations.  Every result carries the fingerprint of the configuration
-that produced it.
+configurations.  The events are scored once per configuration
+(``ti.score``); a one-off change of settings re-scores them with
+``with_config`` without validating them again.  Every result carries the
+fingerprint of the configuration that produced it.
 
 Run it from the repository root::
 
@@ -88,8 +90,9 @@ def main() -> None:
     recoded = events.astype({"event_type": str})
     recoded.loc[recoded["event_id"] == "ex-018", "event_type"] = "laser_illumination"
 
-    before = ti.stability_index(events, base, dyads="CHN-PHL")
-    after = ti.stability_index(recoded, tuned, dyads="CHN-PHL")
+    scored = ti.score(events, base)
+    before = scored.index(dyads="CHN-PHL")
+    after = ti.score(recoded, tuned).index(dyads="CHN-PHL")
     print(
         f"CHN-PHL month-end stability, default (fingerprint "
         f"{before.attrs['tensionindex']['fingerprint']}) vs tuned "
@@ -105,9 +108,10 @@ def main() -> None:
     print(month_end.round(1).to_string())
     print()
 
-    # 7. The same change as one-off overrides of stability_index.
-    quick = ti.stability_index(
-        events, dyads="CHN-PHL", half_life=14.0, category_multipliers={"gray_zone": 1.5}
+    # 7. The same change as one-off overrides of the scored events: weights and
+    #    kernels are resolved again, the events are not validated again.
+    quick = scored.with_config(half_life=14.0, category_multipliers={"gray_zone": 1.5}).index(
+        dyads="CHN-PHL"
     )
     print(
         "Overrides give a configuration of their own: fingerprint "

@@ -14,9 +14,10 @@ Three endpoints, each a thin wrapper around one library call:
     and the new state.  The service keeps nothing between requests: the client
     (or a database in front of it) stores the state and sends it back next time.
 
-Bad input (invalid events, configuration or state) is answered with HTTP 400 and
-``{"error": {"type": ..., "message": ...}}`` from ``error_payload``; anything
-else is a 500 whose details stay in the server's log.  The server handles each
+Bad input (invalid events, configuration, state or argument) is answered with
+HTTP 400 and ``{"error": {"type": ..., "message": ...}}`` from
+``error_payload`` (with ``"parameter"``, e.g. ``"start"``, when one argument
+is wrong); anything else is a 500 whose details stay in the server's log.  The server handles each
 request in its own thread, which is safe because the library calls share no
 mutable state.
 
@@ -216,6 +217,12 @@ def demonstrate() -> None:
             )
         except urllib.error.HTTPError as error:
             print(f"A typo answers {error.code}:", json.loads(error.read())["error"]["message"])
+        try:
+            _call(f"{url}/score", {"records": records, "start": "soon"})
+        except urllib.error.HTTPError as error:
+            detail = json.loads(error.read())["error"]
+            print(f"A bad date answers {error.code}, naming {detail['parameter']!r}:")
+            print(" ", detail["message"])
     finally:
         server.shutdown()
         server.server_close()

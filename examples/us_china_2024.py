@@ -1,9 +1,10 @@
 """US-China and China-Philippines stability, 2018-2024, and what drove it.
 
 Scores the bundled example (events from a 2024 news report on US-China
-defence contacts and China-Philippines incidents at Second Thomas Shoal) with
-the default configuration, prints the monthly CHN-USA and CHN-PHL series and,
-for each dyad, the events behind its lowest and its highest stability.
+defence contacts and China-Philippines incidents at Second Thomas Shoal) once
+with the default configuration, then asks the scored events several
+questions: the monthly CHN-USA and CHN-PHL series and, for each dyad, the
+events behind its lowest and its highest stability.
 
 Run it from the repository root::
 
@@ -52,7 +53,7 @@ def print_monthly(result: pd.DataFrame) -> None:
     print()
 
 
-def print_drivers(events: pd.DataFrame, result: pd.DataFrame, dyad: str) -> None:
+def print_drivers(scored: ti.ScoredEvents, result: pd.DataFrame, dyad: str) -> None:
     series = result[result["dyad"] == dyad].set_index("date")
     # Before a dyad's first event its stability is a flat 50 (nothing to
     # explain), so look for the extremes from that first event on.
@@ -61,7 +62,7 @@ def print_drivers(events: pd.DataFrame, result: pd.DataFrame, dyad: str) -> None
         ("lowest", active["stability"].idxmin()),
         ("highest", active["stability"].idxmax()),
     ):
-        why = ti.explain(events, dyad, day)
+        why = scored.explain(dyad, day)  # reads only this dyad's events
         info = why.attrs["tensionindex"]
         print(
             f"{dyad}: {which} stability {info['stability']:.1f} on {day:%Y-%m-%d} "
@@ -88,7 +89,8 @@ def print_drivers(events: pd.DataFrame, result: pd.DataFrame, dyad: str) -> None
 def main() -> None:
     events = ti.load_example("us-china-2024")
     config = ti.IndexConfig()  # the "goldstein" profile: half-life 30 days, scale 10
-    result = ti.stability_index(events, config)
+    scored = ti.score(events, config)  # validated and prepared once, for every query below
+    result = scored.index()
 
     first, last = events["date"].min(), events["date"].max()
     print(
@@ -96,14 +98,14 @@ def main() -> None:
         f"dyads: {', '.join(result['dyad'].cat.categories)}"
     )
     print(
-        f"configuration fingerprint {result.attrs['tensionindex']['fingerprint']} "
+        f"configuration fingerprint {scored.fingerprint} "
         f"(tensionindex {result.attrs['tensionindex']['version']})"
     )
     print("Stability: 50 = neutral, higher = more stable, lower = more tension.\n")
 
     print_monthly(result)
     for dyad in DYADS:
-        print_drivers(events, result, dyad)
+        print_drivers(scored, result, dyad)
 
 
 if __name__ == "__main__":

@@ -142,6 +142,10 @@ def test_library_errors_answer_400_with_the_error_payload(url: str) -> None:
     assert "Did you mean 'half_life'?" in answer["error"]["message"]
     status, answer = _request(f"{url}/update", {"state": {"kind": "x"}, "records": []})
     assert status == 400 and answer["error"]["message"].startswith("Not a saved IndexState")
+    status, answer = _request(f"{url}/score", {"records": [], "start": "soon"})
+    assert status == 400 and answer["error"]["type"] == "InvalidParameterError"
+    assert answer["error"]["parameter"] == "start"
+    assert answer["error"]["function"] == "score_records"
 
 
 @pytest.mark.parametrize(
@@ -187,3 +191,4 @@ def test_the_demonstration_runs(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "GET /health: {'status': 'ok'" in out
     assert "A typo answers 400:" in out and "Did you mean 'water_cannon'?" in out
+    assert "A bad date answers 400, naming 'start':" in out
