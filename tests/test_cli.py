@@ -427,6 +427,17 @@ def test_alerts_need_a_threshold(capsys: pytest.CaptureFixture[str]) -> None:
     assert "below" in err and "drop" in err
 
 
+def test_asymmetry_command(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(
+        ["asymmetry", EXAMPLE, "--dyad", "PHL-CHN", "--start", "2024-01-01"], capsys
+    )
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
+    expected = ti.asymmetry(ti.score(ti.read_events(EXAMPLE)), dyads="CHN-PHL", start="2024-01-01")
+    assert set(table["dyad"]) == {"CHN-PHL"}
+    np.testing.assert_allclose(table["asymmetry"], expected["asymmetry"], rtol=1e-12)
+
+
 def test_plot_command_and_demo_chart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("matplotlib")
     chart = tmp_path / "chart.png"

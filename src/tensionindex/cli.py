@@ -187,6 +187,13 @@ def _alerts(args: argparse.Namespace) -> None:
     ti.write_table(table, args.output)
 
 
+def _asymmetry(args: argparse.Namespace) -> None:
+    table = ti.asymmetry(
+        _scored(args, _config(args)), start=args.start, end=args.end, dyads=args.dyad
+    )
+    ti.write_table(table, args.output)
+
+
 def _plot(args: argparse.Namespace) -> None:
     scored = _scored(args, _config(args))
     _save_chart(scored, args.output, args.dyad, args.annotate, start=args.start, end=args.end)
@@ -346,6 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
     alert.add_argument("--drop", type=float, help="alert on a fall of this many points")
     alert.add_argument("--within-days", type=int, default=7)
     alert.add_argument("--top", type=int, default=3, help="drivers listed per alert")
+
+    analysis("asymmetry", "who drives each dyad's tension: the two directions", _asymmetry)
 
     chart = analysis("plot", "draw the index and its events to an image file", _plot)
     chart.set_defaults(output=None)
