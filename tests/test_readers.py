@@ -738,3 +738,51 @@ def test_small_blocks_and_backfile_only_files(
     monkeypatch.setattr(_delimited, "_BLOCK_CHARS", 3000)
     for path, frame in expected.items():
         pd.testing.assert_frame_equal(tio.read_gdelt(path, engine="pyarrow", chunksize=11), frame)
+
+
+# -- format specs ------------------------------------------------------------------------
+
+
+def test_every_reader_is_declared_in_the_table() -> None:
+    from tensionindex.io._formats import FORMATS
+
+    assert set(FORMATS) == {"gdelt", "icews", "polecat"}
+    for name, spec in FORMATS.items():
+        assert spec.name == name
+        # Every declared column is in the format's documented layout(s).
+        for variant in spec.variants:
+            assert set(spec.kinds) <= set(variant.names), variant.title
+
+
+def test_gdelt_layouts_put_fields_where_the_codebooks_do() -> None:
+    from tensionindex.io._formats import GDELT1_COLUMNS, GDELT2_COLUMNS
+
+    positions = dict(RAW, NumMentions=31, NumArticles=33, AvgTone=34, IsRootEvent=25)
+    for names in (GDELT1_COLUMNS, GDELT2_COLUMNS):
+        assert {c: names.index(c) for c in positions} == positions
+    assert len(GDELT1_COLUMNS) == 58 and len(GDELT2_COLUMNS) == 61
+    assert GDELT1_COLUMNS[56:] == ("DATEADDED", "SOURCEURL")
+    assert GDELT2_COLUMNS[59:] == ("DATEADDED", "SOURCEURL")
+    assert [GDELT2_COLUMNS.index(f"{side}_ADM2Code") for side in
+            ("Actor1Geo", "Actor2Geo", "ActionGeo")] == [39, 47, 55]
+
+
+def test_a_spec_must_declare_the_columns_it_uses() -> None:
+    from dataclasses import replace
+
+    from tensionindex.io._formats import ICEWS
+    from tensionindex.io._spec import Column, Field
+
+    with pytest.raises(ti.ConfigurationError, match=r"The 'columns' parameter of "
+                       r"FormatSpec\('icews'\) must be a tuple declaring 'Notes'\."):
+        replace(ICEWS, fields=(*ICEWS.fields, Field("notes", "Notes")))
+    with pytest.raises(ti.ConfigurationError, match=r"The 'date' parameter of "
+                       r"FormatSpec\('icews'\) must be a column of kind 'date'\. "
+                       r"Got 'Event ID' instead\."):
+        replace(ICEWS, date="Event ID")
+    with pytest.raises(ti.ConfigurationError, match=r"The 'variants' parameter of "
+                       r"FormatSpec\('icews'\) must be a non-empty tuple of Variant\."):
+        replace(ICEWS, variants=())
+    with pytest.raises(ti.ConfigurationError, match=r"The 'dates' parameter of "
+                       r"Column\('Day'\) must be a DateFormat exactly when kind='date'\."):
+        Column("Day", "date")
