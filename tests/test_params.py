@@ -43,7 +43,7 @@ VALID: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "alerts": ((SCORED,), {"below": 40}),
     "sensitivity": ((SCORED,), {"draws": 5}),
     "weight_influence": ((SCORED, "CHN-PHL", "2024-03-05"), {}),
-    "changepoints": ((SCORED, "CHN-PHL"), {}),
+    "changepoints": ((SCORED,), {"dyads": "CHN-PHL"}),
     "asymmetry": ((SCORED,), {}),
     "calibrate": (
         (SCORED, pd.Series([50.0, 40.0], index=pd.to_datetime(["2024-03-01", "2024-03-05"]))),
