@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from tensionindex.config import IndexConfig
-from tensionindex.engine import empty_frame, stability_from_tension, stamp
+from tensionindex.engine import Grid, empty_frame, grid_frame, stability_from_tension, stamp
 from tensionindex.params import (
     Constraint,
     DateLike,
@@ -266,8 +266,8 @@ def sensitivity(
     steps = (spread * u) * grouped.weights  # change of each weight, per pair
     basis = grouped.values.reshape(n_types, n_dyads * n_days)
     deviation = _deviation_quantiles(basis, steps, draws, needed)
-    central = grouped.tension().reshape(-1)
-    tension_q = {q: central + deviation[i] for i, q in enumerate(needed)}
+    central = grouped.tension()
+    tension_q = {q: central + deviation[i].reshape(central.shape) for i, q in enumerate(needed)}
     columns: dict[str, np.ndarray] = {
         "tension": central,
         "stability": stability_from_tension(central, cfg.scale),
@@ -288,15 +288,8 @@ def sensitivity(
     if central.size == 0:
         frame = empty_frame(list(columns), grouped.dyads)
     else:
-        frame = pd.DataFrame(
-            {
-                "dyad": pd.Categorical.from_codes(
-                    np.repeat(np.arange(n_dyads), n_days), categories=grouped.dyads
-                ),
-                "date": np.tile(grouped.dates, n_dyads),
-                **columns,
-            }
-        )
+        first_day = int(grouped.dates[0].astype("datetime64[D]").astype(np.int64))
+        frame = grid_frame(grouped.dyads, Grid(first_day, n_days), columns)
     return stamp(frame, cfg, sensitivity=settings)
 
 
