@@ -23,10 +23,9 @@ OUT = Path(__file__).with_name("example-chart.png")
 
 
 def main() -> None:
-    events = ti.load_example("us-china-2024")
-    result = ti.stability_index(events, dyads=["CHN-USA", "CHN-PHL"], start="2022-06-01")
+    scored = ti.score(ti.load_example("us-china-2024"))
     fig, ax = plt.subplots(figsize=(10, 5), dpi=120, layout="constrained")
-    ti.plot_index(result, events=events, annotate=6, ax=ax)
+    ti.plot_index(scored, dyads=["CHN-USA", "CHN-PHL"], start="2022-06-01", annotate=6, ax=ax)
     ax.set_title(
         "Bilateral stability, June 2022 to July 2024: bundled example us-china-2024 "
         "(Goldstein weights, 30-day half-life)",
