@@ -272,11 +272,11 @@ def convert(
             texts[key] = text_column(raw, key) if present else np.full(n, None, dtype=object)
         return texts[key]
 
-    # Dates are parsed on every row read: the event date is also the coverage axis.
-    date_columns = [spec.date, *(c.name for c in spec.columns if c.kind == "date")]
+    # Dates are parsed on every row read (the event date first): the event date is
+    # also the coverage axis, counted before anything is left out.
     forms = {c.name: c.dates for c in spec.columns if c.dates is not None}
     dates: dict[str, np.ndarray] = {}
-    for c in dict.fromkeys(date_columns):
+    for c in dict.fromkeys([spec.date, *forms]):
         form = forms[c]
         dates[c] = parse_days(
             column(c),
@@ -341,6 +341,7 @@ def convert(
         "event_type": keys[keep],
     }
     if intensity is not None:
+        # A float whatever the volume column's own kind (GDELT's counts are integers).
         out["intensity"] = parse_numbers(
             column(intensity)[keep], integer=False, column=intensity, name=name, rows=rows
         )
