@@ -50,6 +50,8 @@ VALID: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
         {"dyad": "CHN-PHL"},
     ),
     "plot_index": ((SCORED,), {}),
+    "score_records": ((EVENTS,), {}),
+    "update_records": ((None, EVENTS), {}),
 }
 
 

@@ -464,7 +464,8 @@ def _numbers(
     raw = frame[column]
     expected = f"a finite number >= {low:g}" + ("" if high is None else f" and <= {high:g}")
     if pd.api.types.is_bool_dtype(raw.dtype):
-        raise bad_value_error(column, frame, 0, raw.iloc[0], expected, "Give numbers, not True/False.")
+        fix = "Give numbers, not True/False."
+        raise bad_value_error(column, frame, 0, raw.iloc[0], expected, fix)
     if raw.dtype == np.dtype(float) and len(raw):
         values = raw.to_numpy()
         # min is NaN if any value is; two reductions clear a valid column at once.

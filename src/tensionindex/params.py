@@ -57,6 +57,7 @@ from tensionindex.exceptions import InvalidParameterError, did_you_mean
 __all__ = [
     "FIRST_DAY",
     "LAST_DAY",
+    "TABLE_ATTRIBUTE",
     "Constraint",
     "DateLike",
     "Dates",
@@ -64,7 +65,6 @@ __all__ = [
     "Instance",
     "Interval",
     "Options",
-    "TABLE_ATTRIBUTE",
     "check",
     "day_of",
     "describe_value",
