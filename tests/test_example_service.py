@@ -19,6 +19,7 @@ import pytest
 import tensionindex as ti
 from tensionindex.service import error_payload, score_records
 from tensionindex.state import IndexState
+from tensionindex.testing import event
 
 pytestmark = pytest.mark.slow  # starts an HTTP server: `pytest -m slow`
 
@@ -72,10 +73,6 @@ def _records() -> list[dict[str, Any]]:
     return records
 
 
-def _event(date: str, kind: str = "water_cannon") -> dict[str, Any]:
-    return {"date": date, "actor1": "CHN", "actor2": "PHL", "event_type": kind}
-
-
 def test_health(url: str) -> None:
     assert _request(f"{url}/health") == (200, {"status": "ok", "version": ti.__version__})
 
@@ -121,18 +118,18 @@ def test_update_round_trips_the_state_through_the_client(url: str) -> None:
     assert status == 200 and answer["state"] == memory.to_dict()
     # A late event within the lookback is corrected; one from before it is refused.
     status, answer = _request(
-        f"{url}/update", {"state": answer["state"], "records": [_event("2025-01-01")]}
+        f"{url}/update", {"state": answer["state"], "records": [event("2025-01-01")]}
     )
     assert status == 200 and answer["warnings"][-1].startswith("5 rows are for days emitted")
     status, answer = _request(
-        f"{url}/update", {"state": answer["state"], "records": [_event("2024-12-01")]}
+        f"{url}/update", {"state": answer["state"], "records": [event("2024-12-01")]}
     )
     assert status == 400 and answer["error"]["type"] == "EventValidationError"
     assert "is too late to correct" in answer["error"]["message"]
 
 
 def test_library_errors_answer_400_with_the_error_payload(url: str) -> None:
-    bad = [_event("2024-03-01", kind="water_canon")]
+    bad = [event("2024-03-01", "water_canon")]
     status, answer = _request(f"{url}/score", {"records": bad})
     with pytest.raises(ti.EventValidationError) as info:
         score_records(bad)

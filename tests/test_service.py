@@ -13,6 +13,7 @@ import pytest
 import tensionindex as ti
 from tensionindex.service import error_payload, score_records, update_records
 from tensionindex.state import IndexState
+from tensionindex.testing import event
 
 
 def _records() -> list[dict[str, Any]]:
@@ -21,12 +22,6 @@ def _records() -> list[dict[str, Any]]:
     events["date"] = pd.to_datetime(events["date"]).dt.strftime("%Y-%m-%d")
     records: list[dict[str, Any]] = json.loads(events.to_json(orient="records"))
     return records
-
-
-def _event(
-    date: str, a: str = "CHN", b: str = "PHL", kind: str = "water_cannon", **extra: Any
-) -> dict[str, Any]:
-    return {"date": date, "actor1": a, "actor2": b, "event_type": kind, **extra}
 
 
 def _assert_rows_equal(rows: list[dict[str, Any]], frame: pd.DataFrame) -> None:
@@ -52,7 +47,7 @@ def test_score_records_equals_stability_index_and_is_plain_json() -> None:
 
 
 def test_configuration_as_object_dict_or_overrides() -> None:
-    records = [_event("2024-03-01"), _event("2024-03-03", "USA", "CHN", "threat")]
+    records = [event("2024-03-01"), event("2024-03-03", "threat", "USA", "CHN")]
     config = ti.IndexConfig(kernel="window", window=7, aggregation="mean")
     expected = score_records(records, config)
     assert score_records(records, config.to_dict()) == expected
@@ -75,12 +70,12 @@ def test_no_records_give_no_rows() -> None:
 
 def test_warnings_note_repeated_ids_and_busy_days() -> None:
     records = [
-        _event("2024-03-01", event_id="a"),
-        _event("2024-03-01", event_id="a"),
-        _event("2024-03-02", event_id="b"),
-        _event("2024-03-02"),
+        event("2024-03-01", event_id="a"),
+        event("2024-03-01", event_id="a"),
+        event("2024-03-02", event_id="b"),
+        event("2024-03-02"),
     ]
-    busy = [_event("2024-03-05", "USA", "CHN", "threat") for _ in range(25)]
+    busy = [event("2024-03-05", "threat", "USA", "CHN") for _ in range(25)]
     out = score_records(records + busy)
     assert out["warnings"] == [
         "2 events share an event_id with another event. If they are reports of the same event, "
@@ -96,21 +91,21 @@ def test_warnings_note_repeated_ids_and_busy_days() -> None:
 
 def test_errors_are_raised_and_turn_into_json_payloads() -> None:
     with pytest.raises(ti.EventValidationError, match=r"Did you mean 'water_cannon'\?") as info:
-        score_records([_event("2024-03-01", kind="water_canon")])
+        score_records([event("2024-03-01", "water_canon")])
     payload = error_payload(info.value)
     assert payload["error"]["type"] == "EventValidationError"
     assert payload["error"]["message"] == str(info.value)
     assert json.loads(json.dumps(payload)) == payload
     with pytest.raises(ti.EventInputTypeError, match=r"Got a single dict; wrap it in a list"):
-        score_records(_event("2024-03-01"))  # type: ignore[arg-type]
+        score_records(event("2024-03-01"))  # type: ignore[arg-type]
     with pytest.raises(ti.ConfigurationError, match=r"Unknown setting 'halflife'\. Did you mean"):
-        score_records([_event("2024-03-01")], halflife=3)
+        score_records([event("2024-03-01")], halflife=3)
     with pytest.raises(ti.ConfigurationError, match=r"Unknown configuration setting 'kernal'"):
-        score_records([_event("2024-03-01")], {"kernal": "window"})
+        score_records([event("2024-03-01")], {"kernal": "window"})
     with pytest.raises(
         ti.ConfigurationError, match=r"A configuration must be a mapping of settings\. Got str"
     ):
-        score_records([_event("2024-03-01")], "goldstein")  # type: ignore[arg-type]
+        score_records([event("2024-03-01")], "goldstein")  # type: ignore[arg-type]
     with pytest.raises(
         TypeError,
         match=r"error_payload takes an error raised by tensionindex \(a TensionIndexError\)\. "
@@ -125,7 +120,7 @@ def test_bad_arguments_name_the_parameter_in_the_payload() -> None:
         match=r"^The 'start' parameter of score_records must be a date such as '2024-04-16', "
         r"from 1678-01-01 to 2261-12-31, or None\. Got 'soon' instead\.$",
     ) as info:
-        score_records([_event("2024-03-01")], start="soon")
+        score_records([event("2024-03-01")], start="soon")
     payload = error_payload(info.value)
     assert payload == {
         "error": {
@@ -136,7 +131,7 @@ def test_bad_arguments_name_the_parameter_in_the_payload() -> None:
         }
     }
     with pytest.raises(ti.InvalidParameterError, match=r"The 'dyads' parameter of score_records"):
-        score_records([_event("2024-03-01")], dyads=42)  # type: ignore[arg-type]
+        score_records([event("2024-03-01")], dyads=42)  # type: ignore[arg-type]
     with pytest.raises(ti.InvalidParameterError, match=r"The 'until' parameter of update_records"):
         update_records(None, [], until="later")
     with pytest.raises(
@@ -150,7 +145,7 @@ def test_bad_arguments_name_the_parameter_in_the_payload() -> None:
 
 def test_other_errors_have_no_parameter_in_the_payload() -> None:
     with pytest.raises(ti.EventValidationError, match=r"No events for dyad 'CHN-JPN'") as info:
-        score_records([_event("2024-03-01")], dyads="CHN-JPN")
+        score_records([event("2024-03-01")], dyads="CHN-JPN")
     assert set(error_payload(info.value)["error"]) == {"type", "message"}
 
 
@@ -180,10 +175,10 @@ def test_update_records_through_json_equals_a_state_kept_in_memory() -> None:
 
 def test_update_records_notes_corrected_rows() -> None:
     first = update_records(
-        None, [_event("2024-03-01"), _event("2024-03-04")], late="correct", lookback=7
+        None, [event("2024-03-01"), event("2024-03-04")], late="correct", lookback=7
     )
     assert first["state"]["late"] == "correct" and first["state"]["lookback"] == 7
-    second = update_records(first["state"], [_event("2024-03-02", kind="ramming")])
+    second = update_records(first["state"], [event("2024-03-02", "ramming")])
     assert [r["date"] for r in second["rows"]] == ["2024-03-02", "2024-03-03", "2024-03-04"]
     assert second["warnings"] == [
         "3 rows are for days emitted before, after late events: each replaces any earlier row "
@@ -192,26 +187,26 @@ def test_update_records_notes_corrected_rows() -> None:
 
 
 def test_update_records_guards_the_saved_configuration() -> None:
-    saved = update_records(None, [_event("2024-03-01")], half_life=10)["state"]
+    saved = update_records(None, [event("2024-03-01")], half_life=10)["state"]
     # The same configuration again is fine.
-    assert update_records(saved, [_event("2024-03-02")], half_life=10)["rows"]
+    assert update_records(saved, [event("2024-03-02")], half_life=10)["rows"]
     with pytest.raises(
         ti.ConfigurationError,
         match=r"The configuration given \(fingerprint '[0-9a-f]{16}'\) is not the one the saved "
         r"state was built with \('[0-9a-f]{16}'\)\. Leave config out",
     ):
-        update_records(saved, [_event("2024-03-02")], half_life=11)
+        update_records(saved, [event("2024-03-02")], half_life=11)
     with pytest.raises(
         ti.ConfigurationError,
         match=r"The saved state has late='reject'; got late='correct'\. Leave late out",
     ):
-        update_records(saved, [_event("2024-03-02")], late="correct")
+        update_records(saved, [event("2024-03-02")], late="correct")
     with pytest.raises(ti.ConfigurationError, match=r"The saved state has lookback=30; got "):
-        update_records(saved, [_event("2024-03-02")], lookback=3)
+        update_records(saved, [event("2024-03-02")], lookback=3)
     with pytest.raises(ti.ConfigurationError, match=r"Not a saved IndexState"):
-        update_records({"rows": []}, [_event("2024-03-02")])
+        update_records({"rows": []}, [event("2024-03-02")])
     with pytest.raises(ti.EventValidationError, match=r"comes on or before the last emitted day"):
-        update_records(saved, [_event("2024-03-01")])
+        update_records(saved, [event("2024-03-01")])
 
 
 # -- threads ----------------------------------------------------------------------
@@ -229,7 +224,7 @@ def _inputs(k: int) -> list[dict[str, Any]]:
     pairs = rng.choice(len(ACTORS), size=(n, 2))
     pairs[:, 1] = (pairs[:, 0] + 1 + pairs[:, 1] % (len(ACTORS) - 1)) % len(ACTORS)
     return [
-        _event(f"{day:%Y-%m-%d}", ACTORS[a], ACTORS[b], TYPES[t], intensity=float(q))
+        event(f"{day:%Y-%m-%d}", TYPES[t], ACTORS[a], ACTORS[b], intensity=float(q))
         for day, (a, b), t, q in zip(
             days, pairs, rng.integers(0, len(TYPES), n), rng.integers(0, 5, n), strict=True
         )

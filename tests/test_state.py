@@ -13,12 +13,9 @@ import pytest
 import tensionindex as ti
 from reference import assert_index_close, tolerance
 from tensionindex.state import IndexState
+from tensionindex.testing import event
 
 DAY = pd.Timedelta(days=1)
-
-
-def _event(date: str, a: str = "CHN", b: str = "PHL", kind: str = "water_cannon") -> dict[str, Any]:
-    return {"date": date, "actor1": a, "actor2": b, "event_type": kind}
 
 
 def _example() -> pd.DataFrame:
@@ -89,10 +86,10 @@ def test_batches_equal_the_whole_index_on_the_bundled_example(name: str, late: s
 
 def test_each_update_returns_the_new_days_in_the_engine_layout() -> None:
     state = IndexState(half_life=2)
-    first = state.update([_event("2024-03-01"), _event("2024-03-01", kind="ramming")])
+    first = state.update([event("2024-03-01"), event("2024-03-01", "ramming")])
     assert list(first.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
     assert first["events"].tolist() == [2] and first["signal"].tolist() == [16.2]
-    later = state.update([_event("2024-03-04", "USA", "CHN", "leader_call")])
+    later = state.update([event("2024-03-04", "leader_call", "USA", "CHN")])
     # CHN-PHL goes on from the day after the last emitted one; CHN-USA joins on its first event.
     assert later["dyad"].astype(str).tolist() == ["CHN-PHL"] * 3 + ["CHN-USA"]
     assert later["date"].dt.strftime("%d").tolist() == ["02", "03", "04", "04"]
@@ -103,12 +100,12 @@ def test_each_update_returns_the_new_days_in_the_engine_layout() -> None:
 
 def test_until_advances_with_decay_and_no_events() -> None:
     state = IndexState(half_life=10)
-    state.update([_event("2024-03-01")])
+    state.update([event("2024-03-01")])
     rows = state.update([], until="2024-03-21")
     assert len(rows) == 20 and state.last_day == pd.Timestamp("2024-03-21")
     np.testing.assert_allclose(rows["tension"], 7.0 * 2.0 ** (-np.arange(1, 21) / 10), rtol=1e-12)
     assert (rows["events"] == 0).all() and (rows["signal"] == 0).all()
-    expected = ti.stability_index([_event("2024-03-01")], half_life=10, end="2024-03-21")
+    expected = ti.stability_index([event("2024-03-01")], half_life=10, end="2024-03-21")
     np.testing.assert_allclose(rows["stability"], expected["stability"].iloc[1:], rtol=1e-12)
     # Until the same day again: nothing new.
     assert state.update([], until="2024-03-21").empty
@@ -118,7 +115,7 @@ def test_an_empty_batch_without_until_emits_nothing_and_does_not_advance() -> No
     state = IndexState()
     assert state.update([]).empty and state.last_day is None
     assert state.update([], until="2024-03-01").empty and state.last_day is None  # no dyads yet
-    state.update([_event("2024-03-01")])
+    state.update([event("2024-03-01")])
     empty = state.update(pd.DataFrame())
     assert empty.empty
     assert list(empty.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
@@ -134,7 +131,7 @@ def test_a_batch_may_span_many_days_and_come_in_any_order() -> None:
 
 def test_window_tension_returns_to_exact_zero() -> None:
     state = IndexState(kernel="window", window=3)
-    state.update([_event("2024-03-01"), _event("2024-03-02", kind="dialogue_resumed")])
+    state.update([event("2024-03-01"), event("2024-03-02", "dialogue_resumed")])
     # 7 - 7 = 0 on the 3rd; the 7 leaves the window on the 4th, the -7 on the 5th.
     assert state.update([], until="2024-03-04")["tension"].tolist() == [0.0, -7.0]
     carry = state.to_dict()["kernels"][0]["carry"]
@@ -145,9 +142,9 @@ def test_window_tension_returns_to_exact_zero() -> None:
 
 def test_late_event_is_rejected_by_default_and_the_state_is_unchanged() -> None:
     state = IndexState()
-    state.update([_event("2024-03-01"), _event("2024-03-05", "USA", "CHN", "threat")])
+    state.update([event("2024-03-01"), event("2024-03-05", "threat", "USA", "CHN")])
     saved = state.to_dict()
-    late = [_event("2024-03-06"), _event("2024-03-04", "PHL", "CHN", "ramming")]
+    late = [event("2024-03-06"), event("2024-03-04", "ramming", "PHL", "CHN")]
     with pytest.raises(
         ti.EventValidationError,
         match=r"Row 1 of the batch, an event of dyad 'CHN-PHL' dated 2024-03-04, comes on or "
@@ -157,29 +154,29 @@ def test_late_event_is_rejected_by_default_and_the_state_is_unchanged() -> None:
         state.update(late)
     assert state.to_dict() == saved
     with pytest.raises(ti.EventValidationError, match=r"dated 2024-03-05, comes on or before"):
-        state.update([_event("2024-03-05")])  # the last emitted day itself is closed
+        state.update([event("2024-03-05")])  # the last emitted day itself is closed
 
 
 def test_late_event_beyond_the_lookback_is_refused() -> None:
     state = IndexState(late="correct", lookback=3)
-    state.update([_event("2024-03-01"), _event("2024-03-10")])
-    state.update([_event("2024-03-08")])  # within the last 3 days: fine
+    state.update([event("2024-03-01"), event("2024-03-10")])
+    state.update([event("2024-03-08")])  # within the last 3 days: fine
     with pytest.raises(
         ti.EventValidationError,
         match=r"Row 0 of the batch, an event of dyad 'CHN-PHL' dated 2024-03-07, is too late to "
         r"correct: the last emitted day is 2024-03-10 and lookback=3 keeps the days from "
         r"2024-03-08 on\. Create the state with a longer lookback",
     ):
-        state.update([_event("2024-03-07")])
+        state.update([event("2024-03-07")])
 
 
 @pytest.mark.parametrize("kernel", ["exponential", "window"])
 def test_late_events_reemit_the_rows_they_change(kernel: Any) -> None:
     config = ti.IndexConfig(kernel=kernel, window=5, half_life=3)
-    events = [_event("2024-03-01"), _event("2024-03-06", "USA", "CHN", "threat")]
+    events = [event("2024-03-01"), event("2024-03-06", "threat", "USA", "CHN")]
     state = IndexState(config, late="correct", lookback=10)
     frames = [state.update(events)]
-    late = [_event("2024-03-03", kind="ramming")]
+    late = [event("2024-03-03", "ramming")]
     frames.append(state.update(late))
     # Only CHN-PHL changed, from the late event's day; no new day.
     assert frames[1]["dyad"].astype(str).unique().tolist() == ["CHN-PHL"]
@@ -191,33 +188,33 @@ def test_late_events_reemit_the_rows_they_change(kernel: Any) -> None:
 def test_late_event_under_share_reemits_every_dyad_of_its_day() -> None:
     config = ti.IndexConfig(aggregation="share")
     events = [
-        _event("2024-03-02"),
-        _event("2024-03-02", "USA", "CHN", "threat"),
-        _event("2024-03-01", "JPN", "CHN", "warning"),
+        event("2024-03-02"),
+        event("2024-03-02", "threat", "USA", "CHN"),
+        event("2024-03-01", "warning", "JPN", "CHN"),
     ]
     state = IndexState(config, late="correct")
     frames = [state.update(events[:2]), state.update([], until="2024-03-04")]
-    frames.append(state.update([_event("2024-03-02", "JPN", "RUS", "threat")]))
+    frames.append(state.update([event("2024-03-02", "threat", "JPN", "RUS")]))
     # The new event changes the day's denominator: CHN-PHL and CHN-USA are emitted again.
     assert sorted(frames[2]["dyad"].astype(str).unique()) == ["CHN-PHL", "CHN-USA", "JPN-RUS"]
     assert frames[2]["date"].min() == pd.Timestamp("2024-03-02")
     frames.append(state.update([events[2]]))  # a new dyad before every other one
     assert frames[3]["date"].min() == pd.Timestamp("2024-03-01")
-    everything = [*events, _event("2024-03-02", "JPN", "RUS", "threat")]
+    everything = [*events, event("2024-03-02", "threat", "JPN", "RUS")]
     _check(frames, everything, config, end="2024-03-04")
 
 
 def test_the_open_day_takes_more_events_with_lookback_one() -> None:
     config = ti.IndexConfig(aggregation="mean")
     state = IndexState(config, late="correct", lookback=1)
-    morning = [_event("2024-03-01", kind="ramming"), _event("2024-03-02")]
-    evening = [_event("2024-03-02", kind="dialogue_resumed")]
+    morning = [event("2024-03-01", "ramming"), event("2024-03-02")]
+    evening = [event("2024-03-02", "dialogue_resumed")]
     frames = [state.update(morning), state.update(evening)]
     assert frames[1]["date"].tolist() == [pd.Timestamp("2024-03-02")]
     assert frames[1]["signal"].tolist() == [0.0]  # the mean of 7 and -7
     _check(frames, morning + evening, config)
     with pytest.raises(ti.EventValidationError, match=r"lookback=1 keeps the days from 2024-03-02"):
-        state.update([_event("2024-03-01")])
+        state.update([event("2024-03-01")])
 
 
 def test_until_must_not_go_back() -> None:
@@ -227,8 +224,8 @@ def test_until_must_not_go_back() -> None:
         match=r"The 'until' date 2024-03-01 comes before the latest event of the batch "
         r"\(2024-03-04\); give an 'until' on or after it",
     ):
-        state.update([_event("2024-03-04")], until="2024-03-01")
-    state.update([_event("2024-03-04")])
+        state.update([event("2024-03-04")], until="2024-03-01")
+    state.update([event("2024-03-04")])
     with pytest.raises(
         ti.EventValidationError,
         match=r"The 'until' date 2024-03-02 comes before the last emitted day 2024-03-04; a "
@@ -246,14 +243,14 @@ def test_until_must_not_go_back() -> None:
 def test_invalid_events_raise_the_validation_error() -> None:
     state = IndexState()
     with pytest.raises(ti.EventValidationError, match=r"Did you mean 'water_cannon'\?"):
-        state.update([_event("2024-03-01", kind="water_canon")])
+        state.update([event("2024-03-01", "water_canon")])
     assert state.last_day is None
 
 
 def test_custom_types_and_overrides_are_used() -> None:
     spec = {"port_call": {"label": "A navy visits a port", "category": "dialogue", "weight": -3}}
     state = IndexState(custom_types=spec, scale=5)
-    rows = state.update([_event("2024-03-01", kind="port_call")])
+    rows = state.update([event("2024-03-01", "port_call")])
     assert rows["signal"].tolist() == [-3.0]
     assert state.config.scale == 5.0
     np.testing.assert_allclose(rows["stability"], 100 / (1 + np.exp(-3 / 5)))
@@ -287,7 +284,7 @@ def test_invalid_parameters_are_refused(kwargs: dict[str, Any], message: str) ->
 def test_properties_and_repr() -> None:
     state = IndexState(late="correct", lookback=5)
     assert (state.late, state.lookback, state.last_day, state.dyads) == ("correct", 5, None, ())
-    state.update([_event("2024-03-01")])
+    state.update([event("2024-03-01")])
     assert repr(state) == (
         "IndexState(dyads=1, last_day=2024-03-01, late='correct', lookback=5, "
         f"fingerprint={ti.IndexConfig().fingerprint!r})"
@@ -317,7 +314,7 @@ def test_a_state_saved_as_json_mid_stream_gives_identical_later_rows(name: str, 
 
 def test_the_saved_dict_holds_what_the_docs_say() -> None:
     state = IndexState(half_life=20, category_half_lives={"gray_zone": 5}, late="correct")
-    state.update([_event("2024-03-01"), _event("2024-03-02", "USA", "CHN", "leader_call")])
+    state.update([event("2024-03-01"), event("2024-03-02", "leader_call", "USA", "CHN")])
     saved = state.to_dict()
     assert saved["kind"] == "tensionindex.IndexState" and saved["schema"] == 2
     assert saved["fingerprint"] == state.config.fingerprint
@@ -339,7 +336,7 @@ def test_the_saved_dict_holds_what_the_docs_say() -> None:
         "raw": [7.0, -1.0],
     }
     rejecting = IndexState(half_life=20)
-    rejecting.update([_event("2024-03-01"), _event("2024-03-02", kind="ramming")])
+    rejecting.update([event("2024-03-01"), event("2024-03-02", "ramming")])
     assert rejecting.to_dict()["kernels"] == [
         {
             "kernel": {"name": "exponential", "half_life": 20.0},
@@ -351,7 +348,7 @@ def test_the_saved_dict_holds_what_the_docs_say() -> None:
 
 def test_the_window_carry_is_the_kernels_own() -> None:
     state = IndexState(kernel="window", window=3, category_half_lives={"gray_zone": 5})
-    state.update([_event("2024-03-01"), _event("2024-03-03", kind="ramming")])
+    state.update([event("2024-03-01"), event("2024-03-03", "ramming")])
     (entry,) = state.to_dict()["kernels"]  # half-lives do not make window kernels differ
     assert entry == {
         "kernel": {"name": "window", "window": 3},
@@ -366,7 +363,7 @@ def test_the_window_carry_is_the_kernels_own() -> None:
 
 def test_until_more_than_a_century_ahead_is_refused() -> None:
     state = IndexState()
-    state.update([_event("2024-03-01")])
+    state.update([event("2024-03-01")])
     saved = state.to_dict()
     with pytest.raises(
         ti.InvalidParameterError,
@@ -377,7 +374,7 @@ def test_until_more_than_a_century_ahead_is_refused() -> None:
         state.update([], until="2124-03-03")
     assert state.to_dict() == saved
     with pytest.raises(ti.InvalidParameterError, match=r"after the last emitted day"):
-        state.update([_event("2024-03-02")], until="2200-01-01")
+        state.update([event("2024-03-02")], until="2200-01-01")
     assert len(state.update([], until="2124-03-02")) == 36_525  # exactly the limit is fine
 
 
@@ -387,7 +384,7 @@ def test_until_too_far_after_the_first_batch_is_refused() -> None:
         ti.InvalidParameterError,
         match=r"at most 36525 days \(100 years\) after the batch's first event \(2024-03-01\)",
     ):
-        state.update([_event("2024-03-01"), _event("2024-03-05")], until="2261-01-01")
+        state.update([event("2024-03-01"), event("2024-03-05")], until="2261-01-01")
     assert state.last_day is None
 
 
@@ -445,17 +442,17 @@ SCHEMA_1_WINDOW = {
 SCHEMA_1_CASES = {
     "exponential": (
         SCHEMA_1_EXPONENTIAL,
-        [_event("2024-03-01"), _event("2024-03-02", "USA", "CHN", "leader_call"),
-         _event("2024-03-05", kind="ramming")],
-        [_event("2024-03-04", "USA", "CHN", "threat"), _event("2024-03-07")],
+        [event("2024-03-01"), event("2024-03-02", "leader_call", "USA", "CHN"),
+         event("2024-03-05", "ramming")],
+        [event("2024-03-04", "threat", "USA", "CHN"), event("2024-03-07")],
         # What tensionindex 0.1 emitted for the second batch.
         [11.509065, 17.019223, 6.066967, 5.860304, 5.660680, 5.467857],
     ),
     "window": (
         SCHEMA_1_WINDOW,
-        [_event("2024-03-01"), _event("2024-03-04", "USA", "CHN", "leader_call"),
-         _event("2024-03-06", kind="ramming")],
-        [_event("2024-03-09", "USA", "CHN", "threat")],
+        [event("2024-03-01"), event("2024-03-04", "leader_call", "USA", "CHN"),
+         event("2024-03-06", "ramming")],
+        [event("2024-03-09", "threat", "USA", "CHN")],
         [9.2, 9.2, 9.2, -1.0, -1.0, 7.0],
     ),
 }  # fmt: skip
@@ -485,7 +482,7 @@ def test_a_schema_1_state_with_history_on_several_half_lives_keeps_its_counts() 
     history = restored.to_dict()["history"]
     assert (history["kernel"], history["events"], history["raw"]) == ([1, 0], [2, 1], [9.2, 2.0])
     # A late event on that day: the mean divides by the 4 events of the day.
-    rows = restored.update([_event("2024-03-05", kind="threat")])
+    rows = restored.update([event("2024-03-05", "threat")])
     assert rows["signal"].iloc[0] == pytest.approx((9.2 + 2.0 + 7.0) / 4)
 
 
@@ -494,13 +491,13 @@ def test_a_schema_1_state_with_history_on_several_half_lives_keeps_its_counts() 
 
 def _saved() -> dict[str, Any]:
     state = IndexState(late="correct", kernel="window", window=10)
-    state.update([_event("2024-03-01"), _event("2024-03-02", "USA", "CHN", "leader_call")])
+    state.update([event("2024-03-01"), event("2024-03-02", "leader_call", "USA", "CHN")])
     return state.to_dict()
 
 
 def _saved_rejecting() -> dict[str, Any]:
     state = IndexState(kernel="window", window=10)
-    state.update([_event("2024-03-01"), _event("2024-03-02", "USA", "CHN", "leader_call")])
+    state.update([event("2024-03-01"), event("2024-03-02", "leader_call", "USA", "CHN")])
     return state.to_dict()
 
 

@@ -19,28 +19,19 @@ import pytest
 import tensionindex as ti
 from tensionindex.analysis import uncertainty
 from tensionindex.analysis.uncertainty import sensitivity, weight_influence
-
-
-def _event(
-    date: str,
-    event_type: str = "water_cannon",
-    actor1: str = "CHN",
-    actor2: str = "PHL",
-    **extra: object,
-) -> dict[str, object]:
-    return {"date": date, "actor1": actor1, "actor2": actor2, "event_type": event_type, **extra}
+from tensionindex.testing import event
 
 
 @pytest.fixture
 def events() -> list[dict[str, object]]:
     # Default weights: water_cannon 7, protest_lodged 2, dialogue_resumed -7, ramming 9.2.
     return [
-        _event("2024-03-01"),
-        _event("2024-03-04", "protest_lodged", "PHL", "CHN", intensity=2, confidence=0.5),
-        _event("2024-03-06", "dialogue_resumed"),
-        _event("2024-03-08", "ramming"),
-        _event("2024-03-02", "dialogue_resumed", "USA", "CHN"),
-        _event("2024-03-05", "warning", "CHN", "USA"),
+        event("2024-03-01"),
+        event("2024-03-04", "protest_lodged", "PHL", "CHN", intensity=2, confidence=0.5),
+        event("2024-03-06", "dialogue_resumed"),
+        event("2024-03-08", "ramming"),
+        event("2024-03-02", "dialogue_resumed", "USA", "CHN"),
+        event("2024-03-05", "warning", "CHN", "USA"),
     ]
 
 
@@ -163,7 +154,7 @@ def test_central_value_is_the_median_and_inside_the_band(
 def test_uniform_factor_on_a_single_type() -> None:
     # One water cannon: T = 7 * factor, factor uniform on [1 - spread, 1 + spread].
     bands = sensitivity(
-        [_event("2024-03-01")], spread=0.2, draws=4000, seed=0, quantiles=(0.0, 0.25, 1.0)
+        [event("2024-03-01")], spread=0.2, draws=4000, seed=0, quantiles=(0.0, 0.25, 1.0)
     )
     assert bands["tension_q00"].iat[0] == pytest.approx(7 * 0.8, abs=0.01)
     assert bands["tension_q25"].iat[0] == pytest.approx(7 * 0.9, abs=0.05)
@@ -171,10 +162,10 @@ def test_uniform_factor_on_a_single_type() -> None:
 
 
 def test_signs_never_flip() -> None:
-    conflict = [_event("2024-03-01"), _event("2024-03-02", "ramming")]
+    conflict = [event("2024-03-01"), event("2024-03-02", "ramming")]
     bands = sensitivity(conflict, spread=1.0, draws=500, quantiles=(0.0, 1.0))
     assert (bands["tension_q00"] >= 0).all()
-    calm = [_event("2024-03-01", "dialogue_resumed"), _event("2024-03-02", "leader_summit")]
+    calm = [event("2024-03-01", "dialogue_resumed"), event("2024-03-02", "leader_summit")]
     bands = sensitivity(calm, spread=1.0, draws=500, quantiles=(0.0, 1.0))
     assert (bands["tension_q100"] <= 0).all()
 
@@ -312,7 +303,7 @@ def test_sensitivity_unknown_dyad(events: list[dict[str, object]]) -> None:
 def test_influence_known_answer() -> None:
     # Half-life 30: on 31 March the water cannon (30 days old) counts 0.5 per unit of
     # weight, the protest (that day) counts 1.
-    events = [_event("2024-03-01"), _event("2024-03-31", "protest_lodged", "PHL", "CHN")]
+    events = [event("2024-03-01"), event("2024-03-31", "protest_lodged", "PHL", "CHN")]
     table = weight_influence(ti.score(events), "PHL-CHN", "2024-03-31")
     assert list(table.columns) == list(uncertainty.INFLUENCE_COLUMNS)
     assert list(table["event_type"]) == ["protest_lodged", "water_cannon"]
@@ -407,7 +398,7 @@ def test_influence_over_a_period_is_the_mean_of_the_days(
 
 def test_influence_does_not_look_ahead(events: list[dict[str, object]]) -> None:
     before = weight_influence(ti.score(events), "CHN-PHL", "2024-03-05")
-    later = [*events, _event("2024-03-20", "armed_clash")]
+    later = [*events, event("2024-03-20", "armed_clash")]
     pd.testing.assert_frame_equal(
         before, weight_influence(ti.score(later), "CHN-PHL", "2024-03-05")
     )
@@ -416,7 +407,7 @@ def test_influence_does_not_look_ahead(events: list[dict[str, object]]) -> None:
 
 def test_influence_zero_tension_and_empty() -> None:
     # +7 and -7 on the same day: T = 0, so the elasticity is undefined.
-    events = [_event("2024-03-01"), _event("2024-03-01", "dialogue_resumed")]
+    events = [event("2024-03-01"), event("2024-03-01", "dialogue_resumed")]
     scored = ti.score(events)
     table = weight_influence(scored, "CHN-PHL", "2024-03-01")
     assert table["elasticity"].isna().all()
@@ -428,7 +419,7 @@ def test_influence_zero_tension_and_empty() -> None:
 
 
 def test_influence_directed() -> None:
-    events = [_event("2024-03-01"), _event("2024-03-01", "protest_lodged", "PHL", "CHN")]
+    events = [event("2024-03-01"), event("2024-03-01", "protest_lodged", "PHL", "CHN")]
     table = weight_influence(ti.score(events), "CHN->PHL", "2024-03-01", directed=True)
     assert list(table["event_type"]) == ["water_cannon"]
     assert table.attrs["tensionindex"]["dyad"] == "CHN->PHL"
