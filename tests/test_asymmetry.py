@@ -8,7 +8,6 @@ import pytest
 
 import tensionindex as ti
 from tensionindex.analysis.asymmetry import ASYMMETRY_COLUMNS
-from tensionindex.testing import event as _event
 
 asymmetry = ti.asymmetry
 
@@ -16,8 +15,8 @@ asymmetry = ti.asymmetry
 def test_known_values() -> None:
     # CHN -> PHL water cannon (+7) on day 1, PHL -> CHN protest (+2) on day 2; half-life 1 day.
     events = [
-        _event("2024-03-05", "water_cannon", "CHN", "PHL"),
-        _event("2024-03-06", "protest_lodged", "PHL", "CHN"),
+        event("2024-03-05", "water_cannon", "CHN", "PHL"),
+        event("2024-03-06", "protest_lodged", "PHL", "CHN"),
     ]
     out = asymmetry(ti.score(events, half_life=1), start="2024-03-04", end="2024-03-08")
     assert list(out.columns) == list(ASYMMETRY_COLUMNS)
@@ -29,7 +28,7 @@ def test_known_values() -> None:
 
 
 def test_a_is_the_alphabetically_first_code() -> None:
-    events = [_event("2024-03-05", "protest_lodged", "PHL", "CHN")]
+    events = [event("2024-03-05", "protest_lodged", "PHL", "CHN")]
     out = asymmetry(events)
     assert list(out["dyad"].astype(str)) == ["CHN-PHL"]
     assert (out["tension_ab"].iloc[0], out["tension_ba"].iloc[0]) == (0.0, 2.0)
@@ -38,7 +37,7 @@ def test_a_is_the_alphabetically_first_code() -> None:
 
 def test_cooperation_is_negative_tension() -> None:
     # Only CHN cooperates: its tension is negative, so the ratio is -1.
-    events = [_event("2024-03-05", "dialogue_resumed", "CHN", "USA")]
+    events = [event("2024-03-05", "dialogue_resumed", "CHN", "USA")]
     out = asymmetry(events)
     assert out["tension_ab"].iloc[0] == -7.0
     assert out["asymmetry"].iloc[0] == -1.0
@@ -69,8 +68,8 @@ def test_matches_the_directed_index_and_sums_to_the_undirected_one() -> None:
 
 def test_directed_setting_is_always_on() -> None:
     events = [
-        _event("2024-03-05", "water_cannon", "CHN", "PHL"),
-        _event("2024-03-06", "protest_lodged", "PHL", "CHN"),
+        event("2024-03-05", "water_cannon", "CHN", "PHL"),
+        event("2024-03-06", "protest_lodged", "PHL", "CHN"),
     ]
     plain = asymmetry(events)
     pd.testing.assert_frame_equal(asymmetry(events, directed=False), plain)
@@ -83,8 +82,8 @@ def test_directed_setting_is_always_on() -> None:
 
 def test_dyads_sorted_and_selected() -> None:
     events = [
-        _event("2024-03-05", "water_cannon", "CHN", "PHL"),
-        _event("2024-03-06", "sanctions_imposed", "USA", "CHN"),
+        event("2024-03-05", "water_cannon", "CHN", "PHL"),
+        event("2024-03-06", "sanctions_imposed", "USA", "CHN"),
     ]
     out = asymmetry(events)
     assert list(out["dyad"].cat.categories) == ["CHN-PHL", "CHN-USA"]
@@ -95,7 +94,7 @@ def test_dyads_sorted_and_selected() -> None:
 
 
 def test_coverage_marks_unmonitored_days() -> None:
-    events = [_event("2024-03-05", "water_cannon", "CHN", "PHL")]
+    events = [event("2024-03-05", "water_cannon", "CHN", "PHL")]
     out = asymmetry(events, end="2024-03-07", coverage=["2024-03-05", "2024-03-07"])
     assert list(out["covered"]) == [True, False, True]
     scored = ti.score(events, coverage=["2024-03-05", "2024-03-07"])
@@ -110,7 +109,7 @@ def test_no_events() -> None:
 
 
 def test_unknown_dyad() -> None:
-    events = [_event("2024-03-05", "water_cannon", "CHN", "PHL")]
+    events = [event("2024-03-05", "water_cannon", "CHN", "PHL")]
     message = (
         r"No events for dyad 'CHN-PHM'\. Did you mean 'CHN-PHL'\? Dyads in the events: "
         r"CHN-PHL\."
@@ -122,7 +121,7 @@ def test_unknown_dyad() -> None:
 
 
 def test_bad_settings_are_the_index_errors() -> None:
-    events = [_event("2024-03-05", "water_cannon", "CHN", "PHL")]
+    events = [event("2024-03-05", "water_cannon", "CHN", "PHL")]
     with pytest.raises(ti.ConfigurationError, match=r"Unknown setting 'half_lif'\. Did you mean"):
         asymmetry(events, half_lif=3)
     with pytest.raises(ti.InvalidParameterError, match=r"The 'end' date 2024-03-01 comes before"):
@@ -138,7 +137,7 @@ def test_bad_settings_are_the_index_errors() -> None:
     ],
 )
 def test_bad_parameters(settings: dict[str, object], message: str) -> None:
-    scored = ti.score([_event("2024-03-05", "water_cannon", "CHN", "PHL")])
+    scored = ti.score([event("2024-03-05", "water_cannon", "CHN", "PHL")])
     with pytest.raises(ti.InvalidParameterError, match=message):
         asymmetry(scored, **settings)  # type: ignore[arg-type]
     with pytest.raises(ti.InvalidParameterError, match=r"coverage is given to score\(\)"):
