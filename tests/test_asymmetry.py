@@ -8,6 +8,7 @@ import pytest
 
 import tensionindex as ti
 from tensionindex.analysis.asymmetry import ASYMMETRY_COLUMNS
+from tensionindex.testing import event
 
 asymmetry = ti.asymmetry
 
