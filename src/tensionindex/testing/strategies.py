@@ -22,6 +22,7 @@ import pandas as pd
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from tensionindex import kernels as kernel_classes
 from tensionindex._types import (
     AGGREGATIONS,
     DEFAULT_WEIGHTS,
@@ -406,7 +407,7 @@ def _configs(
     }
     if category_settings:
         settings["category_multipliers"] = draw(_MULTIPLIERS)
-        if kernel == "exponential":
+        if "category_half_lives" in kernel_classes.KERNELS[kernel].settings:
             settings["category_half_lives"] = draw(_HALF_LIVES)
     return IndexConfig(**settings)
 
