@@ -88,3 +88,21 @@ def test_compress_is_as_small_as_the_kernel_allows() -> None:
     none = np.zeros(0, np.int64)
     for kernel in (Exponential(2.0), Window(3)):
         assert all(len(part) == 0 for part in kernel.compress(none, none, np.zeros(0), 5))
+
+
+def test_decay_over_is_the_ratio_of_weights_for_every_age() -> None:
+    # Without memory, K(D + span) / K(D) is one factor whatever the age D.
+    kernel = Exponential(21.0)
+    age = np.arange(0, 400, 7)
+    for span in (1, 5, 60):
+        factor = kernel.decay_over(np.array([span]))
+        assert factor is not None
+        np.testing.assert_allclose(
+            kernel.weight(age + span) / kernel.weight(age), factor[0], rtol=1e-12
+        )
+    np.testing.assert_allclose(kernel.decay_over(np.array([0, 21, 42])), [1.0, 0.5, 0.25])
+
+
+def test_a_kernel_with_memory_has_no_decay_factor() -> None:
+    # A window weight stays 1, then drops to 0: the change depends on the age.
+    assert Window(30).decay_over(np.array([1, 10])) is None

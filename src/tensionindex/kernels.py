@@ -68,6 +68,24 @@ class Kernel(ABC):
     def reach(self) -> float:
         """Days after which K is 0 (``math.inf`` when it never is)."""
 
+    def decay_over(self, span_days: np.ndarray) -> np.ndarray | None:
+        """K(D + span) / K(D) when it is the same for every age D >= 0, else None.
+
+        A kernel without memory (:class:`Exponential`) shrinks every weight by
+        the same factor over ``span_days`` days, whatever its age, so the
+        contributions of past events on a later day are one vector scaled
+        (what :func:`tensionindex.alerts` uses to rank its drivers).  Other
+        kernels return None (the default).
+
+        Examples
+        --------
+        >>> Exponential(30.0).decay_over(np.array([0, 30]))
+        array([1. , 0.5])
+        >>> Window(90).decay_over(np.array([30])) is None
+        True
+        """
+        return None
+
     @abstractmethod
     def from_daily(
         self,
@@ -143,6 +161,9 @@ class Exponential(Kernel):
     @property
     def reach(self) -> float:
         return math.inf
+
+    def decay_over(self, span_days: np.ndarray) -> np.ndarray:
+        return np.exp2(-np.asarray(span_days, dtype=float) / self.half_life)
 
     def from_daily(
         self,
