@@ -447,3 +447,69 @@ def test_unknown_dyad(scored: ti.ScoredEvents) -> None:
 def test_coverage_belongs_to_score(scored: ti.ScoredEvents) -> None:
     with pytest.raises(ti.InvalidParameterError, match=r"coverage is given to score\(\)"):
         ti.alerts(scored, below=40, coverage=["2024-03-01"])
+
+
+def _random_events(seed: int, n: int = 1200, days: int = 540) -> list[dict[str, object]]:
+    """Seeded events of every type between three pairs of actors, each with an id."""
+    rng = np.random.default_rng(seed)
+    types = ti.taxonomy()["event_type"].to_numpy()
+    pairs = [("CHN", "PHL"), ("CHN", "USA"), ("IND", "PAK")]
+    dates = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, days, n), unit="D")
+    return [
+        event(
+            f"{when:%Y-%m-%d}",
+            str(types[k]),
+            *pairs[p],
+            intensity=float(x),
+            event_id=f"e{i}",
+        )
+        for i, (when, k, p, x) in enumerate(
+            zip(
+                dates,
+                rng.integers(0, len(types), n),
+                rng.integers(0, len(pairs), n),
+                rng.uniform(0.2, 3.0, n),
+                strict=True,
+            )
+        )
+    ]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize(
+    ("settings", "top"),
+    [
+        ({}, 3),
+        ({"half_life": 4}, 1),
+        ({"kernel": "window", "window": 20}, 3),
+        ({"category_half_lives": {"cooperation": 5, "agreement": 120, "gray_zone": 60}}, 5),
+    ],
+    ids=["exponential", "short-half-life", "window", "per-category-half-lives"],
+)
+def test_drivers_of_random_events_are_the_terms_of_explain(
+    seed: int, settings: dict[str, object], top: int
+) -> None:
+    scored = ti.score(_random_events(seed), **settings)
+    stability = scored.index()["stability"]
+    below = float(np.percentile(stability, 5))
+    found = ti.alerts(scored, below=below, drop=float(np.std(stability)), top=top)
+    # Up to 20 alerts spread over the found ones: explain() twice per alert is slow.
+    checked = np.unique(np.linspace(0, len(found) - 1, 20).astype(int))
+    _check_against_explain(scored, found.iloc[checked], top=top)
+
+
+def test_a_large_cooperative_event_long_before_still_drives_its_fading() -> None:
+    # A summit 100 days back, then 20 small calls: its fading outweighs theirs and
+    # 1% of the rise, though 20 later cooperative events come before it in time.
+    events = [event("2024-01-01", "leader_summit", "CHN", "USA", intensity=50.0, event_id="s")]
+    events += [
+        event(f"2024-03-{day:02d}", "leader_call", "CHN", "USA", intensity=0.2, event_id=f"c{day}")
+        for day in range(1, 21)
+    ]
+    events.append(event("2024-04-10", "sanctions_imposed", "CHN", "USA", event_id="x"))
+    scored = ti.score(events)
+    stability = scored.index().set_index("date")["stability"]
+    found = ti.alerts(scored, below=float(stability["2024-04-09"]) - 1e-9)
+    assert list(found["date"]) == [pd.Timestamp("2024-04-10")]
+    assert found.loc[0, "event_ids"][:2] == ["x", "s"]
+    _check_against_explain(scored, found)
