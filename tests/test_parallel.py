@@ -40,6 +40,15 @@ def test_threaded_engine_equals_the_serial_one(frame: pd.DataFrame, config: ti.I
     pd.testing.assert_frame_equal(parallel, serial, check_exact=True)
 
 
+@given(frame=event_frames(min_size=1, max_size=30), config=configs())
+def test_threaded_groups_equal_the_serial_ones(frame: pd.DataFrame, config: ti.IndexConfig) -> None:
+    scored = ti.score(frame, config)
+    serial = scored.contributions()
+    with threaded():
+        parallel = scored.contributions()
+    pd.testing.assert_frame_equal(parallel, serial, check_exact=True)
+
+
 @given(frame=event_frames(min_size=1, max_size=30))
 def test_threaded_validation_equals_the_serial_one(frame: pd.DataFrame) -> None:
     serial = ti.validate_events(frame)
