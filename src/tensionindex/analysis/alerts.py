@@ -252,26 +252,24 @@ class _Events:
 def _sorted_events(scored: ScoredEvents, codes: np.ndarray, last_day: int) -> _Events:
     """The events of dyads ``codes`` up to ``last_day``, sorted by dyad then day.
 
-    Two stable sorts on small integers (radix sorts in numpy) instead of a
-    lexsort; events of one dyad and day stay in event order.
+    Read from the scored events' own order by dyad and day
+    (:meth:`ScoredEvents.events_by_dyad_and_day`, sorted once per scored
+    object); events of one dyad and day stay in event order.
     """
-    to_row = np.full(len(scored.labels), -1, np.intp)
-    to_row[codes] = np.arange(len(codes))
-    row = to_row[scored.dyad]
-    day = scored.day
-    wanted = (row >= 0) & (day <= last_day)
-    position = None if wanted.all() else np.flatnonzero(wanted)
-    if position is not None:
-        row, day = row[position], day[position]
+    order, bounds = scored.events_by_dyad_and_day()
+    starts, ends = bounds[codes], bounds[np.asarray(codes) + 1]
+    lengths = ends - starts
+    position = (
+        np.concatenate([order[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
+        if len(codes)
+        else np.zeros(0, np.intp)
+    )
+    row = np.repeat(np.arange(len(codes)), lengths)
+    day = scored.day[position]
+    keep = day <= last_day
+    if not keep.all():
+        position, row, day = position[keep], row[keep], day[keep]
     base = int(day.min(initial=last_day))
-    relative = day - base
-    small = np.int16 if int(relative.max(initial=0)) < 32_767 else np.int64
-    by_day = np.argsort(relative.astype(small), kind="stable")
-    small = np.int16 if len(codes) < 32_767 else np.int64
-    order = by_day[np.argsort(row.astype(small)[by_day], kind="stable")]
-    position = order if position is None else position[order]
-    row = np.repeat(np.arange(len(codes)), np.bincount(row, minlength=len(codes)))
-    day = day[order]
     return _Events(row, day, scored.signal[position], position, base, last_day - base + 2)
 
 
