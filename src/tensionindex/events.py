@@ -57,6 +57,9 @@ _DEFAULTS: dict[str, float] = {"intensity": 1.0, "confidence": 1.0}
 # The days that datetime64[ns] can hold.
 _FIRST_DAY = np.datetime64("1677-09-22", "D")
 _LAST_DAY = np.datetime64("2262-04-11", "D")
+_OUT_OF_RANGE_FIX = (
+    "Dates outside this range do not fit pandas' datetime64[ns]: fix or drop the row."
+)
 
 
 @functools.cache
@@ -240,6 +243,28 @@ def _is_date_like(value: object) -> bool:
     ) or value is pd.NaT
 
 
+def _outside_datetime64(value: object) -> bool:
+    """True if ``value`` is a valid date (ISO 8601 text or a date) outside datetime64[ns].
+
+    pandas 2 turns such a date into NaT while parsing, where pandas 3 parses it; this
+    tells the two kinds of failure apart so both versions report the range.
+    """
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return False
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        try:
+            value = value.astimezone(datetime.UTC)
+        except OverflowError:  # beyond year 1 or 9999 in UTC: far outside the range
+            return True
+    if not isinstance(value, datetime.date):
+        return False
+    day = np.datetime64(datetime.date(value.year, value.month, value.day), "D")
+    return bool(day < _FIRST_DAY or day > _LAST_DAY)
+
+
 DAY_NS = 86_400 * 10**9
 _FIRST_NS = int(_FIRST_DAY.astype("datetime64[ns]").astype(np.int64))
 _LAST_NS = int(_LAST_DAY.astype("datetime64[ns]").astype(np.int64))
@@ -322,7 +347,18 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
             parsed = pd.to_datetime(values.astype(str), errors="coerce", utc=True, format="mixed")
         failed = (parsed.isna() & values.notna()).to_numpy()
         if failed.any():
-            position = _first_true(failed)
+            failures = np.flatnonzero(failed)
+            outside = np.fromiter(
+                (_outside_datetime64(values.iloc[i]) for i in failures), bool, len(failures)
+            )
+            if outside.all():
+                position = int(failures[0])
+                raise bad_value_error(
+                    name, frame, position, column.iloc[position],
+                    f"a date from {_FIRST_DAY} to {_LAST_DAY}",
+                    _OUT_OF_RANGE_FIX,
+                )
+            position = int(failures[~outside][0])
             raise bad_value_error(
                 name, frame, position, values.iloc[position],
                 "ISO 8601 text such as '2024-04-16' (or '2024-04-16T09:30:00+08:00')",
@@ -347,7 +383,7 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
         raise bad_value_error(
             name, frame, position, column.iloc[position],
             f"a date from {_FIRST_DAY} to {_LAST_DAY}",
-            "Dates outside this range do not fit pandas' datetime64[ns]: fix or drop the row.",
+            _OUT_OF_RANGE_FIX,
         )
     return days.astype("datetime64[ns]")
 
@@ -483,7 +519,7 @@ def _numbers(
             position = _first_true(unparsed)
             raise bad_value_error(column, frame, position, raw.iloc[position], expected,
                        f"Fix the value or convert the column with pd.to_numeric(df[{column!r}]).")
-        values = coerced.to_numpy(dtype=float, na_value=np.nan)
+        values = _exact(raw, coerced.to_numpy(dtype=float, na_value=np.nan))
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(values) | (values < low)
         if high is not None:
@@ -497,6 +533,20 @@ def _numbers(
         raise bad_value_error(column, frame, position, raw.iloc[position], expected, fix)
     # to_numpy may return a read-only view of the caller's data: the result gets its own.
     return np.array(values, dtype=float)
+
+
+def _exact(raw: pd.Series, coerced: np.ndarray) -> np.ndarray:
+    """Numbers that ``pd.to_numeric`` accepted, each rounded to its nearest double.
+
+    pandas 2's ``to_numeric`` can be a unit in the last place off for long decimals
+    (pandas 3's is exact); Python's ``float`` is exact on the text it accepted.
+    """
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return coerced
+    try:
+        return np.asarray(raw.astype(float), dtype=float)
+    except (ValueError, TypeError, OverflowError):  # text only to_numeric reads
+        return coerced
 
 
 def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:

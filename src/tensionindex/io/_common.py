@@ -336,6 +336,16 @@ def _read_input(
         ) from None
 
 
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The frames one after another, empty ones left out (one kept if all are empty).
+
+    Empty chunks (every row filtered out) would otherwise take part in the result's
+    dtypes, which pandas 2.2 deprecates with a FutureWarning.
+    """
+    rows = [frame for frame in frames if len(frame)] or frames[:1]
+    return pd.concat(rows, ignore_index=True)
+
+
 def _validated(kept: pd.DataFrame, report: ReadReport) -> pd.DataFrame:
     try:
         events = validate_events(kept.reset_index(drop=True))
@@ -387,20 +397,21 @@ def read_all(chunks: Iterator[Chunk], *, fmt: str, deduplicate: str | None = Non
         kept.append(frame)
         held += len(frame)
         if streaming and held > max(2 * compacted, 200_000):
-            merged, _ = dedup(pd.concat(kept, ignore_index=True), how=deduplicate)  # type: ignore[arg-type]
+            merged, _ = dedup(_concat(kept), how=deduplicate)  # type: ignore[arg-type]
             kept, held, compacted = [merged], len(merged), len(merged)
     report = ReadReport.merge(reports, format=fmt)
-    frame = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
+    frame = _concat(kept) if kept else pd.DataFrame()
     events = _validated(frame, report)
     if deduplicate is not None:
         events, summary = dedup(events, how=deduplicate)  # type: ignore[arg-type]
         if streaming:
             raw = (
-                pd.concat(raw_by_dyad).groupby("dyad")["raw"].sum()
+                pd.concat(raw_by_dyad).groupby("dyad", observed=True)["raw"].sum()
                 if raw_by_dyad
                 else pd.Series(dtype="int64")
             )
-            summary["raw"] = summary["dyad"].map(raw).fillna(0).astype("int64")
+            # Labels as objects: mapping a categorical gives a categorical on pandas 2.
+            summary["raw"] = summary["dyad"].astype(object).map(raw).fillna(0).astype("int64")
             summary["dropped"] = summary["raw"] - summary["kept"]
         events.attrs[ATTRS_KEY] = report.to_dict()
         events.attrs[DEDUP_ATTRS_KEY] = {"method": deduplicate, "dyads": summary.to_dict("records")}

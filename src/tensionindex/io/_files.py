@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import io
 import json
 import sys
 from collections.abc import Mapping
@@ -78,7 +80,7 @@ def _read_raw(source: str | PathLike[str] | IO[Any], fmt: str) -> pd.DataFrame |
     # Everything as text: validation parses dates and numbers with row-level messages,
     # and codes such as CAMEO "046" keep their leading zeros.
     options: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}
-    if not hasattr(source, "read") and importlib.util.find_spec("pyarrow") is not None:
+    if not hasattr(source, "read") and _pyarrow_reads_text():
         # pyarrow's parser gives the same frame eight times faster (pandas' C parser
         # makes a Python string of every field).  A file it cannot read goes to the C
         # parser below, whose errors name the line.
@@ -94,6 +96,25 @@ def _read_raw(source: str | PathLike[str] | IO[Any], fmt: str) -> pd.DataFrame |
         return pd.DataFrame()
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise EventValidationError(f"Could not read {str(name)!r} as CSV: {exc}") from None
+
+
+@functools.cache
+def _pyarrow_reads_text() -> bool:
+    """Whether ``pd.read_csv(engine="pyarrow", dtype=str)`` keeps every field as its text.
+
+    Only pandas 3 with pyarrow 25 or later has pyarrow parse the fields as text: older
+    versions infer types and cast back, so "046" comes back as "46", "3" as "3.0" and
+    an empty cell as "nan" or "None".
+    """
+    if importlib.util.find_spec("pyarrow") is None:
+        return False
+    probe = io.BytesIO(b"code,gap\n046,\n")
+    try:
+        frame = pd.read_csv(probe, engine="pyarrow", dtype=str, keep_default_na=False,
+                            na_values=[""])
+    except Exception:  # a broken pyarrow: the C parser reads everything
+        return False
+    return frame["code"].tolist() == ["046"] and bool(frame["gap"].isna().all())
 
 
 def read_events(
