@@ -71,6 +71,7 @@ def _optimal_partition(values: np.ndarray, penalty: float, min_size: int) -> lis
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_finds_known_breaks_within_a_few_days(method: ChangepointMethod, seed: int) -> None:
+    pytest.importorskip("ruptures")
     values = _steps(seed)
     found = segment(values, method=method)
     assert len(found) == len(BREAKS)
@@ -82,6 +83,7 @@ def test_finds_known_breaks_within_a_few_days(method: ChangepointMethod, seed: i
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("seed", range(5))
 def test_flat_series_with_noise_has_no_change(method: ChangepointMethod, seed: int) -> None:
+    pytest.importorskip("ruptures")
     noise = np.random.default_rng(seed).normal(0.0, 3.0, 365)
     assert len(segment(50.0 + noise, method=method)) == 0
 
@@ -93,6 +95,7 @@ def test_constant_series_has_no_change(method: ChangepointMethod) -> None:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_pelt_is_the_exact_optimum(seed: int) -> None:
+    pytest.importorskip("ruptures")
     rng = np.random.default_rng(seed)
     values = np.repeat(rng.normal(0.0, 3.0, 6), 10) + rng.normal(0.0, 1.0, 60)
     penalty, min_size = 8.0, 4
@@ -102,12 +105,14 @@ def test_pelt_is_the_exact_optimum(seed: int) -> None:
 
 
 def test_default_penalty_does_not_depend_on_units() -> None:
+    pytest.importorskip("ruptures")
     values = _steps(3)
     plain = segment(values)
     np.testing.assert_array_equal(segment(1000.0 * values - 7.0), plain)
 
 
 def test_penalty_and_min_size_are_used() -> None:
+    pytest.importorskip("ruptures")
     values = _steps(1)
     many = segment(values, penalty=1.0, min_size=5)
     assert len(many) > len(BREAKS)
@@ -115,6 +120,7 @@ def test_penalty_and_min_size_are_used() -> None:
 
 
 def test_series_shorter_than_two_segments_has_no_change() -> None:
+    pytest.importorskip("ruptures")
     values = np.r_[np.zeros(13), np.full(13, 10.0)]
     assert len(segment(values, min_size=14)) == 0
     assert segment(values, min_size=13).tolist() == [13]
@@ -124,6 +130,7 @@ def test_series_shorter_than_two_segments_has_no_change() -> None:
 
 
 def test_window_kernel_gives_exact_dates_and_levels() -> None:
+    pytest.importorskip("ruptures")
     # The window index is piecewise constant: 50, then 100 / (1 + e^0.7) for 60 days.
     scored = ti.score([event("2024-03-01")], kernel="window", window=60)
     found = ti.changepoints(scored, dyads="PHL-CHN", start="2024-01-01", end="2024-07-31")
@@ -138,6 +145,7 @@ def test_window_kernel_gives_exact_dates_and_levels() -> None:
 
 
 def test_other_columns_and_directed_events() -> None:
+    pytest.importorskip("ruptures")
     events = [event("2024-03-01"), event("2024-03-02", "protest_lodged", "PHL", "CHN")]
     scored = ti.score(events, kernel="window", window=40, directed=True)
     found = ti.changepoints(
@@ -176,6 +184,7 @@ def _expected(scored: ti.ScoredEvents, column: str = "stability", **query: objec
     ],
 )
 def test_every_dyad_is_segment_of_its_series(column: str, query: dict[str, object]) -> None:
+    pytest.importorskip("ruptures")
     scored = ti.score(ti.load_example())
     found = ti.changepoints(scored, column=column, **query)  # type: ignore[arg-type]
     expected = _expected(scored, column, **query)
@@ -185,6 +194,7 @@ def test_every_dyad_is_segment_of_its_series(column: str, query: dict[str, objec
 
 
 def test_bundled_example_runs_and_records_what_it_did() -> None:
+    pytest.importorskip("ruptures")
     scored = ti.score(ti.load_example())
     found = ti.changepoints(scored, dyads="CHN-PHL")
     assert not found.empty
@@ -209,6 +219,7 @@ def test_bundled_example_runs_and_records_what_it_did() -> None:
 
 
 def test_dyads_by_name_in_either_order_and_several() -> None:
+    pytest.importorskip("ruptures")
     scored = ti.score(ti.load_example())
     expected = ti.changepoints(scored, dyads="CHN-USA")
     for spelling in ("USA-CHN", "China-US", "usa-china", ["usa-china"]):
@@ -219,6 +230,7 @@ def test_dyads_by_name_in_either_order_and_several() -> None:
 
 
 def test_raw_events_are_the_one_line_path() -> None:
+    pytest.importorskip("ruptures")
     events = ti.load_example()
     pd.testing.assert_frame_equal(
         ti.changepoints(events, dyads="CHN-PHL", half_life=10),
@@ -302,6 +314,7 @@ def test_direction_hints() -> None:
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 def test_segment_refuses_missing_values(bad: float) -> None:
+    pytest.importorskip("ruptures")
     values = _steps(0)
     values[[40, 41, 90]] = bad
     message = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import subprocess
@@ -224,9 +225,12 @@ def test_demo_prints_a_summary_of_each_dyad(capsys: pytest.CaptureFixture[str]) 
             r"The 'date' parameter of explain must be a date such as '2024-04-16', "
             r"from 1678-01-01 to 2261-12-31\. Got 'someday' instead\.$",
         ),
-        (
+        pytest.param(
             ["plot", "{events}", "-o", "{chart}", "--annotate", "-1"],
             r"The 'annotate' parameter of plot_index must be an integer >= 0\. Got -1 instead\.$",
+            marks=pytest.mark.skipif(
+                importlib.util.find_spec("matplotlib") is None, reason="needs matplotlib"
+            ),
         ),
         (
             ["sensitivity", "{events}", "--draws", "0"],

@@ -246,6 +246,8 @@ def test_damaged_value_names_file_row_column_and_value(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("engine", ["pandas", "pyarrow"])
 def test_row_with_too_many_fields_is_an_error(tmp_path: Path, engine: str) -> None:
+    if engine == "pyarrow":
+        pytest.importorskip("pyarrow")
     path = tmp_path / "long.export.CSV"
     path.write_text(gdelt_row() + gdelt_row().rstrip("\n") + "\textra\n")
     with pytest.raises(ti.EventValidationError, match=r"long\.export\.CSV'.*(data row 2|line 2)"):
@@ -481,6 +483,7 @@ READERS = [(tio.read_gdelt, p) for p in GDELT_FILES] + [
 @pytest.mark.parametrize(("read", "path"), READERS, ids=lambda x: getattr(x, "name", ""))
 @pytest.mark.parametrize("chunksize", [7, 100_000])
 def test_pyarrow_and_pandas_engines_agree(read: Any, path: Path, chunksize: int) -> None:
+    pytest.importorskip("pyarrow")
     a = read(path, engine="pyarrow", chunksize=chunksize)
     b = read(path, engine="pandas", chunksize=chunksize)
     pd.testing.assert_frame_equal(a, b)
@@ -489,6 +492,7 @@ def test_pyarrow_and_pandas_engines_agree(read: Any, path: Path, chunksize: int)
 
 @pytest.mark.parametrize("path", [V1, GEORGIA, POLECAT])
 def test_engines_give_identical_raw_chunks(path: Path) -> None:
+    pytest.importorskip("pyarrow")
     from tensionindex.io import _delimited, _sources
 
     item = _sources.expand_sources(path, caller="test")[0]
@@ -725,6 +729,7 @@ def test_polecat_dyads_and_iteration() -> None:
 def test_small_blocks_and_backfile_only_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    pytest.importorskip("pyarrow")
     from tensionindex.io import _delimited
 
     backfile = tmp_path / "backfile.tsv"
