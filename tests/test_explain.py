@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
+from tensionindex.testing import event
 
 EXPLAIN_COLUMNS = [
     "date",
@@ -34,25 +35,15 @@ EXPLAIN_COLUMNS = [
 ]
 
 
-def _event(
-    date: str,
-    event_type: str = "water_cannon",
-    actor1: str = "CHN",
-    actor2: str = "PHL",
-    **extra: object,
-) -> dict[str, object]:
-    return {"date": date, "actor1": actor1, "actor2": actor2, "event_type": event_type, **extra}
-
-
 @pytest.fixture
 def events() -> list[dict[str, object]]:
     # Weights (minus Goldstein): water_cannon 7, protest_lodged 2, dialogue_resumed -7.
     return [
-        _event("2024-03-01", event_id="a", description="water cannon at a resupply boat"),
-        _event("2024-03-31", "protest_lodged", "PHL", "CHN", event_id="b", description="protest"),
-        _event("2024-03-21", "dialogue_resumed", event_id="c", description="talks resume"),
-        _event("2024-04-02", event_id="d", description="after the date: left out"),
-        _event("2024-03-15", "dialogue_resumed", "USA", "CHN", event_id="e", description="other"),
+        event("2024-03-01", event_id="a", description="water cannon at a resupply boat"),
+        event("2024-03-31", "protest_lodged", "PHL", "CHN", event_id="b", description="protest"),
+        event("2024-03-21", "dialogue_resumed", event_id="c", description="talks resume"),
+        event("2024-04-02", event_id="d", description="after the date: left out"),
+        event("2024-03-15", "dialogue_resumed", "USA", "CHN", event_id="e", description="other"),
     ]
 
 
