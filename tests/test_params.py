@@ -62,7 +62,7 @@ def _declared() -> list[tuple[str, Callable[..., Any], str, list[params.Constrai
         table = getattr(obj, TABLE_ATTRIBUTE, None)
         if callable(obj) and table:
             found += [(name, obj, p, list(c)) for p, c in table.items()]
-    for method in ("index", "explain", "contributions", "vintages"):
+    for method in ("index", "explain", "contributions", "vintages", "grouped"):
         table = getattr(getattr(ti.ScoredEvents, method), TABLE_ATTRIBUTE)
         bound = getattr(SCORED, method)
         found += [(f"ScoredEvents.{method}", bound, p, list(c)) for p, c in table.items()]

@@ -112,10 +112,6 @@ class IndexGrid:
         """The days of the grid."""
         return pd.DatetimeIndex(self.grid.dates)
 
-    def row(self, label: str) -> int:
-        """The row of dyad ``label``."""
-        return int(self.labels.get_indexer(pd.Index([label], dtype=object))[0])
-
 
 @dataclass(frozen=True)
 class GroupedTension:
@@ -321,22 +317,7 @@ class ScoredEvents:
 
     def positions(self, dyad: str) -> np.ndarray:
         """Positions (rows of :attr:`events`) of one dyad's events, in event order."""
-        code = self.code_of(dyad)
-        order = self._cache.get("by_dyad")
-        if order is None:
-            return np.flatnonzero(self.dyad == code)
-        sorted_positions, bounds = order
-        return np.asarray(sorted_positions[bounds[code] : bounds[code + 1]])
-
-    def index_by_dyad(self) -> None:
-        """Sort the events by dyad once, for analyses that visit many dyads."""
-        if "by_dyad" not in self._cache:
-            small = self.dyad.astype(np.int16 if len(self.labels) < 32_767 else np.int64)
-            order = np.argsort(small, kind="stable")
-            bounds = np.concatenate(
-                ([0], np.cumsum(np.bincount(self.dyad, minlength=len(self.labels))))
-            )
-            self._cache["by_dyad"] = (order, bounds)
+        return np.flatnonzero(self.dyad == self.code_of(dyad))
 
     def events_by_dyad_and_day(self) -> tuple[np.ndarray, np.ndarray]:
         """Positions of the events sorted by dyad, then day (ties in event order).
@@ -373,11 +354,8 @@ class ScoredEvents:
         keep_codes = self.labels.get_indexer(pd.Index(labels, dtype=object))
         if len(keep_codes) == len(self.labels):
             return self
-        if len(keep_codes) == 1:
-            picked = self.positions(labels[0])
-            mask: np.ndarray | slice = picked
-        else:
-            mask = np.isin(self.dyad, keep_codes)
+        # One dyad: its positions; several: one pass marking them.
+        mask = self.positions(labels[0]) if len(labels) == 1 else np.isin(self.dyad, keep_codes)
         remap = np.full(len(self.labels), -1, dtype=np.intp)
         remap[keep_codes] = np.arange(len(keep_codes))
         day = self.day[mask]
@@ -713,6 +691,9 @@ class ScoredEvents:
             unit = unit * events["confidence"].to_numpy()
         return np.asarray(unit * self.factor, dtype=float)
 
+    @validate_params(
+        {"by": [Options(("event_type", "category"))], **RANGE}, name="ScoredEvents.grouped"
+    )
     def grouped(
         self,
         *,
@@ -729,11 +710,6 @@ class ScoredEvents:
         exactly as ``result.tension(weights)``: the basis of sensitivity
         analysis and calibration, which need no recomputation per draw.
         """
-        if by not in ("event_type", "category"):
-            raise InvalidParameterError(
-                "The 'by' parameter of grouped must be one of 'event_type', 'category'. "
-                f"Got {by!r} instead."
-            )
         if per_unit_weight and by != "event_type":
             raise InvalidParameterError("per_unit_weight=True needs by='event_type'.")
         chosen = self.select(dyads)
