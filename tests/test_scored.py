@@ -49,6 +49,44 @@ def test_explain_sums_to_the_tension_of_the_index(
     assert why.attrs["tensionindex"]["fingerprint"] == config.fingerprint
 
 
+@given(frame=event_frames(min_size=1, max_size=40), config=configs())
+def test_kept_orders_and_counts_match_the_events(
+    frame: pd.DataFrame, config: ti.IndexConfig
+) -> None:
+    """What a scored object keeps for later calls is what a pass over the events gives."""
+    scored = ti.score(frame, config)
+    by = scored.events_by_dyad_and_day()
+    keys = list(zip(scored.dyad[by.order].tolist(), scored.day[by.order].tolist(), strict=True))
+    assert keys == sorted(keys)
+    np.testing.assert_array_equal(by.day, scored.day[by.order])
+    np.testing.assert_array_equal(by.signal, scored.signal[by.order])
+    np.testing.assert_array_equal(
+        np.diff(by.bounds), np.bincount(scored.dyad, minlength=len(scored.labels))
+    )
+    codes, categories = scored.category_codes()
+    assert scored.category_codes()[0] is codes  # kept, not recomputed
+    np.testing.assert_array_equal(
+        scored._group_counts(codes, len(categories)), np.bincount(codes, minlength=len(categories))
+    )
+    types = scored.type_code
+    np.testing.assert_array_equal(
+        scored._group_counts(types, len(scored.type_category)),
+        np.bincount(types, minlength=len(scored.type_category)),
+    )
+
+
+def test_contributions_on_and_off_the_grid_agree() -> None:
+    """Grids inside the events (a comparison per group) and around them (a sort) agree."""
+    scored = ti.score(EXAMPLE)
+    inside = scored.contributions(start="2024-01-01", end="2024-06-30")
+    around = scored.contributions()
+    around = around[(around["date"] >= "2024-01-01") & (around["date"] <= "2024-06-30")]
+    columns = [c for c in inside.columns if c not in ("dyad", "date")]
+    np.testing.assert_allclose(
+        inside[columns].to_numpy(), around[columns].to_numpy(), rtol=1e-9, atol=1e-9
+    )
+
+
 def test_with_config_does_not_validate_again() -> None:
     scored = ti.score(EXAMPLE)
     with mock.patch.object(

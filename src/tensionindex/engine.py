@@ -289,46 +289,48 @@ def group_tensions(
     kernels: Sequence[Kernel],
     n_dyads: int,
     grid: Grid,
+    counts: np.ndarray | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """``(k, tension grid)`` of each group k of events that has events.
 
     ``codes`` gives each event's group (0 .. len(kernels) - 1), computed with
-    ``kernels[k]``.  The events are sorted by group once, so that each group
-    is a slice: no pass over all events per group.  The codes are sorted as
-    8-bit integers where they fit, which numpy's stable sort does by radix
-    (six times faster than on 64-bit codes at 10M events); and each group's
-    grid stays small enough to scatter into quickly.  Tried and measured
-    slower at 10M events: one taller grid of all groups (the scatter misses the
-    cache), and one (dyads, days, groups) grid (its group columns are strided,
-    and copying them out for a frame costs more than the sort saves).
+    ``kernels[k]``; ``counts`` (optional) the number of events per group.
+    When every event falls on the grid, each group's events are found by one
+    comparison of the small codes: their positions ascend, so the gathers
+    stream (measured at 10M events and nine groups: 0.10 s against 0.15 s
+    for numpy's radix argsort of 8-bit codes, which also needs two random
+    gathers), and each group's grid stays small enough to scatter into
+    quickly.  Tried and measured slower: one taller grid of all groups (the
+    scatter misses the cache), and one (dyads, days, groups) grid (its group
+    columns are strided, and copying them out for a frame costs more).
+    Events off the grid take the sort by group, then one slice per group.
     """
     n_groups = len(kernels)
     first, last = day_range(day)
     size = n_dyads * grid.n_days
     on_grid = first >= grid.first_day and last < grid.first_day + grid.n_days
-    small = codes.astype(np.int8 if n_groups <= 127 else np.int16 if n_groups < 32_767 else np.intp)
-    order = np.argsort(small, kind="stable")
-    ends = np.cumsum(np.bincount(codes, minlength=n_groups))
+    if counts is None:
+        counts = np.bincount(codes, minlength=n_groups)
     if on_grid:
-        # Every event on the grid: its cell once, then two gathers instead of three.
+        # Every event on the grid: its cell once; each group's events found by
+        # one comparison (ascending positions: gathers that stream, where a
+        # sort by group would cost a radix pass and two random gathers).
         flat = dyad * grid.n_days
         flat += day
         flat -= grid.first_day
-        threaded = len(flat) >= THREADED_ROWS
-        flat, signal = both(lambda: flat[order], lambda: signal[order], threaded=threaded)
 
         def one(k: int) -> np.ndarray:
-            part = slice(ends[k - 1] if k else 0, ends[k])
-            cells = flat[part]
-            daily = np.bincount(cells, signal[part], size).reshape(n_dyads, grid.n_days)
+            mine = np.flatnonzero(codes == k)
+            cells = flat[mine]
+            daily = np.bincount(cells, signal[mine], size).reshape(n_dyads, grid.n_days)
             count = None
             if kernels[k].needs_counts:
                 count = np.bincount(cells, None, size).reshape(n_dyads, grid.n_days)
             return kernels[k].from_daily(daily, count, overwrite=True)
 
         # Two groups at a time at archive scale: bincount and the scans release the GIL.
-        present = [k for k in range(n_groups) if ends[k] > (ends[k - 1] if k else 0)]
-        step = 2 if threaded else 1
+        present = [k for k in range(n_groups) if counts[k]]
+        step = 2 if len(flat) >= THREADED_ROWS else 1
         for i in range(0, len(present), step):
             pair = present[i : i + step]
             if len(pair) == 2:
@@ -339,6 +341,9 @@ def group_tensions(
             else:
                 yield pair[0], one(pair[0])
         return
+    small = codes.astype(np.int8 if n_groups <= 127 else np.int16 if n_groups < 32_767 else np.intp)
+    order = np.argsort(small, kind="stable")
+    ends = np.cumsum(counts)
     dyad, signal = dyad[order], signal[order]
     offset = day[order]
     offset -= grid.first_day

@@ -21,7 +21,7 @@ import functools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -133,6 +133,15 @@ class GroupedTension:
         """The (n_dyads, n_days) tension for ``weights`` (default: the configuration's)."""
         w = self.weights if weights is None else np.asarray(weights, dtype=float)
         return np.tensordot(w, self.values, axes=1)
+
+
+class ByDyadAndDay(NamedTuple):
+    """The events in order of dyad, then day (:meth:`ScoredEvents.events_by_dyad_and_day`)."""
+
+    order: np.ndarray  # positions in ScoredEvents.events
+    bounds: np.ndarray  # dyad k's events are order[bounds[k]:bounds[k + 1]]
+    day: np.ndarray  # ScoredEvents.day[order]
+    signal: np.ndarray  # ScoredEvents.signal[order]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -319,14 +328,15 @@ class ScoredEvents:
         """Positions (rows of :attr:`events`) of one dyad's events, in event order."""
         return np.flatnonzero(self.dyad == self.code_of(dyad))
 
-    def events_by_dyad_and_day(self) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of the events sorted by dyad, then day (ties in event order).
+    def events_by_dyad_and_day(self) -> ByDyadAndDay:
+        """The events sorted by dyad, then day (ties in event order).
 
-        Returns ``(order, bounds)``: dyad ``k``'s events, in date order, are
-        ``order[bounds[k]:bounds[k + 1]]``.  Computed on first use and kept, so
-        that analyses walking each dyad's history in time (alerts) sort once
-        per scored object, not once per call.  Two stable sorts of small
-        integers (radix sorts in numpy), not a lexsort.
+        Returns a :class:`ByDyadAndDay`: dyad ``k``'s events, in date order,
+        are ``order[bounds[k]:bounds[k + 1]]``, and ``day`` and ``signal`` are
+        the per-event arrays in that order.  Computed on first use and kept,
+        so that analyses walking each dyad's history in time (alerts) sort
+        and gather once per scored object, not once per call.  Two stable
+        sorts of small integers (radix sorts in numpy), not a lexsort.
         """
         found = self._cache.get("by_dyad_day")
         if found is None:
@@ -337,7 +347,8 @@ class ScoredEvents:
             order = by_day[np.argsort(self.dyad[by_day].astype(small), kind="stable")]
             counts = np.bincount(self.dyad, minlength=len(self.labels))
             bounds = np.concatenate(([0], np.cumsum(counts)))
-            found = self._cache.setdefault("by_dyad_day", (order, bounds))
+            made = ByDyadAndDay(order, bounds, self.day[order], self.signal[order])
+            found = self._cache.setdefault("by_dyad_day", made)
         return found  # type: ignore[no-any-return]
 
     # -- derived objects ------------------------------------------------------------
@@ -619,25 +630,56 @@ class ScoredEvents:
             stability=stability,
         )
 
+    def type_counts(self) -> np.ndarray:
+        """How many events each event type has (aligned with ``type_category``); kept."""
+        found = self._cache.get("type_counts")
+        if found is None:
+            counts = np.bincount(self.type_code, minlength=len(self.type_category))
+            found = self._cache.setdefault("type_counts", counts)
+        return found  # type: ignore[no-any-return]
+
     def category_codes(self) -> tuple[np.ndarray, list[str]]:
-        """Each event's category as a code into the categories present, in catalogue order."""
+        """Each event's category as a code into the categories present, in catalogue order.
+
+        Computed on first use and kept (the configuration, and so each type's
+        category, is fixed for this object).
+        """
+        found = self._cache.get("category_codes")
+        if found is None:
+            table, present = self._category_table()
+            # One gather through a per-type table of small codes.
+            found = self._cache.setdefault("category_codes", (table[self.type_code], present))
+        return found  # type: ignore[no-any-return]
+
+    def _category_table(self) -> tuple[np.ndarray, list[str]]:
+        """Each event type's category code (among the categories present), and those categories."""
         catalogue = known_categories(self.config.custom_types)
         per_type = pd.Index(catalogue).get_indexer(pd.Index(self.type_category, dtype=object))
         # Which categories have events, from the types that do: no pass over events.
-        used = np.bincount(self.type_code, minlength=len(per_type)) > 0
+        used = self.type_counts() > 0
         present = sorted({int(c) for c, u in zip(per_type, used, strict=False) if u})
         remap = np.zeros(len(catalogue), dtype=np.int8 if len(catalogue) <= 127 else np.intp)
         remap[present] = np.arange(len(present))
-        # One gather through a per-type table of small codes.
-        return remap[per_type][self.type_code], [catalogue[i] for i in present]
+        return remap[per_type], [catalogue[i] for i in present]
+
+    def _group_counts(self, codes: np.ndarray, n_groups: int) -> np.ndarray:
+        """Events per group when ``codes`` are the type or category codes (no pass over events)."""
+        counts = self.type_counts()
+        if codes is self.type_code:
+            return np.asarray(counts)
+        if codes is self.category_codes()[0]:
+            table, _ = self._category_table()
+            return np.bincount(table, counts, n_groups).astype(np.intp)
+        return np.bincount(codes, minlength=n_groups)
 
     def _groups(
         self, grid: Grid, codes: np.ndarray, categories: Sequence[str], signal: np.ndarray
     ) -> Iterator[tuple[int, np.ndarray]]:
         """Tension per group of events; ``categories[k]`` picks group k's kernel."""
         kernels = [self.config.kernel_of(str(c)) for c in categories]
+        counts = self._group_counts(codes, len(kernels))
         yield from group_tensions(
-            self.dyad, self.day, signal, codes, kernels, len(self.labels), grid
+            self.dyad, self.day, signal, codes, kernels, len(self.labels), grid, counts
         )
 
     @validate_params(RANGE, name="contributions")
@@ -675,7 +717,7 @@ class ScoredEvents:
         }
         total = np.zeros((len(chosen.labels), grid.n_days))
         for part in parts.values():
-            total += part
+            np.add(total, part, out=total)
         frame = grid_frame(chosen.labels, grid, {**parts, "tension": total})
         return stamp(frame, self.config)
 
@@ -730,7 +772,7 @@ class ScoredEvents:
             return GroupedTension(names, chosen.labels, no_dates, empty, weights, cfg)
         signal = chosen.unit_signal() if per_unit_weight else chosen.signal
         values = np.zeros((len(names), len(chosen.labels), grid.n_days))
-        for k, tension in chosen._groups(grid, np.asarray(codes), categories, signal):
+        for k, tension in chosen._groups(grid, codes, categories, signal):
             values[k] = tension
         return GroupedTension(names, chosen.labels, grid.dates, values, weights, cfg)
 

@@ -256,21 +256,24 @@ def _sorted_events(scored: ScoredEvents, codes: np.ndarray, last_day: int) -> _E
     (:meth:`ScoredEvents.events_by_dyad_and_day`, sorted once per scored
     object); events of one dyad and day stay in event order.
     """
-    order, bounds = scored.events_by_dyad_and_day()
-    starts, ends = bounds[codes], bounds[np.asarray(codes) + 1]
+    by = scored.events_by_dyad_and_day()
+    codes = np.asarray(codes)
+    starts, ends = by.bounds[codes], by.bounds[codes + 1]
     lengths = ends - starts
-    position = (
-        np.concatenate([order[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
-        if len(codes)
-        else np.zeros(0, np.intp)
-    )
+    if len(codes) == len(scored.labels):  # every dyad (codes sorted): the whole arrays
+        position, day, signal = by.order, by.day, by.signal
+    else:  # contiguous slices, no random gathers
+        spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
+        position, day, signal = (
+            np.concatenate([a[lo:hi] for lo, hi in spans] or [a[:0]])
+            for a in (by.order, by.day, by.signal)
+        )
     row = np.repeat(np.arange(len(codes)), lengths)
-    day = scored.day[position]
     keep = day <= last_day
     if not keep.all():
-        position, row, day = position[keep], row[keep], day[keep]
+        position, row, day, signal = position[keep], row[keep], day[keep], signal[keep]
     base = int(day.min(initial=last_day))
-    return _Events(row, day, scored.signal[position], position, base, last_day - base + 2)
+    return _Events(row, day, signal, position, base, last_day - base + 2)
 
 
 def _change(
@@ -316,7 +319,8 @@ def _candidates(
     alert, event = _ranges(old_end, end)
     delta = _change(kernel, events.signal[event], events.day[event], d1[alert], d0[alert])
     total = _rise(alert, delta, len(row))
-    rising = events.take(np.flatnonzero(events.signal < 0))
+    negative = np.flatnonzero(events.signal < 0)
+    rising = events.take(negative)
     if not len(rising.row):
         return (alert, event, delta), total
     # Their total rise (1 - f) * N(d0), N the tension of the cooperative events alone.
@@ -333,10 +337,10 @@ def _candidates(
     fade = 1.0 - factor
     total += fade * cooperative[row, d0 - first_day]
     found = [(alert, event, delta)]
-    old = _largest_fades(kernel, rising, row, d0, fade, total, top)
+    old = _largest_fades(kernel, rising, key[negative], row, d0, fade, total, top)
     if len(old[0]):
         # Back to positions among all the events of this kernel.
-        index = np.flatnonzero(events.signal < 0)[old[1]]
+        index = negative[old[1]]
         found.append(
             (
                 old[0],
@@ -348,45 +352,35 @@ def _candidates(
     return (alert, event, delta), total
 
 
-def _decayed_max(
+def _older_ceiling(
     kernel: Kernel, rising: _Events, d0: np.ndarray
 ) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """A bound on |c_i| on d0 over the events of a dyad up to each event, for alerts.
 
     ``ceiling(event, alert)`` >= max |s_i| K(d0 - t_i) over the events i <= ``event``
-    of its dyad.  Without memory, K(d0 - t) = exp(rate * (d0 - t)), so
-    that maximum is exp(z + rate * (d0 - base)), z the running maximum of
-    ln |s_i| - rate * (t_i - base) along the dyad's events.  If the rate
-    cannot be taken (a weight that vanishes within a day), the dyad's
-    largest signal bounds them all.
+    of its dyad: those events are no younger than ``event`` and the kernel
+    does not grow with age, so the dyad's largest |s| times K at the age of
+    ``event`` bounds them.  Looser than a running maximum of the decayed
+    signals, but one reduction per dyad instead of a pass with logarithms
+    over every event; the caller widens its window until the bound is small.
     """
     magnitude = np.abs(rising.signal)
-    relative = rising.day - rising.base
-    step = kernel.decay_over(np.ones(1))
-    rate = float(np.log(step[0])) if step is not None and step[0] > 0 else -np.inf
-    if math.isfinite(rate) and len(magnitude):
-        z = np.log(magnitude) - rate * relative
-        # A running maximum that restarts on each dyad: dyads offset above each other.
-        lift = rising.row * (float(z.max() - z.min()) + 1.0)
-        running = np.maximum.accumulate(z + lift) - lift
-
-        def ceiling(event: np.ndarray, alert: np.ndarray) -> np.ndarray:
-            exponent = running[event] + rate * (d0[alert] - rising.base)
-            return np.asarray(np.exp(exponent) * (1.0 + _MARGIN))
-
-        return ceiling
+    starts = np.flatnonzero(np.r_[True, rising.row[1:] != rising.row[:-1]])
     largest = np.zeros(int(rising.row.max(initial=-1)) + 1)
-    np.maximum.at(largest, rising.row, magnitude)
+    if len(magnitude):
+        largest[rising.row[starts]] = np.maximum.reduceat(magnitude, starts)
 
-    def dyad_ceiling(event: np.ndarray, alert: np.ndarray) -> np.ndarray:
-        return np.asarray(largest[rising.row[event]])
+    def ceiling(event: np.ndarray, alert: np.ndarray) -> np.ndarray:
+        age = d0[alert] - rising.day[event]
+        return np.asarray(largest[rising.row[event]] * kernel.weight(age) * (1.0 + _MARGIN))
 
-    return dyad_ceiling
+    return ceiling
 
 
 def _largest_fades(
     kernel: Kernel,
     rising: _Events,
+    key: np.ndarray,
     row: np.ndarray,
     d0: np.ndarray,
     fade: np.ndarray,
@@ -395,18 +389,19 @@ def _largest_fades(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(alert, event)``: the old cooperative events that may drive each alert.
 
+    ``key`` is ``rising.key`` (computed by the caller from all the events).
+
     For a kernel without memory an old event's change is ``fade`` times minus
     its contribution c on d0, so the drivers among them are the most negative
     c.  Each alert reads its latest ``width`` events first; the older ones
     are skipped when the largest of their contributions on d0
-    (:func:`_decayed_max`) changes less than the ``top``-th candidate found or
+    (:func:`_older_ceiling`) changes less than the ``top``-th candidate found or
     1% of the total (with a margin for rounding: the exact changes are
     compared later).  Alerts where that does not hold read four times as many.
     """
-    key = rising.key
     end = rising.after(key, row, d0)
     begin = rising.after(key, row, np.full_like(d0, rising.base - 1))
-    ceiling = _decayed_max(kernel, rising, d0)
+    ceiling = _older_ceiling(kernel, rising, d0)
     pending = np.flatnonzero(end > begin)
     width = max(4 * top, 16)
     found: list[tuple[np.ndarray, np.ndarray]] = []
