@@ -1,6 +1,9 @@
 """GDELT, ICEWS and POLECAT readers, checked against plain pandas on real excerpts.
 
-The excerpts in tests/data are cut from the real samples (see tests/data/README.md).
+The GDELT excerpts in tests/data are cut from the real samples; the ICEWS and POLECAT
+files there are synthetic, in the real layouts, because those datasets may not be
+redistributed (see tests/data/README.md).  Facts about the real ICEWS sample are
+checked on it where it is, beside the repository, and skipped otherwise.
 Every expected number here is computed independently: the raw text is read with
 plain ``pandas.read_csv`` and the rule is applied by hand, not by the reader.
 """
@@ -14,6 +17,7 @@ import io
 import json
 import logging
 import re
+import runpy
 import shutil
 import zipfile
 from pathlib import Path
@@ -34,7 +38,17 @@ V1 = DATA / "gdelt_v1_mixed_excerpt.tsv"
 GEORGIA = DATA / "georgia_oct2012_excerpt.csv"
 GEORGIA_ROWNAMES = DATA / "georgia_december12_excerpt.csv"
 GDELTPYR = DATA / "gdeltPyR_events2samps_excerpt.csv"
-ICEWS = DATA / "icews_2018_sample_excerpt.tab"
+ICEWS = DATA / "icews_synthetic.tab"  # made up, in the ICEWS layout (make_icews_fixture.py)
+# The real ICEWS sample (SOURCES.md section 3), never copied into the repository.
+ICEWS_REAL = (
+    Path(__file__).parents[1] / ".." / "shared" / "data" / "icews" / "events.2018.sample.tab"
+)
+needs_real_icews = pytest.mark.skipif(
+    not ICEWS_REAL.is_file(),
+    reason=f"needs the real ICEWS sample at {ICEWS_REAL}, which the repository does not "
+    "ship (ICEWS is licensed for research and education only)",
+)
+ICEWS_BOTH = [ICEWS, pytest.param(ICEWS_REAL, id="real", marks=needs_real_icews)]
 POLECAT = DATA / "polecat_synthetic.txt"
 GDELT_FILES = [V2, V2_2018, V1, GEORGIA, GEORGIA_ROWNAMES, GDELTPYR]
 
@@ -292,13 +306,14 @@ def test_gdelt_drop_counts_match_plain_pandas(path: Path) -> None:
     assert events["actor1"].astype(str).tolist() == raw.loc[kept, "Actor1CountryCode"].tolist()
 
 
-def test_icews_drop_counts_match_plain_pandas() -> None:
-    raw = plain_icews(ICEWS)
+@pytest.mark.parametrize("path", ICEWS_BOTH)
+def test_icews_drop_counts_match_plain_pandas(path: Path) -> None:
+    raw = plain_icews(path)
     table = ti.actor_aliases()
     actor1 = raw["Source Country"].str.upper().map(table)
     actor2 = raw["Target Country"].str.upper().map(table)
     kept, missing, same = kept_by_hand(actor1, actor2)
-    events = tio.read_icews(ICEWS)
+    events = tio.read_icews(path)
     report = tio.read_report(events)
     assert (report.rows_read, report.rows_kept) == (len(raw), int(kept.sum()))
     assert report.dropped["missing_actor_country"] == missing
@@ -309,17 +324,30 @@ def test_icews_drop_counts_match_plain_pandas() -> None:
             .to_numpy()).all()
     assert events["icews_intensity"].tolist() == raw.loc[kept, "Intensity"].astype(float).tolist()
     assert events["source"].tolist() == raw.loc[kept, "Publisher"].tolist()
-    # The excerpt keeps all 101 CHN/USA rows of the sample (SOURCES.md: USA>CHN 71, CHN>USA 30).
+    assert report.dropped["missing_actor_country"] > 0 and report.dropped["same_country"] > 0
+
+
+@needs_real_icews
+def test_real_icews_sample_reads_as_sources_md_counts() -> None:
+    # Counts from ../shared/data/SOURCES.md section 3, made there without this package.
+    events = tio.read_icews(ICEWS_REAL)
+    report = tio.read_report(events)
+    assert (report.rows_read, report.rows_kept) == (3705, 1741)
+    assert report.dropped["missing_actor_country"] == 3705 - 3337
+    assert dict(report.daily_records) == {"2018-06-01": 2359, "2018-06-02": 1346}
     pairs = events.groupby(["actor1", "actor2"], observed=True).size()
     assert (pairs[("USA", "CHN")], pairs[("CHN", "USA")]) == (71, 30)
+    assert (pairs[("USA", "PRK")], pairs[("PRK", "USA")]) == (181, 131)
 
 
-def test_every_icews_country_name_maps() -> None:
-    raw = plain_icews(ICEWS)
+@pytest.mark.parametrize("path", ICEWS_BOTH)
+def test_every_icews_country_name_maps(path: Path) -> None:
+    raw = plain_icews(path)
     names = set(raw["Source Country"].dropna()) | set(raw["Target Country"].dropna())
     table = ti.actor_aliases()
     assert {n for n in names if n.upper() not in table} == set()
-    report = tio.read_report(tio.read_icews(ICEWS))
+    assert len(names) == (148 if path == ICEWS_REAL else 21)
+    report = tio.read_report(tio.read_icews(path))
     assert dict(report.unmapped_names) == {}
     assert report.dropped["unmapped_actor_country"] == 0
 
@@ -348,6 +376,16 @@ def test_icews_header_with_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "events.tab"
     path.write_bytes(b"\xef\xbb\xbf" + ICEWS.read_bytes())
     pd.testing.assert_frame_equal(tio.read_icews(path), tio.read_icews(ICEWS))
+
+
+def test_icews_fixture_is_its_generator_output_in_the_icews_layout() -> None:
+    from tensionindex.io.icews import ICEWS_COLUMNS
+
+    written = runpy.run_path(str(DATA / "make_icews_fixture.py"))["render"]()
+    assert written == ICEWS.read_bytes()
+    header, first = written.decode("utf-8").split("\n")[:2]
+    assert header.split("\t") == list(ICEWS_COLUMNS)
+    assert len(first.split("\t")) == 20 and b'"' not in written and b"\r" not in written
 
 
 # -- dyads -------------------------------------------------------------------------------
@@ -476,7 +514,8 @@ def test_source_of_the_wrong_type() -> None:
 
 
 READERS = [(tio.read_gdelt, p) for p in GDELT_FILES] + [
-    (tio.read_icews, ICEWS), (tio.read_polecat, POLECAT)
+    (tio.read_icews, ICEWS), (tio.read_polecat, POLECAT),
+    pytest.param(tio.read_icews, ICEWS_REAL, marks=needs_real_icews),
 ]
 
 
@@ -614,7 +653,7 @@ def test_readers_log_one_summary_and_never_print(
     assert capsys.readouterr() == ("", "")
     messages = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert len(messages) == 1
-    assert messages[0].startswith("Read 1 ICEWS file: 287 rows, kept 222, dropped 65")
+    assert messages[0].startswith("Read 1 ICEWS file: 273 rows, kept 188, dropped 85")
 
 
 @pytest.mark.parametrize("path", [*GDELT_FILES, ICEWS, POLECAT])
