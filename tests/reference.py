@@ -14,7 +14,13 @@ For event i of dyad d on day t_i::
     S_d(t) = 100 / (1 + exp(T_d(t) / scale))
 
 with K(D) = 2 ** (-D / h) (each category with its own half-life h) or
-K(D) = 1 for 0 <= D < window.
+K(D) = 1 for 0 <= D < window.  With ``neutral`` each s_i is replaced by
+s_i - b_i (b_i the mean signal of the dyad's events on the ``neutral_days``
+days before t_i, or of all events); the information is
+I_d(t) = sum of K(t - t_i) over the events of d, and under ``kernel_mean``
+T_d(t) = sum of s_i K(t - t_i) / (I_d(t) + prior_events).  ``scale="auto"``
+is the 90th percentile of |T| over the dyad-days with I >= min_information,
+divided by ln 19.
 """
 
 from __future__ import annotations
@@ -32,7 +38,16 @@ import pandas as pd
 
 import tensionindex as ti
 
-COLUMNS = ("dyad", "date", "events", "signal", "tension", "stability")
+COLUMNS = (
+    "dyad",
+    "date",
+    "events",
+    "signal",
+    "tension",
+    "stability",
+    "information",
+    "low_information",
+)
 
 
 @dataclass(frozen=True)
@@ -115,13 +130,32 @@ def signals(events: Events, config: ti.IndexConfig) -> list[Signal]:
     return out
 
 
+def centre(events: list[Signal], config: ti.IndexConfig) -> list[Signal]:
+    """s_i - b_i under ``config.neutral``, one event at a time."""
+    if config.neutral == "zero" or not events:
+        return events
+    if config.neutral == "source":
+        mean = math.fsum(e.signal for e in events) / len(events)
+        return [Signal(e.dyad, e.day, e.signal - mean, e.category) for e in events]
+    out = []
+    for e in events:
+        history = [
+            o.signal
+            for o in events
+            if o.dyad == e.dyad and e.day - config.neutral_days <= o.day < e.day
+        ]
+        usual = math.fsum(history) / len(history) if history else 0.0
+        out.append(Signal(e.dyad, e.day, e.signal - usual, e.category))
+    return out
+
+
 def aggregate(events: list[Signal], how: str) -> list[Signal]:
     """Scale each signal by its daily aggregation factor, counting events one by one.
 
     ``mean`` divides by the number of events of the same dyad that day; ``share``
     by the number of events of any dyad that day (the events are the source).
     """
-    if how == "sum":
+    if how in ("sum", "kernel_mean"):
         return events
     per_dyad_day: dict[tuple[str, int], int] = defaultdict(int)
     per_day: dict[int, int] = defaultdict(int)
@@ -165,7 +199,7 @@ def reference_index(
     config = config if config is not None else ti.IndexConfig()
     if overrides:
         config = dataclasses.replace(config, **overrides)
-    events_list = aggregate(signals(events, config), config.aggregation)
+    events_list = aggregate(centre(signals(events, config), config), config.aggregation)
     if not events_list:
         return pd.DataFrame({name: [] for name in COLUMNS})
     first = _day(start) if start is not None else min(e.day for e in events_list)
@@ -174,7 +208,10 @@ def reference_index(
     # Daily signal per dyad and category: x_{d,c}(tau), and the daily counts.
     daily: dict[str, dict[str, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
     counts: dict[str, dict[int, int]] = defaultdict(dict)
+    per_category: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for e in events_list:
+        per_count = per_category[e.dyad][e.category]
+        per_count[e.day] = per_count.get(e.day, 0) + 1
         per_day = daily[e.dyad][e.category]
         per_day[e.day] = per_day.get(e.day, 0.0) + e.signal
         counts[e.dyad][e.day] = counts[e.dyad].get(e.day, 0) + 1
@@ -190,12 +227,34 @@ def reference_index(
                     if tau <= t:
                         terms.append(x * kernel(t - tau, category, config))
             tension = math.fsum(terms)
+            information = math.fsum(
+                n * kernel(t - tau, category, config)
+                for category, per_day in per_category[dyad].items()
+                for tau, n in per_day.items()
+                if tau <= t
+            )
+            if config.aggregation == "kernel_mean":
+                divisor = information + config.prior_events
+                tension = tension / divisor if divisor > 0 else 0.0
             out["dyad"].append(dyad)
             out["date"].append(t)
             out["events"].append(counts[dyad].get(t, 0))
             out["signal"].append(total_signal)
             out["tension"].append(tension)
-            out["stability"].append(stability(tension, config.scale))
+            out["information"].append(information)
+            out["low_information"].append(information < config.min_information)
+    scale = config.scale
+    if scale == "auto":
+        # Over the whole span of the events, whatever start and end are asked for.
+        whole = reference_index(events, dataclasses.replace(config, scale=1.0))
+        informed = [
+            abs(t)
+            for t, i in zip(whole["tension"], whole["information"], strict=True)
+            if i >= config.min_information
+        ]
+        high = float(np.quantile(informed, 0.9)) if informed else 0.0
+        scale = high / math.log(19.0) if high > 0 else 1.0
+    out["stability"] = [stability(t, scale) for t in out["tension"]]
     frame = pd.DataFrame(out)
     epoch = datetime.date(1970, 1, 1).toordinal()
     days = np.array(out["date"], dtype=np.int64) - epoch
@@ -238,14 +297,20 @@ def _labels(column: pd.Series) -> np.ndarray:
 
 
 def assert_index_close(
-    got: pd.DataFrame, expected: pd.DataFrame, *, atol: float, scale: float
+    got: pd.DataFrame,
+    expected: pd.DataFrame,
+    *,
+    atol: float,
+    scale: float,
+    min_information: float = 1.0,
 ) -> None:
     """Same dyads, dates and counts; signal and tension within 1e-9 rel + ``atol``.
 
     Stability moves at most 25 / scale per unit of tension (the logistic's
     steepest slope), so its absolute tolerance is ``atol * 25 / scale``.
     """
-    assert list(got.columns) == list(COLUMNS)
+    # IndexState's index has the first six columns only (no information).
+    assert list(got.columns) in (list(COLUMNS), list(COLUMNS[:6]))
     assert len(got) == len(expected)
     assert (_labels(got["dyad"]) == _labels(expected["dyad"])).all(), "dyad"
     got_days = got["date"].to_numpy().astype("datetime64[D]")
@@ -253,5 +318,11 @@ def assert_index_close(
     assert (got["events"].to_numpy() == expected["events"].to_numpy()).all(), "events"
     for name in ("signal", "tension"):
         assert_close(got[name], expected[name], atol=atol, what=name)
+    if "information" in got.columns:
+        information = got["information"].to_numpy()
+        assert_close(information, expected["information"], atol=1e-9, what="information")
+        differ = got["low_information"].to_numpy() != expected["low_information"].to_numpy()
+        # Only where the information sits on the threshold may rounding fall either side.
+        assert np.all(np.abs(information[differ] - min_information) <= 1e-9), "low_information"
     stability_atol = atol * 25.0 / scale
     assert_close(got["stability"], expected["stability"], atol=stability_atol, what="stability")

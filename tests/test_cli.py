@@ -44,7 +44,16 @@ def test_score_writes_the_index_as_csv_to_stdout(
     assert status == 0, err
     table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
     expected = ti.stability_index(ti.read_events(events_file))
-    assert list(table.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert list(table.columns) == [
+        "dyad",
+        "date",
+        "events",
+        "signal",
+        "tension",
+        "stability",
+        "information",
+        "low_information",
+    ]
     assert len(table) == len(expected)
     pd.testing.assert_series_equal(
         table["stability"],

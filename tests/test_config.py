@@ -135,7 +135,12 @@ def test_numbers_are_stored_as_floats_and_weight_keys_normalised() -> None:
         ({"window": "90"}, "'window'", "an integer number of days from 1 to 100000", "'90'"),
         ({"window": True}, "'window'", "an integer number of days from 1 to 100000", "True"),
         ({"window": 1e300}, "'window'", "an integer number of days from 1 to 100000", "1e+300"),
-        ({"aggregation": "median"}, "'aggregation'", "one of 'sum', 'mean', 'share'", "'median'"),
+        (
+            {"aggregation": "median"},
+            "'aggregation'",
+            "one of 'sum', 'mean', 'share', 'kernel_mean'",
+            "'median'",
+        ),
         ({"directed": "yes"}, "'directed'", "True or False", "'yes'"),
         ({"directed": 1}, "'directed'", "True or False", "1"),
         ({"use_confidence": None}, "'use_confidence'", "True or False", "None"),

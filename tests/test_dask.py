@@ -301,7 +301,16 @@ def test_no_events_gives_the_empty_result(dd: Any) -> None:
     none_known = ti.dask.stability_index(dd.from_pandas(raw, npartitions=2), as_of="2000-01-01")
     got = _computed(none_known)
     expected = ti.stability_index(raw, as_of="2000-01-01")
-    assert list(got.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert list(got.columns) == [
+        "dyad",
+        "date",
+        "events",
+        "signal",
+        "tension",
+        "stability",
+        "information",
+        "low_information",
+    ]
     assert len(got) == 0 and len(expected) == 0
     assert got.attrs == expected.attrs
 

@@ -717,7 +717,16 @@ def test_empty_input_keeps_pass_through_and_extra_columns() -> None:
 def test_empty_input_scores_to_an_empty_index() -> None:
     result = ti.stability_index([])
     assert len(result) == 0
-    assert list(result.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert list(result.columns) == [
+        "dyad",
+        "date",
+        "events",
+        "signal",
+        "tension",
+        "stability",
+        "information",
+        "low_information",
+    ]
     assert result["date"].dtype == np.dtype("datetime64[ns]")
     empty_frame = ti.stability_index(pd.DataFrame(columns=CANONICAL))
     assert list(empty_frame.columns) == list(result.columns)

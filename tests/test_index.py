@@ -39,12 +39,22 @@ REFERENCE_EVENTS = events(max_size=15, max_span_days=430) | events(max_size=6)
 
 
 def _check_layout(result: pd.DataFrame, config: ti.IndexConfig) -> None:
-    assert list(result.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert list(result.columns) == [
+        "dyad",
+        "date",
+        "events",
+        "signal",
+        "tension",
+        "stability",
+        "information",
+        "low_information",
+    ]
     assert isinstance(result["dyad"].dtype, pd.CategoricalDtype)
     assert result["date"].dtype == np.dtype("datetime64[ns]")
     assert result["events"].dtype == np.int64
-    for name in ("signal", "tension", "stability"):
+    for name in ("signal", "tension", "stability", "information"):
         assert result[name].dtype == np.float64, name
+    assert result["low_information"].dtype == np.bool_
     assert isinstance(result.index, pd.RangeIndex) and result.index.start == 0
     meta = result.attrs["tensionindex"]
     assert meta["fingerprint"] == config.fingerprint
@@ -59,7 +69,9 @@ def test_matches_reference(kernel: str, frame: pd.DataFrame, data: st.DataObject
     A trimmed grid starts after some events (they still count) and ends before
     some (they are ignored).
     """
-    config = data.draw(configs(kernels=[kernel], aggregations=AGGREGATIONS), label="config")
+    config = data.draw(
+        configs(kernels=[kernel], aggregations=AGGREGATIONS, coded_settings=True), label="config"
+    )
     grid: dict[str, object] = {}
     if len(frame) and data.draw(st.booleans(), label="trim"):
         first, last = frame["date"].min(), frame["date"].max()
@@ -76,7 +88,14 @@ def test_matches_reference(kernel: str, frame: pd.DataFrame, data: st.DataObject
     got = ti.stability_index(events_in, config, **grid)
     expected = reference_index(events_in, config, **grid)
     _check_layout(got, config)
-    assert_index_close(got, expected, atol=tolerance(frame, config), scale=config.scale)
+    scale = got.attrs["tensionindex"]["scale"]
+    assert_index_close(
+        got,
+        expected,
+        atol=tolerance(frame, config),
+        scale=scale,
+        min_information=config.min_information,
+    )
 
 
 # -- pandas as an oracle -------------------------------------------------------
@@ -248,7 +267,16 @@ def test_dyad_labels() -> None:
 def test_empty_input_gives_empty_result(empty: object) -> None:
     result = ti.stability_index(empty, start="2024-01-01", end="2024-01-31")
     assert result.empty
-    assert list(result.columns) == ["dyad", "date", "events", "signal", "tension", "stability"]
+    assert list(result.columns) == [
+        "dyad",
+        "date",
+        "events",
+        "signal",
+        "tension",
+        "stability",
+        "information",
+        "low_information",
+    ]
     assert result["date"].dtype == np.dtype("datetime64[ns]")
     assert result["events"].dtype == np.int64
     assert result["tension"].dtype == np.float64

@@ -411,7 +411,7 @@ def test_write_parquet_round_trip(result: pd.DataFrame, tmp_path: Path) -> None:
 def test_write_to_stdout(result: pd.DataFrame, capsys: pytest.CaptureFixture[str]) -> None:
     ti.write_table(result.head(2), None)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "dyad,date,events,signal,tension,stability"
+    assert lines[0] == "dyad,date,events,signal,tension,stability,information,low_information"
     assert lines[1].startswith("CHN-PHL,2018-09-20,0,0.0,0.0,50.0")
     ti.write_table(result.head(2), None, format="json")
     records = json.loads(capsys.readouterr().out)

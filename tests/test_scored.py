@@ -224,5 +224,7 @@ def test_no_events_give_empty_answers() -> None:
         "signal",
         "tension",
         "stability",
+        "information",
+        "low_information",
     ]
     assert scored.contributions().empty

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         EventValidationError,
         InvalidParameterError,
         MissingDependencyError,
+        SaturationWarning,
         TensionIndexError,
     )
     from tensionindex.index import contributions, explain, stability_index, vintages
@@ -77,6 +78,7 @@ _LAZY: dict[str, str] = {
     "EventValidationError": "tensionindex.exceptions",
     "InvalidParameterError": "tensionindex.exceptions",
     "MissingDependencyError": "tensionindex.exceptions",
+    "SaturationWarning": "tensionindex.exceptions",
     "TensionIndexError": "tensionindex.exceptions",
     "explain": "tensionindex.index",
     "contributions": "tensionindex.index",
@@ -183,6 +185,7 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "EventValidationError",
     "InvalidParameterError",
     "MissingDependencyError",
+    "SaturationWarning",
     "TensionIndexError",
     "__version__",
 ]

@@ -7,13 +7,15 @@ from typing import Literal, TypeAlias
 Kernel: TypeAlias = Literal["exponential", "window"]
 IntensityTransform: TypeAlias = Literal["linear", "log1p", "sqrt"]
 DefaultWeights: TypeAlias = Literal["goldstein", "plover"]
-Aggregation: TypeAlias = Literal["sum", "mean", "share"]
+Aggregation: TypeAlias = Literal["sum", "mean", "share", "kernel_mean"]
+Neutral: TypeAlias = Literal["zero", "dyad", "source"]
 Normalize: TypeAlias = Literal["logistic", "zscore", "percentile"]
 DedupMethod: TypeAlias = Literal["event_id", "event_id_date", "one_a_day", "corroboration"]
 
 KERNELS: tuple[Kernel, ...] = ("exponential", "window")
 INTENSITY_TRANSFORMS: tuple[IntensityTransform, ...] = ("linear", "log1p", "sqrt")
 DEFAULT_WEIGHTS: tuple[DefaultWeights, ...] = ("goldstein", "plover")
-AGGREGATIONS: tuple[Aggregation, ...] = ("sum", "mean", "share")
+AGGREGATIONS: tuple[Aggregation, ...] = ("sum", "mean", "share", "kernel_mean")
+NEUTRALS: tuple[Neutral, ...] = ("zero", "dyad", "source")
 DEDUP_METHODS: tuple[DedupMethod, ...] = ("event_id", "event_id_date", "one_a_day", "corroboration")
 NORMALIZE_OPTIONS: tuple[Normalize, ...] = ("logistic", "zscore", "percentile")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -30,10 +30,12 @@ from tensionindex._types import (
     DEFAULT_WEIGHTS,
     INTENSITY_TRANSFORMS,
     KERNELS,
+    NEUTRALS,
     Aggregation,
     DefaultWeights,
     IntensityTransform,
     Kernel,
+    Neutral,
 )
 from tensionindex.catalogue import (
     EventTypeSpec,
@@ -55,6 +57,10 @@ __all__ = ["IndexConfig", "diff", "load_config", "load_profile", "profiles"]
 
 # Settings that describe a configuration but do not change any number.
 _METADATA_FIELDS = ("name", "description")
+# Settings that change no number: when a warning is given, not what is computed.
+_WARNING_FIELDS = ("saturation_share",)
+#: Longest trailing window of ``neutral="dyad"``, in days.
+MAX_NEUTRAL_DAYS = 100_000
 _FINGERPRINT_SCHEMA = 1
 #: Longest window kernel, in days (about 270 years): longer ones add nothing but overflow risk.
 MAX_WINDOW = 100_000
@@ -126,6 +132,14 @@ def _number(
     return number
 
 
+def _days(name: str, value: object, most: int) -> int:
+    """Validate a whole number of days from 1 to ``most``."""
+    days = float(value) if isinstance(value, numbers.Real) and not _is_bool(value) else 0.0
+    if not (math.isfinite(days) and days.is_integer() and 1 <= days <= most):
+        raise _fail(name, f"an integer number of days from 1 to {most}", value)
+    return int(days)
+
+
 def _choice(name: str, value: object, choices: Iterable[str]) -> str:
     options = tuple(choices)
     if value not in options:
@@ -168,13 +182,39 @@ class IndexConfig:
         Function f applied to each event's intensity.
     use_confidence : bool, default True
         Whether each event's confidence (0..1) multiplies its signal.
-    aggregation : {"sum", "mean", "share"}, default "sum"
-        How a dyad's events of one day make its daily signal: their ``sum``
-        (right for curated events), their ``mean`` (the usual practice with
-        Goldstein-scored coded data, where volume follows news attention), or
+    aggregation : {"sum", "mean", "share", "kernel_mean"}, default "sum"
+        How a dyad's events make its tension: their ``sum`` (right for curated
+        events, where each event is a fact), the ``mean`` of each day's events,
         their sum divided by the source's total number of records that day
         (``share``; the totals come from ``coverage=`` of
-        :func:`stability_index`, or else from the events given).
+        :func:`stability_index`, or else from the events given), or the
+        kernel-weighted mean signal per event, ``sum_i K s_i / (sum_i K +
+        prior_events)`` over the events within the kernel (``kernel_mean``:
+        the recommended setting for coded news data, where volume follows news
+        attention; see docs/methodology.md).
+    prior_events : float, default 1
+        Under ``kernel_mean``: pseudo-events at the baseline added to the
+        denominator (>= 0), so that one report on a quiet stretch does not
+        swing the index; their weight fades as real events accumulate.
+    neutral : {"zero", "dyad", "source"}, default "zero"
+        What a neutral event is, its baseline signal b_i: 0 (``zero``), the
+        mean signal per event of the dyad over the ``neutral_days`` days
+        before each event (``dyad``, no look-ahead; 0 without such events), or
+        the mean signal per event of all the events scored together, per
+        ``dataset`` when the events have that column (``source``).  Each event
+        counts as s_i - b_i, so that neutral means "usual for this dyad" or
+        "usual for this source".
+    neutral_days : int, default 365
+        Length of the dyad's trailing baseline, in days (1 to 100000).
+    min_information : float, default 1
+        Values backed by fewer decayed events than this (the ``information``
+        column of the index) are flagged ``low_information`` (>= 0).
+    saturation_share : float, default 0.5
+        Warn when a dyad spends more than this share of its days within 1 point
+        of 0 or 100 (0 < share <= 1).  Changes no number.
+    dataset_confidence : mapping of str to float, optional
+        Reliability of each ``dataset`` (0..1): multiplies the confidence of
+        that dataset's events (datasets not listed: 1).
     kernel : {"exponential", "window"}, default "exponential"
         How past signals count today: exponential decay with ``half_life``, or
         a flat sum over the last ``window`` days.
@@ -185,9 +225,12 @@ class IndexConfig:
         other categories use ``half_life``.
     window : int, default 90
         Length of the window kernel, in days (1 to 100000).
-    scale : float, default 10
+    scale : float or "auto", default 10
         Tension at which stability has moved from 50 to about 27 (the logistic
-        scale, > 0).
+        scale, > 0).  ``"auto"``: the 90th percentile of ``|tension|`` over the
+        dyad-days with enough information, divided by ln 19, so that nine
+        values in ten lie within [5, 95]; computed once per scored object and
+        recorded in each result's provenance.
     directed : bool, default False
         Score "A->B" and "B->A" separately instead of the undirected "A-B".
     name, description : str, optional
@@ -220,11 +263,17 @@ class IndexConfig:
     intensity_transform: IntensityTransform = "linear"
     use_confidence: bool = True
     aggregation: Aggregation = "sum"
+    prior_events: float = 1.0
+    neutral: Neutral = "zero"
+    neutral_days: int = 365
+    min_information: float = 1.0
+    saturation_share: float = 0.5
+    dataset_confidence: Mapping[str, float] = field(default_factory=dict)
     kernel: Kernel = "exponential"
     half_life: float = 30.0
     category_half_lives: Mapping[str, float] = field(default_factory=dict)
     window: int = 90
-    scale: float = 10.0
+    scale: float | Literal["auto"] = 10.0
     directed: bool = False
     name: str = ""
     description: str = ""
@@ -250,12 +299,33 @@ class IndexConfig:
             if not isinstance(getattr(self, text), str):
                 raise _fail(text, "a string", getattr(self, text))
         put(self, "half_life", _number("half_life", self.half_life, minimum=0))
-        put(self, "scale", _number("scale", self.scale, minimum=0))
-        window: object = self.window
-        days = float(window) if isinstance(window, numbers.Real) and not _is_bool(window) else 0.0
-        if not (math.isfinite(days) and days.is_integer() and 1 <= days <= MAX_WINDOW):
-            raise _fail("window", f"an integer number of days from 1 to {MAX_WINDOW}", window)
-        put(self, "window", int(days))
+        if isinstance(self.scale, str) and self.scale != "auto":
+            raise _fail("scale", "a number > 0 or 'auto'", self.scale)
+        if self.scale != "auto":
+            put(self, "scale", _number("scale", self.scale, minimum=0))
+        put(self, "neutral", _choice("neutral", self.neutral, NEUTRALS))
+        prior = _number("prior_events", self.prior_events, minimum=0, strict=False)
+        put(self, "prior_events", prior)
+        put(
+            self,
+            "min_information",
+            _number("min_information", self.min_information, minimum=0, strict=False),
+        )
+        share = _number("saturation_share", self.saturation_share, minimum=0)
+        if share > 1:
+            raise _fail("saturation_share", "a number > 0 and <= 1", self.saturation_share)
+        put(self, "saturation_share", share)
+        put(self, "neutral_days", _days("neutral_days", self.neutral_days, MAX_NEUTRAL_DAYS))
+        reliability: dict[str, float] = {}
+        for key, value in _mapping("dataset_confidence", self.dataset_confidence).items():
+            if not isinstance(key, str):
+                raise _fail("dataset_confidence", "a mapping from dataset names to numbers", key)
+            number = _number(f"dataset_confidence[{key!r}]", value, minimum=0, strict=False)
+            if number > 1:
+                raise _fail(f"dataset_confidence[{key!r}]", "a number from 0 to 1", value)
+            reliability[key] = number
+        put(self, "dataset_confidence", FrozenMapping(sorted(reliability.items())))
+        put(self, "window", _days("window", self.window, MAX_WINDOW))
 
         customs: dict[str, EventTypeSpec] = {}
         for key, spec in _mapping("custom_types", self.custom_types).items():
@@ -423,7 +493,20 @@ class IndexConfig:
         >>> IndexConfig(weights={"water_cannon": 7}).fingerprint == IndexConfig().fingerprint
         True
         """
-        payload = {k: v for k, v in self.to_dict().items() if k not in _METADATA_FIELDS}
+        ignored = _METADATA_FIELDS + _WARNING_FIELDS
+        payload = {k: v for k, v in self.to_dict().items() if k not in ignored}
+        # Settings added after fingerprints were first published are left out at
+        # their defaults (so earlier fingerprints still hold), and when unused.
+        unused = {
+            "prior_events": self.aggregation != "kernel_mean" or self.prior_events == 1.0,
+            "neutral": self.neutral == "zero",
+            "neutral_days": self.neutral != "dyad" or self.neutral_days == 365,
+            "min_information": self.min_information == 1.0,
+            "dataset_confidence": not self.dataset_confidence,
+        }
+        for key, drop in unused.items():
+            if drop:
+                payload.pop(key)
         keys = list(self.weights)
         published = resolve_event_types(
             keys, default_weights=self.default_weights, custom_types=self.custom_types

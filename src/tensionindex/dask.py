@@ -29,7 +29,12 @@ from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.coverage import Coverage, parse_coverage
 from tensionindex.dyads import parse_dyad, unknown_dyad_error
 from tensionindex.events import empty_events, validate_events
-from tensionindex.exceptions import EventInputTypeError, EventValidationError, require
+from tensionindex.exceptions import (
+    ConfigurationError,
+    EventInputTypeError,
+    EventValidationError,
+    require,
+)
 from tensionindex.params import DateLike, Dates, Instance, Interval, day_of, validate_params
 from tensionindex.scored import NORMALIZE, RANGE, ScoredEvents, known_by
 
@@ -204,7 +209,7 @@ def stability_index(
     >>> with dask.config.set(scheduler="synchronous"):
     ...     ddf = dd.from_pandas(events, npartitions=2)
     ...     result = tensionindex.dask.stability_index(ddf, half_life=2)
-    ...     result.compute().reset_index(drop=True)
+    ...     result.compute().reset_index(drop=True).iloc[:, :6]
           dyad       date  events  signal   tension  stability
     0  CHN-PHL 2024-03-01       1     7.0  7.000000  33.181223
     1  CHN-PHL 2024-03-02       0     0.0  4.949747  37.872235
@@ -232,6 +237,15 @@ def stability_index(
             "tensionindex.stability_index, or wrap it with dask.dataframe.from_pandas."
         )
     cfg = with_overrides(config, overrides)
+    # Both need every dyad at once; each partition holds only some.
+    for setting, value in (("scale", "auto"), ("neutral", "source")):
+        if getattr(cfg, setting) == value:
+            raise ConfigurationError(
+                f"tensionindex.dask.stability_index cannot use {setting}={value!r}: it is computed "
+                "from all the dyads together, and each partition holds only some. Compute it once "
+                "in memory on a sample (ScoredEvents.scale, or the mean signal per event) and give "
+                "the number instead."
+            )
     covered = parse_coverage(coverage)  # read once, here: bad coverage fails now, not in a task
     as_of_day = None if as_of is None else np.datetime64(day_of(as_of, "as_of", _NAME), "D")
     parts = int(ddf.npartitions if npartitions is None else npartitions)
@@ -241,10 +255,14 @@ def stability_index(
     summaries = ddf.map_partitions(_summary, cfg, as_of, meta=_summary(empty_events(), cfg, None))
     plan = _plan(dask.compute(summaries.groupby(["kind", "key"])["count"].sum(split_out=1))[0])
     labels = _selected(plan, dyads, directed=cfg.directed)
-    columns = [*engine.RESULT_COLUMNS, *(["covered"] if covered is not None else [])]
+    columns = [
+        *engine.RESULT_COLUMNS,
+        *engine.INFORMATION_COLUMNS,
+        *(["covered"] if covered is not None else []),
+    ]
     meta = engine.empty_frame(columns[2:], labels)
     # The in-memory result's attrs: configuration, fingerprint, version, normalize, as_of.
-    extra: dict[str, Any] = {"normalize": normalize}
+    extra: dict[str, Any] = {"normalize": normalize, "scale": float(cfg.scale)}
     if as_of_day is not None:
         extra["as_of"] = str(as_of_day)
     engine.stamp(meta, cfg, **extra)

@@ -34,10 +34,12 @@ from tensionindex.exceptions import EventValidationError, InvalidParameterError
 from tensionindex.kernels import Kernel
 
 __all__ = [
+    "INFORMATION_COLUMNS",
     "MIN_BASELINE_DAYS",
     "RESULT_COLUMNS",
     "Grid",
     "aggregation_factor",
+    "baseline_signal",
     "daily_grids",
     "day_range",
     "dyad_codes",
@@ -52,8 +54,11 @@ __all__ = [
     "tension_grid",
 ]
 
-#: Columns of the index, in order.
+#: Columns of the index, in order (of IndexState's index: these alone).
 RESULT_COLUMNS: tuple[str, ...] = ("dyad", "date", "events", "signal", "tension", "stability")
+#: Columns that follow them in the index of scored events: the decayed number
+#: of events behind each value, and whether it is below ``min_information``.
+INFORMATION_COLUMNS: tuple[str, ...] = ("information", "low_information")
 
 #: Fewest days of trailing baseline before ``normalize="zscore"`` gives a value.
 MIN_BASELINE_DAYS = 30
@@ -218,6 +223,54 @@ def grid_bounds(
             problem = f"The 'end' date {last_text} comes before the first event ({first_text})"
         raise InvalidParameterError(f"{problem}; give an end on or after the start.")
     return first, last
+
+
+def baseline_signal(
+    dyad: np.ndarray,
+    day: np.ndarray,
+    raw: np.ndarray,
+    how: str,
+    days: int,
+    dataset: np.ndarray | None = None,
+) -> np.ndarray | None:
+    """b_i: the signal of a usual event, subtracted from each event's signal.
+
+    ``how="source"``: the mean signal per event of all the events (of each
+    ``dataset`` code when given).  ``how="dyad"``: the mean signal of the
+    dyad's events on the ``days`` days before the event's day, t_i - days to
+    t_i - 1 (no look-ahead; 0 for an event with no such history).  ``"zero"``:
+    None (no baseline).
+
+    Examples
+    --------
+    >>> baseline_signal(np.array([0, 0, 0]), np.array([1, 2, 9]), np.array([2.0, 4.0, 1.0]),
+    ...                 "dyad", 5)
+    array([0., 2., 0.])
+    >>> baseline_signal(np.array([0, 1]), np.array([1, 1]), np.array([2.0, 4.0]), "source", 5)
+    array([3., 3.])
+    """
+    if how == "zero":
+        return None
+    if len(day) == 0:
+        return np.zeros(0)
+    if how == "source":
+        groups = np.zeros(len(day), np.intp) if dataset is None else dataset
+        totals = np.bincount(groups, raw)
+        counts = np.bincount(groups)
+        mean = np.divide(totals, counts, out=np.zeros(len(totals)), where=counts > 0)
+        return np.asarray(mean[groups], dtype=float)
+    # Keys dyad * span + (day - first + days) keep each dyad's window inside its own block.
+    first = int(day.min())
+    span = int(day.max()) - first + 1 + days
+    key = dyad.astype(np.int64) * span + (day - first + days)
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    total = np.concatenate(([0.0], np.cumsum(raw[order])))
+    lo = np.searchsorted(ordered, key - days, side="left")
+    hi = np.searchsorted(ordered, key, side="left")
+    counts = hi - lo
+    sums = total[hi] - total[lo]
+    return np.asarray(np.divide(sums, counts, out=np.zeros(len(day)), where=counts > 0))
 
 
 def daily_grids(
@@ -390,7 +443,8 @@ def empty_frame(
 
     ``first`` names the leading columns: ``dyad`` (categorical over
     ``labels``) and the date columns (datetime64[ns]); of ``columns``,
-    ``events`` and ``events_known`` are int64, ``covered`` bool, names ending
+    ``events`` and ``events_known`` are int64, ``covered`` and
+    ``low_information`` bool, names ending
     in "date" or equal to "vintage"/"start" datetime64[ns], ``kind`` and
     ``drivers`` text, and the rest float.
 
@@ -407,7 +461,7 @@ def empty_frame(
             out[name] = np.array([], dtype="datetime64[ns]")
         elif name in ("events", "events_known"):
             out[name] = np.array([], dtype=np.int64)
-        elif name == "covered":
+        elif name in ("covered", "low_information"):
             out[name] = np.array([], dtype=bool)
         elif name in ("kind", "drivers", "driver_rows", "event_ids", "method"):
             out[name] = np.array([], dtype=object)

@@ -17,6 +17,7 @@ __all__ = [
     "EventValidationError",
     "InvalidParameterError",
     "MissingDependencyError",
+    "SaturationWarning",
     "TensionIndexError",
     "did_you_mean",
 ]
@@ -58,6 +59,15 @@ class InvalidParameterError(ConfigurationError, TypeError):
 
 class MissingDependencyError(TensionIndexError, ImportError):
     """An optional dependency needed by the requested feature is not installed."""
+
+
+class SaturationWarning(UserWarning):
+    """An index that sits at 0 or 100 most of the time and so says little.
+
+    Given when a dyad spends more than ``saturation_share`` of its days within
+    1 point of 0 or 100; the message names the setting to change.  Silence it
+    with :func:`warnings.filterwarnings` if the saturation is intended.
+    """
 
 
 def did_you_mean(value: str, choices: Iterable[str], *, n: int = 3) -> str:

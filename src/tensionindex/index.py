@@ -116,7 +116,7 @@ def stability_index(
     ...     {"date": "2024-03-04", "actor1": "PHL", "actor2": "CHN",
     ...      "event_type": "protest_lodged"},
     ... ]
-    >>> ti.stability_index(events, half_life=2)
+    >>> ti.stability_index(events, half_life=2).iloc[:, :6]
           dyad       date  events  signal   tension  stability
     0  CHN-PHL 2024-03-01       1     7.0  7.000000  33.181223
     1  CHN-PHL 2024-03-02       0     0.0  4.949747  37.872235

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -33,10 +34,12 @@ from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.coverage import Coverage, parse_coverage
 from tensionindex.dyads import parse_dyad, unknown_dyad_error
 from tensionindex.engine import (
+    INFORMATION_COLUMNS,
     MIN_BASELINE_DAYS,
     RESULT_COLUMNS,
     Grid,
     aggregation_factor,
+    baseline_signal,
     daily_grids,
     day_range,
     dyad_codes,
@@ -51,7 +54,7 @@ from tensionindex.engine import (
     tension_grid,
 )
 from tensionindex.events import DAY_NS, PASS_THROUGH_COLUMNS, validate_events
-from tensionindex.exceptions import EventValidationError, InvalidParameterError
+from tensionindex.exceptions import EventValidationError, InvalidParameterError, SaturationWarning
 from tensionindex.kernels import Kernel
 from tensionindex.params import (
     DateLike,
@@ -64,6 +67,11 @@ from tensionindex.params import (
 )
 
 __all__ = ["GroupedTension", "IndexGrid", "ScoredEvents", "as_scored", "score"]
+
+#: Quantile of |tension| that ``scale="auto"`` maps to stability 5 or 95.
+AUTO_SCALE_QUANTILE = 0.9
+#: Points from 0 or 100 within which a value counts as saturated.
+SATURATION_POINTS = 1.0
 
 EXPLAIN_COLUMNS: tuple[str, ...] = (
     "date",
@@ -96,8 +104,9 @@ class IndexGrid:
     """The index of some dyads as ``(n_dyads, n_days)`` arrays: what analyses read.
 
     ``events`` (count), ``signal`` (daily signal after aggregation),
-    ``tension`` and ``stability`` (under ``normalize``), one row per dyad of
-    ``labels`` and one column per day of ``grid``.
+    ``tension``, ``stability`` (under ``normalize``) and ``information``
+    (sum_i K(t - t_i), the decayed number of events behind each value), one
+    row per dyad of ``labels`` and one column per day of ``grid``.
     """
 
     labels: pd.Index
@@ -106,6 +115,7 @@ class IndexGrid:
     signal: np.ndarray
     tension: np.ndarray
     stability: np.ndarray
+    information: np.ndarray  # the decayed number of events behind each value
 
     @property
     def dates(self) -> pd.DatetimeIndex:
@@ -128,6 +138,7 @@ class GroupedTension:
     values: np.ndarray  # (n_groups, n_dyads, n_days)
     weights: np.ndarray  # the weight in force for each event type (NaN for categories)
     config: IndexConfig
+    scale: float  # the logistic scale in force (ScoredEvents.scale)
 
     def tension(self, weights: np.ndarray | None = None) -> np.ndarray:
         """The (n_dyads, n_days) tension for ``weights`` (default: the configuration's)."""
@@ -165,8 +176,8 @@ class ScoredEvents:
         Per event: the dyad's position in ``labels``; the day (days since
         1970-01-01).
     raw_signal, signal : numpy.ndarray
-        Per event: s_i = w * m * f(intensity) * c, and s_i * g_i (after the
-        daily aggregation factor g_i).
+        Per event: s_i = w * m * f(intensity) * c, and (s_i - b_i) * g_i
+        (after the baseline b_i and the daily aggregation factor g_i).
     coverage : Coverage or None
         The days the source was collecting, if given.
     as_of : int or None
@@ -175,6 +186,9 @@ class ScoredEvents:
         First and last day of the events scored, before any :meth:`select`:
         the default bounds of every query's grid, so that a dyad's series is
         the same whether or not other dyads are asked for.
+    usual : numpy.ndarray or None
+        Per event: the baseline signal b_i (``neutral=`` of the
+        configuration); None under ``neutral="zero"``.
     """
 
     events: pd.DataFrame
@@ -191,6 +205,7 @@ class ScoredEvents:
     span: tuple[int, int]
     coverage: Coverage | None = None
     as_of: int | None = None
+    usual: np.ndarray | None = None  # b_i, the baseline signal (None: neutral "zero")
     _cache: dict[str, Any] = field(default_factory=dict, compare=False)
 
     # -- building ----------------------------------------------------------------
@@ -226,6 +241,9 @@ class ScoredEvents:
             raw *= intensity_transform(events["intensity"].to_numpy(), config.intensity_transform)
             if config.use_confidence:
                 raw *= events["confidence"].to_numpy()
+                reliability = _dataset_reliability(events, config)
+                if reliability is not None:
+                    raw *= reliability
             # Validated dates are midnight datetime64[ns]: whole days since 1970 by one division.
             day = events["date"].to_numpy().view(np.int64) // DAY_NS
             return raw, day, day_range(day)
@@ -236,7 +254,11 @@ class ScoredEvents:
 
         threaded = len(events) >= THREADED_ROWS
         (raw, day, days), (dyad, labels) = both(signal_and_day, dyads, threaded=threaded)
-        factor, signal = cls._aggregate(dyad, day, raw, config, coverage)
+        usual = baseline_signal(
+            dyad, day, raw, config.neutral, config.neutral_days, _dataset_codes(events)
+        )
+        centred = raw if usual is None else raw - usual
+        factor, signal = cls._aggregate(dyad, day, centred, config, coverage)
         category = np.asarray(resolved.category, dtype=object)
         return cls(
             events,
@@ -253,6 +275,7 @@ class ScoredEvents:
             days if span is None else span,
             coverage,
             as_of,
+            usual,
         )
 
     @staticmethod
@@ -263,7 +286,8 @@ class ScoredEvents:
         config: IndexConfig,
         coverage: Coverage | None,
     ) -> tuple[np.ndarray | None, np.ndarray]:
-        if config.aggregation == "sum":
+        # kernel_mean divides by the decayed count on each day, not per event.
+        if config.aggregation in ("sum", "kernel_mean"):
             return None, raw
         records = None
         if config.aggregation == "share" and coverage is not None and coverage.records is not None:
@@ -385,6 +409,7 @@ class ScoredEvents:
             self.span,
             self.coverage,
             self.as_of,
+            None if self.usual is None else self.usual[mask],
         )
 
     def with_config(self, config: IndexConfig | None = None, **overrides: Any) -> ScoredEvents:
@@ -436,24 +461,77 @@ class ScoredEvents:
         where = np.array([distinct.index(k) for k in per_type], dtype=np.intp)
         return distinct, where
 
-    def _tension(self, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Daily signal, event count and tension grids of these events on ``grid``."""
-        n_dyads = len(self.labels)
-        daily = daily_grids(self.dyad, self.day, self.signal, n_dyads, grid, self.day_range)
+    def _decayed(
+        self, grid: Grid, daily: tuple[np.ndarray, np.ndarray], signal: np.ndarray
+    ) -> np.ndarray:
+        """sum_i K(t - t_i) x_i on ``grid`` for per-event values x (``daily``: their day grids)."""
         kernels, per_type = self.kernels()
         if len(kernels) <= 1:
             kernel = kernels[0] if kernels else self.config.kernel_of()
-            events = (self.dyad, self.day, self.signal)
-            tension = tension_grid(kernel, daily, grid, events, self.day_range[0])
-        else:
-            # Categories with kernels of their own: one pass per kernel.
-            tension = np.zeros(daily[0].shape)
-            codes = per_type[self.type_code]
-            for _, part in group_tensions(
-                self.dyad, self.day, self.signal, codes, kernels, n_dyads, grid
-            ):
-                tension += part
-        return daily[0], daily[1], tension
+            events = (self.dyad, self.day, signal)
+            return tension_grid(kernel, daily, grid, events, self.day_range[0])
+        # Categories with kernels of their own: one pass per kernel.
+        total = np.zeros(daily[0].shape)
+        codes = per_type[self.type_code]
+        n_dyads = len(self.labels)
+        for _, part in group_tensions(self.dyad, self.day, signal, codes, kernels, n_dyads, grid):
+            total += part
+        return total
+
+    def _tension(self, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Daily signal, event count, tension and information grids of these events on ``grid``.
+
+        Information is sum_i K(t - t_i), the decayed number of events; under
+        ``kernel_mean`` the tension is sum_i K s_i / (information + prior_events).
+        """
+        n_dyads = len(self.labels)
+        daily = daily_grids(self.dyad, self.day, self.signal, n_dyads, grid, self.day_range)
+        tension = self._decayed(grid, daily, self.signal)
+        ones = np.ones(len(self.day))
+        counts = (daily[1].astype(float), daily[1])
+        information = self._decayed(grid, counts, ones)
+        if self.config.aggregation == "kernel_mean":
+            tension = _kernel_mean(tension, information + self.config.prior_events)
+        return daily[0], daily[1], tension, information
+
+    def denominator(self, grid: Grid) -> np.ndarray | None:
+        """Under ``kernel_mean``, information + prior_events on ``grid``; else None (1)."""
+        if self.config.aggregation != "kernel_mean":
+            return None
+        n_dyads = len(self.labels)
+        counts = daily_grids(
+            self.dyad, self.day, np.ones(len(self.day)), n_dyads, grid, self.day_range
+        )
+        information = self._decayed(
+            grid, (counts[1].astype(float), counts[1]), np.ones(len(self.day))
+        )
+        return information + self.config.prior_events
+
+    @property
+    def scale(self) -> float:
+        """The logistic scale in force: the configuration's, or computed for ``"auto"``.
+
+        ``"auto"``: the 90th percentile of the absolute tension over every dyad-day of
+        these events (their whole span) whose information is at least
+        ``min_information``, divided by ln 19, so that nine values in ten lie
+        within [5, 95]; 1.0 if no such value differs from 0.  Computed once
+        per scored object, from all its dyads, so that any query of it uses
+        the same scale.
+        """
+        if self.config.scale != "auto":
+            return float(self.config.scale)
+        found = self._cache.get("scale")
+        if found is None:
+            grid = self.grid()
+            value = 1.0
+            if grid is not None and len(self.labels):
+                _, _, tension, information = self._tension(grid)
+                informed = np.abs(tension[information >= self.config.min_information])
+                if len(informed):
+                    high = float(np.quantile(informed, AUTO_SCALE_QUANTILE))
+                    value = high / math.log(19.0) if high > 0 else 1.0
+            found = self._cache.setdefault("scale", value)
+        return float(found)
 
     def index_grid(
         self,
@@ -469,10 +547,12 @@ class ScoredEvents:
         grid = self.grid(start, end)
         if grid is None or len(chosen.labels) == 0:
             none = np.zeros((len(chosen.labels), 0))
-            return IndexGrid(chosen.labels, Grid(0, 0), none.astype(np.int64), none, none, none)
-        signal, count, tension = chosen._tension(grid)
-        stability = normalized(tension, self.config.scale, normalize, baseline)
-        return IndexGrid(chosen.labels, grid, count, signal, tension, stability)
+            return IndexGrid(
+                chosen.labels, Grid(0, 0), none.astype(np.int64), none, none, none, none
+            )
+        signal, count, tension, information = chosen._tension(grid)
+        stability = normalized(tension, self.scale, normalize, baseline)
+        return IndexGrid(chosen.labels, grid, count, signal, tension, stability, information)
 
     # -- queries ------------------------------------------------------------------------
 
@@ -506,26 +586,42 @@ class ScoredEvents:
         -------
         pandas.DataFrame
             Columns ``dyad``, ``date``, ``events``, ``signal``, ``tension``,
-            ``stability`` (then ``covered`` when the events were scored with
-            ``coverage``), one row per dyad and day, sorted by dyad then date;
-            ``attrs["tensionindex"]`` holds the configuration, its
-            fingerprint and the library version.
+            ``stability``, ``information`` (sum_i K(t - t_i), the decayed
+            number of events behind the value) and ``low_information``
+            (information below the configuration's ``min_information``: a
+            quiet stretch, not a calm one), then ``covered`` when the events
+            were scored with ``coverage``; one row per dyad and day, sorted by
+            dyad then date.  ``attrs["tensionindex"]`` holds the
+            configuration, its fingerprint, the library version and the
+            logistic ``scale`` in force (computed under ``scale="auto"``).
+
+        Warns
+        -----
+        SaturationWarning
+            When a dyad's stability lies within 1 point of 0 or 100 on more
+            than ``saturation_share`` of at least 30 days (logistic only).
 
         Examples
         --------
         >>> import tensionindex as ti
         >>> scored = ti.score([{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
         ...                     "event_type": "water_cannon"}], half_life=1)
-        >>> scored.index(end="2024-03-02")
+        >>> index = scored.index(end="2024-03-02")
+        >>> index.iloc[:, :6]
               dyad       date  events  signal  tension  stability
         0  CHN-PHL 2024-03-01       1     7.0      7.0  33.181223
         1  CHN-PHL 2024-03-02       0     0.0      3.5  41.338242
+        >>> index[["information", "low_information"]]
+           information  low_information
+        0          1.0            False
+        1          0.5             True
         """
-        columns = RESULT_COLUMNS[2:] if self.coverage is None else (*RESULT_COLUMNS[2:], "covered")
+        base = (*RESULT_COLUMNS[2:], *INFORMATION_COLUMNS)
+        columns = base if self.coverage is None else (*base, "covered")
         found = self.index_grid(
             start=start, end=end, dyads=dyads, normalize=normalize, baseline=baseline
         )
-        extra: dict[str, Any] = {"normalize": normalize}
+        extra: dict[str, Any] = {"normalize": normalize, "scale": self.scale}
         if self.as_of is not None:
             extra["as_of"] = str(np.datetime64(self.as_of, "D"))
         if found.grid.n_days == 0:
@@ -535,12 +631,45 @@ class ScoredEvents:
             "signal": found.signal,
             "tension": found.tension,
             "stability": found.stability,
+            "information": found.information,
+            "low_information": found.information < self.config.min_information,
         }
         if self.coverage is not None:
             days = found.grid.first_day + np.arange(found.grid.n_days)
             monitored = np.isin(days, self.coverage.days)
             values["covered"] = np.broadcast_to(monitored, found.tension.shape)
+        if normalize == "logistic":
+            self._warn_if_saturated(found)
         return stamp(grid_frame(found.labels, found.grid, values), self.config, **extra)
+
+    def _warn_if_saturated(self, found: IndexGrid) -> None:
+        """A :class:`SaturationWarning` naming the dyads pinned near 0 or 100."""
+        stability = found.stability
+        if stability.shape[1] < MIN_BASELINE_DAYS:
+            return  # a few days say nothing of a series' habits
+        pinned = (stability <= SATURATION_POINTS) | (stability >= 100.0 - SATURATION_POINTS)
+        share = pinned.mean(axis=1)
+        worst = np.flatnonzero(share > self.config.saturation_share)
+        if not len(worst):
+            return
+        named = ", ".join(f"{found.labels[k]} ({share[k]:.0%} of days)" for k in worst[:5]) + (
+            f" and {len(worst) - 5} more" if len(worst) > 5 else ""
+        )
+        hint = (
+            'scale="auto"'
+            if self.config.scale != "auto"
+            else "a larger scale= (the auto scale is set by the other dyads)"
+        )
+        if self.config.aggregation not in ("kernel_mean",):
+            hint += ', and for coded news data aggregation="kernel_mean" with neutral="dyad"'
+        warnings.warn(
+            f"The index sits within {SATURATION_POINTS:g} point of 0 or 100 on more than "
+            f"{self.config.saturation_share:.0%} of the days for {named}: it says little there. "
+            f"The logistic scale in force is {self.scale:.4g}; try {hint} "
+            "(or raise saturation_share to silence this).",
+            SaturationWarning,
+            stacklevel=4,
+        )
 
     @validate_params(
         {"dyad": [Dyads(optional=False, several=False)], "date": [Dates(optional=False)]},
@@ -589,6 +718,16 @@ class ScoredEvents:
         for k, kernel in enumerate(kernels):
             mine = kernel_code == k
             factor[mine] = kernel.weight(age[mine])
+        # sum_i K: the information; kernel_mean divides every term by it plus the prior.
+        information = math.fsum(factor)
+        if cfg.aggregation == "kernel_mean":
+            divisor = information + cfg.prior_events
+            aggregation = np.full(len(picked), 1.0 / divisor if divisor > 0 else 0.0)
+        elif self.aggregation is None:
+            aggregation = np.ones(len(picked))
+        else:
+            aggregation = self.aggregation[picked]
+        usual = None if self.usual is None else self.usual[picked]
         # Look each event type up once, not once per event.
         types = frame["event_type"].cat
         by_type = cfg.resolve(types.categories)
@@ -606,21 +745,24 @@ class ScoredEvents:
                 "intensity": frame["intensity"].to_numpy(),
                 "confidence": frame["confidence"].to_numpy(),
                 "signal": self.raw_signal[picked],
-                "aggregation": (
-                    np.ones(len(picked)) if self.aggregation is None else self.aggregation[picked]
-                ),
+                "aggregation": aggregation,
                 "age_days": age.astype(np.int64),
                 "decay": factor,
-                "contribution": self.signal[picked] * factor,
+                "contribution": self.signal[picked] * aggregation * factor
+                if cfg.aggregation == "kernel_mean"
+                else self.signal[picked] * factor,
             }
         )
+        if usual is not None:
+            # (s_i - b_i) * g_i * K: the baseline sits next to the signal it is taken from.
+            out.insert(list(out.columns).index("signal") + 1, "baseline", usual)
         for name in PASS_THROUGH_COLUMNS:
             if name in frame.columns:
                 out[name] = frame[name].to_numpy()
         order = np.argsort(-np.abs(out["contribution"].to_numpy()), kind="stable")
         out = out.iloc[order].reset_index(drop=True)
         tension = math.fsum(out["contribution"])
-        stability = float(stability_from_tension(np.array([tension]), cfg.scale)[0])
+        stability = float(stability_from_tension(np.array([tension]), self.scale)[0])
         return stamp(
             out,
             cfg,
@@ -628,6 +770,8 @@ class ScoredEvents:
             date=str(np.datetime64(day, "D")),
             tension=tension,
             stability=stability,
+            information=information,
+            scale=self.scale,
         )
 
     def type_counts(self) -> np.ndarray:
@@ -715,6 +859,9 @@ class ScoredEvents:
         parts = {
             categories[k]: t for k, t in chosen._groups(grid, codes, categories, chosen.signal)
         }
+        divide = chosen.denominator(grid)
+        if divide is not None:
+            parts = {name: _kernel_mean(part, divide) for name, part in parts.items()}
         total = np.zeros((len(chosen.labels), grid.n_days))
         for part in parts.values():
             np.add(total, part, out=total)
@@ -731,6 +878,9 @@ class ScoredEvents:
         )
         if cfg.use_confidence:
             unit = unit * events["confidence"].to_numpy()
+            reliability = _dataset_reliability(events, cfg)
+            if reliability is not None:
+                unit = unit * reliability
         return np.asarray(unit * self.factor, dtype=float)
 
     @validate_params(
@@ -754,6 +904,13 @@ class ScoredEvents:
         """
         if per_unit_weight and by != "event_type":
             raise InvalidParameterError("per_unit_weight=True needs by='event_type'.")
+        if per_unit_weight and self.config.neutral != "zero":
+            raise InvalidParameterError(
+                "per_unit_weight=True (sensitivity, weight influence, calibration) needs "
+                f"neutral='zero': with neutral={self.config.neutral!r} each event's baseline "
+                "mixes the weights of other event types, so the tension does not split into one "
+                "part per type. Score with neutral='zero' for this analysis."
+            )
         chosen = self.select(dyads)
         grid = self.grid(start, end)
         cfg = self.config
@@ -769,12 +926,15 @@ class ScoredEvents:
         if grid is None or len(chosen.labels) == 0:
             empty = np.zeros((len(names), len(chosen.labels), 0))
             no_dates = np.array([], "datetime64[ns]")
-            return GroupedTension(names, chosen.labels, no_dates, empty, weights, cfg)
+            return GroupedTension(names, chosen.labels, no_dates, empty, weights, cfg, self.scale)
         signal = chosen.unit_signal() if per_unit_weight else chosen.signal
         values = np.zeros((len(names), len(chosen.labels), grid.n_days))
         for k, tension in chosen._groups(grid, codes, categories, signal):
             values[k] = tension
-        return GroupedTension(names, chosen.labels, grid.dates, values, weights, cfg)
+        divide = chosen.denominator(grid)
+        if divide is not None:
+            values = _kernel_mean(values, divide)
+        return GroupedTension(names, chosen.labels, grid.dates, values, weights, cfg, self.scale)
 
     def known_by(self, as_of: DateLike) -> ScoredEvents:
         """The events reported on or before ``as_of``, scored alone (a vintage).
@@ -849,6 +1009,30 @@ def require_reported(events: pd.DataFrame) -> None:
         )
 
 
+def _kernel_mean(total: np.ndarray, divisor: np.ndarray) -> np.ndarray:
+    """total / divisor, and 0 where the divisor is 0 (no event yet and no prior: neutral)."""
+    return np.divide(
+        total, divisor, out=np.zeros(np.broadcast(total, divisor).shape), where=divisor > 0
+    )
+
+
+def _dataset_codes(events: pd.DataFrame) -> np.ndarray | None:
+    """Each event's dataset as a code (None without a ``dataset`` column)."""
+    if "dataset" not in events.columns:
+        return None
+    codes, _ = pd.factorize(events["dataset"].astype(object).fillna(""), sort=True)
+    return np.asarray(codes, dtype=np.intp)
+
+
+def _dataset_reliability(events: pd.DataFrame, config: IndexConfig) -> np.ndarray | None:
+    """Per event, its dataset's confidence from ``config.dataset_confidence`` (None: all 1)."""
+    if not config.dataset_confidence or "dataset" not in events.columns:
+        return None
+    names = events["dataset"].astype(object)
+    table = pd.Series(dict(config.dataset_confidence), dtype=float)
+    return np.asarray(names.map(table).fillna(1.0).to_numpy(dtype=float))
+
+
 def known_by(events: pd.DataFrame, as_of: int) -> pd.DataFrame:
     """The validated events reported on or before day ``as_of`` (needs ``reported``)."""
     require_reported(events)
@@ -900,7 +1084,7 @@ def score(
     >>> import tensionindex as ti
     >>> scored = ti.score(ti.load_example("us-china-2024"), half_life=30)
     >>> scored.index(dyads="CHN-PHL").shape[1]
-    6
+    8
     >>> scored.explain("CHN-PHL", "2024-06-17").shape[0] > 0
     True
     """

@@ -42,7 +42,7 @@ from tensionindex.engine import (
     stamp,
 )
 from tensionindex.events import validate_events
-from tensionindex.exceptions import EventValidationError
+from tensionindex.exceptions import ConfigurationError, EventValidationError
 from tensionindex.params import DateLike, Dates, day_of, invalid, validate_params
 from tensionindex.scored import ScoredEvents
 from tensionindex.state_schema import (
@@ -66,6 +66,29 @@ __all__ = ["LATE", "MAX_ADVANCE_DAYS", "MAX_LOOKBACK", "IndexState", "Late"]
 #: Furthest an update may advance past the last emitted day, in days (100 years):
 #: every dyad gets a row per day, so a mistyped ``until`` would fill memory.
 MAX_ADVANCE_DAYS = 36_525
+
+
+def _check_incremental(config: IndexConfig) -> None:
+    """Refuse the settings that a carry of one value per dyad and kernel cannot hold."""
+    problems = [
+        (
+            config.aggregation == "kernel_mean",
+            "aggregation='kernel_mean'",
+            "it divides by the decayed number of events, a second carry the state does not keep",
+        ),
+        (
+            config.neutral != "zero",
+            f"neutral={config.neutral!r}",
+            "each event's baseline needs the dyad's (or every dyad's) earlier events",
+        ),
+        (config.scale == "auto", "scale='auto'", "it is computed from every dyad's whole history"),
+    ]
+    for refused, setting, why in problems:
+        if refused:
+            raise ConfigurationError(
+                f"IndexState cannot score with {setting}: {why}. Use tensionindex.score(...) "
+                "on the events, or another setting for the state."
+            )
 
 
 class IndexState:
@@ -156,6 +179,7 @@ class IndexState:
         **overrides: Any,
     ) -> None:
         self._config = with_overrides(config, overrides)
+        _check_incremental(self._config)
         self._late: Late = late
         self._lookback = int(lookback)
         self._kernels = kernels_of(self._config)
@@ -415,7 +439,7 @@ class IndexState:
                 "events": count[picked].astype(np.int64),
                 "signal": signal[picked].astype(float),
                 "tension": chosen,
-                "stability": stability_from_tension(chosen, cfg.scale),
+                "stability": stability_from_tension(chosen, float(cfg.scale)),
             }
         )
 

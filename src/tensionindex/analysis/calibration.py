@@ -718,7 +718,7 @@ def calibrate(
         scale=np.where(start != 0, np.abs(start), typical),
         target=y,
         on=on,
-        logistic_scale=cfg.scale,
+        logistic_scale=grouped.scale,
     )
     if not np.any(problem.basis != 0):
         raise EventValidationError(

@@ -270,13 +270,13 @@ def sensitivity(
     tension_q = {q: central + deviation[i].reshape(central.shape) for i, q in enumerate(needed)}
     columns: dict[str, np.ndarray] = {
         "tension": central,
-        "stability": stability_from_tension(central, cfg.scale),
+        "stability": stability_from_tension(central, grouped.scale),
     }
     for q in levels:
         columns[f"tension_{_quantile_name(q)}"] = tension_q[q]
     for q in levels:
         columns[f"stability_{_quantile_name(q)}"] = stability_from_tension(
-            tension_q[1.0 - q], cfg.scale
+            tension_q[1.0 - q], grouped.scale
         )
     settings = {
         "distribution": "uniform factor 1 + spread * U(-1, 1), mirrored pairs",
@@ -452,8 +452,8 @@ def weight_influence(
     label = str(grouped.dyads[0])
     unit = grouped.values[:, 0, :]  # (n_types, n_days): U_k(t)
     tension = grouped.tension()[0]
-    stability = stability_from_tension(tension, cfg.scale)
-    slope = -stability * (100.0 - stability) / (100.0 * cfg.scale)  # dS/dT, each day
+    stability = stability_from_tension(tension, grouped.scale)
+    slope = -stability * (100.0 - stability) / (100.0 * grouped.scale)  # dS/dT, each day
     d_tension = unit.mean(axis=1)
     d_stability = (unit * slope).mean(axis=1)
     mean_tension = float(tension.mean())

@@ -201,8 +201,8 @@ def write_table(
     ...     [{"date": "2024-04-16", "actor1": "USA", "actor2": "CHN", "event_type": "leader_call"}]
     ... )
     >>> ti.write_table(result, None)
-    dyad,date,events,signal,tension,stability
-    CHN-USA,2024-04-16,1,-1.0,-1.0,52.497918747894
+    dyad,date,events,signal,tension,stability,information,low_information
+    CHN-USA,2024-04-16,1,-1.0,-1.0,52.497918747894,1.0,False
     """
     fmt = _format_of(path, format)
     if path is None:

@@ -28,6 +28,7 @@ from tensionindex._types import (
     DEFAULT_WEIGHTS,
     INTENSITY_TRANSFORMS,
     KERNELS,
+    NEUTRALS,
     Aggregation,
     Kernel,
 )
@@ -391,6 +392,7 @@ def _configs(
     weights: st.SearchStrategy[dict[str, float]],
     category_settings: bool,
     aggregations: tuple[Aggregation, ...],
+    coded_settings: bool = False,
 ) -> IndexConfig:
     kernel = draw(st.sampled_from(kernels))
     settings: dict[str, Any] = {
@@ -409,6 +411,13 @@ def _configs(
         settings["category_multipliers"] = draw(_MULTIPLIERS)
         if "category_half_lives" in kernel_classes.KERNELS[kernel].settings:
             settings["category_half_lives"] = draw(_HALF_LIVES)
+    if coded_settings:
+        settings["neutral"] = draw(st.sampled_from(NEUTRALS))
+        settings["neutral_days"] = draw(st.integers(1, 400))
+        settings["prior_events"] = draw(st.floats(0.25, 5.0))
+        settings["min_information"] = draw(st.floats(0.0, 3.0))
+        if draw(st.booleans()):
+            settings["scale"] = "auto"
     return IndexConfig(**settings)
 
 
@@ -419,6 +428,7 @@ def configs(
     types: Sequence[str] | st.SearchStrategy[str] | None = None,
     category_settings: bool = True,
     aggregations: Sequence[Aggregation] = ("sum",),
+    coded_settings: bool = False,
 ) -> st.SearchStrategy[IndexConfig]:
     """Valid configurations over both kernels and the whole parameter range.
 
@@ -437,6 +447,10 @@ def configs(
     aggregations : sequence of {"sum", "mean", "share"}, default ("sum",)
         Daily aggregations to draw from.  Only ``sum`` keeps the index linear
         in the events (superposition, monotonicity), hence the default.
+    coded_settings : bool, default False
+        Also draw the settings for coded news data: ``neutral`` (zero, dyad
+        or source, over 1..400 days), ``prior_events`` (0.25..5),
+        ``min_information`` (0..3) and ``scale="auto"`` half the time.
 
     Returns
     -------
@@ -473,4 +487,6 @@ def configs(
         raise _fail(
             "configs", "aggregations", f"a non-empty sequence of {AGGREGATIONS}", aggregations
         )
-    return _configs(chosen, directed, weights, bool(category_settings), picked)
+    return _configs(
+        chosen, directed, weights, bool(category_settings), picked, bool(coded_settings)
+    )
