@@ -483,8 +483,19 @@ def _random_events(seed: int, n: int = 1200, days: int = 540) -> list[dict[str, 
         ({"half_life": 4}, 1),
         ({"kernel": "window", "window": 20}, 3),
         ({"category_half_lives": {"cooperation": 5, "agreement": 120, "gray_zone": 60}}, 5),
+        ({"aggregation": "kernel_mean", "scale": "auto"}, 3),
+        ({"aggregation": "kernel_mean", "neutral": "dyad", "neutral_days": 60, "half_life": 7}, 2),
+        ({"aggregation": "kernel_mean", "kernel": "window", "window": 20, "prior_events": 0}, 3),
     ],
-    ids=["exponential", "short-half-life", "window", "per-category-half-lives"],
+    ids=[
+        "exponential",
+        "short-half-life",
+        "window",
+        "per-category-half-lives",
+        "kernel-mean",
+        "kernel-mean-dyad-neutral",
+        "kernel-mean-window",
+    ],
 )
 def test_drivers_of_random_events_are_the_terms_of_explain(
     seed: int, settings: dict[str, object], top: int

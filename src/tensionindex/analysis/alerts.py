@@ -277,10 +277,20 @@ def _sorted_events(scored: ScoredEvents, codes: np.ndarray, last_day: int) -> _E
 
 
 def _change(
-    kernel: Kernel, signal: np.ndarray, day: np.ndarray, d1: np.ndarray, d0: np.ndarray
+    kernel: Kernel,
+    signal: np.ndarray,
+    day: np.ndarray,
+    d1: np.ndarray,
+    d0: np.ndarray,
+    a1: np.ndarray,
+    a0: np.ndarray,
 ) -> np.ndarray:
-    """s * K(d1 - t) - s * K(d0 - t): an event's change of contribution (as explain() terms)."""
-    return np.asarray(signal * kernel.weight(d1 - day) - signal * kernel.weight(d0 - day))
+    """s K(d1 - t) a1 - s K(d0 - t) a0: an event's change of contribution (as explain() terms).
+
+    ``a1`` and ``a0`` are the aggregation on each day: 1, or under
+    ``kernel_mean`` 1 / (information + prior_events).
+    """
+    return np.asarray(signal * kernel.weight(d1 - day) * a1 - signal * kernel.weight(d0 - day) * a0)
 
 
 def _rise(alert: np.ndarray, delta: np.ndarray, n_alerts: int) -> np.ndarray:
@@ -290,7 +300,12 @@ def _rise(alert: np.ndarray, delta: np.ndarray, n_alerts: int) -> np.ndarray:
 
 
 def _candidates(
-    kernel: Kernel, events: _Events, row: np.ndarray, d1: np.ndarray, d0: np.ndarray, top: int
+    kernel: Kernel,
+    events: _Events,
+    row: np.ndarray,
+    days: tuple[np.ndarray, np.ndarray],
+    scales: tuple[np.ndarray, np.ndarray],
+    top: int,
 ) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
     """Driver candidates of every alert among ``events`` (of one kernel) and the total rise.
 
@@ -302,22 +317,37 @@ def _candidates(
     factor f = K(d1 - d0) for every age, :meth:`Kernel.decay_over`) an old
     event changes by (f - 1) times its contribution on ``d0``, so only the
     cooperative events (those that rise) with the largest contributions on
-    ``d0`` are read, and their total comes from one tension grid.
+    ``d0`` are read, and their total comes from one tension grid.  ``days``
+    is ``(d1, d0)`` and ``scales`` ``(a1, a0)`` per alert (see :func:`_change`):
+    under ``kernel_mean`` an old event's factor is f * a1 / a0, still one per alert.
     """
+    (d1, d0), (a1, a0) = days, scales
     key = events.key
     end = events.after(key, row, d1)
     old_end = events.after(key, row, d0)
     factor = kernel.decay_over(d1 - d0)
+    if factor is not None:
+        factor = np.divide(factor * a1, a0, out=np.full(len(a0), 2.0), where=a0 > 0)
     if factor is None or np.any(factor >= 1.0):
         reach = kernel.reach
         # Events at least ``reach`` days old on d0 weigh 0 on both days.
         since = d0 - math.ceil(reach) if math.isfinite(reach) else np.full_like(d0, events.base - 1)
         first = events.after(key, row, since)
         alert, event = _ranges(first, end)
-        delta = _change(kernel, events.signal[event], events.day[event], d1[alert], d0[alert])
+        delta = _change(
+            kernel,
+            events.signal[event],
+            events.day[event],
+            d1[alert],
+            d0[alert],
+            a1[alert],
+            a0[alert],
+        )
         return (alert, event, delta), _rise(alert, delta, len(row))
     alert, event = _ranges(old_end, end)
-    delta = _change(kernel, events.signal[event], events.day[event], d1[alert], d0[alert])
+    delta = _change(
+        kernel, events.signal[event], events.day[event], d1[alert], d0[alert], a1[alert], a0[alert]
+    )
     total = _rise(alert, delta, len(row))
     negative = np.flatnonzero(events.signal < 0)
     rising = events.take(negative)
@@ -334,7 +364,8 @@ def _candidates(
         n_dyads=int(row.max()) + 1,
         n_days=n_days,
     )
-    fade = 1.0 - factor
+    # The change of every old event on d0 in the index's units: (f - 1) a0 s K(d0 - t).
+    fade = (1.0 - factor) * a0
     total += fade * cooperative[row, d0 - first_day]
     found = [(alert, event, delta)]
     old = _largest_fades(kernel, rising, key[negative], row, d0, fade, total, top)
@@ -345,7 +376,15 @@ def _candidates(
             (
                 old[0],
                 index,
-                _change(kernel, events.signal[index], events.day[index], d1[old[0]], d0[old[0]]),
+                _change(
+                    kernel,
+                    events.signal[index],
+                    events.day[index],
+                    d1[old[0]],
+                    d0[old[0]],
+                    a1[old[0]],
+                    a0[old[0]],
+                ),
             )
         )
     alert, event, delta = (np.concatenate(p) for p in zip(*found, strict=True))
@@ -435,6 +474,21 @@ def _largest_fades(
     return alert, event
 
 
+def _aggregation_on(
+    scored: ScoredEvents, grid: IndexGrid, found: _Found
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per alert, (a1, a0): 1, or under ``kernel_mean`` 1 / (information + prior) on each day."""
+    if scored.config.aggregation != "kernel_mean":
+        ones = np.ones(len(found.row))
+        return ones, ones
+    prior = scored.config.prior_events
+    scales = []
+    for column in (found.date, found.start):
+        divisor = grid.information[found.row, column] + prior
+        scales.append(np.divide(1.0, divisor, out=np.zeros(len(divisor)), where=divisor > 0))
+    return scales[0], scales[1]
+
+
 def _drivers(scored: ScoredEvents, found: _Found, grid: IndexGrid, top: int) -> _Drivers:
     """The ``top`` events whose contribution rose most for every alert: text, rows and ids."""
     n = len(found.row)
@@ -453,8 +507,9 @@ def _drivers(scored: ScoredEvents, found: _Found, grid: IndexGrid, top: int) -> 
     else:
         kernel_of = per_type[scored.type_code[watched.position]]
         groups = [(k, watched.take(kernel_of == i)) for i, k in enumerate(distinct)]
+    scales = _aggregation_on(scored, grid, found)
     for kernel, mine in groups:
-        (alert, event, change), rise = _candidates(kernel, mine, row, d1, d0, top)
+        (alert, event, change), rise = _candidates(kernel, mine, row, (d1, d0), scales, top)
         total += rise
         parts.append((alert, mine.position[event], mine.day[event], change))
     alert, row, day, delta = [np.concatenate(p) for p in zip(*parts, strict=True)]
