@@ -328,13 +328,18 @@ def test_score_coded_files_with_dedup_coverage_and_dyad(
             "one_a_day",
             "--aggregation",
             "mean",
+            "--neutral",
+            "zero",
+            "--scale",
+            "10",
             "--dyad",
             "GEO-RUS",
         ],
         capsys,
     )
     assert status == 0, err
-    assert err == ""  # no progress bar when stderr is not a terminal
+    # No progress bar when stderr is not a terminal; no note on settings all given.
+    assert err == ""
     table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
     events = ti.read_gdelt(GEORGIA, dyads=["GEO-RUS"], deduplicate="one_a_day")
     expected = ti.stability_index(
@@ -463,3 +468,46 @@ def test_plot_command_and_demo_chart(tmp_path: Path, capsys: pytest.CaptureFixtu
     status, _, err = run_cli(["demo", "--chart", str(demo)], capsys)
     assert status == 0, err
     assert demo.stat().st_size > 10_000
+
+
+def test_coded_data_gets_the_recommended_settings_and_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run_cli(["score", "--format", "gdelt", *GEORGIA, "--scale", "20"], capsys)
+    assert status == 0, err
+    assert err.count("\n") == 1
+    assert "recommended aggregation=kernel_mean, neutral=dyad, dedup=one_a_day" in err
+    table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
+    events = ti.read_gdelt(GEORGIA, deduplicate="one_a_day")
+    expected = ti.stability_index(
+        events,
+        aggregation="kernel_mean",
+        neutral="dyad",
+        scale=20.0,
+        coverage=ti.read_report(events).coverage,
+    )
+    np.testing.assert_allclose(table["stability"], expected["stability"], rtol=1e-9)
+
+
+def test_a_saturated_index_is_one_warning_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(
+        [
+            "score",
+            "--format",
+            "gdelt",
+            *GEORGIA,
+            "--aggregation",
+            "sum",
+            "--neutral",
+            "zero",
+            "--scale",
+            "0.5",
+            "--dedup",
+            "event_id",
+        ],
+        capsys,
+    )
+    assert status == 0, err
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("tensionindex score: warning: The index sits")
+    assert "scale" in lines[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,8 @@ from tensionindex.testing import configs, event
 from tensionindex.testing import events as event_frames
 
 START = pd.Timestamp("2023-01-01")
+#: What the command line scores coded data with (--format gdelt, icews, polecat).
+CODED = {"aggregation": "kernel_mean", "neutral": "dyad", "scale": "auto"}
 
 
 def _records(every_days: int, days: int, per_report: int = 1) -> list[dict[str, object]]:
@@ -264,3 +267,46 @@ def test_new_settings_at_their_defaults_keep_the_fingerprint() -> None:
 def test_invalid_coded_settings_are_named(setting: dict[str, object], message: str) -> None:
     with pytest.raises(ti.ConfigurationError, match=message):
         ti.IndexConfig(**setting)
+
+
+# -- real coded data (../shared, beside the checkout; not shipped) ------------------
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+GEORGIA = sorted((SHARED / "gdelt" / "derived" / "georgia_gdelt1_monthly").glob("*.csv"))
+
+
+@pytest.mark.skipif(
+    not GEORGIA, reason="needs ../shared/data/gdelt/derived/georgia_gdelt1_monthly (real GDELT)"
+)
+def test_real_gdelt_reads_in_a_readable_range_under_the_recommended_settings() -> None:
+    """Nine months of GDELT 1.0 located in Georgia: the four busiest dyads.
+
+    Under ``sum`` the index sits at 0 or 100 most of the time; under the settings
+    ``--format gdelt`` uses, at least 90% of each dyad's days lie within [5, 95]
+    and the median is within 25 points of neutral.
+    """
+    events = ti.deduplicate(ti.read_gdelt(GEORGIA), how="one_a_day")[0]
+    scored = ti.score(events)
+    busiest = pd.Series(scored.dyad).value_counts().head(4).index
+    dyads = [str(scored.labels[code]) for code in busiest]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ti.SaturationWarning)
+        plain = scored.index(dyads=dyads)
+    recommended = scored.with_config(**CODED).index(dyads=dyads)
+    for dyad in dyads:
+        old = plain.loc[plain["dyad"] == dyad, "stability"]
+        new = recommended.loc[recommended["dyad"] == dyad, "stability"]
+        assert old.between(5, 95).mean() < 0.5, dyad
+        assert new.between(5, 95).mean() >= 0.9, dyad
+        assert abs(new.median() - 50) < 25, dyad
+
+
+@pytest.mark.skipif(
+    not GEORGIA, reason="needs ../shared/data/gdelt/derived/georgia_gdelt1_monthly (real GDELT)"
+)
+def test_the_default_warns_on_real_gdelt() -> None:
+    """The issue's case: RUS-USA at 0 or 100 on 175 of 269 days under the default."""
+    events = ti.read_gdelt(GEORGIA, dyads="RUS-USA")
+    with pytest.warns(ti.SaturationWarning, match=r"RUS-USA \(65% of days\)"):
+        index = ti.stability_index(events)
+    assert int((index["stability"] > 99).sum()) == 175

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,14 +35,29 @@ def _config_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--kernel", choices=["exponential", "window"])
     group.add_argument("--window", type=int, metavar="DAYS", help="window length in days")
-    group.add_argument("--scale", type=float, help="logistic scale of the stability index")
+    group.add_argument(
+        "--scale",
+        type=_scale,
+        help="logistic scale of the stability index: a number > 0, or auto (from the data)",
+    )
     group.add_argument(
         "--directed", action="store_true", default=None, help="score A->B and B->A apart"
     )
     group.add_argument(
         "--aggregation",
-        choices=["sum", "mean", "share"],
-        help="how a dyad's events of one day combine (mean or share suit coded data)",
+        choices=["sum", "mean", "share", "kernel_mean"],
+        help="how a dyad's events combine (kernel_mean suits coded news data)",
+    )
+    group.add_argument(
+        "--neutral",
+        choices=["zero", "dyad", "source"],
+        help="what a neutral event is: signal 0, the dyad's usual event, or the source's",
+    )
+    group.add_argument(
+        "--prior-events",
+        type=float,
+        metavar="N",
+        help="pseudo-events at the baseline under kernel_mean (default 1)",
     )
     group.add_argument(
         "--intensity-transform", choices=["linear", "log1p", "sqrt"], help="f(intensity)"
@@ -75,6 +91,44 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _scale(text: str) -> float | str:
+    """--scale: a number, or "auto"."""
+    if text == "auto":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") from None
+
+
+#: What coded news data (--format gdelt, icews or polecat) is scored with unless
+#: told otherwise: volume-proof, centred on each dyad's usual event, readable scale.
+CODED_DEFAULTS: dict[str, Any] = {"aggregation": "kernel_mean", "neutral": "dyad", "scale": "auto"}
+#: And read with: one record per dyad, event code and day.
+CODED_DEDUP = "one_a_day"
+
+
+def _coded_defaults(args: argparse.Namespace) -> dict[str, Any]:
+    """The recommended settings for coded data that the command line leaves open; said once."""
+    if getattr(args, "format", "events") == "events" or args.config or args.profile:
+        return {}
+    chosen = {k: v for k, v in CODED_DEFAULTS.items() if getattr(args, k) is None}
+    if args.dedup is None:
+        args.dedup = CODED_DEDUP
+        chosen["dedup"] = CODED_DEDUP
+    if chosen and not getattr(args, "_said", False):
+        listed = ", ".join(f"{k}={v}" for k, v in chosen.items())
+        print(
+            f"tensionindex {args.command}: coded data (--format {args.format}): using the "
+            f"recommended {listed}; override with --aggregation, --neutral, --scale or --dedup, "
+            "or give --config/--profile.",
+            file=sys.stderr,
+        )
+        args._said = True
+    chosen.pop("dedup", None)
+    return chosen
+
+
 def _config(args: argparse.Namespace) -> ti.IndexConfig:
     if args.config and args.profile:
         raise ti.ConfigurationError("Give either --config or --profile, not both.")
@@ -91,9 +145,12 @@ def _config(args: argparse.Namespace) -> ti.IndexConfig:
         "scale": args.scale,
         "directed": args.directed,
         "aggregation": args.aggregation,
+        "neutral": args.neutral,
+        "prior_events": args.prior_events,
         "intensity_transform": args.intensity_transform,
     }
     changes = {k: v for k, v in changes.items() if v is not None}
+    changes = {**_coded_defaults(args), **changes}
     return dataclasses.replace(config, **changes) if changes else config
 
 
@@ -383,7 +440,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ti.SaturationWarning)
+            args.run(args)
+        for warning in caught:
+            if issubclass(warning.category, ti.SaturationWarning):
+                message = " ".join(str(warning.message).split())
+                print(f"tensionindex {args.command}: warning: {message}", file=sys.stderr)
+            else:
+                warnings.showwarning(
+                    warning.message, warning.category, warning.filename, warning.lineno
+                )
     except BrokenPipeError:  # e.g. `tensionindex score ... | head`
         return 0
     except (ti.TensionIndexError, ValueError, OSError) as exc:
