@@ -45,7 +45,10 @@ templates_path = ["_templates"]
 # -- The pages ------------------------------------------------------------------
 # index.md stays plain Markdown that reads well on GitHub; Sphinx gets its table
 # of contents appended here instead of a {toctree} block showing up there as code.
-PAGES = ["methodology", "data-sources", "analysis", "scaling", "performance", "architecture", "api"]
+PAGES = [
+    "methodology", "data-sources", "multiple-sources", "analysis", "scaling", "performance",
+    "architecture", "api",
+]  # fmt: skip
 
 myst_enable_extensions = ["dollarmath", "amsmath"]
 myst_heading_anchors = 3

@@ -418,3 +418,286 @@ def test_prior_counts_are_checked_on_empty_input() -> None:
     frame = _reports().iloc[:0].assign(n_reports=pd.Series([], dtype=np.int64))
     with pytest.raises(ti.EventValidationError, match="'n_reports' is present without"):
         deduplicate(frame, how="corroboration")
+
+
+# -- across datasets -----------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tensionindex.dedup import (  # noqa: E402
+    MERGE_REPORT_COLUMNS,
+    deduplicate_across_datasets,
+    event_families,
+)
+
+# The families of these types, read off the catalogue by hand (docs/multiple-sources.md):
+# CAMEO root, or PLOVER type through the CAMEO-to-PLOVER table.
+FAMILIES = {
+    "cameo": {"cameo:042": "cameo:04", "cameo:043": "cameo:04", "cameo:046": "cameo:04",
+              "leader_call": "cameo:04", "cameo:112": "cameo:11", "cameo:138": "cameo:13",
+              "plover:CONSULT": "plover:CONSULT", "plover:CONSULT/phone": "plover:CONSULT",
+              "plover:ACCUSE": "plover:ACCUSE", "cameo:010": "cameo:01"},
+    "plover": {"cameo:042": "plover:CONSULT", "cameo:043": "plover:CONSULT",
+               "cameo:046": "plover:CONSULT", "leader_call": "plover:CONSULT",
+               "cameo:112": "plover:ACCUSE", "cameo:138": "plover:THREATEN",
+               "plover:CONSULT": "plover:CONSULT", "plover:CONSULT/phone": "plover:CONSULT",
+               "plover:ACCUSE": "plover:ACCUSE", "cameo:010": "cameo:01"},
+}
+DATASETS = ["gdelt2", "icews", "polecat"]
+
+
+def _sources() -> pd.DataFrame:
+    """Records of three datasets; ``tag`` names each row for the expectations.
+
+    ===  ==========  =======  ==============  =======  =================================
+    tag  date        dyad     type            dataset  fate (family "cameo")
+    ===  ==========  =======  ==============  =======  =================================
+    g1   06-01       USA>PRK  cameo:042       gdelt2   kept, with i1 (same root 04)
+    i1   06-01       USA>PRK  cameo:043       icews    merged into g1
+    g2   06-01       USA>PRK  cameo:046       gdelt2   kept alone: icews has one root-04
+    i2   06-01       PRK>USA  cameo:043       icews    kept: other direction
+    g3   06-02       USA>PRK  cameo:112       gdelt2   kept, with i3
+    i3   06-02       USA>PRK  cameo:112       icews    merged into g3
+    p1   06-01       USA>PRK  plover:CONSULT  polecat  kept: PLOVER family
+    i4   06-03       USA>PRK  cameo:043       icews    kept: another day
+    ===  ==========  =======  ==============  =======  =================================
+    """
+    return pd.DataFrame(
+        {
+            "date": ["2018-06-01"] * 4 + ["2018-06-02"] * 2 + ["2018-06-01", "2018-06-03"],
+            "actor1": ["USA", "USA", "USA", "PRK", "USA", "USA", "USA", "USA"],
+            "actor2": ["PRK", "PRK", "PRK", "USA", "PRK", "PRK", "PRK", "PRK"],
+            "event_type": ["cameo:042", "cameo:043", "cameo:046", "cameo:043", "cameo:112",
+                           "cameo:112", "plover:CONSULT", "cameo:043"],
+            "confidence": [1.0, 0.5, 1.0, 1.0, 0.8, 0.9, 1.0, 1.0],
+            "event_id": ["g1", "i1", "g2", "i2", "g3", "i3", "p1", "i4"],
+            "dataset": ["gdelt2", "icews", "gdelt2", "icews", "gdelt2", "icews", "polecat",
+                        "icews"],
+        },
+        index=range(100, 108),
+    )
+
+
+def test_records_of_two_datasets_on_one_key_count_once() -> None:
+    kept, report = deduplicate_across_datasets(_sources())
+    assert kept["event_id"].tolist() == ["g1", "g2", "i2", "g3", "p1", "i4"]
+    assert kept["datasets"].astype(str).tolist() == [
+        "gdelt2;icews", "gdelt2", "icews", "gdelt2;icews", "polecat", "icews"
+    ]
+    # The kept record is the first one's, unchanged (its confidence, not the other's).
+    assert kept["confidence"].tolist() == [1.0, 1.0, 1.0, 0.8, 1.0, 1.0]
+    assert list(report.columns) == list(MERGE_REPORT_COLUMNS)
+    assert report.to_dict("list") == {
+        "datasets": ["gdelt2", "gdelt2;icews", "icews", "polecat"],
+        "rows": [1, 4, 2, 1],
+        "kept": [1, 2, 2, 1],
+        "merged": [0, 2, 0, 0],
+    }
+    assert report.attrs == {"family": "cameo", "prefer": ("gdelt2", "icews", "polecat")}
+    assert len(kept) == len(_sources()) - report["merged"].sum()
+
+
+def test_plover_families_let_polecat_match_cameo_coded_records() -> None:
+    kept, report = deduplicate_across_datasets(_sources(), family="plover")
+    # p1 (CONSULT) now joins g1 and i1 on USA>PRK, 1 June.
+    assert kept["event_id"].tolist() == ["g1", "g2", "i2", "g3", "i4"]
+    assert kept["datasets"].astype(str).tolist()[0] == "gdelt2;icews;polecat"
+    assert dict(zip(report["datasets"], report["merged"], strict=True))[
+        "gdelt2;icews;polecat"
+    ] == 2
+
+
+def test_prefer_chooses_the_record_kept() -> None:
+    kept, report = deduplicate_across_datasets(_sources(), prefer=["icews"])
+    assert kept["event_id"].tolist() == ["i1", "g2", "i2", "i3", "p1", "i4"]
+    assert kept["datasets"].astype(str).tolist()[0] == "gdelt2;icews"
+    assert report.attrs["prefer"] == ("icews",)
+
+
+def test_the_most_reliable_datasets_record_is_kept_by_default() -> None:
+    if "dataset_confidence" not in {f.name for f in __import__("dataclasses").fields(
+            ti.IndexConfig)}:
+        pytest.skip("IndexConfig has no dataset_confidence field yet")
+    config = ti.IndexConfig(dataset_confidence={"gdelt2": 0.4, "icews": 0.9})
+    kept, report = deduplicate_across_datasets(_sources(), config=config)
+    # polecat is not listed: it counts as 1, before icews (0.9) and gdelt2 (0.4).
+    assert report.attrs["prefer"] == ("polecat", "icews", "gdelt2")
+    assert kept["event_id"].tolist() == ["i1", "g2", "i2", "i3", "p1", "i4"]
+
+
+def test_merging_again_changes_nothing_and_adding_a_dataset_later_is_the_same() -> None:
+    once, _ = deduplicate_across_datasets(_sources())
+    twice, report = deduplicate_across_datasets(once)
+    pd.testing.assert_frame_equal(twice, once)
+    assert report["merged"].sum() == 0
+    # GDELT and ICEWS merged first, POLECAT added later: the same as all at once.
+    events = _sources()
+    first, _ = deduplicate_across_datasets(events[events["dataset"] != "polecat"],
+                                           family="plover")
+    polecat = ti.validate_events(events[events["dataset"] == "polecat"])
+    later = pd.concat([first, polecat], ignore_index=True)
+    merged, _ = deduplicate_across_datasets(later, family="plover")
+    at_once, _ = deduplicate_across_datasets(events, family="plover")
+    assert sorted(merged["event_id"]) == sorted(at_once["event_id"])
+    assert dict(zip(merged["event_id"], merged["datasets"].astype(str), strict=True)) == dict(
+        zip(at_once["event_id"], at_once["datasets"].astype(str), strict=True)
+    )
+
+
+def test_a_merged_row_never_takes_a_second_record_of_its_datasets() -> None:
+    merged = pd.DataFrame({
+        "date": ["2018-06-01"] * 3, "actor1": ["USA"] * 3, "actor2": ["PRK"] * 3,
+        "event_type": ["cameo:042", "cameo:043", "cameo:040"],
+        "dataset": ["gdelt2", "icews", "icews"],
+        "datasets": ["gdelt2;icews", None, None],
+    })
+    kept, report = deduplicate_across_datasets(merged)
+    # The first row stands for gdelt2 and icews: neither icews row may join it.
+    assert kept["event_type"].astype(str).tolist() == ["cameo:042", "cameo:043", "cameo:040"]
+    assert report["merged"].sum() == 0
+
+
+def test_kept_events_are_valid_and_the_callers_frame_is_untouched() -> None:
+    events = _sources()
+    before = events.copy(deep=True)
+    kept, _ = deduplicate_across_datasets(events)
+    pd.testing.assert_frame_equal(events, before)
+    assert list(kept.columns[:6]) == CANONICAL
+    assert kept.index.equals(pd.RangeIndex(len(kept)))
+    pd.testing.assert_frame_equal(ti.validate_events(kept), kept)
+    records, _ = deduplicate_across_datasets(events.to_dict("records"))
+    pd.testing.assert_frame_equal(records, kept)
+
+
+def test_empty_events_across_datasets() -> None:
+    kept, report = deduplicate_across_datasets(_sources().iloc[:0])
+    assert len(kept) == 0 and "datasets" in kept.columns
+    assert len(report) == 0 and list(report.columns) == list(MERGE_REPORT_COLUMNS)
+
+
+def test_events_without_a_dataset_column_are_refused() -> None:
+    with pytest.raises(ti.EventValidationError,
+                       match=r"needs a 'dataset' column .* events\.assign\(dataset='analyst'\)"):
+        deduplicate_across_datasets(_sources().drop(columns="dataset"))
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(None, "None"), ("  ", "'  '"), ("gdelt2;icews", "'gdelt2;icews'")]
+)
+def test_every_row_needs_a_plain_dataset_name(value: Any, shown: str) -> None:
+    events = _sources().astype({"dataset": object})
+    events.loc[103, "dataset"] = value
+    with pytest.raises(ti.EventValidationError,
+                       match=rf"Column 'dataset', row 3 \(index label 103\): got "
+                             rf"{re.escape(shown)}; expected the "
+                             r"name of the row's dataset"):
+        deduplicate_across_datasets(events)
+
+
+def test_a_datasets_column_must_list_the_rows_own_dataset() -> None:
+    events = _sources().assign(datasets="gdelt2")
+    with pytest.raises(ti.EventValidationError,
+                       match=r"Column 'datasets', row 1 \(index label 101\): got 'gdelt2'; "
+                             r"expected the datasets "
+                             r"behind a merged row .* own dataset 'icews'"):
+        deduplicate_across_datasets(events)
+
+
+def test_invalid_parameters_across_datasets() -> None:
+    with pytest.raises(ti.InvalidParameterError,
+                       match=r"'family' parameter of deduplicate_across_datasets .* "
+                             r"Did you mean 'plover'\?"):
+        deduplicate_across_datasets(_sources(), family="plovers")  # type: ignore[arg-type]
+    with pytest.raises(ti.InvalidParameterError,
+                       match=r"'prefer' parameter .* must list datasets of the events "
+                             r"\('gdelt2', 'icews', 'polecat'\)\. Got 'icew' instead\. "
+                             r"Did you mean 'icews'\?"):
+        deduplicate_across_datasets(_sources(), prefer=["icew"])
+    with pytest.raises(ti.InvalidParameterError, match=r"'prefer' parameter .* a list"):
+        deduplicate_across_datasets(_sources(), prefer="icews")  # type: ignore[arg-type]
+    with pytest.raises(ti.InvalidParameterError, match=r"'config' parameter"):
+        deduplicate_across_datasets(_sources(), config={})  # type: ignore[arg-type]
+
+
+def test_event_families_follow_the_catalogue() -> None:
+    for family, table in FAMILIES.items():
+        got = event_families(list(table), family=family)  # type: ignore[arg-type]
+        assert got.tolist() == list(table.values()), family
+    # From the catalogue itself: each analyst type's family is its CAMEO code's root.
+    analyst = ti.taxonomy(source="analyst")
+    roots = event_families(analyst["event_type"].tolist())
+    assert roots.tolist() == ("cameo:" + analyst["cameo"].str[:2]).tolist()
+    series = pd.Series(["cameo:042"], index=[7])
+    assert event_families(series).index.tolist() == [7]
+    custom = ti.IndexConfig(custom_types={"drone_flyover": ti.EventTypeSpec(
+        label="Drone over an outpost", category="gray_zone", weight=4.0)})
+    assert event_families(["drone_flyover"], config=custom).tolist() == ["category:gray_zone"]
+    with pytest.raises(ti.EventValidationError, match=r"Unknown event type 'cameo:0431'"):
+        event_families(["cameo:0431"])
+
+
+# A naive reference: rows joined one by one to the first cluster of their key that lacks
+# their dataset; each cluster keeps its preferred record.
+def _naive(frame: pd.DataFrame, family: str, rank: dict[str, int]) -> list[tuple[str, str]]:
+    clusters: list[tuple[tuple[Any, ...], set[str], list[int]]] = []
+    rows = frame.reset_index(drop=True)
+    for i, row in rows.iterrows():
+        key = (row["actor1"], row["actor2"], FAMILIES[family][row["event_type"]], row["date"])
+        for found_key, datasets, members in clusters:
+            if found_key == key and row["dataset"] not in datasets:
+                datasets.add(row["dataset"])
+                members.append(int(i))
+                break
+        else:
+            clusters.append((key, {row["dataset"]}, [int(i)]))
+    kept = []
+    for _, datasets, members in clusters:
+        best = min(members, key=lambda m: (rank.get(rows.at[m, "dataset"], len(rank)), m))
+        kept.append((best, ";".join(sorted(datasets))))
+    return [(str(rows.at[m, "event_id"]), label) for m, label in sorted(kept)]
+
+
+_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["2018-06-01", "2018-06-02"]),
+        st.sampled_from([("USA", "PRK"), ("PRK", "USA"), ("USA", "CHN")]),
+        st.sampled_from(list(FAMILIES["cameo"])),
+        st.sampled_from(DATASETS),
+    ),
+    max_size=30,
+)
+
+
+@given(rows=_ROWS, family=st.sampled_from(["cameo", "plover"]),
+       prefer=st.sampled_from([None, ["icews"], ["polecat", "gdelt2"]]))
+def test_merges_match_a_naive_reference(
+    rows: list[tuple[str, tuple[str, str], str, str]], family: str, prefer: list[str] | None
+) -> None:
+    frame = pd.DataFrame(
+        [{"date": d, "actor1": a, "actor2": b, "event_type": t, "dataset": s,
+          "event_id": f"e{i}"} for i, (d, (a, b), t, s) in enumerate(rows)],
+        columns=["date", "actor1", "actor2", "event_type", "dataset", "event_id"],
+    )
+    present = set(frame["dataset"])
+    wanted = None if prefer is None else [p for p in prefer if p in present]
+    kept, report = deduplicate_across_datasets(frame, family=family, prefer=wanted)  # type: ignore[arg-type]
+    rank = {name: i for i, name in enumerate(wanted or [])}
+    expected = _naive(frame, family, rank)
+    assert list(zip(kept["event_id"], kept["datasets"].astype(str), strict=True)) == expected
+    assert len(kept) == len(frame) - int(report["merged"].sum())
+    assert int(report["rows"].sum()) == len(frame) and int(report["kept"].sum()) == len(kept)
+    # Merged rows stand for their datasets: merging again changes nothing.
+    again, _ = deduplicate_across_datasets(kept, family=family, prefer=wanted)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(again, kept)
+    # Never two records of one dataset, never across dyads, directions, families or days:
+    # per key, the events kept are as many as the largest dataset's records on it.
+    if len(frame):
+        keys = [frame["actor1"], frame["actor2"],
+                frame["event_type"].map(FAMILIES[family]), frame["date"]]
+        largest = frame.groupby([*keys, frame["dataset"]]).size().groupby(level=[0, 1, 2, 3]).max()
+        kept_keys = [kept["actor1"].astype(str), kept["actor2"].astype(str),
+                     kept["event_type"].astype(str).map(FAMILIES[family]),
+                     kept["date"].dt.strftime("%Y-%m-%d")]
+        per_key = kept.groupby(kept_keys).size()
+        assert per_key.sort_index().tolist() == largest.sort_index().tolist()

@@ -212,7 +212,7 @@ def test_gdelt_columns_and_types() -> None:
     events = tio.read_gdelt(V2)
     assert list(events.columns) == [
         "date", "actor1", "actor2", "event_type", "intensity", "confidence", "event_id",
-        "source", "url", "NumMentions", "NumSources", "NumArticles", "IsRootEvent",
+        "source", "url", "dataset", "NumMentions", "NumSources", "NumArticles", "IsRootEvent",
         "GoldsteinScale", "AvgTone", "DATEADDED",
     ]
     assert str(events["NumSources"].dtype) == "Int64"
@@ -830,3 +830,89 @@ def test_a_spec_must_declare_the_columns_it_uses() -> None:
     with pytest.raises(ti.ConfigurationError, match=r"The 'dates' parameter of "
                        r"Column\('Day'\) must be a DateFormat exactly when kind='date'\."):
         Column("Day", "date")
+
+
+# -- the dataset column -----------------------------------------------------------------------
+
+# Which GDELT layout each excerpt is in, by hand: the 57/58-field files and R's 58-column
+# exports are GDELT 1.0; the 61-field exports and gdeltPyR's file (61 + 1 columns) are 2.0.
+GDELT_DATASETS = {V2: "gdelt2", V2_2018: "gdelt2", V1: "gdelt1", GEORGIA: "gdelt1",
+                  GEORGIA_ROWNAMES: "gdelt1", GDELTPYR: "gdelt2"}
+
+
+@pytest.mark.parametrize("path", GDELT_FILES)
+def test_gdelt_rows_name_the_dataset_of_their_layout(path: Path) -> None:
+    events = tio.read_gdelt(path)
+    assert len(events) > 0
+    assert isinstance(events["dataset"].dtype, pd.CategoricalDtype)
+    assert list(events["dataset"].cat.categories) == ["gdelt1", "gdelt2"]
+    assert set(events["dataset"].astype(str)) == {GDELT_DATASETS[path]}
+    # The layout the report names agrees with the dataset.
+    layout = tio.read_report(events).layouts[str(path)]
+    assert layout.startswith({"gdelt1": "GDELT 1.0", "gdelt2": "GDELT 2.0"}[GDELT_DATASETS[path]])
+
+
+@pytest.mark.parametrize(
+    ("read", "path", "dataset"),
+    [(tio.read_icews, ICEWS, "icews"), (tio.read_polecat, POLECAT, "polecat")],
+)
+def test_icews_and_polecat_rows_name_their_dataset(read: Any, path: Path, dataset: str) -> None:
+    events = read(path)
+    assert len(events) > 0
+    assert list(events["dataset"].cat.categories) == [dataset]
+    assert (events["dataset"] == dataset).all()
+
+
+def test_the_dataset_column_is_declared_in_the_format_specs() -> None:
+    from tensionindex.io._formats import DATASETS, FORMATS
+
+    assert DATASETS == ("gdelt1", "gdelt2", "icews", "polecat")
+    gdelt = FORMATS["gdelt"]
+    # Each GDELT version is its own dataset, and forcing the version gives it.
+    assert {v.version: gdelt.dataset_of(v) for v in gdelt.variants} == {1: "gdelt1", 2: "gdelt2"}
+    assert set(tio.read_gdelt(V2, version=2)["dataset"].astype(str)) == {"gdelt2"}
+    assert set(tio.read_gdelt(V1, version=1)["dataset"].astype(str)) == {"gdelt1"}
+    assert FORMATS["icews"].datasets == ("icews",) and FORMATS["polecat"].datasets == ("polecat",)
+
+
+def test_files_of_both_gdelt_versions_keep_each_files_dataset() -> None:
+    mixed = tio.read_gdelt([V1, V2, GEORGIA])
+    alone = [tio.read_gdelt(p) for p in (V1, V2, GEORGIA)]
+    expected = [GDELT_DATASETS[p] for p, f in zip((V1, V2, GEORGIA), alone, strict=True)
+                for _ in range(len(f))]
+    assert mixed["dataset"].astype(str).tolist() == expected
+    # One set of categories for every file: the files concatenate as a categorical.
+    assert isinstance(mixed["dataset"].dtype, pd.CategoricalDtype)
+    pd.testing.assert_frame_equal(
+        as_text(mixed), as_text(pd.concat(alone, ignore_index=True))
+    )
+    report = tio.read_report(mixed)
+    assert report.rows_kept == len(mixed) == sum(len(f) for f in alone)
+    assert report == ReadReport.merge(tio.read_report(f) for f in alone)
+
+
+def test_empty_files_chunks_and_deduplication_keep_the_dataset_column(tmp_path: Path) -> None:
+    path = tmp_path / "empty.export.CSV"
+    path.write_text("")
+    empty = tio.read_gdelt(path)
+    assert len(empty) == 0 and "dataset" in empty.columns
+    chunks = [events for events, _ in tio.iter_gdelt([V1, V2], chunksize=40)]
+    assert all("dataset" in c.columns for c in chunks)
+    joined = pd.concat(chunks, ignore_index=True)
+    assert joined["dataset"].astype(str).tolist() == (
+        tio.read_gdelt([V1, V2])["dataset"].astype(str).tolist()
+    )
+    kept = tio.read_gdelt([V1, V2], deduplicate="one_a_day")
+    assert set(kept["dataset"].astype(str)) == {"gdelt1", "gdelt2"}
+    assert isinstance(kept["dataset"].dtype, pd.CategoricalDtype)
+
+
+def test_scored_events_and_explanations_carry_the_dataset() -> None:
+    events = pd.concat([tio.read_gdelt(V2), tio.read_icews(ICEWS)], ignore_index=True)
+    scored = ti.score(events)
+    assert scored.events["dataset"].astype(str).tolist() == events["dataset"].astype(str).tolist()
+    first = scored.events.iloc[0]
+    why = scored.explain(
+        "-".join(sorted((str(first["actor1"]), str(first["actor2"])))), first["date"]
+    )
+    assert "dataset" in why.columns and set(why["dataset"]) <= {"gdelt2", "icews"}

@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tensionindex.analysis.agreement import SourceAgreement, source_agreement
     from tensionindex.analysis.alerts import alerts
     from tensionindex.analysis.asymmetry import asymmetry
     from tensionindex.analysis.calibration import CalibrationReport, calibrate
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from tensionindex.catalogue import CATEGORIES, EventTypeSpec
     from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
     from tensionindex.datasets import examples, load_example
-    from tensionindex.dedup import deduplicate
+    from tensionindex.dedup import deduplicate, deduplicate_across_datasets, event_families
     from tensionindex.event_types import taxonomy
     from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
     from tensionindex.exceptions import (
@@ -70,6 +71,10 @@ _LAZY: dict[str, str] = {
     "examples": "tensionindex.datasets",
     "load_example": "tensionindex.datasets",
     "deduplicate": "tensionindex.dedup",
+    "deduplicate_across_datasets": "tensionindex.dedup",
+    "event_families": "tensionindex.dedup",
+    "source_agreement": "tensionindex.analysis.agreement",
+    "SourceAgreement": "tensionindex.analysis.agreement",
     "CANONICAL_COLUMNS": "tensionindex.events",
     "actor_aliases": "tensionindex.events",
     "validate_events": "tensionindex.events",
@@ -151,6 +156,8 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "ReadReport",
     "read_report",
     "deduplicate",
+    "deduplicate_across_datasets",
+    "event_families",
     # Taxonomy
     "CATEGORIES",
     "taxonomy",
@@ -169,6 +176,8 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "changepoints",
     "alerts",
     "asymmetry",
+    "source_agreement",
+    "SourceAgreement",
     "plot_index",
     # Services
     "IndexState",

@@ -10,26 +10,57 @@ update that meets the event again writes a new record.  Summing such rows
 measures news volume rather than events.  :func:`deduplicate` offers four
 explicit, documented rules; choosing one is a modelling decision, so none is
 applied behind the caller's back.
+
+Datasets also repeat each other: GDELT, ICEWS and POLECAT code the same news,
+and an analyst's own list may hold the incident all three coded.
+:func:`deduplicate_across_datasets` counts such a record once, listing the
+datasets that reported it, and leaves the repeats within one dataset to
+:func:`deduplicate`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Literal, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 
 from tensionindex._types import DEDUP_METHODS, DedupMethod
-from tensionindex.config import with_overrides
+from tensionindex.catalogue import entries
+from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.engine import dyad_codes
 from tensionindex.events import bad_value_error, validate_events
-from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
+from tensionindex.exceptions import (
+    ConfigurationError,
+    EventValidationError,
+    InvalidParameterError,
+    did_you_mean,
+)
+from tensionindex.params import Instance, Options, validate_params
 
-if TYPE_CHECKING:
-    from tensionindex.config import IndexConfig
+__all__ = [
+    "DEDUP_METHODS",
+    "EVENT_FAMILIES",
+    "MERGE_REPORT_COLUMNS",
+    "REPORT_COLUMNS",
+    "DedupMethod",
+    "EventFamily",
+    "deduplicate",
+    "deduplicate_across_datasets",
+    "event_families",
+]
 
-__all__ = ["DEDUP_METHODS", "REPORT_COLUMNS", "DedupMethod", "deduplicate"]
+#: How event types are grouped when records of two datasets are matched: by
+#: CAMEO root code or by PLOVER type (see :func:`event_families`).
+EventFamily: TypeAlias = Literal["cameo", "plover"]
+EVENT_FAMILIES: tuple[EventFamily, ...] = ("cameo", "plover")
+
+#: Columns of the report of :func:`deduplicate_across_datasets`.
+MERGE_REPORT_COLUMNS: tuple[str, ...] = ("datasets", "rows", "kept", "merged")
+
+# Joins the datasets of a merged record ("gdelt2;icews"); so no name may hold it.
+_JOIN = ";"
 
 
 #: Columns of the report, one row per dyad; ``"corroboration"`` adds ``sources``.
@@ -438,3 +469,440 @@ def deduplicate(
     out = _canonical_categories(out)
     report = _report(frame, kept_rows, sources, method=method, directed=cfg.directed)
     return out, report
+
+
+# -- across datasets ----------------------------------------------------------------------
+
+
+def _family_labels(types: Sequence[str], family: EventFamily, config: IndexConfig) -> list[str]:
+    """The family of each (canonical, known) event-type key; see :func:`event_families`."""
+    known = entries()
+    categories = config.resolve(types).category
+    labels = []
+    for key, category in zip(types, categories, strict=True):
+        entry = known.get(key)
+        if entry is None:  # a custom type: only its category says what it is
+            labels.append(f"category:{category}")
+            continue
+        plover = entry.plover.partition("/")[0]
+        if entry.cameo and not (family == "plover" and plover):
+            labels.append(f"cameo:{entry.cameo[:2]}")
+        else:
+            labels.append(f"plover:{plover}")
+    return labels
+
+
+_CONFIG = [Instance((IndexConfig, None), "an IndexConfig or None")]
+
+
+@validate_params({"family": [Options(EVENT_FAMILIES)], "config": _CONFIG}, name="event_families")
+def event_families(
+    event_types: Sequence[str] | pd.Series,
+    *,
+    family: EventFamily = "cameo",
+    config: IndexConfig | None = None,
+) -> pd.Series:
+    """The event family of each event type: what two datasets must agree on to match.
+
+    Parameters
+    ----------
+    event_types : list of str or pandas.Series
+        Event-type keys (``"cameo:042"``, ``"plover:CONSULT/phone"``,
+        ``"water_cannon"``, custom types of ``config``), spelt as
+        :func:`validate_events` accepts them.
+    family : {"cameo", "plover"}, default "cameo"
+        ``"cameo"``: the CAMEO root code, the first two digits of the CAMEO
+        code (``"cameo:04"``, consult), for CAMEO codes and for analyst types
+        (each is tied to a CAMEO code in the catalogue); PLOVER types keep
+        their type without the mode (``"plover:CONSULT"``).  ``"plover"``: the
+        PLOVER type (``"plover:CONSULT"``) for every built-in type that has
+        one: CAMEO codes through the shipped CAMEO-to-PLOVER table, analyst
+        types through their PLOVER column; CAMEO roots 01 and 02 (statements
+        and appeals), which PLOVER does not code, keep their CAMEO root.
+        Either way a custom type's family is its category
+        (``"category:gray_zone"``).
+    config : IndexConfig, optional
+        Supplies custom event types.
+
+    Returns
+    -------
+    pandas.Series
+        The family labels, aligned with ``event_types`` (its index kept when
+        it is a Series).
+
+    Raises
+    ------
+    EventValidationError
+        For an unknown event type (with suggestions).
+    InvalidParameterError
+        For an invalid ``family`` or ``config``.
+
+    See Also
+    --------
+    deduplicate_across_datasets : matches records of one family only.
+
+    Notes
+    -----
+    Under ``"cameo"``, GDELT and ICEWS records (both CAMEO-coded) and analyst
+    events can match each other, but a POLECAT record (PLOVER-coded) matches
+    only PLOVER-coded records.  Under ``"plover"`` all four can match, at the
+    price of the PLOVER types' breadth: CAMEO roots 16 (reduce relations),
+    17 (coerce) and 19 (fight) each span two PLOVER types, and root 08
+    (yield) spans CONCEDE and RETREAT.
+
+    Examples
+    --------
+    >>> from tensionindex.dedup import event_families
+    >>> keys = ["cameo:042", "cameo:046", "leader_call", "plover:CONSULT/phone", "cameo:010"]
+    >>> event_families(keys).tolist()
+    ['cameo:04', 'cameo:04', 'cameo:04', 'plover:CONSULT', 'cameo:01']
+    >>> event_families(keys, family="plover").tolist()
+    ['plover:CONSULT', 'plover:CONSULT', 'plover:CONSULT', 'plover:CONSULT', 'cameo:01']
+    """
+    cfg = with_overrides(config, {})
+    values = pd.Series(event_types, dtype=object)
+    if len(values) == 0:
+        return pd.Series([], index=values.index, dtype=object)
+    # Validation spells and checks the keys as everywhere else (one row per distinct key).
+    distinct = pd.unique(values.to_numpy())
+    checked = validate_events(
+        pd.DataFrame(
+            {"date": "2000-01-01", "actor1": "AAA", "actor2": "BBB", "event_type": distinct}
+        ),
+        config=cfg,
+    )["event_type"].astype(str)
+    labels = dict(zip(distinct, _family_labels(list(checked), family, cfg), strict=True))
+    return pd.Series([labels[v] for v in values], index=values.index, dtype=object)
+
+
+def _dataset_codes(
+    frame: pd.DataFrame, rows: pd.DataFrame
+) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+    """(names, each row's dataset code, each row's bit mask of listed datasets or None)."""
+    if "dataset" not in frame.columns:
+        present = ", ".join(map(str, frame.columns))
+        raise EventValidationError(
+            "deduplicate_across_datasets needs a 'dataset' column naming where each row comes "
+            f"from, and the events have none (columns: {present}). The readers add it "
+            "(read_gdelt: 'gdelt1' or 'gdelt2', read_icews: 'icews', read_polecat: 'polecat'); "
+            "for other events add it, e.g. events.assign(dataset='analyst')."
+        )
+    values = frame["dataset"].astype(object).to_numpy()
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    good = np.array(
+        [isinstance(u, str) and bool(u.strip()) and _JOIN not in u for u in uniques] + [False]
+    )
+    bad = ~good[codes]
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise bad_value_error(
+            "dataset",
+            rows,
+            position,
+            values[position],
+            f"the name of the row's dataset (non-empty text without {_JOIN!r})",
+            "Fill in the dataset of every row, or drop the rows without one.",
+        )
+    names = [str(u) for u in uniques]
+    if "datasets" not in frame.columns:
+        return names, codes.astype(np.intp), None
+    # Rows merged before: each stands for every dataset its `datasets` lists.
+    listed = frame["datasets"].astype(object).to_numpy()
+    list_codes, list_uniques = pd.factorize(listed, use_na_sentinel=True)
+    members: list[list[str] | None] = []
+    for text in list_uniques:
+        split = text.split(_JOIN) if isinstance(text, str) else []
+        members.append(split if split and all(p.strip() for p in split) else None)
+    lookup = {name: i for i, name in enumerate(names)}
+    for parts in members:
+        for part in parts or ():
+            lookup.setdefault(part, len(lookup))
+    names = list(lookup)
+    bits = _bits(len(names))
+    masks = [
+        None if parts is None else np.bitwise_or.reduce(bits[[lookup[p] for p in parts]])
+        for parts in members
+    ]
+    own = bits[codes]
+    # A row without a value (concatenated after a merge) stands for its own dataset.
+    mask = own.copy()
+    ok = list_codes < 0
+    for i, value in enumerate(masks):
+        if value is None:
+            continue
+        at = list_codes == i
+        mask[at] = value
+        ok[at] = (own[at] & value) == own[at]
+    if not ok.all():
+        position = int(np.flatnonzero(~ok)[0])
+        raise bad_value_error(
+            "datasets",
+            rows,
+            position,
+            listed[position],
+            f"the datasets behind a merged row joined by {_JOIN!r}, among them the row's "
+            f"own dataset {values[position]!r}",
+            "'datasets' is written by deduplicate_across_datasets; fix the value, or drop "
+            "or rename the column if it means something else.",
+        )
+    return names, codes.astype(np.intp), mask
+
+
+def _bits(n: int) -> np.ndarray:
+    """One bit per dataset: unsigned 64-bit masks, Python integers beyond 64 datasets."""
+    dtype: Any = np.uint64 if n <= 64 else object
+    return np.array([1 << i for i in range(n)], dtype=dtype)
+
+
+def _first_fit(key: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Clusters of rows that list several datasets: each joins the first disjoint cluster."""
+    cluster = np.empty(len(key), dtype=np.intp)
+    open_clusters: dict[int, list[list[Any]]] = {}
+    count = 0
+    for i, (k, m) in enumerate(zip(key.tolist(), mask.tolist(), strict=True)):
+        slots = open_clusters.setdefault(k, [])
+        for slot in slots:
+            if not slot[0] & m:
+                slot[0] |= m
+                cluster[i] = slot[1]
+                break
+        else:
+            slots.append([m, count])
+            cluster[i] = count
+            count += 1
+    return cluster
+
+
+def _in_order_of_first_row(cluster: np.ndarray) -> np.ndarray:
+    """Renumber clusters 0, 1, ... in the order of their first row."""
+    n_clusters = int(cluster.max()) + 1
+    first = np.full(n_clusters, len(cluster))
+    np.minimum.at(first, cluster, np.arange(len(cluster)))
+    rank = np.empty(n_clusters, dtype=np.intp)
+    rank[np.argsort(first, kind="stable")] = np.arange(n_clusters)
+    renumbered: np.ndarray = rank[cluster]
+    return renumbered
+
+
+def _priorities(
+    names: list[str], prefer: Sequence[str] | None, config: IndexConfig
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Each dataset's rank as the row to keep (lower first), and the order in words."""
+    if prefer is not None:
+        wanted = list(prefer)
+        for name in wanted:
+            if not isinstance(name, str) or name not in names:
+                raise InvalidParameterError(
+                    "The 'prefer' parameter of deduplicate_across_datasets must list datasets "
+                    f"of the events ({', '.join(map(repr, names))}). Got {name!r} instead."
+                    + (did_you_mean(name, names) if isinstance(name, str) else "")
+                )
+        rank = np.array(
+            [wanted.index(n) if n in wanted else len(wanted) for n in names], dtype=float
+        )
+        return rank, tuple(wanted)
+    # A more reliable dataset's record is the one kept; unlisted datasets count as 1.
+    reliability = dict(getattr(config, "dataset_confidence", None) or {})
+    rank = np.array([-float(reliability.get(n, 1.0)) for n in names], dtype=float)
+    order = sorted(range(len(names)), key=lambda i: rank[i])
+    return rank, tuple(names[i] for i in order)
+
+
+def _merge_report(
+    labels: np.ndarray, sizes: np.ndarray, family: EventFamily, order: tuple[str, ...]
+) -> pd.DataFrame:
+    table = pd.DataFrame({"datasets": labels, "rows": sizes, "kept": 1})
+    report = (
+        table.groupby("datasets", sort=True)[["rows", "kept"]].sum().reset_index()
+        if len(table)
+        else pd.DataFrame({"datasets": pd.Series([], dtype=object), "rows": 0, "kept": 0})
+    )
+    report["rows"] = report["rows"].astype(np.int64)
+    report["kept"] = report["kept"].astype(np.int64)
+    report["merged"] = report["rows"] - report["kept"]
+    report["datasets"] = report["datasets"].astype(object)
+    report.attrs = {"family": family, "prefer": order}
+    return report[list(MERGE_REPORT_COLUMNS)]
+
+
+@validate_params(
+    {
+        "family": [Options(EVENT_FAMILIES)],
+        "prefer": [Instance((list, tuple, None), "a list of dataset names or None")],
+        "config": _CONFIG,
+    },
+    name="deduplicate_across_datasets",
+)
+def deduplicate_across_datasets(
+    events: pd.DataFrame | Sequence[Mapping[str, Any]],
+    *,
+    family: EventFamily = "cameo",
+    prefer: Sequence[str] | None = None,
+    config: IndexConfig | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Count once an event that several datasets recorded, listing the datasets.
+
+    Two records of different datasets are the same event when they have the
+    same actors in the same direction (``actor1`` -> ``actor2``), the same
+    day and the same event family (:func:`event_families`): GDELT's
+    ``cameo:042`` and ICEWS's ``cameo:043`` on USA -> CHN on one day are one
+    consultation.  Records of one dataset are never merged with each other:
+    that is :func:`deduplicate`'s job, to run on each dataset first.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame or list of dict
+        Events as accepted by :func:`validate_events`, with a ``dataset``
+        column (the readers add it); validated here, never modified.
+    family : {"cameo", "plover"}, default "cameo"
+        What an event family is: the CAMEO root code, or the PLOVER type
+        (see :func:`event_families`; ``"plover"`` lets POLECAT records match
+        CAMEO-coded ones).
+    prefer : list of str, optional
+        Datasets in order of preference: a merged event keeps the record of
+        the first one listed among those that recorded it (datasets not
+        listed come after, every name listed must be a dataset of the
+        events).  By default the most reliable dataset's record is kept,
+        after ``config.dataset_confidence`` (datasets not listed there count
+        as 1); ties, and everything without a configuration, keep the first
+        record in input order.
+    config : IndexConfig, optional
+        Supplies custom event types and ``dataset_confidence``.
+
+    Returns
+    -------
+    kept : pandas.DataFrame
+        The validated events, one row per event, in input order, with a fresh
+        RangeIndex.  A merged event is one record of one dataset, unchanged,
+        plus the column ``datasets``: the datasets that recorded it, sorted
+        and joined by ``";"`` (``"gdelt2;icews"``; a row recorded by one
+        dataset alone lists just that one).
+    report : pandas.DataFrame
+        One row per value of ``datasets``, sorted: ``datasets``, ``rows``
+        (input rows behind those kept rows), ``kept`` and ``merged``
+        (``rows - kept``).  A row "gdelt2;icews" counts the merges of that
+        pair.  ``report.attrs`` holds ``family`` and ``prefer`` (the datasets
+        in the order used to choose the record kept).
+
+    Raises
+    ------
+    EventValidationError
+        If the events are invalid, have no ``dataset`` column, or a row has
+        a missing or blank dataset (or one holding ``";"``); for a
+        ``datasets`` column (from an earlier merge) that does not list the
+        row's own dataset.
+    InvalidParameterError
+        For an invalid ``family``, ``prefer`` or ``config``, or a name in
+        ``prefer`` that is no dataset of the events.
+
+    See Also
+    --------
+    deduplicate : repeats within one dataset.
+    event_families : the families compared.
+    source_agreement : how far the datasets agree, per dyad and day.
+
+    Notes
+    -----
+    *Several records on one key.*  Within one directed dyad, family and day,
+    the k-th record of each dataset (in input order) are merged together:
+    three GDELT records and one ICEWS record of USA -> CHN consultations on a
+    day give one merged event and two GDELT-only ones (the multiset
+    intersection).  So no dataset's records are merged with each other, and
+    ``len(kept) == len(events) - report["merged"].sum()``.
+
+    *Merging again.*  A row with a ``datasets`` column stands for every
+    dataset it lists: it is merged only with rows of other datasets (each
+    row joins the first record of its key that shares no dataset with it),
+    so that adding POLECAT to GDELT and ICEWS already merged gives the same
+    events as merging all three at once, when each key holds at most one
+    record per dataset.
+
+    The kept record's confidence, intensity and type are its own: being in
+    two datasets is not counted as corroboration here.  Per-dataset
+    reliability (``dataset_confidence``) applies when scoring.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from tensionindex.dedup import deduplicate_across_datasets
+    >>> events = pd.DataFrame({
+    ...     "date": ["2018-06-01"] * 4 + ["2018-06-02"],
+    ...     "actor1": ["USA", "USA", "USA", "PRK", "USA"],
+    ...     "actor2": ["PRK", "PRK", "PRK", "USA", "PRK"],
+    ...     "event_type": ["cameo:042", "cameo:043", "cameo:040", "cameo:043", "cameo:112"],
+    ...     "dataset": ["gdelt2", "icews", "gdelt2", "icews", "icews"],
+    ... })
+    >>> kept, report = deduplicate_across_datasets(events)
+    >>> kept[["date", "actor1", "actor2", "event_type", "dataset", "datasets"]]
+            date actor1 actor2 event_type dataset      datasets
+    0 2018-06-01    USA    PRK  cameo:042  gdelt2  gdelt2;icews
+    1 2018-06-01    USA    PRK  cameo:040  gdelt2        gdelt2
+    2 2018-06-01    PRK    USA  cameo:043   icews         icews
+    3 2018-06-02    USA    PRK  cameo:112   icews         icews
+    >>> report
+           datasets  rows  kept  merged
+    0        gdelt2     1     1       0
+    1  gdelt2;icews     2     1       1
+    2         icews     2     2       0
+    >>> kept, _ = deduplicate_across_datasets(events, prefer=["icews"])
+    >>> kept["event_type"].tolist()[:2]
+    ['cameo:043', 'cameo:040']
+    """
+    cfg = with_overrides(config, {})
+    frame = validate_events(events, config=cfg)
+    rows = _where(events, frame)
+    names, dataset, listed = _dataset_codes(frame, rows)
+    priority, order = _priorities(names, prefer, cfg)
+    n = len(frame)
+    if n == 0:
+        out = frame.assign(datasets=pd.Series([], dtype=object))
+        return out, _merge_report(np.zeros(0, dtype=object), np.zeros(0, np.int64), family, order)
+
+    dyad, _ = dyad_codes(frame["actor1"].array, frame["actor2"].array, directed=True)
+    types = cast(pd.Categorical, frame["event_type"].array)
+    family_of_type, _ = pd.factorize(
+        np.array(_family_labels([str(t) for t in types.categories], family, cfg), dtype=object)
+    )
+    day = frame["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    keys = pd.DataFrame({"dyad": dyad, "family": family_of_type[types.codes], "day": day})
+    key = keys.groupby(["dyad", "family", "day"], sort=False).ngroup().to_numpy()
+
+    bits = _bits(len(names))
+    mask = bits[dataset] if listed is None else listed
+    several = np.zeros(n, dtype=bool)
+    if listed is not None:
+        several = np.isin(key, np.unique(key[mask != bits[dataset]]))
+    # One record per dataset in each cluster: the k-th of each dataset on a key together.
+    single = ~several
+    pairs = pd.DataFrame({"key": key[single], "dataset": dataset[single]})
+    rank = pairs.groupby(["key", "dataset"], sort=False).cumcount().to_numpy()
+    cluster = np.empty(n, dtype=np.intp)
+    cluster[single] = (
+        pd.DataFrame({"key": key[single], "rank": rank})
+        .groupby(["key", "rank"], sort=False)
+        .ngroup()
+        .to_numpy()
+    )
+    if several.any():
+        start = int(cluster[single].max(initial=-1)) + 1
+        cluster[several] = start + _first_fit(key[several], mask[several])
+    cluster = _in_order_of_first_row(cluster)
+
+    # The kept record: the preferred dataset's, then the first in input order.
+    positions = np.arange(n)
+    by_cluster = np.lexsort((positions, priority[dataset], cluster))
+    bounds = np.flatnonzero(np.diff(cluster[by_cluster], prepend=-1))
+    chosen = by_cluster[bounds]  # one per cluster, in cluster order
+    sizes = np.diff(np.append(bounds, n))
+    members = np.bitwise_or.reduceat(mask[by_cluster], bounds)
+    distinct, which = np.unique(members, return_inverse=True)
+    text = [
+        _JOIN.join(sorted(names[i] for i in range(len(names)) if int(m) >> i & 1)) for m in distinct
+    ]
+    labels = np.array(text, dtype=object)[which.ravel()]
+
+    keep_order = np.argsort(chosen, kind="stable")
+    out = frame.iloc[chosen[keep_order]].reset_index(drop=True)
+    out["datasets"] = pd.Categorical(labels[keep_order], categories=sorted(set(text)))
+    out = _canonical_categories(out)
+    return out, _merge_report(labels, sizes.astype(np.int64), family, order)

@@ -50,7 +50,7 @@ __all__ = [
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("date", "actor1", "actor2", "event_type")
 CANONICAL_COLUMNS: tuple[str, ...] = (*REQUIRED_COLUMNS, "intensity", "confidence")
-PASS_THROUGH_COLUMNS: tuple[str, ...] = ("event_id", "source", "url", "description")
+PASS_THROUGH_COLUMNS: tuple[str, ...] = ("event_id", "source", "url", "description", "dataset")
 
 _DEFAULTS: dict[str, float] = {"intensity": 1.0, "confidence": 1.0}
 

@@ -3,6 +3,12 @@
 Adding a format is adding an entry to :data:`FORMATS` (and a public
 ``read_x``/``iter_x`` pair that hands its name to the reader); see
 docs/data-sources.md, "Adding a format".
+
+Each layout also names the dataset its records come from, the value of the
+events' ``dataset`` column (:attr:`Variant.dataset`, by default the format's
+name): ``"gdelt1"`` and ``"gdelt2"`` for the two GDELT layouts, ``"icews"``,
+``"polecat"``.  Events of several datasets can then be scored together and
+compared (docs/multiple-sources.md).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from tensionindex.io._spec import (
 )
 
 __all__ = [
+    "DATASETS",
     "FORMATS",
     "GDELT",
     "GDELT1_COLUMNS",
@@ -114,12 +121,14 @@ GDELT = FormatSpec(
             "GDELT 1.0",
             GDELT1_COLUMNS,
             version=1,
+            dataset="gdelt1",
             field_counts=((57, "GDELT 1.0 historical backfile"), (58, "GDELT 1.0 daily export")),
         ),
         Variant(
             "GDELT 2.0",
             GDELT2_COLUMNS,
             version=2,
+            dataset="gdelt2",
             field_counts=((61, "GDELT 2.0 export"),),
             header_marker="Actor1Geo_ADM2Code",
         ),
@@ -315,3 +324,6 @@ POLECAT = FormatSpec(
 FORMATS: Mapping[str, FormatSpec] = MappingProxyType(
     {spec.name: spec for spec in (GDELT, ICEWS, POLECAT)}
 )
+
+#: The ``dataset`` of every layout of every format, in table order.
+DATASETS: tuple[str, ...] = tuple(name for spec in FORMATS.values() for name in spec.datasets)

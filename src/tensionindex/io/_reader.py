@@ -11,7 +11,7 @@ GDELT, ICEWS and POLECAT is read from their specs in
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -51,7 +51,7 @@ from tensionindex.io._formats import FORMATS
 from tensionindex.io._report import ReadReport
 from tensionindex.io._spec import EventTypes, FormatSpec, Variant
 
-__all__ = ["convert", "detect", "iter_format", "read_format"]
+__all__ = ["Detected", "convert", "detect", "iter_format", "read_format"]
 
 
 def _plural(count: int) -> str:
@@ -67,7 +67,7 @@ def _counts_text(variant: Variant) -> str:
 
 def _header_layout(
     spec: FormatSpec, fields: list[str], *, sep: str, quoted: bool, name: str, version: int | None
-) -> tuple[Layout, dict[str, str]]:
+) -> tuple[Layout, dict[str, str], Variant]:
     replaced = spec.misplaced_header is not None and spec.misplaced_header in fields
     if replaced:
         fields = list(spec.variants[0].names)
@@ -114,12 +114,12 @@ def _header_layout(
         columns=tuple(lookup[c.casefold()] for c in present),
         na_values=spec.na_values,
     )
-    return layout, {lookup[c.casefold()]: c for c in present}
+    return layout, {lookup[c.casefold()]: c for c in present}, variant
 
 
 def _headerless_layout(
     spec: FormatSpec, fields: list[str], *, sep: str, quoted: bool, name: str, version: int | None
-) -> Layout:
+) -> tuple[Layout, Variant]:
     count = len(fields)
     sep_name = "tab" if sep == "\t" else "comma"
     variant = next((v for v in spec.variants if count in dict(v.field_counts)), None)
@@ -144,7 +144,7 @@ def _headerless_layout(
             f"{variant.title}, but version={version} was given ({', '.join(rows)}). "
             "Leave version=None to detect the layout."
         )
-    return Layout(
+    layout = Layout(
         description=(
             f"{variant.title} export ({_counts_text(variant)} fields, {sep_name}-separated, "
             "no header row)"
@@ -154,12 +154,20 @@ def _headerless_layout(
         names=variant.names,
         columns=tuple(c.name for c in spec.columns),
     )
+    return layout, variant
 
 
-def detect(
-    spec: FormatSpec, line: str, *, name: str, version: int | None = None
-) -> tuple[Layout, dict[str, str], bool]:
-    """A file's layout from its first line: (layout, renames to standard names, header?).
+class Detected(NamedTuple):
+    """What the first line of a file tells: its layout and how to read it."""
+
+    layout: Layout
+    renames: dict[str, str]  # the file's column names -> standard names
+    header: bool  # the first line is a header row
+    variant: Variant
+
+
+def detect(spec: FormatSpec, line: str, *, name: str, version: int | None = None) -> Detected:
+    """A file's layout from its first line: layout, renames, header row?, variant.
 
     Raises
     ------
@@ -172,12 +180,14 @@ def detect(
     fields = [f.strip() for f in split_line(line, sep=sep, quoted=quoted)]
     key = None if spec.header_key is None else spec.header_key.casefold()
     if key is None or any(f.casefold() == key for f in fields):
-        layout, renames = _header_layout(
+        layout, renames, variant = _header_layout(
             spec, fields, sep=sep, quoted=quoted, name=name, version=version
         )
-        return layout, renames, True
-    layout = _headerless_layout(spec, fields, sep=sep, quoted=quoted, name=name, version=version)
-    return layout, {}, False
+        return Detected(layout, renames, True, variant)
+    layout, variant = _headerless_layout(
+        spec, fields, sep=sep, quoted=quoted, name=name, version=version
+    )
+    return Detected(layout, {}, False, variant)
 
 
 # -- values ---------------------------------------------------------------------------
@@ -248,6 +258,16 @@ def _event_keys(
     return _typed_keys(spec, column(spec.column), column(spec.mode_column))
 
 
+def _constant(value: str, categories: tuple[str, ...], n: int) -> pd.Series:
+    """``value`` on ``n`` rows, as a categorical of ``categories``: one byte per row.
+
+    The same categories in every chunk and file of a format, so that chunks
+    and files concatenate as a categorical, not as text.
+    """
+    codes = np.full(n, categories.index(value), dtype=np.int8)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories)))
+
+
 # -- chunks ---------------------------------------------------------------------------
 
 
@@ -258,9 +278,13 @@ def convert(
     name: str,
     layout: str,
     dyads: frozenset[str] | None,
+    dataset: str,
     intensity: str | None = None,
 ) -> Chunk:
-    """Canonical events and the report of one chunk of text columns (standard names)."""
+    """Canonical events and the report of one chunk of text columns (standard names).
+
+    ``dataset`` (one of ``spec.datasets``) fills the events' ``dataset`` column.
+    """
     n = len(raw)
     offset = int(raw.index[0]) if n else 0
     texts: dict[str, np.ndarray] = {}
@@ -348,6 +372,7 @@ def convert(
     for field in spec.fields:
         value = kept(field.column)
         out[field.output] = _sites(value) if field.derive == "site" else value
+    out["dataset"] = _constant(dataset, spec.datasets, len(rows))
     report = chunk_report(
         spec.name,
         name,
@@ -365,8 +390,16 @@ def convert(
 def _reader(
     spec: FormatSpec, version: int | None, dyads: frozenset[str] | None, intensity: str | None
 ) -> Reader:
-    def chunk(raw: pd.DataFrame, layout: str, name: str) -> Chunk:
-        return convert(raw, spec, name=name, layout=layout, dyads=dyads, intensity=intensity)
+    def chunk(raw: pd.DataFrame, layout: str, name: str, variant: Variant) -> Chunk:
+        return convert(
+            raw,
+            spec,
+            name=name,
+            layout=layout,
+            dyads=dyads,
+            dataset=spec.dataset_of(variant),
+            intensity=intensity,
+        )
 
     def read(
         name: str, text: IO[str], engine: Literal["pyarrow", "pandas"], chunksize: int
@@ -374,9 +407,9 @@ def _reader(
         line = first_line(text)
         empty = pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
         if line is None:
-            yield chunk(empty, "empty file", name)
+            yield chunk(empty, "empty file", name, spec.variants[0])
             return
-        layout, renames, header = detect(spec, line, name=name, version=version)
+        layout, renames, header, variant = detect(spec, line, name=name, version=version)
         if not header:
             text = prefixed(line, text)  # the sniffed line is the first data row
         produced = False
@@ -384,9 +417,9 @@ def _reader(
             text, layout, engine=engine, chunksize=chunksize, name=name, header=header
         ):
             produced = True
-            yield chunk(raw.rename(columns=renames), layout.description, name)
+            yield chunk(raw.rename(columns=renames), layout.description, name, variant)
         if not produced:
-            yield chunk(empty, layout.description, name)
+            yield chunk(empty, layout.description, name, variant)
 
     return read
 

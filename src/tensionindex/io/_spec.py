@@ -190,6 +190,9 @@ class Variant:
     header_marker : str, optional
         A header row naming this column is of this layout; a header row that
         names no variant's marker is of the variant without one.
+    dataset : str, optional
+        The value of the events' ``dataset`` column for files of this layout
+        (``"gdelt2"``); by default the format's name.
     """
 
     title: str
@@ -197,6 +200,7 @@ class Variant:
     version: int | None = None
     field_counts: tuple[tuple[int, str], ...] = ()
     header_marker: str | None = None
+    dataset: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,7 +210,10 @@ class FormatSpec:
     One reader reads all formats from their specs, looked up by name in
     :data:`tensionindex.io._formats.FORMATS`.  The events it returns are
     ``date``, ``actor1``, ``actor2``, ``event_type``, then (on request) an
-    ``intensity`` taken from a volume column, then :attr:`fields` in order.
+    ``intensity`` taken from a volume column, then :attr:`fields` in order,
+    then ``dataset``: the :attr:`Variant.dataset` of the file's layout, the
+    same on every row of a file (a categorical column whose categories are
+    :attr:`datasets`).
 
     Parameters
     ----------
@@ -270,6 +277,8 @@ class FormatSpec:
     ('Event ID', 'Event Date', 'Source Country', 'Target Country', 'CAMEO Code')
     >>> spec.kinds["Sentence Number"]
     'integer'
+    >>> FORMATS["gdelt"].datasets, spec.datasets
+    (('gdelt1', 'gdelt2'), ('icews',))
     """
 
     name: str
@@ -317,3 +326,12 @@ class FormatSpec:
     def required(self) -> tuple[str, ...]:
         """The columns a header row must name."""
         return tuple(c.name for c in self.columns if c.required)
+
+    def dataset_of(self, variant: Variant) -> str:
+        """The ``dataset`` of the events read from a file of ``variant``."""
+        return self.name if variant.dataset is None else variant.dataset
+
+    @property
+    def datasets(self) -> tuple[str, ...]:
+        """The ``dataset`` values of the format's layouts, in order, without repeats."""
+        return tuple(dict.fromkeys(self.dataset_of(v) for v in self.variants))

@@ -144,10 +144,12 @@ def read_gdelt(
         ``confidence`` 1, ``event_id`` = GLOBALEVENTID, ``source`` = the site of
         SOURCEURL (host without "www."), ``url`` = SOURCEURL (missing in 1.0
         backfile rows), then GDELT's own NumMentions, NumSources, NumArticles,
-        IsRootEvent (nullable integers), GoldsteinScale, AvgTone (floats) and
-        DATEADDED (a timestamp).  Rows without both actor countries, or with
-        the same country on both sides, and rows outside ``dyads`` are left out
-        and counted; nothing else is dropped or deduplicated.
+        IsRootEvent (nullable integers), GoldsteinScale, AvgTone (floats),
+        DATEADDED (a timestamp), and ``dataset``: ``"gdelt1"`` or ``"gdelt2"``
+        after the layout of the row's file (a categorical).  Rows without
+        both actor countries, or with the same country on both sides, and
+        rows outside ``dyads`` are left out and counted; nothing else is
+        dropped or deduplicated.
         ``events.attrs["tensionindex_read"]`` holds the :class:`ReadReport` as
         a dict (get it back with :func:`read_report`); its coverage counts the
         rows read (kept or not) dated to each day (SQLDATE).  A one-line summary is logged at

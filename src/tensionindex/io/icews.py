@@ -94,7 +94,8 @@ def read_icews(
         ``event_id`` = Event ID (not unique on its own in ICEWS: with the date
         it is), ``source`` = Publisher, then ``icews_intensity`` (ICEWS's
         Intensity, -10..10), ``story_id``, ``sentence_number``, ``event_text``,
-        ``source_name`` and ``target_name``.  Rows without both countries,
+        ``source_name``, ``target_name`` and ``dataset`` (``"icews"``, a
+        categorical).  Rows without both countries,
         with the same country on both sides, with a country name the alias
         table does not know (counted as ``unmapped_actor_country``, the names
         listed in the report's ``unmapped_names``) or outside ``dyads`` are

@@ -101,10 +101,11 @@ def read_polecat(
         ``event_type`` = ``"plover:"`` + Event Type (upper case) + ``"/"`` +
         Event Mode (lower case) when a mode is given, ``event_id`` = Event ID,
         ``source`` = Source, then ``polecat_intensity`` (Event Intensity),
-        ``quad_code``, ``contexts``, ``actor_name``, ``recipient_name`` and
-        ``publication_date``.  A type/mode pair missing from tensionindex's
-        PLOVER table is read as its base type and counted in the report's
-        ``fallback_event_types``.  Rows without both countries, with several
+        ``quad_code``, ``contexts``, ``actor_name``, ``recipient_name``,
+        ``publication_date`` and ``dataset`` (``"polecat"``, a categorical).
+        A type/mode pair missing from tensionindex's PLOVER table is read as
+        its base type and counted in the report's ``fallback_event_types``.
+        Rows without both countries, with several
         countries on one side, with the same country on both sides, with a
         type unknown to PLOVER or outside ``dyads`` are left out and counted.
         Coverage counts rows by Event Date, the index's own axis.
