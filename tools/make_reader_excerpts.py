@@ -45,23 +45,16 @@ EXCERPTS = [
         "gdeltPyR_events2samps_excerpt.csv", "gdelt/derived/gdeltPyR_events2samps.csv",
         True, ",", True, _GDELT_ACTORS, 30, {"CHN-USA", "CHN-PHL"}, None,
     ),
-    (
-        "icews_2018_sample_excerpt.tab", "icews/events.2018.sample.tab",
-        True, "\t", False, (4, 10), 150, {"CHN-USA", "KOR-PRK"}, None,
-    ),
+    # No ICEWS or POLECAT excerpt: their licences allow research and education only, so
+    # tests/data/icews_synthetic.tab is made up (tests/data/make_icews_fixture.py).
 ]
 
-# ICEWS names of the countries used above (the excerpt keeps these dyads).
-_ICEWS = {"China": "CHN", "United States": "USA", "South Korea": "KOR", "North Korea": "PRK"}
 
-
-def _dyad(fields: list[str], columns: tuple[int, int], icews: bool) -> str | None:
+def _dyad(fields: list[str], columns: tuple[int, int]) -> str | None:
     try:
         a, b = (fields[i].strip() for i in columns)
     except IndexError:
         return None
-    if icews:
-        a, b = _ICEWS.get(a, a), _ICEWS.get(b, b)
     if not a or not b or a == b or a == "NA" or b == "NA":
         return None
     return "-".join(sorted((a, b)))
@@ -78,7 +71,7 @@ def main(root: Path, out: Path) -> None:
                 fields = next(csv.reader(io.StringIO(text), delimiter=sep))
             else:
                 fields = text.split(sep)
-            dyad = _dyad(fields, columns, icews=name.startswith("icews"))
+            dyad = _dyad(fields, columns)
             take = number <= first or dyad in dyads
             if isinstance(extra, range):
                 take |= number in extra
