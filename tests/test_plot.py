@@ -645,3 +645,180 @@ def test_zscore_gets_its_own_axis(scored: ti.ScoredEvents) -> None:
     expected = scored.index(dyads="CHN-USA", normalize="zscore", baseline=60)["stability"]
     np.testing.assert_array_equal(line.get_ydata(), expected.to_numpy())
     plt.close(ax.figure)
+
+
+# --- low-information stretches --------------------------------------------------------
+
+
+def _low_days(ax: Any) -> dict[str, set[np.datetime64]]:
+    """The whole days under each dyad's veil (the half-day ends and NaN breaks left out)."""
+    out: dict[str, set[np.datetime64]] = {}
+    for line in _lines(ax, "low_information"):
+        x = np.asarray(line.get_xdata(), dtype="datetime64[ns]")
+        y = np.asarray(line.get_ydata(), dtype=float)
+        whole = (x == x.astype("datetime64[D]")) & np.isfinite(y)
+        out[str(line.get_label()).lstrip("_")] = set(x[whole])
+    return out
+
+
+def test_low_information_stretches_are_veiled_where_the_index_says_so(
+    scored: ti.ScoredEvents, result: pd.DataFrame
+) -> None:
+    if "low_information" not in result.columns:
+        pytest.skip("the index has no low_information column")
+    ax = plot(scored)
+    veiled = _low_days(ax)
+    for dyad in DYADS:
+        part = result[result["dyad"] == dyad]
+        expected = set(part.loc[part["low_information"], "date"].to_numpy())
+        assert expected, dyad  # the example is sparse: some days are low-information
+        assert veiled.get(dyad, set()) == expected, dyad
+    # The veil follows the line: its whole days sit on the dyad's stability.
+    for line in _lines(ax, "low_information"):
+        dyad = str(line.get_label()).lstrip("_")
+        part = result[result["dyad"] == dyad].set_index("date")["stability"]
+        x = np.asarray(line.get_xdata(), dtype="datetime64[ns]")
+        y = np.asarray(line.get_ydata(), dtype=float)
+        whole = (x == x.astype("datetime64[D]")) & np.isfinite(y)
+        np.testing.assert_array_equal(y[whole], part.loc[x[whole]].to_numpy())
+        assert line.get_zorder() > _lines(ax, "stability")[0].get_zorder()
+    assert "low information, not calm" in _legend_texts(ax)
+    # The stability lines themselves are drawn in full.
+    for line, dyad in zip(_lines(ax, "stability"), DYADS, strict=True):
+        np.testing.assert_array_equal(
+            line.get_ydata(), result.loc[result["dyad"] == dyad, "stability"].to_numpy()
+        )
+
+
+def test_a_single_low_information_day_is_veiled_half_a_day_each_side() -> None:
+    # Two water cannons on day 0, half-life 1: information 2, 1, 0.5, ... so with
+    # min_information 1 days 2.. are low-information; one more event on day 4 lifts day 4.
+    events = [
+        {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
+        {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
+        {"date": "2024-03-04", "actor1": "CHN", "actor2": "PHL", "event_type": "ramming"},
+        {"date": "2024-03-04", "actor1": "CHN", "actor2": "PHL", "event_type": "ramming"},
+    ]
+    scored = ti.score(events, half_life=1)
+    index = scored.index()
+    if "low_information" not in index.columns:
+        pytest.skip("the index has no low_information column")
+    assert index["low_information"].tolist() == [False, False, True, False]
+    ax = ti.plot_index(scored, annotate=0)
+    (veil,) = _lines(ax, "low_information")
+    x = np.asarray(veil.get_xdata(), dtype="datetime64[ns]")
+    day = np.datetime64("2024-03-03", "ns")
+    half = np.timedelta64(12, "h")
+    assert list(x[:3]) == [day - half, day, day + half]
+    y = np.asarray(veil.get_ydata(), dtype=float)
+    s = index["stability"].to_numpy()
+    np.testing.assert_allclose(y[:3], [(s[1] + s[2]) / 2, s[2], (s[2] + s[3]) / 2])
+    assert np.isnan(y[3])
+
+
+def test_min_information_zero_draws_every_line_in_full(scored: ti.ScoredEvents) -> None:
+    if "min_information" not in ti.IndexConfig().to_dict():
+        pytest.skip("the configuration has no min_information")
+    ax = plot(scored, min_information=0)
+    assert not _lines(ax, "low_information")
+    assert "low information, not calm" not in _legend_texts(ax)
+
+
+# --- plot_parts -------------------------------------------------------------------------
+
+
+def _fill(ax: Any, gid: str) -> Any:
+    (found,) = [c for c in ax.collections if c.get_gid() == gid]
+    return found
+
+
+def test_parts_one_panel_per_dyad_with_the_parts_drawn(scored: ti.ScoredEvents) -> None:
+    axes = ti.plot_parts(scored, dyads=DYADS, start=START)
+    assert [ax.get_title(loc="left") for ax in axes] == DYADS
+    assert len({ax.figure for ax in axes}) == 1
+    assert axes[0].figure.get_layout_engine() is not None
+    parts = ti.tension_parts(scored, dyads=DYADS, start=START)
+    for ax, dyad in zip(axes, DYADS, strict=True):
+        part = parts[parts["dyad"] == dyad]
+        (line,) = _lines(ax, "tension")
+        np.testing.assert_array_equal(line.get_ydata(), part["tension"].to_numpy())
+        np.testing.assert_array_equal(
+            np.asarray(line.get_xdata(), dtype="datetime64[ns]"), part["date"].to_numpy()
+        )
+        # Each fill runs from 0 to its part: its extremes are the part's.
+        for name, extreme in (("conflict", np.max), ("cooperation", np.min)):
+            fill = _fill(ax, name)
+            y = np.concatenate([path.vertices[:, 1] for path in fill.get_paths()])
+            assert extreme(y) == pytest.approx(extreme([0.0, *part[name]]))
+            assert to_hex(fill.get_facecolor()[0]) == ti.plot.PART_COLORS[name].lower()
+        assert [line.get_ydata()[0] for line in _lines(ax, "zero")] == [0.0]
+    legend = _legend_texts(axes[0])
+    assert {"conflict part", "cooperation part", "tension"} <= set(legend)
+    assert not _legend_texts(axes[1])
+
+
+def test_parts_shade_the_low_information_days(scored: ti.ScoredEvents) -> None:
+    index = scored.index(dyads="CHN-PHL", start=START)
+    if "low_information" not in index.columns:
+        pytest.skip("the index has no low_information column")
+    (ax,) = ti.plot_parts(scored, dyads="CHN-PHL", start=START)
+    spans = [p for p in ax.patches if p.get_gid() == "low_information"]
+    low = index["low_information"].to_numpy()
+    edges = np.diff(np.concatenate(([0], low.astype(int), [0])))
+    firsts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    assert len(spans) == len(firsts) > 0
+    dates = index["date"].to_numpy()
+    for span, first, stop in zip(spans, firsts, stops, strict=True):
+        assert span.get_x() == pytest.approx(mdates.date2num(dates[first]) - 0.5)
+        end = span.get_x() + span.get_width()
+        assert end == pytest.approx(mdates.date2num(dates[stop - 1]) + 0.5)
+    assert "low information, not calm" in _legend_texts(ax)
+
+
+def test_parts_draw_into_given_axes(scored: ti.ScoredEvents) -> None:
+    _, (left, right) = plt.subplots(1, 2)
+    assert ti.plot_parts(scored, dyads=DYADS, ax=[left, right]) == [left, right]
+    assert _lines(left, "tension") and _lines(right, "tension")
+    _, one = plt.subplots()
+    assert ti.plot_parts(scored, dyads="CHN-USA", ax=one) == [one]
+    _, grid = plt.subplots(2, 1)
+    assert ti.plot_parts(scored, dyads=DYADS, ax=grid) == list(grid)
+
+
+def test_parts_wrong_inputs(scored: ti.ScoredEvents) -> None:
+    _, one = plt.subplots()
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'ax' parameter of plot_parts must be a matplotlib Axes per dyad drawn \(2\)",
+    ):
+        ti.plot_parts(scored, dyads=DYADS, ax=one)
+    with pytest.raises(ti.InvalidParameterError, match=r"Got 'left' instead"):
+        ti.plot_parts(scored, dyads="CHN-USA", ax="left")  # type: ignore[arg-type]
+    with pytest.raises(ti.EventValidationError, match=r"Did you mean 'CHN-PHL'"):
+        ti.plot_parts(scored, dyads="CHN-PHX")
+    with pytest.raises(ti.EventValidationError, match=r"There is nothing to plot"):
+        ti.plot_parts(ti.score([]))
+    with pytest.raises(
+        ti.InvalidParameterError, match=r"The 'start' parameter of plot_parts must be"
+    ):
+        ti.plot_parts(scored, start="soon")
+
+
+def test_parts_unmonitored_days_are_shaded(events: pd.DataFrame) -> None:
+    days = pd.date_range(START, "2024-07-21")
+    covered = days[(days < "2023-03-10") | (days > "2023-04-19")]
+    (ax,) = ti.plot_parts(ti.score(events, coverage=covered), dyads="CHN-USA", start=START)
+    spans = [p for p in ax.patches if p.get_gid() == "unmonitored"]
+    assert len(spans) == 1
+    assert spans[0].get_x() == pytest.approx(mdates.date2num(pd.Timestamp("2023-03-10")) - 0.5)
+
+
+def test_parts_missing_matplotlib_gives_the_install_hint(
+    scored: ti.ScoredEvents, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(
+        ti.MissingDependencyError,
+        match=r"plot_parts\(\) needs the optional dependency 'matplotlib'",
+    ):
+        ti.plot_parts(scored)

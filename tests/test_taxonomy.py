@@ -16,12 +16,16 @@ import csv
 import io
 import re
 from importlib import resources
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
 
 import tensionindex as ti
-from tensionindex.testing import event
+from tensionindex.catalogue import QUAD_CLASSES, custom_quad_class, quad_classes, sides
+from tensionindex.testing import event, event_types
 
 # CAMEO code -> Goldstein value, typed from GDELT's lookup table.
 GOLDSTEIN = {
@@ -366,3 +370,219 @@ def test_event_type_spelling_is_normalised(given: str, canonical: str) -> None:
     events = ti.validate_events(_events([given]))
     assert events["event_type"].astype(str).tolist() == [canonical]
     assert dict(ti.IndexConfig(weights={given: 1.0}).weights) == {canonical: 1.0}
+
+
+# -- quad classes -------------------------------------------------------------------------------
+
+# CAMEO root -> GDELT QuadClass (1 verbal cooperation, 2 material cooperation, 3 verbal
+# conflict, 4 material conflict), typed from the crosstab of EventRootCode and QuadClass
+# over every GDELT record in ../shared/data (39,648 rows; no exception).
+GDELT_QUAD = {
+    **{f"{r:02d}": 1 for r in range(1, 6)},
+    **{f"{r:02d}": 2 for r in range(6, 10)},
+    **{f"{r:02d}": 3 for r in range(10, 15)},
+    **{f"{r:02d}": 4 for r in range(15, 21)},
+}
+
+# PLOVER type -> "Quad category" of its section in the PLOVER manual (commit 5e0c24f).
+PLOVER_QUAD = {
+    "AGREE": "verbal_cooperation", "CONSULT": "verbal_cooperation",
+    "SUPPORT": "verbal_cooperation", "CONCEDE": "verbal_cooperation",
+    "COOPERATE": "material_cooperation", "AID": "material_cooperation",
+    "RETREAT": "material_cooperation",
+    "REQUEST": "verbal_conflict", "ACCUSE": "verbal_conflict", "REJECT": "verbal_conflict",
+    "THREATEN": "verbal_conflict",
+    "PROTEST": "material_conflict", "SANCTION": "material_conflict",
+    "MOBILIZE": "material_conflict", "COERCE": "material_conflict",
+    "ASSAULT": "material_conflict",
+}  # fmt: skip
+
+# Analyst types whose quad class is not that of their CAMEO root, and why: shadowing
+# or blocking ships is a physical act (PLOVER PROTEST/obstruct, material conflict),
+# though CAMEO 144 sits under root 14, which GDELT counts as verbal conflict.
+ANALYST_QUAD_EXCEPTIONS = {"passage_obstructed": "material_conflict"}
+
+DATA = Path(__file__).resolve().parent / "data"
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+
+
+def test_taxonomy_has_a_quad_class_column() -> None:
+    table = ti.taxonomy()
+    assert list(table.columns)[4:7] == ["category_multiplier", "quad_class", "source"]
+    assert set(table["quad_class"]) == set(QUAD_CLASSES)
+
+
+@given(event_types())
+def test_every_built_in_type_has_a_quad_class(key: str) -> None:
+    (quad,) = quad_classes([key])
+    assert quad in QUAD_CLASSES
+
+
+def test_every_cameo_code_takes_the_quad_class_gdelt_gives_its_root() -> None:
+    cameo = ti.taxonomy(source="cameo")
+    assert len(cameo) == 311
+    for code, quad in zip(cameo["cameo"], cameo["quad_class"], strict=True):
+        assert QUAD_CLASSES[GDELT_QUAD[code[:2]] - 1] == quad, code
+
+
+def _gdelt_records() -> list[pd.DataFrame]:
+    """EventCode and QuadClass of the GDELT excerpts shipped in tests/data."""
+    frames = [
+        pd.read_csv(DATA / name, dtype=str, usecols=["EventCode", "QuadClass"])
+        for name in (
+            "georgia_oct2012_excerpt.csv",
+            "georgia_december12_excerpt.csv",
+            "gdeltPyR_events2samps_excerpt.csv",
+        )
+    ]
+    for path in sorted(DATA.glob("gdelt_v2_*.export.CSV")):
+        # Raw GDELT 2.0 has no header: EventCode is field 26, QuadClass field 29.
+        raw = pd.read_csv(path, sep="\t", header=None, dtype=str, usecols=[26, 29])
+        frames.append(raw.set_axis(["EventCode", "QuadClass"], axis=1))
+    return frames
+
+
+def _check_against_gdelt(records: pd.DataFrame) -> None:
+    found = quad_classes(f"cameo:{code}" for code in records["EventCode"])
+    expected = [QUAD_CLASSES[int(q) - 1] for q in records["QuadClass"]]
+    wrong = [(c, f, e) for c, f, e in zip(records["EventCode"], found, expected, strict=True)
+             if f != e]  # fmt: skip
+    assert not wrong, wrong[:5]
+
+
+def test_quad_classes_equal_gdelt_quadclass_on_the_shipped_excerpts() -> None:
+    records = pd.concat(_gdelt_records(), ignore_index=True)
+    assert len(records) > 400
+    assert set(records["QuadClass"]) == {"1", "2", "3", "4"}
+    _check_against_gdelt(records)
+
+
+@pytest.mark.skipif(
+    not (SHARED / "gdelt" / "derived" / "georgia_gdelt1_monthly").is_dir(),
+    reason=f"needs the GDELT samples in {SHARED.resolve()}, which the repository does not ship",
+)
+def test_quad_classes_equal_gdelt_quadclass_on_every_real_georgia_record() -> None:
+    folder = SHARED / "gdelt" / "derived" / "georgia_gdelt1_monthly"
+    records = pd.concat(
+        [pd.read_csv(p, dtype=str, usecols=["EventCode", "QuadClass"], na_values=["NA"])
+         for p in sorted(folder.glob("*.csv"))],
+        ignore_index=True,
+    )  # fmt: skip
+    assert len(records) == 29197  # SOURCES.md section 2d
+    _check_against_gdelt(records)
+
+
+def test_every_plover_key_takes_the_quad_category_of_its_type() -> None:
+    plover = ti.taxonomy(source="plover")
+    for key, quad in zip(plover["event_type"], plover["quad_class"], strict=True):
+        ptype = key.removeprefix("plover:").split("/")[0]
+        assert PLOVER_QUAD[ptype] == quad, key
+    assert set(plover["event_type"].str.removeprefix("plover:").str.split("/").str[0]) == set(
+        PLOVER_QUAD
+    )
+
+
+def test_analyst_quad_classes_follow_their_cameo_root_with_documented_exceptions() -> None:
+    analyst = ti.taxonomy(source="analyst")
+    rows = {row["event_type"]: row for row in _shipped("event_types.csv")}
+    for key, code, quad in zip(analyst["event_type"], analyst["cameo"], analyst["quad_class"],
+                               strict=True):  # fmt: skip
+        assert rows[key]["quad_class"] == quad, key
+        expected = ANALYST_QUAD_EXCEPTIONS.get(key, QUAD_CLASSES[GDELT_QUAD[code[:2]] - 1])
+        assert quad == expected, key
+    assert set(ANALYST_QUAD_EXCEPTIONS) <= set(analyst["event_type"])
+
+
+def test_analyst_quad_classes_agree_with_the_sign_of_their_weight() -> None:
+    # Cooperation classes lower tension and conflict classes raise it (Goldstein);
+    # under PLOVER scores "demand" (REQUEST, score 0) is neutral.
+    table = ti.taxonomy(source="analyst")
+    conflict = table["quad_class"].str.endswith("_conflict")
+    assert (table.loc[conflict, "weight"] > 0).all()
+    assert (table.loc[~conflict, "weight"] < 0).all()
+    plover = ti.taxonomy(ti.load_profile("plover"), source="analyst").set_index("event_type")
+    conflict = plover["quad_class"].str.endswith("_conflict")
+    assert (plover.loc[conflict, "weight"] >= 0).all()
+    assert (plover.loc[~conflict, "weight"] < 0).all()
+    assert list(plover.index[plover["weight"] == 0]) == ["demand"]
+
+
+@pytest.mark.parametrize(
+    ("category", "weight", "quad"),
+    [
+        ("dialogue", -2.0, "verbal_cooperation"),
+        ("dialogue", 3.0, "verbal_conflict"),  # talks broken off: the weight decides the side
+        ("agreement", -5.0, "verbal_cooperation"),
+        ("statement", 0.0, "verbal_cooperation"),
+        ("cooperation", -3.0, "material_cooperation"),
+        ("diplomatic_friction", 2.0, "verbal_conflict"),
+        ("diplomatic_friction", 0.0, "verbal_conflict"),
+        ("economic_coercion", 6.0, "material_conflict"),
+        ("military_posture", 4.0, "material_conflict"),
+        ("gray_zone", 0.0, "material_conflict"),
+        ("violence", 9.0, "material_conflict"),
+        ("naval", 3.0, "material_conflict"),  # a category of the user's own: material
+        ("naval", -1.0, "material_cooperation"),
+        ("naval", 0.0, "material_cooperation"),
+    ],
+)
+def test_custom_quad_class_from_category_and_weight(
+    category: str, weight: float, quad: str
+) -> None:
+    spec = ti.EventTypeSpec(label="A custom type", category=category, weight=weight)
+    assert custom_quad_class(spec) == quad
+    config = ti.IndexConfig(
+        custom_types={"my_type": {"label": "A custom type", "category": category, "weight": weight}}
+    )
+    assert quad_classes(["my_type"], config.custom_types) == (quad,)
+    table = ti.taxonomy(config, source="custom")
+    assert table["quad_class"].tolist() == [quad]
+
+
+def test_quad_classes_of_an_unknown_type() -> None:
+    with pytest.raises(ti.EventValidationError, match=re.escape("Did you mean 'water_cannon'")):
+        quad_classes(["water_canon"])
+    with pytest.raises(ti.EventValidationError, match=r"Unknown event type 'port_call'"):
+        quad_classes(["port_call"])
+
+
+def test_sides_follow_the_weight_and_zeros_their_quad_class() -> None:
+    found = sides(
+        [7.0, -2.0, 0.0, 0.0, 1e-9],
+        ["material_conflict", "material_cooperation", "verbal_cooperation", "verbal_conflict",
+         "material_cooperation"],
+    )  # fmt: skip
+    assert found.tolist() == ["conflict", "cooperation", "cooperation", "conflict", "conflict"]
+    assert sides(np.array([]), []).tolist() == []
+    with pytest.raises(ti.InvalidParameterError, match=r"one quad class per weight: got 2 weights"):
+        sides([1.0, 2.0], ["verbal_conflict"])
+
+
+def test_quad_classes_leave_the_fingerprints_unchanged() -> None:
+    # The digest of the tables reads event_types.csv as it was before the quad_class
+    # column (the fifth field; the first four never hold a comma): the quad classes
+    # decide no number of the index, and saved states keep loading.
+    import hashlib
+
+    from tensionindex.catalogue import tables_digest
+
+    digest = hashlib.sha256()
+    for name in ("event_types.csv", "cameo_goldstein.csv", "plover_scores.csv",
+                 "cameo_plover.csv", "actor_aliases.csv"):  # fmt: skip
+        data = resources.files("tensionindex").joinpath("data", name).read_bytes()
+        data = data.replace(b"\r\n", b"\n")
+        if name == "event_types.csv":
+            lines = data.decode().splitlines()
+            assert lines[0].split(",")[4] == "quad_class"
+            data = "".join(re.sub(r"^((?:[^,]*,){4})[^,]*,", r"\1", ln) + "\n" for ln in lines)
+            data = data.encode()
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    import tensionindex.catalogue as catalogue
+
+    rules = (
+        sorted(catalogue._CAMEO_PREFIX_CATEGORY.items()),
+        sorted(catalogue._PLOVER_CATEGORY.items()),
+        sorted(catalogue._PLOVER_CORRECTIONS.items()),
+    )
+    digest.update(repr(rules).encode())
+    assert tables_digest() == digest.hexdigest()[:16]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tensionindex.analysis.asymmetry import asymmetry
     from tensionindex.analysis.calibration import CalibrationReport, calibrate
     from tensionindex.analysis.changepoints import changepoints
+    from tensionindex.analysis.parts import tension_parts
     from tensionindex.analysis.uncertainty import sensitivity, weight_influence
     from tensionindex.catalogue import CATEGORIES, EventTypeSpec
     from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
         read_report,
         write_table,
     )
-    from tensionindex.plot import plot_index
+    from tensionindex.plot import plot_index, plot_parts
     from tensionindex.scored import ScoredEvents, score
     from tensionindex.service import error_payload, score_records, update_records
     from tensionindex.state import IndexState
@@ -63,6 +64,7 @@ _LAZY: dict[str, str] = {
     "CalibrationReport": "tensionindex.analysis.calibration",
     "calibrate": "tensionindex.analysis.calibration",
     "changepoints": "tensionindex.analysis.changepoints",
+    "tension_parts": "tensionindex.analysis.parts",
     "IndexConfig": "tensionindex.config",
     "diff": "tensionindex.config",
     "load_config": "tensionindex.config",
@@ -100,6 +102,7 @@ _LAZY: dict[str, str] = {
     "read_report": "tensionindex.io",
     "write_table": "tensionindex.io",
     "plot_index": "tensionindex.plot",
+    "plot_parts": "tensionindex.plot",
     "error_payload": "tensionindex.service",
     "score_records": "tensionindex.service",
     "update_records": "tensionindex.service",
@@ -176,9 +179,11 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "changepoints",
     "alerts",
     "asymmetry",
+    "tension_parts",
     "source_agreement",
     "SourceAgreement",
     "plot_index",
+    "plot_parts",
     # Services
     "IndexState",
     "score_records",

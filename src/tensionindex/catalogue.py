@@ -11,7 +11,13 @@ Three families of event type are built in:
   (``plover:COERCE``, ``plover:CONSULT/phone``), for POLECAT records.
 
 A *tension weight* is positive when the event raises tension and negative when
-it lowers it.  By default (``default_weights="goldstein"``) it is minus the
+it lowers it.  Every type also has a *quad class*, one of the four classic
+event-data classes (verbal cooperation, material cooperation, verbal conflict,
+material conflict; :data:`QUAD_CLASSES`): from its CAMEO root code as GDELT's
+``QuadClass`` field gives it, from the PLOVER manual's "quad category" of its
+PLOVER type, from the ``quad_class`` column of the analyst table, or, for a
+custom type, from its category and the sign of its weight
+(:func:`quad_classes`).  By default (``default_weights="goldstein"``) it is minus the
 Goldstein (1992) value of the type's CAMEO code, as published in GDELT's lookup
 table; with ``default_weights="plover"`` it is minus the PLOVER
 conflict-cooperation score of the type's PLOVER type/mode.  See
@@ -38,16 +44,26 @@ from typing import Literal
 import numpy as np
 
 from tensionindex._types import DEFAULT_WEIGHTS, DefaultWeights
-from tensionindex.exceptions import ConfigurationError, EventValidationError, did_you_mean
+from tensionindex.exceptions import (
+    ConfigurationError,
+    EventValidationError,
+    InvalidParameterError,
+    did_you_mean,
+)
 
 __all__ = [
     "CATEGORIES",
+    "QUAD_CLASSES",
+    "SIDES",
     "Entry",
     "EventTypeSpec",
     "ResolvedTypes",
+    "custom_quad_class",
     "entries",
     "normalize_event_type",
+    "quad_classes",
     "resolve_event_types",
+    "sides",
 ]
 
 #: The built-in categories, from the most cooperative to the most violent.
@@ -62,6 +78,18 @@ CATEGORIES: tuple[str, ...] = (
     "gray_zone",
     "violence",
 )
+
+#: The four classic event-data classes, in the order of GDELT's ``QuadClass``
+#: codes 1 to 4 (Duval and Thompson 1980; Schrodt 2012, the CAMEO manual).
+QUAD_CLASSES: tuple[str, ...] = (
+    "verbal_cooperation",
+    "material_cooperation",
+    "verbal_conflict",
+    "material_conflict",
+)
+
+#: The two sides of the tension: events that raise it and events that lower it.
+SIDES: tuple[str, ...] = ("conflict", "cooperation")
 
 Source = Literal["analyst", "cameo", "plover", "custom"]
 
@@ -123,6 +151,52 @@ _PLOVER_CATEGORY: dict[str, str] = {
     "ASSAULT": "violence",
 }
 
+# CAMEO root code -> quad class, as GDELT fills its QuadClass field: roots 01-05
+# verbal cooperation, 06-09 material cooperation, 10-14 verbal conflict, 15-20
+# material conflict (checked against every GDELT record in tests/test_taxonomy.py).
+# Other published conventions differ on roots 09 and 14 (docs/analysis.md).
+_CAMEO_ROOT_QUAD: dict[str, str] = {
+    f"{root:02d}": QUAD_CLASSES[(root > 5) + (root > 9) + (root > 14)] for root in range(1, 21)
+}
+
+# PLOVER type -> quad class: the "Quad category" of each type in the PLOVER manual.
+_PLOVER_QUAD: dict[str, str] = {
+    "AGREE": "verbal_cooperation",
+    "CONSULT": "verbal_cooperation",
+    "SUPPORT": "verbal_cooperation",
+    "CONCEDE": "verbal_cooperation",
+    "COOPERATE": "material_cooperation",
+    "AID": "material_cooperation",
+    "RETREAT": "material_cooperation",
+    "REQUEST": "verbal_conflict",
+    "ACCUSE": "verbal_conflict",
+    "REJECT": "verbal_conflict",
+    "THREATEN": "verbal_conflict",
+    "PROTEST": "material_conflict",
+    "SANCTION": "material_conflict",
+    "MOBILIZE": "material_conflict",
+    "COERCE": "material_conflict",
+    "ASSAULT": "material_conflict",
+}
+
+# Category -> (verbal or material, the side of a zero weight), for custom types:
+# their quad class is the category's mode with the side of their weight's sign.
+# A category of the user's own is "material" (custom types are mostly acts such
+# as port calls or patrols) with zero weights on the cooperation side (GDELT
+# counts neutral statements, Goldstein 0, as verbal cooperation).
+_CATEGORY_QUAD: dict[str, tuple[str, str]] = {
+    "dialogue": ("verbal", "cooperation"),
+    "agreement": ("verbal", "cooperation"),
+    "cooperation": ("material", "cooperation"),
+    "statement": ("verbal", "cooperation"),
+    "diplomatic_friction": ("verbal", "conflict"),
+    "economic_coercion": ("material", "conflict"),
+    "military_posture": ("material", "conflict"),
+    "gray_zone": ("material", "conflict"),
+    "violence": ("material", "conflict"),
+}
+_NEW_CATEGORY_QUAD = ("material", "cooperation")
+
 # The PLOVER manual prints the base score of ACCUSE as +3 while every ACCUSE
 # mode is negative (-2 to -3.5) and the manual's older table gives -2: a sign
 # typo.  We use -2 (docs/methodology.md, "Corrections").
@@ -158,7 +232,7 @@ class EventTypeSpec:
 
 @dataclass(frozen=True)
 class Entry:
-    """One built-in event type of the catalogue, with both published weights."""
+    """One built-in event type of the catalogue, with both published weights and its quad class."""
 
     label: str
     category: str
@@ -167,6 +241,7 @@ class Entry:
     source: Source
     cameo: str
     plover: str
+    quad_class: str
 
 
 @dataclass(frozen=True)
@@ -187,11 +262,16 @@ def _read_table(name: str) -> list[dict[str, str]]:
 
 @functools.cache
 def tables_digest() -> str:
-    """SHA-256 of everything shipped that decides a number, part of every fingerprint.
+    """SHA-256 of everything shipped that decides a number of the index, part of every fingerprint.
 
     That is the weight tables, the actor alias table (it decides which dyad an
     event belongs to) and the mapping rules kept in code (categories of CAMEO
-    codes and PLOVER types, corrections of published values).
+    codes and PLOVER types, corrections of published values).  The quad
+    classes (the ``quad_class`` column of the analyst table and the rules of
+    :func:`quad_classes`) are left out: they decide no tension, stability or
+    contribution, only how :func:`tensionindex.tension_parts` counts events
+    by class, and leaving them out keeps the fingerprints (and the saved
+    ``IndexState`` files) of configurations made before they existed.
     """
     digest = hashlib.sha256()
     for name in (
@@ -202,7 +282,10 @@ def tables_digest() -> str:
         "actor_aliases.csv",
     ):
         data = resources.files("tensionindex").joinpath("data", name).read_bytes()
-        digest.update(name.encode() + b"\0" + data.replace(b"\r\n", b"\n") + b"\0")
+        data = data.replace(b"\r\n", b"\n")
+        if name == "event_types.csv":
+            data = _without_column(data, "quad_class")
+        digest.update(name.encode() + b"\0" + data + b"\0")
     rules = (
         sorted(_CAMEO_PREFIX_CATEGORY.items()),
         sorted(_PLOVER_CATEGORY.items()),
@@ -210,6 +293,17 @@ def tables_digest() -> str:
     )
     digest.update(repr(rules).encode())
     return digest.hexdigest()[:16]
+
+
+def _without_column(data: bytes, column: str) -> bytes:
+    """A CSV table (UTF-8, LF, minimal quoting) without ``column``, written as it was before."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    if not rows or column not in rows[0]:
+        return data
+    k = rows[0].index(column)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(row[:k] + row[k + 1 :] for row in rows)
+    return out.getvalue().encode("utf-8")
 
 
 def _tension(score: float) -> float:
@@ -256,6 +350,7 @@ def entries() -> dict[str, Entry]:
             source="analyst",
             cameo=row["cameo"],
             plover=row["plover"],
+            quad_class=row["quad_class"],
         )
     for row in cameo_rows:
         code = row["code"]
@@ -273,6 +368,7 @@ def entries() -> dict[str, Entry]:
             source="cameo",
             cameo=code,
             plover=plover,
+            quad_class=_CAMEO_ROOT_QUAD[code[:2]],
         )
     for (ptype, mode), score in sorted(scores.items()):
         key = f"plover:{ptype}" + (f"/{mode}" if mode else "")
@@ -284,6 +380,7 @@ def entries() -> dict[str, Entry]:
             source="plover",
             cameo="",
             plover=key.removeprefix("plover:"),
+            quad_class=_PLOVER_QUAD[ptype],
         )
     return entries
 
@@ -345,6 +442,105 @@ def check_custom_types(custom_types: Mapping[str, EventTypeSpec]) -> None:
                 f"and underscores. Got {spec.category!r} instead."
                 + did_you_mean(spec.category, CATEGORIES)
             )
+
+
+def custom_quad_class(spec: EventTypeSpec) -> str:
+    """The quad class of a custom type: its category's mode, its weight's side.
+
+    Verbal or material comes from the category (dialogue, agreement and
+    statement are verbal; cooperation, economic_coercion, military_posture,
+    gray_zone, violence and any category of the user's own are material;
+    diplomatic_friction is verbal); cooperation or conflict from the sign of
+    the type's own weight (negative: cooperation, positive: conflict; 0: the
+    category's usual side, cooperation for a category of the user's own).
+
+    Examples
+    --------
+    >>> custom_quad_class(EventTypeSpec(label="Joint patrol", category="cooperation", weight=-3))
+    'material_cooperation'
+    >>> custom_quad_class(EventTypeSpec(label="Drone overflight", category="naval", weight=3))
+    'material_conflict'
+    >>> custom_quad_class(EventTypeSpec(label="Envoy summoned", category="diplomatic_friction",
+    ...                                 weight=2))
+    'verbal_conflict'
+    """
+    mode, usual = _CATEGORY_QUAD.get(spec.category, _NEW_CATEGORY_QUAD)
+    side = usual if spec.weight == 0 else ("conflict" if spec.weight > 0 else "cooperation")
+    return f"{mode}_{side}"
+
+
+def quad_classes(
+    event_types: Iterable[str], custom_types: Mapping[str, EventTypeSpec] | None = None
+) -> tuple[str, ...]:
+    """The quad class of each event type, one of :data:`QUAD_CLASSES`.
+
+    Parameters
+    ----------
+    event_types : iterable of str
+        Canonical event-type keys (as :func:`normalize_event_type` writes
+        them, and as scored events hold them).
+    custom_types : mapping of str to EventTypeSpec, optional
+        The custom types of the configuration in force
+        (``IndexConfig.custom_types``).
+
+    Returns
+    -------
+    tuple of str
+        Aligned with ``event_types``: ``"verbal_cooperation"``,
+        ``"material_cooperation"``, ``"verbal_conflict"`` or
+        ``"material_conflict"``.  A ``cameo:`` code takes the class of its
+        root as GDELT's ``QuadClass`` gives it (01-05, 06-09, 10-14, 15-20); a
+        ``plover:`` key the "quad category" of its PLOVER type in the PLOVER
+        manual; an analyst type the ``quad_class`` column of the analyst
+        table; a custom type its category's mode and its weight's side
+        (:func:`custom_quad_class`).
+
+    Raises
+    ------
+    EventValidationError
+        If a key is not a known event type (with near misses).
+
+    Examples
+    --------
+    >>> quad_classes(["cameo:046", "cameo:09", "plover:PROTEST/obstruct", "water_cannon"])
+    ('verbal_cooperation', 'material_cooperation', 'material_conflict', 'material_conflict')
+    """
+    catalogue = entries()
+    customs = custom_types or {}
+    out: list[str] = []
+    for key in event_types:
+        if key in customs:
+            out.append(custom_quad_class(customs[key]))
+        elif key in catalogue:
+            out.append(catalogue[key].quad_class)
+        else:
+            raise EventValidationError(unknown_type_message(key, customs))
+    return tuple(out)
+
+
+def sides(weights: Iterable[float], quad: Iterable[str]) -> np.ndarray:
+    """Which side of the tension each event type is on: ``"conflict"`` or ``"cooperation"``.
+
+    A type with a positive weight raises tension (conflict), one with a
+    negative weight lowers it (cooperation); a type of weight 0 takes the
+    side of its quad class (``quad``, aligned with ``weights``), so that
+    every type is on exactly one side.
+
+    Examples
+    --------
+    >>> sides([7.0, -2.0, 0.0, 0.0], ["material_conflict", "material_cooperation",
+    ...                                "verbal_cooperation", "verbal_conflict"])
+    array(['conflict', 'cooperation', 'cooperation', 'conflict'], dtype=object)
+    """
+    weight = np.asarray(list(weights), dtype=float)
+    by_class = np.array([q.endswith("_conflict") for q in quad], dtype=bool)
+    if len(by_class) != len(weight):
+        raise InvalidParameterError(
+            f"sides() needs one quad class per weight: got {len(weight)} weights and "
+            f"{len(by_class)} quad classes."
+        )
+    conflict = np.where(weight == 0, by_class, weight > 0)
+    return np.where(conflict, "conflict", "cooperation").astype(object)
 
 
 def unknown_type_message(key: str, custom_types: Mapping[str, EventTypeSpec]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tensionindex.catalogue import Source, entries
+from tensionindex.catalogue import Source, custom_quad_class, entries
 from tensionindex.config import IndexConfig
 from tensionindex.params import Instance, Options, validate_params
 
@@ -39,8 +39,24 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
     pandas.DataFrame
         One row per event type with columns ``event_type``, ``label``,
         ``category``, ``weight`` (the tension weight in force),
-        ``category_multiplier``, ``source``, ``cameo``, ``plover``,
-        ``goldstein_weight`` and ``plover_weight`` (the two published defaults).
+        ``category_multiplier``, ``quad_class`` (verbal or material
+        cooperation or conflict, see below), ``source``, ``cameo``,
+        ``plover``, ``goldstein_weight`` and ``plover_weight`` (the two
+        published defaults).
+
+    Notes
+    -----
+    ``quad_class`` is one of the four classic event-data classes
+    (``verbal_cooperation``, ``material_cooperation``, ``verbal_conflict``,
+    ``material_conflict``): for ``cameo:`` codes the class of the CAMEO root
+    as GDELT's ``QuadClass`` field gives it (roots 01-05, 06-09, 10-14,
+    15-20); for ``plover:`` keys the "quad category" of the PLOVER type in the
+    PLOVER manual; for analyst types the catalogue's own column; for custom
+    types the category's mode (verbal or material) with the side of the
+    type's weight (see :func:`tensionindex.catalogue.custom_quad_class`).  It
+    describes the act and does not follow weight overrides; which side of the
+    tension an event counts on follows the weight in force
+    (:func:`tensionindex.tension_parts`).
 
     See Also
     --------
@@ -55,6 +71,8 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
     dialogue_resumed   -7.0
     water_cannon        7.0
     Name: weight, dtype: float64
+    >>> table.set_index("event_type").loc[["leader_call", "water_cannon"], "quad_class"].tolist()
+    ['verbal_cooperation', 'material_conflict']
     """
     cfg = config if config is not None else IndexConfig()
     table_of = entries()
@@ -70,6 +88,7 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
                 "plover": entry.plover,
                 "goldstein_weight": entry.goldstein_weight,
                 "plover_weight": entry.plover_weight,
+                "quad_class": entry.quad_class,
             }
         )
     for key, spec in cfg.custom_types.items():
@@ -83,12 +102,14 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
                 "plover": "",
                 "goldstein_weight": np.nan,
                 "plover_weight": np.nan,
+                "quad_class": custom_quad_class(spec),
             }
         )
     table = pd.DataFrame(rows)
     resolved = cfg.resolve(table["event_type"].tolist())
     table.insert(3, "weight", resolved.weight)
     table.insert(4, "category_multiplier", resolved.multiplier)
+    table.insert(5, "quad_class", table.pop("quad_class"))
     if source is not None:
         table = table[table["source"] == source]
     return table.reset_index(drop=True)

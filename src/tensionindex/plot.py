@@ -2,12 +2,16 @@
 
 :func:`plot_index` draws what an analyst reads off scored events: the
 stability of each dyad against the neutral 50, the events behind it coloured
-by category, the few that moved it most, sensitivity bands, change points and
-the days the source was not collecting.  The series and the events come from
-one :class:`~tensionindex.ScoredEvents` (:meth:`~tensionindex.ScoredEvents.index_grid`
+by category, the few that moved it most, sensitivity bands, change points,
+the days the source was not collecting and the stretches with too few events
+behind the value (low information).  The series and the events come from one
+:class:`~tensionindex.ScoredEvents` (:meth:`~tensionindex.ScoredEvents.index_grid`
 and its per-event arrays), so the chart computes no index of its own and the
 markers always belong to the lines they sit on.  It returns the matplotlib
 ``Axes`` so that a notebook can keep composing the chart.
+
+:func:`plot_parts` draws the conflict and cooperation parts of each dyad's
+tension (:func:`tension_parts`), one panel per dyad.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from tensionindex._types import Normalize
+from tensionindex.analysis.parts import tension_parts
 from tensionindex.catalogue import CATEGORIES
 from tensionindex.config import IndexConfig
 from tensionindex.exceptions import EventValidationError, InvalidParameterError, require
@@ -32,7 +37,7 @@ from tensionindex.scored import NORMALIZE, RANGE, IndexGrid, ScoredEvents, as_sc
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["CATEGORY_COLORS", "plot_index"]
+__all__ = ["CATEGORY_COLORS", "PART_COLORS", "plot_index", "plot_parts"]
 
 #: Marker colour of each built-in category: Paul Tol's "muted" scheme, nine
 #: colours told apart under the common colour-vision deficiencies, cool for the
@@ -60,9 +65,18 @@ _EXTRA_CATEGORY_COLORS = ("#EE8866", "#77AADD", "#EEDD88", "#FFAABB", "#BBCC33",
 # that the category markers drawn on them stand out.
 _LINE_COLORS = ("#222222", "#0077BB", "#EE7733", "#009988", "#EE3377", "#33BBEE", "#CC3311")
 
+#: Fill colour of the two parts of :func:`plot_parts` (Paul Tol's "vibrant"
+#: red and blue, told apart under the common colour-vision deficiencies).
+PART_COLORS: dict[str, str] = {"conflict": "#CC3311", "cooperation": "#0077BB"}
+
 _NS_PER_DAY = 86_400 * 10**9
+_HALF_DAY = np.timedelta64(12, "h")
 _MAX_LABEL = 32  # characters of an annotation's first line
 _UNMONITORED = "0.88"  # light grey
+_LOW_INFORMATION = "0.94"  # lighter grey: shading of plot_parts
+# A white veil over a line's low-information stretches: the dyad's colour, faded.
+_VEIL = {"color": "white", "alpha": 0.7, "linewidth": 2.4}
+_LOW_INFORMATION_LABEL = "low information, not calm"
 
 _FRAME_OR_NONE = "a DataFrame or None"
 _PARAMETERS: dict[str, list[Any]] = {
@@ -94,6 +108,7 @@ class _Chart:
     labels: list[str]  # the dyads, in the order drawn (and coloured)
     dates: np.ndarray  # datetime64[ns], the grid's days
     stability: dict[str, np.ndarray]  # per dyad, one value a day
+    low_information: dict[str, np.ndarray] | None  # per dyad and day: too few events behind it
     covered: np.ndarray | None  # per day: whether the source was collecting
     marked: _Marked
     annotated: np.ndarray  # positions in ``marked`` of the events labelled, largest first
@@ -125,7 +140,9 @@ def plot_index(
     real dates below.  Each event of a drawn dyad is a marker on its line,
     coloured by category, and the ``annotate`` events that added most to the
     tension on the day they happened are labelled.  Sensitivity bands,
-    change points and unmonitored days are drawn when known.
+    change points and unmonitored days are drawn when known, and the
+    stretches of a line with too little information behind them (the index's
+    ``low_information`` column) are faded.
 
     Parameters
     ----------
@@ -182,7 +199,8 @@ def plot_index(
         label, the event markers (one scatter collection per category) the
         category; every artist added has a ``gid``: ``"stability"``,
         ``"neutral"``, ``"events"``, ``"annotation"``, ``"band"``,
-        ``"changepoint"`` or ``"unmonitored"``, so it can be restyled.
+        ``"changepoint"``, ``"unmonitored"`` or ``"low_information"``, so it
+        can be restyled.
 
     Raises
     ------
@@ -212,6 +230,12 @@ def plot_index(
     ``savefig(..., bbox_inches="tight")`` keeps them on the page.  Nothing
     global is changed: no backend is selected, no ``rcParams`` are set and
     ``pyplot.show()`` is not called.
+
+    A low-information stretch (the decayed number of events behind the value
+    below the configuration's ``min_information``) is drawn under a white
+    veil, in a faded colour: the dyad is quiet there, which is not the same
+    as calm.  The stretch covers each such day and half a day on either
+    side; ``min_information=0`` as an override draws every line in full.
 
     Examples
     --------
@@ -274,6 +298,8 @@ def plot_index(
     if chart.bands is not None:
         handles += _draw_bands(ax, chart.bands, colors)
     handles += _draw_lines(ax, chart, colors)
+    if chart.low_information is not None:
+        handles += _draw_low_information(ax, chart)
     if chart.changepoints is not None:
         handles += _draw_changepoints(ax, chart.changepoints, colors)
     category_handles = _draw_events(ax, chart.marked)
@@ -282,6 +308,220 @@ def plot_index(
     if len(chart.annotated):
         _annotate(ax, chart.marked, chart.annotated, chart.texts)
     return ax
+
+
+_PARTS_PARAMETERS: dict[str, list[Any]] = {**RANGE}
+
+
+@validate_params(_PARTS_PARAMETERS, name="plot_parts")
+def plot_parts(
+    scored: ScoredEvents | pd.DataFrame | Sequence[Mapping[str, Any]],
+    config: IndexConfig | None = None,
+    *,
+    dyads: Sequence[str] | str | None = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    ax: Axes | Sequence[Axes] | None = None,
+    **overrides: Any,
+) -> list[Axes]:
+    """Draw the conflict and cooperation parts of each dyad's tension, one panel per dyad.
+
+    In each panel the conflict part (events that raise tension) is filled
+    above zero and the cooperation part (events that lower it) below, from
+    :func:`tension_parts`; the tension, their sum, is the dark line between
+    them.  Stretches with too few events behind the value (the index's
+    ``low_information``) and days the source was not collecting are shaded.
+
+    Parameters
+    ----------
+    scored : ScoredEvents, pandas.DataFrame or list of dict
+        Events scored once with :func:`score`; raw events are scored here.
+    config : IndexConfig, optional
+        Score under this configuration instead (see
+        :meth:`ScoredEvents.with_config`).
+    dyads : str or list of str, optional
+        The dyads to draw, one panel each, in this order (any spelling
+        :func:`score` accepts).  Default: every dyad, sorted.
+    start, end : date-like, optional
+        First and last day drawn (default: the first and last event).
+    ax : matplotlib.axes.Axes or sequence of Axes, optional
+        Draw into these Axes, one per dyad (an Axes alone for one dyad).  By
+        default a new figure with one panel per dyad, sharing the date axis,
+        is made with ``matplotlib.pyplot``.
+    **overrides
+        Configuration fields to change, as in :func:`score`.
+
+    Returns
+    -------
+    list of matplotlib.axes.Axes
+        One per dyad, in the order drawn, each titled with its dyad.  The
+        artists carry a ``gid``: ``"conflict"`` and ``"cooperation"`` (the
+        two fills), ``"tension"`` (the line), ``"zero"``,
+        ``"low_information"`` and ``"unmonitored"`` (the shaded spans).
+
+    Raises
+    ------
+    MissingDependencyError
+        If matplotlib is not installed (``pip install "tensionindex[plot]"``).
+    InvalidParameterError
+        For a bad date or ``ax``.
+    EventValidationError
+        For an unknown dyad (with suggestions), nothing to draw, or invalid
+        raw events.
+
+    See Also
+    --------
+    tension_parts : the numbers drawn.
+    plot_index : the stability index with the events behind it.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import tensionindex as ti
+    >>> scored = ti.score(ti.load_example("us-china-2024"))
+    >>> axes = ti.plot_parts(scored, dyads=["CHN-PHL", "CHN-USA"], start="2023-01-01")
+    >>> [ax.get_title(loc="left") for ax in axes]
+    ['CHN-PHL', 'CHN-USA']
+    >>> axes[0].figure.savefig("parts.png", dpi=120)  # doctest: +SKIP
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(axes[0].figure)
+    """
+    require("matplotlib", extra="plot", feature="plot_parts()")
+    import matplotlib.axes
+
+    data = as_scored(scored, config, overrides)
+    if dyads is None:
+        labels = [str(label) for label in data.labels]
+    else:
+        wanted = [dyads] if isinstance(dyads, str) else list(dyads)
+        labels = list(dict.fromkeys(data.label_of(d) for d in wanted))
+    given: list[Any] | None = None
+    if ax is not None:
+        given = [ax] if isinstance(ax, matplotlib.axes.Axes) else _axes_list(ax)
+        if len(given) != len(labels) or not all(
+            isinstance(a, matplotlib.axes.Axes) for a in given
+        ):
+            raise invalid(
+                "plot_parts",
+                "ax",
+                f"a matplotlib Axes per dyad drawn ({len(labels)}), or None",
+                ax,
+            )
+    # Everything computed before the first matplotlib call.
+    chosen = data.select(None if dyads is None else labels)
+    parts = tension_parts(chosen, start=start, end=end)
+    found = chosen.index_grid(start=start, end=end)
+    if found.grid.n_days == 0:
+        raise EventValidationError(
+            "There is nothing to plot: the events scored are empty. Were there any events "
+            "for the dyads and dates asked for?"
+        )
+    rows = found.labels.get_indexer(pd.Index(labels, dtype=object))
+    low = _low_information(chosen, found)
+    covered = None
+    if chosen.coverage is not None:
+        days = found.grid.first_day + np.arange(found.grid.n_days)
+        covered = np.isin(days, chosen.coverage.days)
+    n_days = found.grid.n_days
+    columns = {name: parts[name].to_numpy() for name in ("conflict", "cooperation", "tension")}
+    if given is None:
+        import matplotlib.pyplot as plt
+
+        _, grid_axes = plt.subplots(
+            len(labels),
+            1,
+            figsize=(10, 1.0 + 2.2 * len(labels)),
+            sharex=True,
+            squeeze=False,
+            layout="constrained",
+        )
+        given = list(grid_axes[:, 0])
+    dates = found.grid.dates
+    for panel, (label, row) in enumerate(zip(labels, rows, strict=True)):
+        target = given[panel]
+        cells = slice(row * n_days, (row + 1) * n_days)
+        handles: list[Any] = []
+        if covered is not None:
+            handles += _draw_unmonitored(target, dates, covered)
+        if low is not None:
+            handles += _shade_low_information(target, dates, low[row])
+        handles += _draw_parts(target, dates, {k: v[cells] for k, v in columns.items()})
+        mdates = _dates_module()
+        locator = mdates.AutoDateLocator()
+        target.xaxis.set_major_locator(locator)
+        target.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        first, last = pd.Timestamp(dates[0]), pd.Timestamp(dates[-1])
+        if first == last:
+            first, last = first - pd.Timedelta(days=1), last + pd.Timedelta(days=1)
+        target.set_xlim(first, last)
+        target.set_title(label, loc="left", fontsize="medium")
+        target.set_ylabel("tension")
+        target.grid(axis="y", color="0.92", linewidth=0.8)
+        target.set_axisbelow(True)
+        if panel == 0:
+            target.legend(
+                handles=handles,
+                loc="upper left",
+                bbox_to_anchor=(1.01, 1.0),
+                borderaxespad=0.0,
+                frameon=False,
+                fontsize="small",
+            )
+    return given
+
+
+def _axes_list(value: object) -> list[Any]:
+    """The items of ``value`` (a sequence or an array of Axes); ``[value]`` for anything else."""
+    if isinstance(value, np.ndarray):
+        return list(value.ravel())
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return list(value)
+    return [value]
+
+
+def _shade_low_information(ax: Any, dates: np.ndarray, flags: np.ndarray) -> list[Any]:
+    """Shade runs of low-information days, each day and half a day on either side."""
+    from matplotlib.patches import Patch
+
+    if not flags.any():
+        return []
+    for first, stop in zip(*_runs(flags), strict=True):
+        span = ax.axvspan(
+            dates[first] - _HALF_DAY,
+            dates[stop - 1] + _HALF_DAY,
+            facecolor=_LOW_INFORMATION,
+            edgecolor="none",
+            zorder=0,
+        )
+        span.set_gid("low_information")
+    return [Patch(facecolor=_LOW_INFORMATION, edgecolor="0.8", label=_LOW_INFORMATION_LABEL)]
+
+
+def _draw_parts(ax: Any, dates: np.ndarray, values: dict[str, np.ndarray]) -> list[Any]:
+    """The two parts as fills from zero, the tension as a line; the legend handles."""
+    handles = []
+    for name in ("conflict", "cooperation"):
+        handles.append(
+            ax.fill_between(
+                dates,
+                0.0,
+                values[name],
+                facecolor=PART_COLORS[name],
+                alpha=0.55,
+                linewidth=0,
+                zorder=1,
+                label=f"{name} part",
+                gid=name,
+            )
+        )
+    (line,) = ax.plot(
+        dates, values["tension"], color="#222222", linewidth=1.2, zorder=2, label="tension"
+    )
+    line.set_gid("tension")
+    zero = ax.axhline(0.0, color="0.45", linewidth=0.8, zorder=1.5)
+    zero.set_gid("zero")
+    return [*handles, line]
 
 
 def _prepare(
@@ -311,6 +551,12 @@ def _prepare(
         )
     rows = found.labels.get_indexer(pd.Index(labels, dtype=object))
     stability = {label: found.stability[row] for label, row in zip(labels, rows, strict=True)}
+    low = _low_information(chosen, found)
+    low_information = (
+        None
+        if low is None
+        else {label: low[row] for label, row in zip(labels, rows, strict=True)}
+    )
     covered = None
     if chosen.coverage is not None:
         days = found.grid.first_day + np.arange(found.grid.n_days)
@@ -321,6 +567,7 @@ def _prepare(
         labels=labels,
         dates=found.grid.dates,
         stability=stability,
+        low_information=low_information,
         covered=covered,
         marked=marked,
         annotated=annotated,
@@ -329,6 +576,67 @@ def _prepare(
         bands=None if bands is None else _check_bands(bands, labels),
         changepoints=None if changepoints is None else _check_changepoints(changepoints, labels),
     )
+
+
+def _low_information(scored: ScoredEvents, found: IndexGrid) -> np.ndarray | None:
+    """Per dyad and day, whether the value is low-information; None if the index has no such flag.
+
+    The same test as the ``low_information`` column of :meth:`ScoredEvents.index`
+    (information below ``min_information``), read from the grid the chart draws.
+    """
+    # Only an index that reports its information (and a configuration with a
+    # threshold) has low-information stretches to show.
+    information = getattr(found, "information", None)
+    threshold = getattr(scored.config, "min_information", None)
+    if information is None or threshold is None:
+        return None
+    return np.asarray(information < threshold, dtype=bool)
+
+
+def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and one-past-last positions of each run of True in ``flags``."""
+    edges = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def _stretches(
+    dates: np.ndarray, values: np.ndarray, flags: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The path of ``values`` over the runs of ``flags``, half a day beyond each end.
+
+    Runs are separated by NaN, so that one line draws them all; inside the
+    grid the half-day ends sit halfway to the neighbouring value.
+    """
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    for first, stop in zip(*_runs(flags), strict=True):
+        x = list(dates[first:stop])
+        y = list(values[first:stop])
+        if first > 0:
+            x.insert(0, dates[first] - _HALF_DAY)
+            y.insert(0, (values[first - 1] + values[first]) / 2)
+        if stop < len(values):
+            x.append(dates[stop - 1] + _HALF_DAY)
+            y.append((values[stop - 1] + values[stop]) / 2)
+        xs.append(np.array([*x, x[-1]], dtype="datetime64[ns]"))
+        ys.append(np.array([*y, np.nan], dtype=float))
+    if not xs:
+        return np.array([], dtype="datetime64[ns]"), np.array([], dtype=float)
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _draw_low_information(ax: Any, chart: _Chart) -> list[Any]:
+    """Fade each line where too few events stand behind it; one legend entry."""
+    from matplotlib.lines import Line2D
+
+    if chart.low_information is None or not any(f.any() for f in chart.low_information.values()):
+        return []
+    for dyad, flags in chart.low_information.items():
+        if not flags.any():
+            continue
+        x, y = _stretches(chart.dates, chart.stability[dyad], flags)
+        ax.plot(x, y, zorder=2.1, gid="low_information", label="_" + dyad, **_VEIL)
+    return [Line2D([], [], color="0.75", linewidth=1.6, label=_LOW_INFORMATION_LABEL)]
 
 
 def _mark_events(scored: ScoredEvents, found: IndexGrid) -> _Marked:
@@ -409,14 +717,10 @@ def _draw_unmonitored(ax: Any, dates: np.ndarray, covered: np.ndarray) -> list[A
 
     if covered.all():
         return []
-    off = ~covered
-    edges = np.diff(np.concatenate(([0], off.astype(np.int8), [0])))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    half_day = np.timedelta64(12, "h")
-    for start, stop in zip(starts, stops, strict=True):
+    for start, stop in zip(*_runs(~covered), strict=True):
         span = ax.axvspan(
-            dates[start] - half_day,
-            dates[stop - 1] + half_day,
+            dates[start] - _HALF_DAY,
+            dates[stop - 1] + _HALF_DAY,
             facecolor=_UNMONITORED,
             edgecolor="none",
             zorder=0,
