@@ -202,7 +202,7 @@ def test_columns_target_must_be_canonical() -> None:
     _raises(
         _frame(),
         "columns maps 'date' to 'dat', which is not a canonical column.",
-        "Did you mean 'date'?",
+        "Did you mean 'date'",
         "Canonical columns: date, actor1, actor2, event_type, intensity, confidence",
         columns={"date": "dat"},
     )
@@ -262,9 +262,18 @@ def test_codes_are_stripped_and_upper_cased() -> None:
     assert out["actor2"].astype(str).tolist() == ["PHL", "CHN", "CHN"]
 
 
-def test_unknown_codes_pass_through_upper_cased() -> None:
-    out = ti.validate_events(_frame(actor1=["xyz"] * 3))
-    assert out["actor1"].astype(str).tolist() == ["XYZ"] * 3
+def test_unknown_codes_written_as_codes_pass_through_and_are_listed() -> None:
+    out = ti.validate_events(_frame(actor1=["XYZ", " XYZ ", "C001"]))
+    assert out["actor1"].astype(str).tolist() == ["XYZ", "XYZ", "C001"]
+    assert out.attrs["tensionindex_actors"] == {"unknown_actors": {"XYZ": 2, "C001": 1}}
+    # Known codes leave no report behind.
+    assert "tensionindex_actors" not in ti.validate_events(_frame()).attrs
+
+
+def test_an_unknown_value_not_written_as_a_code_is_a_name() -> None:
+    # Lower case, spaces, punctuation, digits alone or more than four characters.
+    for value in ("xyz", "Middle Kingdom", "U.S.A.A", "ABCDE"):
+        _raises(_frame(actor1=["CHN", "USA", value]), f"Column 'actor1', row 2: got {value!r};")
 
 
 def test_aliases_extend_the_builtin_table() -> None:
@@ -785,3 +794,241 @@ def test_without_copy_on_write_canonical_columns_are_copied(
     for name in ("date", "intensity", "confidence"):
         assert not np.shares_memory(copied[name].to_numpy(), frame[name].to_numpy()), name
     pd.testing.assert_frame_equal(copied, shared)
+
+
+# -- actor names: time, near misses, unknown actors, resolvers ------------------------------
+
+
+def _two(actor2: list[str], dates: list[str], actor1: str = "USA") -> pd.DataFrame:
+    return pd.DataFrame(
+        {"date": dates, "actor1": actor1, "actor2": actor2, "event_type": "leader_call"}
+    )
+
+
+def test_a_misspelt_name_is_an_error_with_its_near_miss() -> None:
+    _raises(
+        _frame(actor2=["Phillipines", "CHN", "CHN"]),
+        "Column 'actor2', row 0: got 'Phillipines'; expected a country code such as 'PHL' or a "
+        "name of the country table.",
+        "No country code or name matches it. Did you mean 'PHL' (Philippines)?",
+        "Correct the value, map it with aliases={'Phillipines': 'CODE'}, or pass "
+        "unknown_actors='keep'",
+    )
+
+
+def test_the_first_row_with_an_unknown_name_is_reported_whichever_column() -> None:
+    frame = _frame(actor1=["CHN", "Chinaa", "USA"], actor2=["Phillipines", "PHL", "CHN"])
+    _raises(frame, "Column 'actor2', row 0: got 'Phillipines'")
+    frame = _frame(actor1=["CHN", "Chinaa", "USA"], actor2=["PHL", "PHL", "Phillipines"])
+    _raises(frame, "Column 'actor1', row 1: got 'Chinaa'", "Did you mean 'CHN' (China)?")
+
+
+def test_a_number_as_an_actor_points_to_the_crosswalk() -> None:
+    _raises(
+        _frame(actor2=["PHL", "365", "CHN"]),
+        "Column 'actor2', row 1: got '365'",
+        "Numbers are not actor codes: convert Gleditsch-Ward or Correlates of War numbers with "
+        "tensionindex.country_codes(values, origin='gw_code', to='iso3')",
+    )
+
+
+def test_keep_keeps_unknown_names_and_counts_them() -> None:
+    frame = _frame(actor2=["Phillipines", "phillipines ", "Atlantis"])
+    out = ti.validate_events(frame, unknown_actors="keep")
+    assert out["actor2"].astype(str).tolist() == ["PHILLIPINES", "PHILLIPINES", "ATLANTIS"]
+    assert out.attrs["tensionindex_actors"] == {
+        "unknown_actors": {"PHILLIPINES": 2, "ATLANTIS": 1}
+    }
+
+
+def test_keep_still_refuses_a_state_after_its_end() -> None:
+    _raises(
+        _two(["Soviet Union"], ["2005-03-01"]),
+        "Soviet Union (SUN) ended on 1991-12-25",
+        unknown_actors="keep",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "dates", "codes"),
+    [
+        ("Russia", ["1922-12-29", "1922-12-30", "1985-03-11", "1991-12-25", "1991-12-26"],
+         ["RUS", "SUN", "SUN", "SUN", "RUS"]),
+        ("Soviet Union", ["1960-05-01", "1991-12-25"], ["SUN", "SUN"]),
+        ("RUS", ["1985-03-11", "2005-03-11"], ["RUS", "RUS"]),
+        ("Zaire", ["1965-01-01", "1990-01-01", "2005-01-01"], ["COD", "COD", "COD"]),
+        ("ZAR", ["1990-01-01"], ["COD"]),
+        ("East Germany", ["1989-11-09", "1990-10-02"], ["DDR", "DDR"]),
+        ("Yugoslavia", ["1980-01-01", "1999-03-24", "2006-06-04"], ["YUG", "YUG", "YUG"]),
+        ("Serbia and Montenegro", ["2004-01-01"], ["YUG"]),
+        ("Czechoslovakia", ["1968-08-21"], ["CSK"]),
+        ("CS", ["1968-08-21", "2004-01-01"], ["CSK", "YUG"]),
+        ("South Vietnam", ["1968-01-30"], ["RVN"]),
+        ("North Vietnam", ["1968-01-30", "1980-01-01"], ["VNM", "VNM"]),
+        ("Burma", ["1980-01-01", "2020-01-01"], ["MMR", "MMR"]),
+        ("Ukraine", ["1985-01-01", "2014-03-01"], ["UKR", "UKR"]),
+    ],
+)  # fmt: skip
+def test_names_resolve_at_each_events_date(value: str, dates: list[str], codes: list[str]) -> None:
+    out = ti.validate_events(_two([value] * len(dates), dates))
+    assert out["actor2"].astype(str).tolist() == codes
+    assert "tensionindex_actors" not in out.attrs
+
+
+@pytest.mark.parametrize(
+    ("value", "date", "message"),
+    [
+        ("Soviet Union", "2005-03-01",
+         "'Soviet Union' for an event on 2005-03-01, but Soviet Union (SUN) ended on "
+         "1991-12-25. For later events name one of its successors: Russia (RUS), Ukraine (UKR),"),
+        ("SUN", "1991-12-26", "but Soviet Union (SUN) ended on 1991-12-25."),
+        ("USSR", "1992-01-01", "aliases={'USSR': 'CODE'}"),
+        ("East Germany", "1990-10-03",
+         "German Democratic Republic (DDR) ended on 1990-10-02. For later events name one of its "
+         "successors: Germany (DEU)."),
+        ("Czechoslovakia", "1993-01-01", "successors: Czechia (CZE), Slovakia (SVK)."),
+        ("Yugoslavia", "2010-01-01", "Yugoslavia (YUG) ended on 2006-06-04."),
+        ("South Yemen", "1994-05-04", "South Yemen (YMD) ended on 1990-05-21."),
+    ],
+)  # fmt: skip
+def test_a_state_named_after_its_end_is_an_error(value: str, date: str, message: str) -> None:
+    frame = _two(["CHN", value, "CHN"], ["1980-01-01", date, "2020-01-01"])
+    _raises(frame, "Column 'actor2', row 1: got", message)
+
+
+def test_a_callers_alias_applies_at_every_date() -> None:
+    frame = _two(["Russia", "Russia", "Soviet Union"], ["1985-01-01", "1995-01-01", "1985-01-01"])
+    out = ti.validate_events(frame, aliases={"russia": "RUS", "Soviet Union": "RUS"})
+    assert out["actor2"].astype(str).tolist() == ["RUS", "RUS", "RUS"]
+    out = ti.validate_events(frame.iloc[[1]], aliases={"Hamas": "HAMAS"})
+    assert out["actor2"].astype(str).tolist() == ["RUS"]
+
+
+def test_a_dated_alias_out_of_its_dates_falls_back_to_a_code() -> None:
+    out = ti.validate_events(_two(["CS"], ["1995-01-01"]))  # neither Czechoslovakia nor SCG
+    assert out["actor2"].astype(str).tolist() == ["CS"]
+    assert out.attrs["tensionindex_actors"] == {"unknown_actors": {"CS": 1}}
+
+
+def test_validated_events_with_former_states_validate_again_unchanged() -> None:
+    frame = _two(["Russia", "East Germany", "Russia"], ["1985-01-01", "1989-01-01", "2000-01-01"])
+    once = ti.validate_events(frame)
+    assert once["actor2"].astype(str).tolist() == ["SUN", "DDR", "RUS"]
+    pd.testing.assert_frame_equal(ti.validate_events(once), once)
+
+
+def test_the_resolver_is_asked_once_per_value_and_day() -> None:
+    calls: list[tuple[str, datetime.date]] = []
+
+    def resolver(value: str, day: datetime.date) -> str | None:
+        calls.append((value, day))
+        return {"Pinas": "phl", "Nippon": " JPN "}.get(value)
+
+    frame = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-02"],
+            "actor1": [" Pinas", "Pinas", "Nippon", "CHN"],
+            "actor2": ["China", "Nippon", "CHN", "Pinas"],
+            "event_type": "leader_call",
+        }
+    )
+    out = ti.validate_events(frame, actor_resolver=resolver)
+    assert out["actor1"].astype(str).tolist() == ["PHL", "PHL", "JPN", "CHN"]
+    assert out["actor2"].astype(str).tolist() == ["CHN", "JPN", "CHN", "PHL"]
+    assert sorted(calls) == [
+        ("Nippon", datetime.date(2024, 1, 1)),
+        ("Nippon", datetime.date(2024, 1, 2)),
+        ("Pinas", datetime.date(2024, 1, 1)),
+        ("Pinas", datetime.date(2024, 1, 2)),
+    ]
+    assert "tensionindex_actors" not in out.attrs
+
+
+def test_a_name_the_resolver_does_not_know_is_still_unknown() -> None:
+    frame = _frame(actor2=["Phillipines", "CHN", "CHN"])
+    _raises(frame, "got 'Phillipines'", "Did you mean 'PHL'", actor_resolver=lambda v, d: None)
+    out = ti.validate_events(frame, actor_resolver=lambda v, d: None, unknown_actors="keep")
+    assert out.attrs["tensionindex_actors"] == {"unknown_actors": {"PHILLIPINES": 1}}
+    # The resolver also sees codes the table does not know, and may decide by the date.
+    frame = _two(["ABC", "ABC"], ["1999-12-31", "2000-01-01"])
+    out = ti.validate_events(frame, actor_resolver=lambda v, d: "FRA" if d.year < 2000 else None)
+    assert out["actor2"].astype(str).tolist() == ["FRA", "ABC"]
+    assert out.attrs["tensionindex_actors"] == {"unknown_actors": {"ABC": 1}}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"unknown_actors": "drop"},
+         "The 'unknown_actors' parameter of validate_events must be one of 'error', 'keep'. "
+         "Got 'drop' instead."),
+        ({"actor_resolver": {"Pinas": "PHL"}},
+         "The 'actor_resolver' parameter of validate_events must be a callable (value, date) -> "
+         "code or None, or None. Got {'Pinas': 'PHL'} instead."),
+        ({"actor_resolver": lambda v, d: 42, "unknown_actors": "keep"},
+         "The 'actor_resolver' parameter of validate_events must return a code (a non-empty "
+         "string) or None. It returned 42 for 'Phillipines' on 2024-03-05."),
+    ],
+)  # fmt: skip
+def test_bad_actor_parameters(kwargs: dict[str, object], message: str) -> None:
+    frame = _frame(actor2=["Phillipines", "CHN", "CHN"])
+    with pytest.raises(ti.InvalidParameterError, match=re.escape(message)):
+        ti.validate_events(frame, **kwargs)  # type: ignore[arg-type]
+
+
+def _naive_actor(value: str, day: datetime.date, aliases: dict[str, str]) -> str:
+    """One actor resolved by hand: the reference for the vectorised resolution."""
+    key = value.strip().upper()
+    if key in aliases:
+        return aliases[key]
+    rows = [r for r in _alias_rows() if r["alias"].strip().upper() == key]
+    for row in rows:
+        if row["valid_from"] or row["valid_to"]:
+            start = row["valid_from"] or "0001-01-01"
+            end = row["valid_to"] or "9999-12-31"
+            if start <= day.isoformat() <= end:
+                return row["code"]
+    undated = [r["code"] for r in rows if not r["valid_from"] and not r["valid_to"]]
+    if undated:
+        return undated[0]
+    table = ti.country_codes()
+    named = table.loc[(table["iso3"] == key) | (table["name"].str.upper() == key), "iso3"]
+    return str(named.iloc[0]) if len(named) else key
+
+
+def _alias_rows() -> list[dict[str, str]]:
+    import csv
+    from importlib import resources
+
+    text = resources.files("tensionindex").joinpath("data", "actor_aliases.csv").read_text(
+        encoding="utf-8"
+    )
+    return list(csv.DictReader(text.splitlines()))
+
+
+@given(
+    picks=st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["Russia", "russia ", "RUS", "China", "PRC", "Zaire", "CS", "C001", "Kosovo",
+                 "East Germany", "Burma", "USA", "U.S.", "Yemen", "Serbia and Montenegro"]
+            ),
+            st.dates(datetime.date(1950, 1, 1), datetime.date(1990, 10, 2)),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    as_categories=st.booleans(),
+)  # fmt: skip
+def test_vectorised_resolution_equals_resolving_each_row_by_hand(
+    picks: list[tuple[str, datetime.date]], as_categories: bool
+) -> None:
+    values = [value for value, _ in picks]
+    dates = [day.isoformat() for _, day in picks]
+    frame = _two(values, dates, actor1="JPN")
+    if as_categories:
+        frame["actor2"] = frame["actor2"].astype("category")
+    aliases = {"KOSOVO": "SRB"}
+    out = ti.validate_events(frame, aliases={"Kosovo": "SRB"})
+    expected = [_naive_actor(v, d, aliases) for v, d in picks]
+    assert out["actor2"].astype(str).tolist() == expected

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tensionindex.analysis.uncertainty import sensitivity, weight_influence
     from tensionindex.catalogue import CATEGORIES, EventTypeSpec
     from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
+    from tensionindex.countries import country_codes
     from tensionindex.datasets import examples, load_example
     from tensionindex.dedup import deduplicate, deduplicate_across_datasets, event_families
     from tensionindex.event_types import taxonomy
@@ -77,6 +78,7 @@ _LAZY: dict[str, str] = {
     "event_families": "tensionindex.dedup",
     "source_agreement": "tensionindex.analysis.agreement",
     "SourceAgreement": "tensionindex.analysis.agreement",
+    "country_codes": "tensionindex.countries",
     "CANONICAL_COLUMNS": "tensionindex.events",
     "actor_aliases": "tensionindex.events",
     "validate_events": "tensionindex.events",
@@ -147,6 +149,7 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     # Events in
     "CANONICAL_COLUMNS",
     "actor_aliases",
+    "country_codes",
     "read_events",
     "validate_events",
     # Coded event data

@@ -8,7 +8,8 @@ and returns a *new* DataFrame in the canonical layout:
 column     meaning
 ========== ================================================================
 date       day of the event (datetime64, midnight; tz-aware input in UTC)
-actor1     code of the actor that acts (upper-case, aliases resolved)
+actor1     code of the actor that acts (upper-case; names resolved to
+           codes at the event's date, see :mod:`tensionindex.countries`)
 actor2     code of the actor acted upon
 event_type a key of :func:`tensionindex.taxonomy` (or a custom type)
 intensity  finite number >= 0 (default 1)
@@ -21,28 +22,35 @@ followed by the optional pass-through columns ``event_id``, ``source``,
 
 from __future__ import annotations
 
-import csv
 import datetime
 import difflib
-import functools
-import io
-from collections.abc import Iterable, Mapping, Sequence
-from importlib import resources
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from tensionindex._parallel import THREADED_ROWS, both
 from tensionindex.catalogue import is_known, normalize_event_type, unknown_type_message
-from tensionindex.exceptions import EventInputTypeError, EventValidationError, did_you_mean
+from tensionindex.countries import ActorTable, actor_table, builtin_aliases, is_code_shaped
+from tensionindex.exceptions import (
+    EventInputTypeError,
+    EventValidationError,
+    InvalidParameterError,
+    did_you_mean,
+)
+from tensionindex.params import Instance, Options, check
 
 if TYPE_CHECKING:
     from tensionindex.config import IndexConfig
 
 __all__ = [
+    "ACTORS_ATTRS_KEY",
     "CANONICAL_COLUMNS",
     "PASS_THROUGH_COLUMNS",
+    "ActorResolver",
+    "UnknownActors",
     "actor_aliases",
     "empty_events",
     "validate_events",
@@ -54,6 +62,14 @@ PASS_THROUGH_COLUMNS: tuple[str, ...] = ("event_id", "source", "url", "descripti
 
 _DEFAULTS: dict[str, float] = {"intensity": 1.0, "confidence": 1.0}
 
+#: What validate_events does with an actor that no code or name matches.
+UnknownActors = Literal["error", "keep"]
+#: A caller's resolver of actor values: (value as given, event day) -> code or None.
+ActorResolver = Callable[[str, datetime.date], "str | None"]
+#: Where validate_events lists the actors it kept without knowing them:
+#: ``events.attrs[ACTORS_ATTRS_KEY] == {"unknown_actors": {code: rows}}``.
+ACTORS_ATTRS_KEY = "tensionindex_actors"
+
 # The days that datetime64[ns] can hold.
 _FIRST_DAY = np.datetime64("1677-09-22", "D")
 _LAST_DAY = np.datetime64("2262-04-11", "D")
@@ -62,43 +78,47 @@ _OUT_OF_RANGE_FIX = (
 )
 
 
-@functools.cache
-def _builtin_aliases() -> dict[str, str]:
-    text = resources.files("tensionindex").joinpath("data", "actor_aliases.csv").read_text(
-        encoding="utf-8"
-    )
-    return {row["alias"].strip().upper(): row["code"] for row in csv.DictReader(io.StringIO(text))}
-
-
 def actor_aliases() -> dict[str, str]:
-    """The built-in alias table: upper-cased common names to ISO 3166 alpha-3 codes.
+    """The built-in alias table: upper-cased names to ISO 3166 alpha-3 codes.
+
+    Common names, ISO alpha-2 codes, former names and codes, and the names of
+    the country table (:func:`country_codes`).  Aliases that hold only between
+    two dates (``"Russia"`` is the Soviet Union, SUN, from 1922-12-30 to
+    1991-12-25) appear with the code they have at other dates;
+    :func:`validate_events` applies their dates.
 
     Examples
     --------
     >>> aliases = actor_aliases()
-    >>> aliases["UNITED STATES"], aliases["PRC"], aliases["PHILIPPINES"]
-    ('USA', 'CHN', 'PHL')
+    >>> aliases["UNITED STATES"], aliases["PRC"], aliases["PHILIPPINES"], aliases["ZAIRE"]
+    ('USA', 'CHN', 'PHL', 'COD')
+    >>> aliases["SOVIET UNION"], aliases["RUSSIA"]
+    ('SUN', 'RUS')
     """
-    return dict(_builtin_aliases())
+    return dict(builtin_aliases())
 
 
-def alias_map_of(aliases: Mapping[str, str] | None) -> dict[str, str]:
-    """The built-in actor aliases (name to code) with ``aliases`` merged over them."""
-    table = _builtin_aliases()
+def _user_aliases(aliases: Mapping[str, str] | None) -> dict[str, str]:
+    """``aliases`` checked, with upper-cased names and codes."""
     if not aliases:
-        return table
+        return {}
     if not isinstance(aliases, Mapping):
         raise EventInputTypeError(
             f"aliases must be a mapping of names to codes. Got {type(aliases).__name__} instead."
         )
-    merged = dict(table)
+    checked = {}
     for name, code in aliases.items():
         if not isinstance(name, str) or not isinstance(code, str) or not code.strip():
             raise EventValidationError(
                 f"aliases must map names to non-empty code strings. Got {name!r}: {code!r}."
             )
-        merged[name.strip().upper()] = code.strip().upper()
-    return merged
+        checked[name.strip().upper()] = code.strip().upper()
+    return checked
+
+
+def alias_map_of(aliases: Mapping[str, str] | None) -> Mapping[str, str]:
+    """Upper-cased names and codes to codes, whatever the date, with ``aliases`` over them."""
+    return actor_table(_user_aliases(aliases)).static
 
 
 def _row(frame: pd.DataFrame, position: int) -> str:
@@ -436,24 +456,196 @@ def _used_codes(codes: np.ndarray, n_categories: int) -> np.ndarray:
     return np.bincount(codes, minlength=n_categories) > 0
 
 
+@dataclass
+class _ActorColumn:
+    """One actor column factorised, with the code of each distinct value known so far."""
+
+    name: str
+    codes: np.ndarray
+    uniques: pd.Index
+    # The code of each distinct value, or None where it is found per row (it may
+    # depend on the event's date, or on the caller's resolver).
+    resolved: list[str | None]
+
+
+def _unknown_name_fix(value: str, table: ActorTable) -> str:
+    if value.strip().isdigit():
+        hint = (
+            " Numbers are not actor codes: convert Gleditsch-Ward or Correlates of War numbers "
+            "with tensionindex.country_codes(values, origin='gw_code', to='iso3') (or "
+            "origin='cow_code')."
+        )
+    else:
+        hint = table.suggestion(value)
+    return (
+        "No country code or name matches it." + hint + " Correct the value, map it with "
+        f"aliases={{{value.strip()!r}: 'CODE'}}, or pass unknown_actors='keep' to keep unknown "
+        f"names as actors (listed in events.attrs[{ACTORS_ATTRS_KEY!r}])."
+    )
+
+
+_ACTOR_EXPECTED = "a country code such as 'PHL' or a name of the country table"
+
+
 def _actors(
-    frame: pd.DataFrame, alias_map: Mapping[str, str]
-) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    frame: pd.DataFrame, table: ActorTable, *, keep: bool, resolver: bool
+) -> tuple[_ActorColumn, _ActorColumn]:
+    """The actor columns factorised, each distinct value resolved unless it needs a date.
+
+    A value is looked up upper-cased and stripped: a code or name of the table
+    (or of ``aliases=``) gives its code; one the table does not know is left
+    to the resolver if there is one, else kept when written as a code (2-4
+    upper-case letters or digits, as coded data and placeholders are), else
+    kept with ``keep`` or reported, with the near misses.
+    """
     fix = "Every event needs both actors, as codes (e.g. 'USA') or names in the alias table."
-    codes1, uniques1 = _codes(frame, "actor1", "a non-empty actor code such as 'CHN'", fix)
-    codes2, uniques2 = _codes(frame, "actor2", "a non-empty actor code such as 'PHL'", fix)
+    columns = []
+    errors: list[tuple[int, str, object]] = []
+    for name, example in (("actor1", "'CHN'"), ("actor2", "'PHL'")):
+        codes, uniques = _codes(frame, name, f"a non-empty actor code such as {example}", fix)
+        resolved: list[str | None] = []
+        unknown: list[int] = []
+        for i, value in enumerate(uniques):
+            text = str(value).strip()
+            key = text.upper()
+            if table.needs_date(key):
+                resolved.append(None)
+            elif key in table.static:
+                resolved.append(table.static[key])
+            elif resolver:
+                resolved.append(None)
+            elif keep or is_code_shaped(text):
+                resolved.append(key)
+            else:
+                resolved.append(key)
+                unknown.append(i)
+        if unknown:
+            position = _first_true(np.isin(codes, unknown))
+            errors.append((position, name, frame[name].iloc[position]))
+        columns.append(_ActorColumn(name, codes, uniques, resolved))
+    if errors:
+        position, name, value = min(errors, key=lambda e: e[0])
+        raise bad_value_error(
+            name, frame, position, value, _ACTOR_EXPECTED, _unknown_name_fix(str(value), table)
+        )
+    return columns[0], columns[1]
 
-    def canonical(values: pd.Index) -> list[str]:
-        out = []
-        for value in values:
-            key = str(value).strip().upper()
-            out.append(alias_map.get(key, key))
-        return out
 
-    names1, names2 = canonical(uniques1), canonical(uniques2)
-    categories = pd.Index(sorted(set(names1) | set(names2)), dtype=object)
-    actor1 = _recode(codes1, categories.get_indexer(pd.Index(names1, dtype=object)))
-    actor2 = _recode(codes2, categories.get_indexer(pd.Index(names2, dtype=object)))
+def _resolver_code(
+    resolver: ActorResolver, value: str, day: int, cache: dict[tuple[str, int], str | None]
+) -> str | None:
+    if (value, day) not in cache:
+        when = datetime.date(1970, 1, 1) + datetime.timedelta(days=day)
+        code = resolver(value, when)
+        if code is not None and (not isinstance(code, str) or not code.strip()):
+            raise InvalidParameterError(
+                "The 'actor_resolver' parameter of validate_events must return a code (a "
+                f"non-empty string) or None. It returned {code!r} for {value!r} on {when}."
+            )
+        cache[(value, day)] = None if code is None else code.strip().upper()
+    return cache[(value, day)]
+
+
+def _finish_actors(
+    frame: pd.DataFrame,
+    columns: tuple[_ActorColumn, _ActorColumn],
+    dates: np.ndarray | pd.Series | None,
+    table: ActorTable,
+    *,
+    keep: bool,
+    resolver: ActorResolver | None,
+) -> tuple[np.ndarray, np.ndarray, pd.Index, dict[str, int]]:
+    """Resolve the values that need each row's date, then code both columns alike.
+
+    Only the rows of such values are looked at, vectorised per distinct value;
+    a resolver is called once per distinct (value, day).  ``dates`` may be
+    None when no value needs them.  Returns the codes of both columns, their
+    categories and the rows of each actor kept unknown.
+    """
+    errors: list[tuple[int, str]] = []
+    per_row: list[tuple[np.ndarray, list[str], np.ndarray] | None] = []
+    unknown: set[str] = set()
+    cache: dict[tuple[str, int], str | None] = {}
+    for column in columns:
+        values = column.uniques
+        unknown.update(c for c in column.resolved if c is not None and c not in table.known)
+        later = [i for i, code in enumerate(column.resolved) if code is None]
+        if not later:
+            per_row.append(None)
+            continue
+        wanted = np.zeros(len(values), dtype=bool)
+        wanted[later] = True
+        rows = np.flatnonzero(wanted[column.codes])
+        which = column.codes[rows]
+        days = np.asarray(dates)[rows].astype("datetime64[D]").astype(np.int64)
+        # Each row's code as a position among the codes met in this column.
+        position_of: dict[str, int] = {}
+        chosen = np.empty(len(rows), dtype=np.int64)
+        for i in later:
+            at = np.flatnonzero(which == i)
+            at_days = days[at]
+            text = str(values[i]).strip()
+            key = text.upper()
+            codes, picked = table.choices(key, at_days)
+            # Rows whose choice has no code: the resolver's, or unknown.
+            resolved = np.full(len(at), -1, dtype=np.int64)
+            for k, code in enumerate(codes):
+                if code is None:
+                    continue
+                mine = picked == k
+                end = table.ends.get(code)
+                if end is not None:
+                    late = mine & (at_days > end)
+                    if late.any():
+                        first = _first_true(late)
+                        position = int(rows[at[first]])
+                        errors.append((position, (
+                            f"Column {column.name!r}, {_row(frame, position)}: got "
+                            f"{frame[column.name].iloc[position]!r} for an event on "
+                            f"{np.datetime64(int(at_days[first]), 'D')}, but "
+                            f"{table.ended_message(code)} Fix the actor, or map the name with "
+                            f"aliases={{{text!r}: 'CODE'}}."
+                        )))
+                resolved[mine] = position_of.setdefault(code, len(position_of))
+            missing = np.flatnonzero(resolved < 0)
+            if len(missing) and resolver is not None:
+                for j in missing:
+                    code = _resolver_code(resolver, text, int(at_days[j]), cache)
+                    if code is not None:
+                        resolved[j] = position_of.setdefault(code, len(position_of))
+                missing = np.flatnonzero(resolved < 0)
+            if len(missing):
+                if keep or is_code_shaped(text):
+                    resolved[missing] = position_of.setdefault(key, len(position_of))
+                    unknown.add(key)
+                else:
+                    position = int(rows[at[missing[0]]])
+                    errors.append((position, (
+                        f"Column {column.name!r}, {_row(frame, position)}: got "
+                        f"{frame[column.name].iloc[position]!r}; expected {_ACTOR_EXPECTED}. "
+                        + _unknown_name_fix(text, table)
+                    )))
+            chosen[at] = resolved
+        per_row.append((rows, list(position_of), chosen))
+    if errors:
+        raise EventValidationError(min(errors, key=lambda e: e[0])[1])
+    found: set[str] = set()
+    for column, rowwise in zip(columns, per_row, strict=True):
+        found.update(code for code in column.resolved if code is not None)
+        if rowwise is not None:
+            found.update(rowwise[1])
+    categories = pd.Index(sorted(found), dtype=object)
+    coded = []
+    for column, rowwise in zip(columns, per_row, strict=True):
+        lookup = categories.get_indexer(pd.Index(column.resolved, dtype=object))
+        if rowwise is None:
+            coded.append(_recode(column.codes, lookup))
+            continue
+        out = lookup[column.codes]
+        rows, options, chosen = rowwise
+        out[rows] = categories.get_indexer(pd.Index(options, dtype=object))[chosen]
+        coded.append(out)
+    actor1, actor2 = coded
     same = actor1 == actor2
     if same.any():
         position = _first_true(same)
@@ -463,7 +655,14 @@ def _actors(
             f"{frame['actor2'].iloc[position]!r}); expected two different actors. A bilateral "
             "index needs two sides: drop domestic events or fix the actor codes."
         )
-    return actor1, actor2, categories
+    report: dict[str, int] = {}
+    if unknown:
+        counts = np.bincount(actor1, minlength=len(categories)) + np.bincount(
+            actor2, minlength=len(categories)
+        )
+        counted = {code: int(counts[categories.get_loc(code)]) for code in unknown}
+        report = dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
+    return actor1, actor2, categories, report
 
 
 def _event_types(frame: pd.DataFrame, config: IndexConfig | None) -> tuple[np.ndarray, pd.Index]:
@@ -584,6 +783,8 @@ def validate_events(
     columns: Mapping[str, str] | None = None,
     aliases: Mapping[str, str] | None = None,
     config: IndexConfig | None = None,
+    unknown_actors: UnknownActors = "error",
+    actor_resolver: ActorResolver | None = None,
 ) -> pd.DataFrame:
     """Check events and return them as a new DataFrame in the canonical layout.
 
@@ -598,9 +799,25 @@ def validate_events(
         Your column names mapped to canonical ones, e.g. ``{"when": "date"}``.
     aliases : mapping of str to str, optional
         Extra actor aliases (name to code) merged over the built-in table,
-        which maps common country names to ISO 3166 alpha-3 codes.
+        which maps common country names to ISO 3166 alpha-3 codes.  They
+        apply at every date and win over the built-in ones.
     config : IndexConfig, optional
         Configuration whose custom event types are accepted.
+    unknown_actors : {"error", "keep"}, default "error"
+        What to do with an actor name that matches no code or name of the
+        country table, the alias table or ``aliases``: ``"error"`` raises,
+        with the near misses (``'Phillipines'``: did you mean 'PHL'?);
+        ``"keep"`` keeps it as an actor (upper-cased) and lists it in the
+        result's ``attrs["tensionindex_actors"]``.  A value written as a code
+        (2-4 upper-case letters or digits, such as GDELT's region codes or
+        ``"C001"``) is kept and listed in either case.
+    actor_resolver : callable, optional
+        ``actor_resolver(value, date) -> code or None``, called with the
+        value as given (stripped) and the event's day (a ``datetime.date``)
+        for each value the tables do not resolve, once per distinct value and
+        day: plug in another library (say, country_converter's
+        ``coco.convert(value, to="ISO3", not_found=None)``).  ``None`` means
+        unknown, as without a resolver.  Its codes are taken as they are.
 
     Returns
     -------
@@ -608,20 +825,30 @@ def validate_events(
         A new frame (the input is never modified) with a fresh RangeIndex and
         the canonical columns first: ``date`` (datetime64 at midnight; tz-aware
         values are converted to UTC first), ``actor1`` and ``actor2`` (stripped,
-        upper-cased, aliases resolved; categorical), ``event_type`` (normalised
-        key; categorical), ``intensity`` and ``confidence`` (float), then the
-        pass-through columns present, then the other input columns.
+        upper-cased, names resolved to codes at each event's date;
+        categorical), ``event_type`` (normalised key; categorical),
+        ``intensity`` and ``confidence`` (float), then the pass-through
+        columns present, then the other input columns.  When actors were kept
+        that the tables do not know, ``attrs["tensionindex_actors"]`` is
+        ``{"unknown_actors": {code: rows}}``, most frequent first.
 
     Raises
     ------
     EventValidationError
         If a column is missing or a value is invalid.  The message names the
         column, the first offending row and value, what was expected and how
-        to fix it; unknown event types come with suggestions.
+        to fix it; unknown event types and actor names come with suggestions.
+        A state named after its end (``"Soviet Union"`` in 2005) is an error
+        naming its last day and its successors.
+    InvalidParameterError
+        If ``unknown_actors`` is not "error" or "keep", ``actor_resolver`` is
+        not callable, or the resolver returns something other than a code or
+        None.
 
     See Also
     --------
     read_events : read and validate a CSV, JSON or Parquet file.
+    country_codes : the country table, and conversion between code systems.
 
     Examples
     --------
@@ -641,26 +868,65 @@ def validate_events(
     Traceback (most recent call last):
     ...
     tensionindex.exceptions.EventValidationError: ... Did you mean 'water_cannon'? ...
+
+    Names resolve at each event's date; a misspelt name is an error with its
+    near misses, unless ``unknown_actors="keep"``:
+
+    >>> records = [
+    ...     {"date": day, "actor1": "USA", "actor2": "Russia", "event_type": "leader_summit"}
+    ...     for day in ("1985-03-11", "1995-03-11")
+    ... ]
+    >>> ti.validate_events(records)["actor2"].tolist()
+    ['SUN', 'RUS']
+    >>> ti.validate_events([{"date": "2024-03-05", "actor1": "CHN", "actor2": "Phillipines",
+    ...                      "event_type": "water_cannon"}])
+    Traceback (most recent call last):
+    ...
+    tensionindex.exceptions.EventValidationError: Column 'actor2', row 0: got 'Phillipines'; ...
+    ... Did you mean 'PHL' (Philippines)? ...
+    >>> kept = ti.validate_events([{"date": "2024-03-05", "actor1": "CHN",
+    ...                             "actor2": "Phillipines", "event_type": "water_cannon"}],
+    ...                           unknown_actors="keep")
+    >>> kept.attrs["tensionindex_actors"]
+    {'unknown_actors': {'PHILLIPINES': 1}}
     """
+    check("validate_events", "unknown_actors", unknown_actors, [Options(("error", "keep"))])
+    if actor_resolver is not None and not callable(actor_resolver):
+        check("validate_events", "actor_resolver", actor_resolver,
+              [Instance((None,), "a callable (value, date) -> code or None, or None")])
     frame = _rename(_to_frame(data), columns)
-    alias_table = alias_map_of(aliases)
+    table = actor_table(_user_aliases(aliases))
+    keep = unknown_actors == "keep"
+    unknown: dict[str, int] = {}
     if len(frame) == 0:
         out = empty_events()
     else:
         _check_columns(frame)
 
+        def finish(pending: tuple[_ActorColumn, _ActorColumn], dates: Any) -> Any:
+            return _finish_actors(
+                frame, pending, dates, table, keep=keep, resolver=actor_resolver
+            )
+
         def the_rest() -> tuple[Any, ...]:
-            actor1, actor2, actors = _actors(frame, alias_table)
+            pending = _actors(frame, table, keep=keep, resolver=actor_resolver is not None)
+            # Unless a value's code depends on the day (or on the resolver), the actors
+            # are done here, beside the dates.
+            needs_dates = any(code is None for column in pending for code in column.resolved)
+            actors = pending if needs_dates else finish(pending, None)
             event_type, types = _event_types(frame, config)
             intensity = _numbers(frame, "intensity", low=0.0, high=None, default=1.0)
             confidence = _numbers(frame, "confidence", low=0.0, high=1.0, default=1.0)
-            return actor1, actor2, actors, event_type, types, intensity, confidence
+            return needs_dates, actors, event_type, types, intensity, confidence
 
         # Dates first: with both wrong, the date error is the one reported.
         dates, rest = both(
             lambda: _dates(frame), the_rest, threaded=len(frame) >= THREADED_ROWS
         )
-        actor1, actor2, actors, event_type, types, intensity, confidence = rest
+        needs_dates, actors_of, event_type, types, intensity, confidence = rest
+        if needs_dates:
+            actors_of = finish(actors_of, dates)
+        actor1, actor2, actors, unknown = actors_of
         # Codes were checked above, and columns that were already canonical come back
         # as the caller's own Series (see _own): no copy, yet an edit of either frame
         # never reaches the other.
@@ -685,4 +951,6 @@ def validate_events(
             # A deep copy, so that later edits of the result never reach the caller.
             out[name] = frame[name].reset_index(drop=True).copy(deep=True)
             used.add(name)
+    if unknown:
+        out.attrs[ACTORS_ATTRS_KEY] = {"unknown_actors": unknown}
     return out
