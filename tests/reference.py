@@ -253,7 +253,9 @@ def reference_index(
             if i >= config.min_information
         ]
         high = float(np.quantile(informed, 0.9)) if informed else 0.0
-        scale = high / math.log(19.0) if high > 0 else 1.0
+        # Rounding, not tension: 1e-9 times the largest event signal.
+        noise = 1e-9 * max((abs(e.signal) for e in events_list), default=0.0)
+        scale = high / math.log(19.0) if high > noise else 1.0
     out["stability"] = [stability(t, scale) for t in out["tension"]]
     frame = pd.DataFrame(out)
     epoch = datetime.date(1970, 1, 1).toordinal()

@@ -34,6 +34,22 @@ EVENTS = [
 SCORED = ti.score(EVENTS)
 VALID: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "score": ((EVENTS,), {}),
+    "deduplicate_across_datasets": (
+        ([dict(e, dataset=d) for e, d in zip(EVENTS, ["gdelt2", "icews", "icews"], strict=True)],),
+        {},
+    ),
+    "event_families": ((["cameo:042"],), {}),
+    "source_agreement": (
+        (
+            ti.score(
+                [
+                    dict(e, dataset=d)
+                    for e, d in zip(EVENTS, ["gdelt2", "icews", "icews"], strict=True)
+                ]
+            ),
+        ),
+        {},
+    ),
     "stability_index": ((EVENTS,), {}),
     "contributions": ((EVENTS,), {}),
     "vintages": ((EVENTS, ["2024-03-06"]), {}),

@@ -462,14 +462,23 @@ class ScoredEvents:
         return distinct, where
 
     def _decayed(
-        self, grid: Grid, daily: tuple[np.ndarray, np.ndarray], signal: np.ndarray
+        self,
+        grid: Grid,
+        daily: tuple[np.ndarray, np.ndarray],
+        signal: np.ndarray,
+        *,
+        overwrite: bool = False,
     ) -> np.ndarray:
-        """sum_i K(t - t_i) x_i on ``grid`` for per-event values x (``daily``: their day grids)."""
+        """sum_i K(t - t_i) x_i on ``grid`` for per-event values x (``daily``: their day grids).
+
+        With ``overwrite`` the kernel may work in ``daily[0]``.
+        """
         kernels, per_type = self.kernels()
         if len(kernels) <= 1:
             kernel = kernels[0] if kernels else self.config.kernel_of()
             events = (self.dyad, self.day, signal)
-            return tension_grid(kernel, daily, grid, events, self.day_range[0])
+            first = self.day_range[0]
+            return tension_grid(kernel, daily, grid, events, first, overwrite=overwrite)
         # Categories with kernels of their own: one pass per kernel.
         total = np.zeros(daily[0].shape)
         codes = per_type[self.type_code]
@@ -487,9 +496,9 @@ class ScoredEvents:
         n_dyads = len(self.labels)
         daily = daily_grids(self.dyad, self.day, self.signal, n_dyads, grid, self.day_range)
         tension = self._decayed(grid, daily, self.signal)
-        ones = np.ones(len(self.day))
+        # The count grid is the daily "signal" of ones: decayed, the information.
         counts = (daily[1].astype(float), daily[1])
-        information = self._decayed(grid, counts, ones)
+        information = self._decayed(grid, counts, np.ones(len(self.day)), overwrite=True)
         if self.config.aggregation == "kernel_mean":
             tension = _kernel_mean(tension, information + self.config.prior_events)
         return daily[0], daily[1], tension, information
@@ -498,14 +507,10 @@ class ScoredEvents:
         """Under ``kernel_mean``, information + prior_events on ``grid``; else None (1)."""
         if self.config.aggregation != "kernel_mean":
             return None
-        n_dyads = len(self.labels)
-        counts = daily_grids(
-            self.dyad, self.day, np.ones(len(self.day)), n_dyads, grid, self.day_range
-        )
-        information = self._decayed(
-            grid, (counts[1].astype(float), counts[1]), np.ones(len(self.day))
-        )
-        return information + self.config.prior_events
+        ones = np.ones(len(self.day))
+        _, count = daily_grids(self.dyad, self.day, ones, len(self.labels), grid, self.day_range)
+        counts = (count.astype(float), count)
+        return self._decayed(grid, counts, ones, overwrite=True) + self.config.prior_events
 
     @property
     def scale(self) -> float:
@@ -514,7 +519,8 @@ class ScoredEvents:
         ``"auto"``: the 90th percentile of the absolute tension over every dyad-day of
         these events (their whole span) whose information is at least
         ``min_information``, divided by ln 19, so that nine values in ten lie
-        within [5, 95]; 1.0 if no such value differs from 0.  Computed once
+        within [5, 95]; 1.0 if that percentile is rounding (at most 1e-9 times
+        the largest event signal: signals that cancel).  Computed once
         per scored object, from all its dyads, so that any query of it uses
         the same scale.
         """
@@ -527,9 +533,11 @@ class ScoredEvents:
             if grid is not None and len(self.labels):
                 _, _, tension, information = self._tension(grid)
                 informed = np.abs(tension[information >= self.config.min_information])
+                # Below this, |T| is rounding (signals that cancel), not tension.
+                noise = 1e-9 * float(np.abs(self.signal).max(initial=0.0))
                 if len(informed):
                     high = float(np.quantile(informed, AUTO_SCALE_QUANTILE))
-                    value = high / math.log(19.0) if high > 0 else 1.0
+                    value = high / math.log(19.0) if high > noise else 1.0
             found = self._cache.setdefault("scale", value)
         return float(found)
 
@@ -1011,9 +1019,8 @@ def require_reported(events: pd.DataFrame) -> None:
 
 def _kernel_mean(total: np.ndarray, divisor: np.ndarray) -> np.ndarray:
     """total / divisor, and 0 where the divisor is 0 (no event yet and no prior: neutral)."""
-    return np.divide(
-        total, divisor, out=np.zeros(np.broadcast(total, divisor).shape), where=divisor > 0
-    )
+    out = np.zeros(np.broadcast(total, divisor).shape)
+    return np.asarray(np.divide(total, divisor, out=out, where=divisor > 0))
 
 
 def _dataset_codes(events: pd.DataFrame) -> np.ndarray | None:
