@@ -318,20 +318,24 @@ def tension_grid(
     grid: Grid,
     events: tuple[np.ndarray, np.ndarray, np.ndarray],
     first_event: int,
+    *,
+    overwrite: bool = False,
 ) -> np.ndarray:
     """Tension of all events from their daily signal and count grids.
 
     ``events`` is ``(dyad, day, signal)`` of every event; only those before
     the grid (when ``first_event < grid.first_day``) are read again: they
-    carry in through the kernel.
+    carry in through the kernel.  With ``overwrite`` the kernel may work in
+    the daily signal grid (the caller has no further use for it).
     """
     signal, count = daily
     if first_event >= grid.first_day:
-        return kernel.from_daily(signal, count, overwrite=False)
+        return kernel.from_daily(signal, count, overwrite=overwrite)
     dyad, day, weights = events
     offset = day - grid.first_day
     before = offset < 0
-    return kernel.from_daily(signal, count, (dyad[before], offset[before], weights[before]))
+    carry = (dyad[before], offset[before], weights[before])
+    return kernel.from_daily(signal, count, carry, overwrite=overwrite)
 
 
 def group_tensions(
