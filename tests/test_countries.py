@@ -14,12 +14,27 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
-from tensionindex.countries import COUNTRY_COLUMNS, actor_table, builtin_aliases, is_code_shaped
+from tensionindex.countries import (
+    ALIAS_FILES,
+    COUNTRY_COLUMNS,
+    actor_table,
+    builtin_aliases,
+    is_code_shaped,
+)
 
 
 def _csv(name: str) -> list[dict[str, str]]:
     text = resources.files("tensionindex").joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
+
+
+def _aliases() -> list[dict[str, str]]:
+    """Every row of the alias tables, with empty dates where a table has none."""
+    rows = []
+    for name in ALIAS_FILES:
+        for row in _csv(name):
+            rows.append({"valid_from": "", "valid_to": "", **row})
+    return rows
 
 
 TABLE = ti.country_codes()
@@ -166,14 +181,15 @@ def test_the_successor_starts_the_day_after_unification_or_dissolution() -> None
 
 def test_every_alias_maps_to_a_code_of_the_table() -> None:
     codes = set(TABLE["iso3"])
-    for row in _csv("actor_aliases.csv"):
+    for row in _aliases():
         assert row["code"] in codes, row
-        assert list(row) == ["alias", "code", "valid_from", "valid_to"]
+    assert list(_csv("actor_aliases.csv")[0]) == ["alias", "code"]
+    assert list(_csv("country_aliases.csv")[0]) == ["alias", "code", "valid_from", "valid_to"]
 
 
 def test_no_alias_or_name_means_two_codes_at_once() -> None:
     undated: dict[str, str] = {}
-    for row in _csv("actor_aliases.csv"):
+    for row in _aliases():
         key = row["alias"].strip().upper()
         if not row["valid_from"] and not row["valid_to"]:
             assert undated.setdefault(key, row["code"]) == row["code"], key
@@ -184,7 +200,7 @@ def test_no_alias_or_name_means_two_codes_at_once() -> None:
         assert undated.get(name.upper(), code) == code, name
     # Dated aliases of one name never overlap.
     dated: dict[str, list[tuple[int, int]]] = {}
-    for row in _csv("actor_aliases.csv"):
+    for row in _aliases():
         if row["valid_from"] or row["valid_to"]:
             start = _day(row["valid_from"]) if row["valid_from"] else -(10**9)
             end = _day(row["valid_to"]) if row["valid_to"] else 10**9
@@ -194,7 +210,7 @@ def test_no_alias_or_name_means_two_codes_at_once() -> None:
 
 
 def test_russia_is_the_soviet_union_exactly_while_it_existed() -> None:
-    (row,) = [r for r in _csv("actor_aliases.csv") if r["alias"] == "Russia" and r["valid_to"]]
+    (row,) = [r for r in _aliases() if r["alias"] == "Russia" and r["valid_to"]]
     sun = TABLE[TABLE["iso3"] == "SUN"].iloc[0]
     assert (pd.Timestamp(row["valid_from"]), pd.Timestamp(row["valid_to"])) == (
         sun["valid_from"],

@@ -1000,10 +1000,11 @@ def _alias_rows() -> list[dict[str, str]]:
     import csv
     from importlib import resources
 
-    text = resources.files("tensionindex").joinpath("data", "actor_aliases.csv").read_text(
-        encoding="utf-8"
-    )
-    return list(csv.DictReader(text.splitlines()))
+    rows = []
+    for name in ("actor_aliases.csv", "country_aliases.csv"):
+        text = resources.files("tensionindex").joinpath("data", name).read_text(encoding="utf-8")
+        rows += [{"valid_from": "", "valid_to": "", **r} for r in csv.DictReader(text.splitlines())]
+    return rows
 
 
 @given(

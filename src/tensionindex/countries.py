@@ -13,9 +13,10 @@ Yemen (YMD), South Vietnam (RVN), Zanzibar (ZAN).  A state that was renamed or
 recoded keeps one code (Zaire is COD, Burma MMR), so that its dyads' histories
 run through the change.
 
-Actor names resolve through the alias table (``data/actor_aliases.csv``) and
-the table's names; a few aliases hold only between two dates (``"Russia"`` is
-the Soviet Union from 1922-12-30 to 1991-12-25).  :func:`country_codes`
+Actor names resolve through the alias tables (``data/actor_aliases.csv``, common
+names; ``data/country_aliases.csv``, former names and codes) and the table's
+names; a few aliases hold only between two dates (``"Russia"`` is the Soviet
+Union from 1922-12-30 to 1991-12-25).  :func:`country_codes`
 converts between ISO 3166 alpha-3 codes, GW and COW codes and names, at a date
 if one is given.  See ``docs/countries.md`` for the rules and the sources.
 """
@@ -40,6 +41,7 @@ from tensionindex.exceptions import InvalidParameterError
 from tensionindex.params import Dates, Instance, Options, invalid, parse_day, validate_params
 
 __all__ = [
+    "ALIAS_FILES",
     "CODE_COLUMNS",
     "COUNTRY_COLUMNS",
     "ORIGINS",
@@ -153,12 +155,24 @@ def _rows_of() -> dict[str, tuple[_Row, ...]]:
     }
 
 
+#: The alias tables: common names (part of every configuration fingerprint, so
+#: that saved states stay valid it is only ever extended with care), then the
+#: former names and codes, other ISO names and the dated aliases of the country table.
+ALIAS_FILES: tuple[str, ...] = ("actor_aliases.csv", "country_aliases.csv")
+
+
 @functools.cache
 def _alias_rows() -> tuple[tuple[str, str, int | None, int | None], ...]:
-    """(upper-cased alias, code, first day or None, last day or None) of the alias table."""
+    """(upper-cased alias, code, first day or None, last day or None) of the alias tables."""
     return tuple(
-        (r["alias"].strip().upper(), r["code"], _day(r["valid_from"]), _day(r["valid_to"]))
-        for r in _read("actor_aliases.csv")
+        (
+            r["alias"].strip().upper(),
+            r["code"],
+            _day(r.get("valid_from") or ""),
+            _day(r.get("valid_to") or ""),
+        )
+        for name in ALIAS_FILES
+        for r in _read(name)
     )
 
 
