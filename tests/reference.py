@@ -304,7 +304,7 @@ def assert_index_close(
     *,
     atol: float,
     scale: float,
-    min_information: float = 1.0,
+    min_information: float = 0.25,
 ) -> None:
     """Same dyads, dates and counts; signal and tension within 1e-9 rel + ``atol``.
 

@@ -189,9 +189,12 @@ def test_dataset_confidence_scales_each_datasets_events() -> None:
 
 def test_information_is_the_decayed_number_of_events() -> None:
     rows = [event(date="2024-03-01", actor1="CHN", actor2="PHL", event_type="water_cannon")] * 3
-    index = ti.stability_index(rows, half_life=2, end="2024-03-05")
-    np.testing.assert_allclose(index["information"], 3 * 2.0 ** (-np.arange(5) / 2))
-    assert index["low_information"].tolist() == [False, False, False, False, True]
+    index = ti.stability_index(rows, half_life=2, end="2024-03-09")
+    np.testing.assert_allclose(index["information"], 3 * 2.0 ** (-np.arange(9) / 2))
+    # The default threshold: a quarter of one event (3 * 2 ** (-d / 2) < 0.25 from d = 8).
+    assert index["low_information"].tolist() == [False] * 8 + [True]
+    strict = ti.stability_index(rows, half_life=2, end="2024-03-05", min_information=1.0)
+    assert strict["low_information"].tolist() == [False, False, False, False, True]
 
 
 def test_a_quiet_dyad_is_flagged_not_calm() -> None:
@@ -237,7 +240,7 @@ def test_settings_that_need_every_dyad_are_refused_by_the_state() -> None:
 
 def test_new_settings_at_their_defaults_keep_the_fingerprint() -> None:
     assert (
-        ti.IndexConfig(prior_events=1, min_information=1).fingerprint
+        ti.IndexConfig(prior_events=1, min_information=0.25).fingerprint
         == ti.IndexConfig().fingerprint
     )
     # The prior only matters under kernel_mean; saturation_share changes no number.

@@ -23,6 +23,8 @@ EXPLAIN_COLUMNS = [
     "event_type",
     "label",
     "category",
+    "quad_class",
+    "side",
     "weight",
     "category_multiplier",
     "intensity",

@@ -39,6 +39,8 @@ VALID: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
         {},
     ),
     "event_families": ((["cameo:042"],), {}),
+    "tension_parts": ((SCORED,), {}),
+    "plot_parts": ((SCORED,), {}),
     "source_agreement": (
         (
             ti.score(

@@ -699,7 +699,7 @@ def test_a_single_low_information_day_is_veiled_half_a_day_each_side() -> None:
         {"date": "2024-03-04", "actor1": "CHN", "actor2": "PHL", "event_type": "ramming"},
         {"date": "2024-03-04", "actor1": "CHN", "actor2": "PHL", "event_type": "ramming"},
     ]
-    scored = ti.score(events, half_life=1)
+    scored = ti.score(events, half_life=1, min_information=1.0)
     index = scored.index()
     if "low_information" not in index.columns:
         pytest.skip("the index has no low_information column")

@@ -206,9 +206,12 @@ class IndexConfig:
         "usual for this source".
     neutral_days : int, default 365
         Length of the dyad's trailing baseline, in days (1 to 100000).
-    min_information : float, default 1
+    min_information : float, default 0.25
         Values backed by fewer decayed events than this (the ``information``
-        column of the index) are flagged ``low_information`` (>= 0).
+        column of the index) are flagged ``low_information`` (>= 0).  The
+        default flags a value when less than a quarter of one event's weight
+        is left (under the exponential kernel: the last lone event is more
+        than two half-lives old), so most of the value is silence.
     saturation_share : float, default 0.5
         Warn when a dyad spends more than this share of its days within 1 point
         of 0 or 100 (0 < share <= 1).  Changes no number.
@@ -266,7 +269,7 @@ class IndexConfig:
     prior_events: float = 1.0
     neutral: Neutral = "zero"
     neutral_days: int = 365
-    min_information: float = 1.0
+    min_information: float = 0.25
     saturation_share: float = 0.5
     dataset_confidence: Mapping[str, float] = field(default_factory=dict)
     kernel: Kernel = "exponential"
@@ -501,7 +504,7 @@ class IndexConfig:
             "prior_events": self.aggregation != "kernel_mean" or self.prior_events == 1.0,
             "neutral": self.neutral == "zero",
             "neutral_days": self.neutral != "dyad" or self.neutral_days == 365,
-            "min_information": self.min_information == 1.0,
+            "min_information": self.min_information == 0.25,
             "dataset_confidence": not self.dataset_confidence,
         }
         for key, drop in unused.items():

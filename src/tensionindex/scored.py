@@ -29,7 +29,13 @@ import pandas as pd
 
 from tensionindex._parallel import THREADED_ROWS, both
 from tensionindex._types import NORMALIZE_OPTIONS, Normalize
-from tensionindex.catalogue import is_known, known_categories, unknown_type_message
+from tensionindex.catalogue import (
+    is_known,
+    known_categories,
+    quad_classes,
+    sides,
+    unknown_type_message,
+)
 from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.coverage import Coverage, parse_coverage
 from tensionindex.dyads import parse_dyad, unknown_dyad_error
@@ -80,6 +86,8 @@ EXPLAIN_COLUMNS: tuple[str, ...] = (
     "event_type",
     "label",
     "category",
+    "quad_class",
+    "side",
     "weight",
     "category_multiplier",
     "intensity",
@@ -695,7 +703,10 @@ class ScoredEvents:
         pandas.DataFrame
             One row per contributing event, sorted by absolute contribution
             (largest first): ``date``, ``actor1``, ``actor2``, ``event_type``,
-            ``label``, ``category``, ``weight``, ``category_multiplier``,
+            ``label``, ``category``, ``quad_class`` (verbal or material
+            cooperation or conflict), ``side`` (``"conflict"`` for a
+            positive weight, ``"cooperation"`` for a negative one; see
+            :func:`tension_parts`), ``weight``, ``category_multiplier``,
             ``intensity``, ``confidence``, ``signal`` (s_i), ``aggregation``
             (g_i), ``age_days``, ``decay`` (K), ``contribution`` (s_i * g_i *
             K), then the pass-through columns present (``event_id``,
@@ -740,6 +751,9 @@ class ScoredEvents:
         types = frame["event_type"].cat
         by_type = cfg.resolve(types.categories)
         codes = types.codes.to_numpy()
+        names = [str(t) for t in types.categories]
+        quad_of_type = np.array(quad_classes(names, cfg.custom_types), dtype=object)
+        side_of_type = sides(by_type.weight, quad_of_type)
         out = pd.DataFrame(
             {
                 "date": frame["date"].to_numpy(),
@@ -748,6 +762,8 @@ class ScoredEvents:
                 "event_type": frame["event_type"].astype(str).to_numpy(),
                 "label": np.array(by_type.label, dtype=object)[codes],
                 "category": by_type.category[codes],
+                "quad_class": quad_of_type[codes],
+                "side": np.asarray(side_of_type, dtype=object)[codes],
                 "weight": by_type.weight[codes],
                 "category_multiplier": by_type.multiplier[codes],
                 "intensity": frame["intensity"].to_numpy(),
