@@ -39,6 +39,7 @@ VALID: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
         {},
     ),
     "event_families": ((["cameo:042"],), {}),
+    "country_codes": (("FRA",), {}),
     "tension_parts": ((SCORED,), {}),
     "plot_parts": ((SCORED,), {}),
     "source_agreement": (

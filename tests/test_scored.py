@@ -228,3 +228,23 @@ def test_no_events_give_empty_answers() -> None:
         "low_information",
     ]
     assert scored.contributions().empty
+
+
+def test_score_resolves_actor_names_with_the_callers_choices() -> None:
+    """Unknown names: an error by default, kept and counted on request, or resolved by a hook."""
+    rows = [event("2024-03-05", actor2="Phillipines")]
+    with pytest.raises(ti.EventValidationError, match=r"Phillipines.*Did you mean 'PHL'"):
+        ti.score(rows)
+    kept = ti.score(rows, unknown_actors="keep")
+    assert list(kept.labels) == ["CHN-PHILLIPINES"]
+    assert kept.events.attrs["tensionindex_actors"]["unknown_actors"] == {"PHILLIPINES": 1}
+    seen: list[tuple[str, object]] = []
+
+    def resolver(value: str, day: object) -> str | None:
+        seen.append((value, day))
+        return "PHL" if value.upper().startswith("PHIL") else None
+
+    resolved = ti.score(rows, actor_resolver=resolver)
+    assert list(resolved.labels) == ["CHN-PHL"] and len(seen) == 1
+    with pytest.raises(ti.InvalidParameterError, match="unknown_actors"):
+        ti.score(rows, unknown_actors="ignore")

@@ -59,7 +59,13 @@ from tensionindex.engine import (
     stamp,
     tension_grid,
 )
-from tensionindex.events import DAY_NS, PASS_THROUGH_COLUMNS, validate_events
+from tensionindex.events import (
+    DAY_NS,
+    PASS_THROUGH_COLUMNS,
+    ActorResolver,
+    UnknownActors,
+    validate_events,
+)
 from tensionindex.exceptions import EventValidationError, InvalidParameterError, SaturationWarning
 from tensionindex.kernels import Kernel
 from tensionindex.params import (
@@ -630,7 +636,7 @@ class ScoredEvents:
         >>> index[["information", "low_information"]]
            information  low_information
         0          1.0            False
-        1          0.5             True
+        1          0.5            False
         """
         base = (*RESULT_COLUMNS[2:], *INFORMATION_COLUMNS)
         columns = base if self.coverage is None else (*base, "covered")
@@ -1064,13 +1070,15 @@ def known_by(events: pd.DataFrame, as_of: int) -> pd.DataFrame:
     return kept
 
 
-@validate_params({"as_of": [Dates()]}, name="score")
+@validate_params({"as_of": [Dates()], "unknown_actors": [Options(("error", "keep"))]}, name="score")
 def score(
     events: pd.DataFrame | Sequence[Mapping[str, Any]],
     config: IndexConfig | None = None,
     *,
     coverage: pd.Series | Iterable[DateLike] | None = None,
     as_of: DateLike | None = None,
+    unknown_actors: UnknownActors = "error",
+    actor_resolver: ActorResolver | None = None,
     **overrides: Any,
 ) -> ScoredEvents:
     """Validate and prepare events once, for any number of queries and analyses.
@@ -1089,6 +1097,14 @@ def score(
     as_of : date-like, optional
         Use only events reported on or before this date (the events need a
         ``reported`` column): what the index read at the time.
+    unknown_actors : {"error", "keep"}, default "error"
+        An actor name that no table resolves is an error with suggestions;
+        ``"keep"`` keeps it as a code and counts it in
+        ``scored.events.attrs["tensionindex_actors"]`` (see
+        :func:`validate_events` and docs/countries.md).
+    actor_resolver : callable, optional
+        ``actor_resolver(value, date)`` gives the code of an actor value the
+        tables do not resolve (None: unknown), e.g. another library's lookup.
     **overrides
         Configuration fields to change, e.g. ``half_life=14``,
         ``kernel="window"``, ``weights={"water_cannon": 12.0}``.
@@ -1114,7 +1130,9 @@ def score(
     if isinstance(events, ScoredEvents):
         return events.with_config(config, **overrides)
     cfg = with_overrides(config, overrides)
-    validated = validate_events(events, config=cfg)
+    validated = validate_events(
+        events, config=cfg, unknown_actors=unknown_actors, actor_resolver=actor_resolver
+    )
     as_of_day = None if as_of is None else day_of(as_of, "as_of", "score")
     if as_of_day is not None:
         validated = known_by(validated, as_of_day)
