@@ -27,9 +27,9 @@ CODED = {"aggregation": "kernel_mean", "neutral": "dyad", "scale": "auto"}
 
 
 def _records(every_days: int, days: int, per_report: int = 1) -> list[dict[str, object]]:
-    """Identical USA-RUS records (Goldstein +1 as 'cameo:041', a visit) every ``every_days``."""
+    """Identical USA-RUS records (``cameo:040``, consult: Goldstein +1) every ``every_days``."""
     return [
-        event(str((START + pd.Timedelta(days=d)).date()), "cameo:042", "USA", "RUS")
+        event(str((START + pd.Timedelta(days=d)).date()), "cameo:040", "USA", "RUS")
         for d in range(0, days, every_days)
         for _ in range(per_report)
     ]
@@ -73,8 +73,9 @@ def test_the_prior_shrinks_quiet_stretches_and_fades_with_volume() -> None:
 def test_identical_records_read_the_same_whatever_their_frequency(every_days: int) -> None:
     """Daily, weekly or monthly reports of the same record: the record's signal, every day.
 
-    Under ``mean`` these end a year at 98.8, 64.2 and 52.5 (volume through the
-    kernel); under kernel_mean without a prior each reads exactly the record.
+    Under ``mean`` these end a year at 98.8, 66.1 and 55.0 (volume through the
+    kernel); under kernel_mean without a prior each reads exactly the record
+    (52.5), with the default prior 52.4, 52.2 and 51.7.
     """
     index = ti.stability_index(_records(every_days, 365), aggregation="kernel_mean", prior_events=0)
     signal = float(ti.score(_records(1, 1)).raw_signal[0])
