@@ -511,3 +511,12 @@ def test_a_saturated_index_is_one_warning_line(capsys: pytest.CaptureFixture[str
     lines = err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("tensionindex score: warning: The index sits")
     assert "scale" in lines[0]
+
+
+def test_score_by_month(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(["score", EXAMPLE, "--freq", "MS", "--dyad", "CHN-PHL"], capsys)
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
+    expected = ti.stability_index(ti.read_events(EXAMPLE), freq="MS", dyads="CHN-PHL")
+    assert list(table.columns) == list(expected.columns)
+    np.testing.assert_allclose(table["tension_mean"], expected["tension_mean"], rtol=1e-9)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -118,9 +119,7 @@ def test_window_matches_pandas_rolling(frame: pd.DataFrame, config: ti.IndexConf
     """tension = rolling(window, min_periods=1).sum() of the daily signal."""
     result = ti.stability_index(frame, config)
     expected = _wide(result, "signal").rolling(config.window, min_periods=1).sum()
-    assert_close(
-        _wide(result, "tension"), expected, atol=tolerance(frame, config), what="tension"
-    )
+    assert_close(_wide(result, "tension"), expected, atol=tolerance(frame, config), what="tension")
 
 
 @given(frame=events(min_size=1, max_size=30), config=configs(kernels=["exponential"]))
@@ -387,8 +386,13 @@ def test_unknown_dyad_is_an_error_with_suggestions() -> None:
 
 def test_custom_types_and_categories() -> None:
     config = ti.IndexConfig(
-        custom_types={"port_call": {"label": "A navy visits a port", "category": "port_visits",
-                                    "weight": -2.5}},
+        custom_types={
+            "port_call": {
+                "label": "A navy visits a port",
+                "category": "port_visits",
+                "weight": -2.5,
+            }
+        },
         category_half_lives={"port_visits": 3.0},
         category_multipliers={"port_visits": 2.0},
     )
@@ -415,3 +419,150 @@ def test_contributions_known_values() -> None:
     assert parts["gray_zone"].tolist() == pytest.approx([7.0, 3.5])
     assert parts["dialogue"].tolist() == pytest.approx([0.0, -7.0])
     assert parts["tension"].tolist() == pytest.approx([7.0, -3.5])
+
+
+# -- the index by period (freq=) ------------------------------------------------------
+
+ALIASES = {"W": "W-SUN", "MS": "M", "QS": "Q", "YS": "Y"}
+
+
+@pytest.mark.parametrize("freq", list(ALIASES))
+@given(
+    frame=events(min_size=1, max_size=30),
+    config=configs(aggregations=["sum", "mean", "kernel_mean"], coded_settings=True),
+    data=st.data(),
+)
+def test_periods_summarise_the_daily_index(
+    freq: str, frame: pd.DataFrame, config: ti.IndexConfig, data: st.DataObject
+) -> None:
+    """index(freq=...) is the daily index grouped by calendar period, as plain pandas does it."""
+    scored = ti.score(frame, config)
+    grid: dict[str, object] = {}
+    if data.draw(st.booleans(), label="cut"):
+        first, last = frame["date"].min(), frame["date"].max()
+        grid = {"start": first + DAY * data.draw(st.integers(0, (last - first).days))}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ti.SaturationWarning)
+        daily = scored.index(**grid)
+        got = scored.index(freq=freq, **grid)
+    period = daily["date"].dt.to_period(ALIASES[freq]).dt.start_time
+    grouped = daily.assign(period=period).groupby(["dyad", "period"], observed=True, sort=True)
+    expected = pd.DataFrame(
+        {
+            "days": grouped.size(),
+            "events": grouped["events"].sum(),
+            "signal": grouped["signal"].sum(),
+            "tension_end": grouped["tension"].last(),
+            "stability_end": grouped["stability"].last(),
+            "tension_mean": grouped["tension"].mean(),
+            "stability_mean": grouped["stability"].mean(),
+            "information_end": grouped["information"].last(),
+            "low_information": grouped["low_information"].last(),
+        }
+    ).reset_index()
+    assert list(got.columns) == [
+        "dyad",
+        "date",
+        "days",
+        "events",
+        "signal",
+        "mean_signal",
+        "tension_end",
+        "stability_end",
+        "tension_mean",
+        "stability_mean",
+        "information_end",
+        "low_information",
+    ]
+    assert len(got) == len(expected)
+    assert (got["date"].to_numpy() == expected["period"].to_numpy()).all()
+    assert (got["days"].to_numpy() == expected["days"].to_numpy()).all()
+    assert (got["events"].to_numpy() == expected["events"].to_numpy()).all()
+    assert (got["low_information"].to_numpy() == expected["low_information"].to_numpy()).all()
+    atol = tolerance(frame, config)
+    for name in ("signal", "tension_end", "tension_mean", "information_end"):
+        assert_close(got[name], expected[name], atol=atol, what=name)
+    for name in ("stability_end", "stability_mean"):
+        assert_close(got[name], expected[name], atol=1e-7, what=name)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(got["events"] > 0, got["signal"] / got["events"], np.nan)
+    np.testing.assert_allclose(got["mean_signal"], mean, rtol=1e-12)
+    assert got.attrs["tensionindex"]["freq"] == freq
+
+
+@given(
+    frame=events(min_size=1, max_size=25),
+    config=configs(aggregations=["sum", "mean", "kernel_mean"], coded_settings=True),
+    freq=st.sampled_from(list(ALIASES)),
+    data=st.data(),
+)
+def test_explain_of_a_period_sums_to_its_values(
+    frame: pd.DataFrame, config: ti.IndexConfig, freq: str, data: st.DataObject
+) -> None:
+    scored = ti.score(frame, config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ti.SaturationWarning)
+        periods = scored.index(freq=freq)
+    row = periods.iloc[data.draw(st.integers(0, len(periods) - 1))]
+    why = scored.explain(str(row["dyad"]), row["date"] + DAY, freq=freq)
+    meta = why.attrs["tensionindex"]
+    atol = tolerance(frame, config)
+    assert meta["tension_mean"] == pytest.approx(row["tension_mean"], rel=1e-9, abs=atol)
+    assert meta["tension_end"] == pytest.approx(row["tension_end"], rel=1e-9, abs=atol)
+    assert meta["signal"] == pytest.approx(row["signal"], rel=1e-9, abs=atol)
+    assert why["contribution"].sum() == pytest.approx(meta["tension_mean"], rel=1e-9, abs=atol)
+
+
+def _net_cooperation_check(paths: list[str]) -> int:
+    """Minus the monthly signal == the monthly sum of GoldsteinScale; returns the cells checked."""
+    events = ti.read_gdelt(paths)
+    monthly = ti.stability_index(events, freq="MS", use_confidence=False)
+    raw = pd.concat([pd.read_csv(p, dtype={"EventCode": str}) for p in paths])
+    raw = raw[raw["GLOBALEVENTID"].astype(str).isin(events["event_id"].astype(str))]
+    a, b = raw["Actor1CountryCode"], raw["Actor2CountryCode"]
+    raw = raw.assign(
+        dyad=np.where(a < b, a + "-" + b, b + "-" + a),
+        month=pd.to_datetime(raw["SQLDATE"].astype(str)).dt.to_period("M").dt.start_time,
+    )
+    expected = raw.groupby(["dyad", "month"])["GoldsteinScale"].sum()
+    got = monthly.set_index([monthly["dyad"].astype(str), "date"])["signal"]
+    np.testing.assert_allclose(-got.reindex(expected.index), expected, rtol=1e-12, atol=1e-9)
+    # Months without records: no net cooperation either.
+    rest = got[~got.index.isin(expected.index)]
+    assert (rest == 0).all()
+    return len(expected)
+
+
+def test_monthly_goldstein_net_cooperation_is_minus_the_monthly_signal() -> None:
+    """Real GDELT 1.0 (Georgia excerpt): minus the monthly signal == sum of GoldsteinScale.
+
+    With the goldstein weights, aggregation "sum", intensity 1 and no
+    confidence, an event's signal is minus the Goldstein value of its CAMEO
+    code, so minus the summed signal of a month is the net cooperation of the
+    event-data literature, computed here with plain pandas from the file's own
+    GoldsteinScale column over the same rows.
+    """
+    excerpt = Path(__file__).parent / "data" / "georgia_oct2012_excerpt.csv"
+    assert _net_cooperation_check([str(excerpt)]) == 2
+
+
+SHARED_GEORGIA = sorted(
+    (
+        Path(__file__).resolve().parents[1].parent
+        / "shared"
+        / "data"
+        / "gdelt"
+        / "derived"
+        / "georgia_gdelt1_monthly"
+    ).glob("*.csv")
+)
+
+
+@pytest.mark.skipif(not SHARED_GEORGIA, reason="needs ../shared/data/gdelt (real GDELT, 9 months)")
+def test_monthly_net_cooperation_over_nine_months_of_real_gdelt() -> None:
+    assert _net_cooperation_check([str(p) for p in SHARED_GEORGIA]) > 100
+
+
+def test_freq_must_be_a_known_period() -> None:
+    with pytest.raises(ti.InvalidParameterError, match=r"'freq'.*'W', 'MS', 'QS', 'YS'.*'MS'"):
+        ti.stability_index([event("2024-03-01")], freq="M")

@@ -194,7 +194,8 @@ def _scored(args: argparse.Namespace, config: ti.IndexConfig) -> ti.ScoredEvents
 
 def _score(args: argparse.Namespace) -> None:
     scored = _scored(args, _config(args))
-    ti.write_table(scored.index(start=args.start, end=args.end, dyads=args.dyad), args.output)
+    index = scored.index(start=args.start, end=args.end, dyads=args.dyad, freq=args.freq)
+    ti.write_table(index, args.output)
 
 
 def _explain(args: argparse.Namespace) -> None:
@@ -368,6 +369,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     score.add_argument("--start", metavar="DATE", help="first day of the output")
     score.add_argument("--end", metavar="DATE", help="last day of the output")
+    score.add_argument(
+        "--freq",
+        choices=["W", "MS", "QS", "YS"],
+        help="one row per week, month, quarter or year instead of per day",
+    )
     score.add_argument(
         "-o",
         "--output",

@@ -33,6 +33,7 @@ def stability_index(
     normalize: Normalize = "logistic",
     baseline: int = 365,
     as_of: DateLike | None = None,
+    freq: str | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """Compute the daily bilateral stability index of every dyad.
@@ -72,6 +73,9 @@ def stability_index(
         Use only events reported on or before this date (the events need a
         ``reported`` column): what the index read at the time.  See
         :func:`vintages`.
+    freq : {"W", "MS", "QS", "YS"}, optional
+        One row per dyad and week, month, quarter or year instead of per day
+        (see :meth:`ScoredEvents.index`).
     **overrides
         Configuration fields to change for this call, e.g. ``half_life=14``,
         ``kernel="window"``, ``weights={"water_cannon": 12.0}``, ``directed=True``.
@@ -124,7 +128,9 @@ def stability_index(
     3  CHN-PHL 2024-03-04       1     2.0  4.474874  38.995833
     """
     scored = score(events, config, coverage=coverage, as_of=as_of, **overrides)
-    return scored.index(start=start, end=end, dyads=dyads, normalize=normalize, baseline=baseline)
+    return scored.index(
+        start=start, end=end, dyads=dyads, normalize=normalize, baseline=baseline, freq=freq
+    )
 
 
 @validate_params(RANGE)

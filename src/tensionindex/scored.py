@@ -72,6 +72,7 @@ from tensionindex.params import (
     DateLike,
     Dates,
     Dyads,
+    Instance,
     Interval,
     Options,
     day_of,
@@ -107,6 +108,21 @@ EXPLAIN_COLUMNS: tuple[str, ...] = (
 
 # The constraints of the query parameters, shared by the methods and the one-line functions.
 RANGE: dict[str, list[Any]] = {"start": [Dates()], "end": [Dates()], "dyads": [Dyads()]}
+#: Output periods of ``index(freq=...)``: pandas offset aliases and the periods they stand for.
+FREQUENCIES: dict[str, str] = {"W": "W-SUN", "MS": "M", "QS": "Q-DEC", "YS": "Y-DEC"}
+#: Columns of the index by period, after ``dyad`` and ``date`` (the period's first day).
+PERIOD_COLUMNS: tuple[str, ...] = (
+    "days",
+    "events",
+    "signal",
+    "mean_signal",
+    "tension_end",
+    "stability_end",
+    "tension_mean",
+    "stability_mean",
+    "information_end",
+    "low_information",
+)
 NORMALIZE: dict[str, list[Any]] = {
     "normalize": [Options(NORMALIZE_OPTIONS)],
     "baseline": [Interval(int, MIN_BASELINE_DAYS, 100_000)],
@@ -578,7 +594,10 @@ class ScoredEvents:
 
     # -- queries ------------------------------------------------------------------------
 
-    @validate_params({**RANGE, **NORMALIZE}, name="ScoredEvents.index")
+    @validate_params(
+        {**RANGE, **NORMALIZE, "freq": [Options(tuple(FREQUENCIES)), Instance((None,), "None")]},
+        name="ScoredEvents.index",
+    )
     def index(
         self,
         *,
@@ -587,6 +606,7 @@ class ScoredEvents:
         dyads: Sequence[str] | str | None = None,
         normalize: Normalize = "logistic",
         baseline: int = 365,
+        freq: str | None = None,
     ) -> pd.DataFrame:
         """The daily stability index of every dyad (or of ``dyads``).
 
@@ -603,6 +623,20 @@ class ScoredEvents:
             What the ``stability`` column holds; see :func:`stability_index`.
         baseline : int, default 365
             Days of trailing baseline of ``normalize="zscore"``.
+        freq : {"W", "MS", "QS", "YS"}, optional
+            One row per dyad and period instead of per day: weeks (Monday to
+            Sunday), months, quarters or years, labelled by their first day
+            (see "Periods" in docs/methodology.md).  The columns are then
+            ``dyad``, ``date`` (the period's first day), ``days`` (its days on
+            the output grid: fewer for a period cut by ``start`` or
+            ``end``), ``events``, ``signal`` (the summed daily signal),
+            ``mean_signal`` (signal per event; NaN without events),
+            ``tension_end`` and ``stability_end`` (on the period's last day
+            on the grid), ``tension_mean`` and ``stability_mean`` (the means
+            of the daily values over its days), ``information_end`` and
+            ``low_information`` (at the end).  With the ``goldstein``
+            weights and ``aggregation="sum"``, minus ``signal`` by month is
+            the monthly Goldstein net cooperation of the literature.
 
         Returns
         -------
@@ -647,6 +681,9 @@ class ScoredEvents:
         if self.as_of is not None:
             extra["as_of"] = str(np.datetime64(self.as_of, "D"))
         if found.grid.n_days == 0:
+            if freq is not None:
+                extra["freq"] = freq
+                return stamp(empty_frame(PERIOD_COLUMNS), self.config, **extra)
             return stamp(empty_frame(columns), self.config, **extra)
         values: dict[str, np.ndarray] = {
             "events": found.events,
@@ -662,6 +699,9 @@ class ScoredEvents:
             values["covered"] = np.broadcast_to(monitored, found.tension.shape)
         if normalize == "logistic":
             self._warn_if_saturated(found)
+        if freq is not None:
+            extra["freq"] = freq
+            return stamp(_by_period(found, values, freq), self.config, **extra)
         return stamp(grid_frame(found.labels, found.grid, values), self.config, **extra)
 
     def _warn_if_saturated(self, found: IndexGrid) -> None:
@@ -694,15 +734,38 @@ class ScoredEvents:
         )
 
     @validate_params(
-        {"dyad": [Dyads(optional=False, several=False)], "date": [Dates(optional=False)]},
+        {
+            "dyad": [Dyads(optional=False, several=False)],
+            "date": [Dates(optional=False)],
+            "freq": [Options(tuple(FREQUENCIES)), Instance((None,), "None")],
+        },
         name="explain",
     )
-    def explain(self, dyad: str, date: DateLike) -> pd.DataFrame:
+    def explain(self, dyad: str, date: DateLike, *, freq: str | None = None) -> pd.DataFrame:
         """The events behind the tension of one dyad on one day, and how much each adds.
 
         The tension is T = sum_i s_i * g_i * K(date - t_i) over the dyad's
         events on or before ``date``; each row is one term of that sum.  Only
-        that dyad's events are read.
+        that dyad's events are read.  With ``freq`` the value explained is
+        the period's mean tension (``tension_mean`` of ``index(freq=...)``)
+        of the week, month, quarter or year containing ``date``.
+
+        Parameters
+        ----------
+        dyad : str
+            "CHN-USA", or "USA->CHN" when directed.
+        date : date-like
+            The day, or with ``freq`` any day of the period.
+        freq : {"W", "MS", "QS", "YS"}, optional
+            Explain a period of ``index(freq=freq)`` instead of a day: each
+            event's ``decay`` is then the mean over the period's days of
+            K(t - t_i) (times 1 / (information + prior) of each day under
+            ``kernel_mean``), so that the contributions sum to
+            ``tension_mean``; ``contribution_end`` (at the period's last day)
+            sums to ``tension_end`` and ``in_period`` marks the events dated
+            within the period, whose ``signal * aggregation`` (minus the
+            baseline) sums to the period's ``signal``.  The period is cut to
+            the span of the events, as the index by period is.
 
         Returns
         -------
@@ -727,17 +790,21 @@ class ScoredEvents:
         >>> why = scored.explain("CHN-PHL", "2024-06-17")
         >>> bool(abs(why["contribution"].sum() - why.attrs["tensionindex"]["tension"]) < 1e-9)
         True
+        >>> month = scored.explain("CHN-PHL", "2024-03-15", freq="MS")
+        >>> month.attrs["tensionindex"]["period"]
+        ['2024-03-01', '2024-03-31']
         """
         cfg = self.config
         label = self.label_of(dyad)
         day = day_of(date, "date", "explain")
+        if freq is not None:
+            return self._explain_period(label, day, freq)
         candidates = self.positions(label)
         age = day - self.day[candidates]
         kernels, per_type = self.kernels()
         reach = max((k.reach for k in kernels), default=math.inf)
         keep = (age >= 0) & (age < reach)
         picked, age = candidates[keep], age[keep]
-        frame = self.events.iloc[picked]
         kernel_code = per_type[self.type_code[picked]]
         factor = np.zeros(len(picked))
         for k, kernel in enumerate(kernels):
@@ -752,7 +819,37 @@ class ScoredEvents:
             aggregation = np.ones(len(picked))
         else:
             aggregation = self.aggregation[picked]
-        usual = None if self.usual is None else self.usual[picked]
+        # signal holds (s_i - b_i) g_i; under kernel_mean g_i is the day's 1 / (I + prior).
+        centred = self.signal[picked] * (aggregation if cfg.aggregation == "kernel_mean" else 1.0)
+        out = self._explain_frame(picked, aggregation, age, factor, centred * factor)
+        tension = math.fsum(out["contribution"])
+        stability = float(stability_from_tension(np.array([tension]), self.scale)[0])
+        return stamp(
+            out,
+            cfg,
+            dyad=label,
+            date=str(np.datetime64(day, "D")),
+            tension=tension,
+            stability=stability,
+            information=information,
+            scale=self.scale,
+        )
+
+    def _explain_frame(
+        self,
+        picked: np.ndarray,
+        aggregation: np.ndarray,
+        age: np.ndarray,
+        decay: np.ndarray,
+        contribution: np.ndarray,
+        extra: Mapping[str, np.ndarray] | None = None,
+    ) -> pd.DataFrame:
+        """The rows of :meth:`explain` for events ``picked``, largest contribution first.
+
+        ``extra`` columns (aligned with ``picked``) follow ``contribution``.
+        """
+        cfg = self.config
+        frame = self.events.iloc[picked]
         # Look each event type up once, not once per event.
         types = frame["event_type"].cat
         by_type = cfg.resolve(types.categories)
@@ -776,31 +873,71 @@ class ScoredEvents:
                 "confidence": frame["confidence"].to_numpy(),
                 "signal": self.raw_signal[picked],
                 "aggregation": aggregation,
-                "age_days": age.astype(np.int64),
-                "decay": factor,
-                "contribution": self.signal[picked] * aggregation * factor
-                if cfg.aggregation == "kernel_mean"
-                else self.signal[picked] * factor,
+                "age_days": np.asarray(age).astype(np.int64),
+                "decay": decay,
+                "contribution": contribution,
+                **(extra or {}),
             }
         )
-        if usual is not None:
+        if self.usual is not None:
             # (s_i - b_i) * g_i * K: the baseline sits next to the signal it is taken from.
-            out.insert(list(out.columns).index("signal") + 1, "baseline", usual)
+            out.insert(list(out.columns).index("signal") + 1, "baseline", self.usual[picked])
         for name in PASS_THROUGH_COLUMNS:
             if name in frame.columns:
                 out[name] = frame[name].to_numpy()
         order = np.argsort(-np.abs(out["contribution"].to_numpy()), kind="stable")
-        out = out.iloc[order].reset_index(drop=True)
-        tension = math.fsum(out["contribution"])
-        stability = float(stability_from_tension(np.array([tension]), self.scale)[0])
+        return out.iloc[order].reset_index(drop=True)
+
+    def _explain_period(self, label: str, day: int, freq: str) -> pd.DataFrame:
+        """:meth:`explain` of the mean tension of the period of ``freq`` containing ``day``."""
+        cfg = self.config
+        period = pd.Timestamp(np.datetime64(day, "D")).to_period(FREQUENCIES[freq])
+        first = max(
+            int(np.datetime64(period.start_time.date(), "D").astype(np.int64)), self.span[0]
+        )
+        last = min(int(np.datetime64(period.end_time.date(), "D").astype(np.int64)), self.span[1])
+        if last < first:
+            raise InvalidParameterError(
+                f"The period of {np.datetime64(day, 'D')} ({period}) lies outside the events' "
+                f"span, {np.datetime64(self.span[0], 'D')} to {np.datetime64(self.span[1], 'D')}."
+            )
+        candidates = self.positions(label)
+        candidates = candidates[self.day[candidates] <= last]
+        days = np.arange(first, last + 1)
+        age = days[None, :] - self.day[candidates][:, None]
+        kernels, per_type = self.kernels()
+        kernel_code = per_type[self.type_code[candidates]]
+        weight = np.zeros(age.shape)
+        for k, kernel in enumerate(kernels):
+            mine = kernel_code == k
+            weight[mine] = kernel.weight(age[mine])
+        weight[age < 0] = 0.0  # an event counts from its own day on
+        if cfg.aggregation == "kernel_mean":
+            divisor = weight.sum(axis=0) + cfg.prior_events
+            weight = np.divide(weight, divisor, out=np.zeros(weight.shape), where=divisor > 0)
+        keep = weight.any(axis=1)
+        picked, weight = candidates[keep], weight[keep]
+        aggregation = (
+            self.factor[picked] if cfg.aggregation != "kernel_mean" else np.ones(len(picked))
+        )
+        decay = weight.mean(axis=1)
+        centred = self.signal[picked]
+        in_period = self.day[picked] >= first
+        extra = {"contribution_end": centred * weight[:, -1], "in_period": in_period}
+        age = last - self.day[picked]
+        out = self._explain_frame(picked, aggregation, age, decay, centred * decay, extra)
+        tension_mean = math.fsum(out["contribution"])
+        tension_end = math.fsum(out["contribution_end"])
         return stamp(
             out,
             cfg,
             dyad=label,
-            date=str(np.datetime64(day, "D")),
-            tension=tension,
-            stability=stability,
-            information=information,
+            freq=freq,
+            period=[str(np.datetime64(first, "D")), str(np.datetime64(last, "D"))],
+            tension_mean=tension_mean,
+            tension_end=tension_end,
+            signal=math.fsum(centred[in_period]),
+            stability_end=float(stability_from_tension(np.array([tension_end]), self.scale)[0]),
             scale=self.scale,
         )
 
@@ -1037,6 +1174,55 @@ def require_reported(events: pd.DataFrame) -> None:
             "as_of needs to know when each event became known: add a 'reported' column "
             "(the date it was reported or ingested; GDELT's DATEADDED) to the events."
         )
+
+
+def period_codes(first_day: int, n_days: int, freq: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """Each day's period (0, 1, ...) and each period's first day, for ``freq``.
+
+    Days are whole days since 1970-01-01 from ``first_day``; periods are
+    calendar weeks (Monday to Sunday), months, quarters or years.
+    """
+    days = pd.DatetimeIndex((first_day + np.arange(n_days)).astype("datetime64[D]"))
+    periods = days.to_period(FREQUENCIES[freq])
+    codes, uniques = pd.factorize(periods, sort=True)
+    return np.asarray(codes, dtype=np.intp), pd.PeriodIndex(uniques).start_time
+
+
+def _by_period(found: IndexGrid, values: Mapping[str, np.ndarray], freq: str) -> pd.DataFrame:
+    """The daily grids of ``values`` summarised by period (see ``index(freq=...)``)."""
+    codes, starts = period_codes(found.grid.first_day, found.grid.n_days, freq)
+    firsts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    lasts = np.r_[firsts[1:], len(codes)] - 1
+    days = np.diff(np.r_[firsts, len(codes)])
+
+    def total(grid: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(np.asarray(grid, dtype=float), firsts, axis=1)
+
+    events = np.add.reduceat(found.events, firsts, axis=1)
+    signal = total(found.signal)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_signal = np.where(events > 0, signal / np.maximum(events, 1), np.nan)
+    columns = {
+        "days": np.broadcast_to(days, events.shape).astype(np.int64),
+        "events": events.astype(np.int64),
+        "signal": signal,
+        "mean_signal": mean_signal,
+        "tension_end": found.tension[:, lasts],
+        "stability_end": found.stability[:, lasts],
+        "tension_mean": total(found.tension) / days,
+        "stability_mean": total(found.stability) / days,
+        "information_end": found.information[:, lasts],
+        "low_information": np.asarray(values["low_information"])[:, lasts],
+    }
+    n_dyads, n_periods = events.shape
+    out = {
+        "dyad": pd.Categorical.from_codes(
+            np.repeat(np.arange(n_dyads), n_periods), categories=found.labels
+        ),
+        "date": np.tile(starts.to_numpy().astype("datetime64[ns]"), n_dyads),
+        **{name: np.asarray(grid).ravel() for name, grid in columns.items()},
+    }
+    return pd.DataFrame(out)
 
 
 def _kernel_mean(total: np.ndarray, divisor: np.ndarray) -> np.ndarray:
