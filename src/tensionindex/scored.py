@@ -369,6 +369,8 @@ class ScoredEvents:
 
         Accepts the spellings :func:`parse_dyad` reads ("usa-china", "USA->CHN").
         """
+        if isinstance(dyad, str) and dyad in self.labels:
+            return dyad  # an exact label, also a group name of by_group
         label = parse_dyad(dyad, directed=self.config.directed)
         if label not in self.labels:
             raise unknown_dyad_error(label, self.labels, directed=self.config.directed)
@@ -406,6 +408,245 @@ class ScoredEvents:
         return found  # type: ignore[no-any-return]
 
     # -- derived objects ------------------------------------------------------------
+
+    def by_group(self, groups: Mapping[str, Sequence[Any] | str]) -> ScoredEvents:
+        """The events of groups of dyads, scored as if each group were one dyad.
+
+        A group index pools the events of its member dyads: China against the
+        South China Sea claimants, one country against all its partners (the
+        monadic index), a region.  Every query of the result (``index``,
+        ``explain``, ``index(freq=...)``, the analyses) then reads the groups
+        as its dyads, with every setting of the configuration applied to the
+        group (its daily mean under ``"mean"``, its decayed mean per event
+        under ``"kernel_mean"``, its own baseline under ``neutral="dyad"``;
+        ``neutral="source"`` keeps the baseline of all the events scored):
+        each event weighs as one event of the group.  For equal weight per
+        member dyad, see :meth:`group_index`.
+
+        Parameters
+        ----------
+        groups : mapping of str to members
+            Group name to its members: a dyad label (``"CHN-PHL"``, any
+            spelling :meth:`label_of` reads), ``"CHN-*"`` (every dyad of
+            CHN), or ``(dyad, start, end)`` for a member during those days
+            only (``None`` for an open end).  A list of them, or one.  An
+            event counts for a group when its dyad is a member on the
+            event's day; an event may count for several groups.
+
+        Returns
+        -------
+        ScoredEvents
+            Its labels are the group names (sorted); its ``events`` are the
+            member events (repeated for each group they count for), so
+            ``explain`` names the member dyad of every event (``actor1``,
+            ``actor2``).
+
+        Examples
+        --------
+        >>> import tensionindex as ti
+        >>> scored = ti.score(ti.load_example("us-china-2024"))
+        >>> neighbours = scored.by_group({"CHN-SCS": ["CHN-PHL", "CHN-TWN"], "CHN": "CHN-*"})
+        >>> list(neighbours.labels)
+        ['CHN', 'CHN-SCS']
+        >>> row = neighbours.index(dyads="CHN-SCS", end="2024-03-05").iloc[-1]
+        >>> bool(row["tension"] > 0)
+        True
+        """
+        names = sorted(str(name) for name in groups)
+        if not names:
+            raise InvalidParameterError("by_group needs at least one group: {name: members}.")
+        positions, codes = [], []
+        for code, name in enumerate(names):
+            where = np.flatnonzero(self._member_mask(name, groups[name]))
+            positions.append(where)
+            codes.append(np.full(len(where), code, dtype=np.intp))
+        picked = np.concatenate(positions)
+        group = np.concatenate(codes)
+        cfg = self.config
+        day, raw = self.day[picked], self.raw_signal[picked]
+        events = self.events.iloc[picked].reset_index(drop=True)
+        if cfg.neutral == "source":  # the source's baseline: from all the events, as scored
+            usual = None if self.usual is None else self.usual[picked]
+        else:
+            datasets = _dataset_codes(events)
+            usual = baseline_signal(group, day, raw, cfg.neutral, cfg.neutral_days, datasets)
+        centred = raw if usual is None else raw - usual
+        factor, signal = self._aggregate(group, day, centred, cfg, self.coverage)
+        return ScoredEvents(
+            events,
+            cfg,
+            pd.Index(names, dtype=object),
+            group,
+            day,
+            raw,
+            signal,
+            factor,
+            self.type_code[picked],
+            self.type_category,
+            day_range(day),
+            self.span,
+            self.coverage,
+            self.as_of,
+            usual,
+        )
+
+    def _members(
+        self, group: str, members: Sequence[Any] | str
+    ) -> list[tuple[np.ndarray, int, int]]:
+        """``(dyad codes, first day, last day)`` of each member of a group (:meth:`by_group`)."""
+        listed = [members] if isinstance(members, str | tuple) else list(members)
+        out = []
+        for member in listed:
+            first, last = None, None
+            if isinstance(member, tuple):
+                if len(member) != 3:
+                    raise InvalidParameterError(
+                        f"A member of group {group!r} given as a tuple must be (dyad, start, end); "
+                        f"got {member!r}."
+                    )
+                member, first, last = member
+            if not isinstance(member, str):
+                raise InvalidParameterError(
+                    f"A member of group {group!r} must be a dyad such as 'CHN-PHL', 'CHN-*' or "
+                    f"(dyad, start, end); got {member!r}."
+                )
+            if member.endswith("-*"):
+                actor = member[:-2].strip().upper()
+                separator = "->" if self.config.directed else "-"
+                pairs = [str(label).split(separator) for label in self.labels]
+                codes = np.array([k for k, pair in enumerate(pairs) if actor in pair], np.intp)
+                if not len(codes):
+                    raise InvalidParameterError(
+                        f"The member {member!r} of group {group!r} matches no dyad: no event "
+                        f"has the actor {actor!r}."
+                    )
+            else:
+                codes = np.array([self.code_of(member)], np.intp)
+            lo = -(2**62) if first is None else day_of(first, "start", "by_group")
+            hi = 2**62 if last is None else day_of(last, "end", "by_group")
+            out.append((codes, lo, hi))
+        return out
+
+    def _member_mask(self, group: str, members: Sequence[Any] | str) -> np.ndarray:
+        """The events of a group's members, each on the days it is a member."""
+        mask = np.zeros(len(self.day), bool)
+        for codes, lo, hi in self._members(group, members):
+            mask |= np.isin(self.dyad, codes) & (self.day >= lo) & (self.day <= hi)
+        return mask
+
+    @validate_params(
+        {
+            "weighting": [Options(("event", "dyad"))],
+            **RANGE,
+            "freq": [Options(tuple(FREQUENCIES)), Instance((None,), "None")],
+        },
+        name="ScoredEvents.group_index",
+    )
+    def group_index(
+        self,
+        groups: Mapping[str, Sequence[Any] | str],
+        *,
+        weighting: str = "event",
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        dyads: Sequence[str] | str | None = None,
+        freq: str | None = None,
+    ) -> pd.DataFrame:
+        """The index of groups of dyads, weighted per event or equally per member dyad.
+
+        Parameters
+        ----------
+        groups : mapping of str to members
+            As in :meth:`by_group`.
+        weighting : {"event", "dyad"}, default "event"
+            ``"event"``: the members' events pooled, each event one event of
+            the group (:meth:`by_group`, then :meth:`index`; ``explain`` on
+            the :meth:`by_group` result attributes it to events).
+            ``"dyad"``: the mean of the member dyads' tensions on each day,
+            over the members on that day, so a busy member does not drown a
+            quiet one; its stability is the logistic of that mean (same
+            scale as the dyads), and each member's share of it is its own
+            tension divided by the number of members.
+        start, end, freq
+            As in :meth:`index`.
+        dyads : str or list of str, optional
+            Only these groups (by name).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`index` (``dyad`` holding the group names),
+            with ``members`` (member dyads on each day) under ``"dyad"``.
+
+        Examples
+        --------
+        >>> import tensionindex as ti
+        >>> scored = ti.score(ti.load_example("us-china-2024"))
+        >>> groups = {"CHN-neighbours": ["CHN-PHL", "CHN-TWN"]}
+        >>> by_dyad = scored.group_index(groups, weighting="dyad", end="2024-03-05")
+        >>> int(by_dyad["members"].iloc[-1])
+        2
+        """
+        if weighting == "event":
+            pooled = self.by_group(groups)
+            chosen = (
+                None
+                if dyads is None
+                else [str(d) for d in ([dyads] if isinstance(dyads, str) else dyads)]
+            )
+            if chosen is not None:
+                unknown = sorted(set(chosen) - set(pooled.labels))
+                if unknown:
+                    raise InvalidParameterError(
+                        f"Unknown group(s) {unknown}; the groups are {list(pooled.labels)}."
+                    )
+            return pooled.index(start=start, end=end, dyads=chosen, freq=freq)
+        names = sorted(str(name) for name in groups)
+        if dyads is not None:
+            wanted = {str(d) for d in ([dyads] if isinstance(dyads, str) else dyads)}
+            unknown = sorted(wanted - set(names))
+            if unknown:
+                raise InvalidParameterError(f"Unknown group(s) {unknown}; the groups are {names}.")
+            names = [n for n in names if n in wanted]
+        found = self.index_grid(start=start, end=end)
+        grid = found.grid
+        days = grid.first_day + np.arange(grid.n_days)
+        shape = (len(names), grid.n_days)
+        members = np.zeros(shape)
+        totals = {k: np.zeros(shape) for k in ("events", "signal", "tension", "information")}
+        for g, name in enumerate(names):
+            for codes, lo, hi in self._members(name, groups[name]):
+                active = (days >= lo) & (days <= hi)
+                for code in codes:
+                    members[g] += active
+                    totals["events"][g] += np.where(active, found.events[code], 0)
+                    totals["signal"][g] += np.where(active, found.signal[code], 0.0)
+                    totals["tension"][g] += np.where(active, found.tension[code], 0.0)
+                    totals["information"][g] += np.where(active, found.information[code], 0.0)
+        tension = np.divide(totals["tension"], members, out=np.zeros(shape), where=members > 0)
+        merged = IndexGrid(
+            pd.Index(names, dtype=object),
+            grid,
+            totals["events"].astype(np.int64),
+            totals["signal"],
+            tension,
+            stability_from_tension(tension, self.scale),
+            totals["information"],
+        )
+        values = {
+            "events": merged.events,
+            "signal": merged.signal,
+            "tension": merged.tension,
+            "stability": merged.stability,
+            "information": merged.information,
+            "low_information": merged.information < self.config.min_information,
+        }
+        extra: dict[str, Any] = {"scale": self.scale, "weighting": weighting}
+        if freq is not None:
+            extra["freq"] = freq
+            return stamp(_by_period(merged, values, freq), self.config, **extra)
+        values["members"] = members.astype(np.int64)
+        return stamp(grid_frame(merged.labels, grid, values), self.config, **extra)
 
     def select(self, dyads: Sequence[str] | str | None) -> ScoredEvents:
         """Only the events of ``dyads`` (one label or a list); ``None``: all.
