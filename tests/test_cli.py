@@ -520,3 +520,22 @@ def test_score_by_month(capsys: pytest.CaptureFixture[str]) -> None:
     expected = ti.stability_index(ti.read_events(EXAMPLE), freq="MS", dyads="CHN-PHL")
     assert list(table.columns) == list(expected.columns)
     np.testing.assert_allclose(table["tension_mean"], expected["tension_mean"], rtol=1e-9)
+
+
+def test_score_grades_adds_the_named_band(
+    events_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = run_cli(["score", str(events_file), "--grades"], capsys)
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
+    assert table.columns[-1] == "grade"
+    assert table["grade"].tolist() == ti.grade(table["stability"]).tolist()
+    assert {"tense", "normal", "good"} <= set(table["grade"])
+
+
+def test_score_by_month_with_grades(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["score", EXAMPLE, "--freq", "MS", "--dyad", "CHN-PHL", "--grades"]
+    status, out, err = run_cli(args, capsys)
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    assert table["grade"].tolist() == ti.grade(table["stability_end"]).tolist()

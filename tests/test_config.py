@@ -695,3 +695,79 @@ def test_a_configuration_pickles_and_copies() -> None:
     assert dataclasses.asdict(config)["weights"] == dict(config.weights)
     with pytest.raises(TypeError):
         config.weights["water_cannon"] = 1.0  # type: ignore[index]
+
+
+# -- grades: named bands of stability -------------------------------------------------------
+
+
+def test_default_grades_cover_0_to_100_in_six_bands() -> None:
+    grades = ti.IndexConfig().grades
+    assert dict(grades) == {
+        "confrontational": 0.0,
+        "tense": 15.0,
+        "cool": 35.0,
+        "normal": 45.0,
+        "good": 55.0,
+        "friendly": 70.0,
+    }
+
+
+def test_grades_are_sorted_by_bound_and_change_no_fingerprint() -> None:
+    config = ti.IndexConfig(grades={"calm": 50, "crisis": 0, "tense": 20.5})
+    assert list(config.grades.items()) == [("crisis", 0.0), ("tense", 20.5), ("calm", 50.0)]
+    assert config.fingerprint == ti.IndexConfig().fingerprint
+    assert config != ti.IndexConfig()
+    table = ti.diff(ti.IndexConfig(), config)
+    assert table["setting"].tolist() == ["grades"]
+
+
+@pytest.mark.parametrize("suffix", ["toml", "json"])
+def test_custom_grades_round_trip(suffix: str, tmp_path: Path) -> None:
+    config = ti.IndexConfig(grades={"crisis": 0, "strained": 30, "fine": 50, "close ties": 80})
+    path = tmp_path / f"grades.{suffix}"
+    if suffix == "toml":
+        text = config.to_toml(path)
+        assert "[grades]" in text and '"close ties" = 80.0' in text
+    else:
+        config.to_json(path)
+    loaded = ti.load_config(path)
+    assert loaded == config
+    assert list(loaded.grades) == ["crisis", "strained", "fine", "close ties"]
+
+
+def test_hand_written_grades_table(tmp_path: Path) -> None:
+    path = tmp_path / "bands.toml"
+    path.write_text("[grades]\nhot = 0\nwarm = 40\ncold = 60\n", encoding="utf-8")
+    assert dict(ti.load_config(path).grades) == {"hot": 0.0, "warm": 40.0, "cold": 60.0}
+
+
+@pytest.mark.parametrize(
+    ("grades", "message"),
+    [
+        ([("a", 0)], _param_error("'grades'", "a mapping (dict)", "[('a', 0)]")),
+        (
+            {"": 0, "b": 50},
+            _param_error(
+                "'grades'",
+                "a mapping from non-empty band names to lower bounds from 0 to 100",
+                "''",
+            ),
+        ),
+        ({"a": 0, "b": 101}, _param_error("\"grades['b']\"", "a lower bound from 0 to 100", "101")),
+        ({"a": 0, "b": "x"}, _param_error("\"grades['b']\"", "a finite number", "'x'")),
+        ({"a": 0, "b": math.nan}, _param_error("\"grades['b']\"", "a finite number", "nan")),
+        (
+            {"a": 10, "b": 50},
+            r"'grades' parameter of IndexConfig must start a band at 0.*Got \{'a': 10, 'b': 50\}"
+            r".*lower 'a' to 0",
+        ),
+        ({}, r"must start a band at 0.*Got \{\} instead; give at least one band"),
+        (
+            {"a": 0, "b": 40, "c": 40},
+            r"'grades' .* its own lower bound\. Got 'b' and 'c' both at 40; move one",
+        ),
+    ],
+)
+def test_invalid_grades(grades: object, message: str) -> None:
+    with pytest.raises(ti.ConfigurationError, match=message):
+        ti.IndexConfig(grades=grades)  # type: ignore[arg-type]

@@ -60,6 +60,8 @@ VALID: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "grouped_tension": ((EVENTS,), {}),
     "taxonomy": ((), {}),
     "alerts": ((SCORED,), {"below": 40}),
+    "compare_dyads": ((SCORED,), {"start": "2024-03-01", "end": "2024-03-09"}),
+    "grade": (([50.0],), {}),
     "sensitivity": ((SCORED,), {"draws": 5}),
     "weight_influence": ((SCORED, "CHN-PHL", "2024-03-05"), {}),
     "changepoints": ((SCORED,), {"dyads": "CHN-PHL"}),

@@ -822,3 +822,23 @@ def test_parts_missing_matplotlib_gives_the_install_hint(
         match=r"plot_parts\(\) needs the optional dependency 'matplotlib'",
     ):
         ti.plot_parts(scored)
+
+
+def test_grades_draw_the_band_bounds_and_names(scored: ti.ScoredEvents) -> None:
+    assert not [a for a in (*plot(scored).lines, *plt.gca().texts) if a.get_gid() == "grade"]
+    config = ti.IndexConfig(grades={"bad": 0, "middling": 40, "fine": 60})
+    ax = plot(scored, config, grades=True)
+    lines = _lines(ax, "grade")
+    assert [line.get_ydata()[0] for line in lines] == [40.0, 60.0]
+    texts = [t for t in ax.texts if t.get_gid() == "grade"]
+    assert [t.get_text() for t in texts] == ["bad", "middling", "fine"]
+    assert [t.get_position()[1] for t in texts] == [20.0, 50.0, 80.0]
+    # The stability lines are the same with or without the bands.
+    plain = _lines(plot(scored, config), "stability")
+    for a, b in zip(_lines(ax, "stability"), plain, strict=True):
+        np.testing.assert_array_equal(a.get_ydata(), b.get_ydata())
+
+
+def test_grades_need_the_logistic_stability(scored: ti.ScoredEvents) -> None:
+    with pytest.raises(ti.InvalidParameterError, match=r"'grades' .* normalize='zscore'"):
+        plot(scored, grades=True, normalize="zscore")

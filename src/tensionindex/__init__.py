@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tensionindex.analysis.calibration import CalibrationReport, calibrate
     from tensionindex.analysis.changepoints import changepoints
     from tensionindex.analysis.parts import tension_parts
+    from tensionindex.analysis.ranking import compare_dyads, grade
     from tensionindex.analysis.uncertainty import sensitivity, weight_influence
     from tensionindex.catalogue import CATEGORIES, EventTypeSpec
     from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
@@ -66,6 +67,8 @@ _LAZY: dict[str, str] = {
     "calibrate": "tensionindex.analysis.calibration",
     "changepoints": "tensionindex.analysis.changepoints",
     "tension_parts": "tensionindex.analysis.parts",
+    "compare_dyads": "tensionindex.analysis.ranking",
+    "grade": "tensionindex.analysis.ranking",
     "IndexConfig": "tensionindex.config",
     "diff": "tensionindex.config",
     "load_config": "tensionindex.config",
@@ -183,6 +186,8 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "alerts",
     "asymmetry",
     "tension_parts",
+    "compare_dyads",
+    "grade",
     "source_agreement",
     "SourceAgreement",
     "plot_index",

@@ -195,6 +195,9 @@ def _scored(args: argparse.Namespace, config: ti.IndexConfig) -> ti.ScoredEvents
 def _score(args: argparse.Namespace) -> None:
     scored = _scored(args, _config(args))
     index = scored.index(start=args.start, end=args.end, dyads=args.dyad, freq=args.freq)
+    if args.grades:
+        named = index["stability" if args.freq is None else "stability_end"]
+        index["grade"] = ti.grade(named, scored.config).astype(object)
     ti.write_table(index, args.output)
 
 
@@ -373,6 +376,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--freq",
         choices=["W", "MS", "QS", "YS"],
         help="one row per week, month, quarter or year instead of per day",
+    )
+    score.add_argument(
+        "--grades",
+        action="store_true",
+        help="add a 'grade' column naming the stability's band (the configuration's grades; "
+        "with --freq, of stability_end)",
     )
     score.add_argument(
         "-o",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import math
 import numbers
@@ -59,6 +60,17 @@ __all__ = ["IndexConfig", "diff", "load_config", "load_profile", "profiles"]
 _METADATA_FIELDS = ("name", "description")
 # Settings that change no number: when a warning is given, not what is computed.
 _WARNING_FIELDS = ("saturation_share",)
+# Settings that change no number: how values are named (see :func:`grade`).
+_DISPLAY_FIELDS = ("grades",)
+#: Named bands of stability and the lower bound of each (a convention, not a measurement).
+DEFAULT_GRADES: tuple[tuple[str, float], ...] = (
+    ("confrontational", 0.0),
+    ("tense", 15.0),
+    ("cool", 35.0),
+    ("normal", 45.0),
+    ("good", 55.0),
+    ("friendly", 70.0),
+)
 #: Longest trailing window of ``neutral="dyad"``, in days.
 MAX_NEUTRAL_DAYS = 100_000
 _FINGERPRINT_SCHEMA = 1
@@ -157,6 +169,40 @@ def _mapping(name: str, value: object) -> Mapping[Any, Any]:
     return value
 
 
+def _grades(value: object) -> Mapping[str, float]:
+    """Validate named bands of stability: names to lower bounds, sorted by bound."""
+    given = _mapping("grades", value)
+    bands: list[tuple[str, float]] = []
+    for key, bound in given.items():
+        if not isinstance(key, str) or not key.strip():
+            raise _fail(
+                "grades", "a mapping from non-empty band names to lower bounds from 0 to 100", key
+            )
+        number = _number(f"grades[{key!r}]", bound)
+        if not 0 <= number <= 100:
+            raise _fail(f"grades[{key!r}]", "a lower bound from 0 to 100", bound)
+        bands.append((key, number))
+    bands.sort(key=lambda band: band[1])
+    if not bands or bands[0][1] != 0:
+        lowest = bands[0] if bands else None
+        raise ConfigurationError(
+            "The 'grades' parameter of IndexConfig must start a band at 0, so that every "
+            f"stability has a name. Got {dict(given)!r} instead; "
+            + (
+                f"lower {lowest[0]!r} to 0 or add a band from 0."
+                if lowest
+                else "give at least one band, e.g. {'all': 0}."
+            )
+        )
+    for (first, low), (second, high) in itertools.pairwise(bands):
+        if low == high:
+            raise ConfigurationError(
+                f"The 'grades' parameter of IndexConfig must give each band its own lower bound. "
+                f"Got {first!r} and {second!r} both at {low:g}; move one of them, or drop it."
+            )
+    return FrozenMapping(bands)
+
+
 @dataclass(frozen=True, kw_only=True)
 class IndexConfig:
     """Every tunable of the stability index, validated on creation.
@@ -236,6 +282,14 @@ class IndexConfig:
         recorded in each result's provenance.
     directed : bool, default False
         Score "A->B" and "B->A" separately instead of the undirected "A-B".
+    grades : mapping of str to float, optional
+        Named bands of stability for :func:`grade`: each name maps to the
+        band's lower bound, from 0 to 100; a band runs from its bound
+        (included) to the next one (excluded), the last to 100 (included).
+        Stored sorted by bound; the lowest must be 0.  Default:
+        confrontational 0, tense 15, cool 35, normal 45, good 55, friendly
+        70 (a convention for reading the logistic stability, not a
+        measurement).  Changes no number: not part of the fingerprint.
     name, description : str, optional
         Free text describing the configuration.  Not part of the fingerprint.
 
@@ -278,6 +332,7 @@ class IndexConfig:
     window: int = 90
     scale: float | Literal["auto"] = 10.0
     directed: bool = False
+    grades: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GRADES))
     name: str = ""
     description: str = ""
 
@@ -329,6 +384,7 @@ class IndexConfig:
             reliability[key] = number
         put(self, "dataset_confidence", FrozenMapping(sorted(reliability.items())))
         put(self, "window", _days("window", self.window, MAX_WINDOW))
+        put(self, "grades", _grades(self.grades))
 
         customs: dict[str, EventTypeSpec] = {}
         for key, spec in _mapping("custom_types", self.custom_types).items():
@@ -496,7 +552,7 @@ class IndexConfig:
         >>> IndexConfig(weights={"water_cannon": 7}).fingerprint == IndexConfig().fingerprint
         True
         """
-        ignored = _METADATA_FIELDS + _WARNING_FIELDS
+        ignored = _METADATA_FIELDS + _WARNING_FIELDS + _DISPLAY_FIELDS
         payload = {k: v for k, v in self.to_dict().items() if k not in ignored}
         # Settings added after fingerprints were first published are left out at
         # their defaults (so earlier fingerprints still hold), and when unused.

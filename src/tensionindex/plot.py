@@ -85,6 +85,7 @@ _PARAMETERS: dict[str, list[Any]] = {
     "bands": [Instance((pd.DataFrame, None), _FRAME_OR_NONE)],
     "changepoints": [Instance((pd.DataFrame, None), _FRAME_OR_NONE)],
     "annotate": [Interval(int, 0, None)],
+    "grades": [Instance((bool,), "True or False")],
 }
 
 
@@ -131,6 +132,7 @@ def plot_index(
     bands: pd.DataFrame | None = None,
     changepoints: pd.DataFrame | None = None,
     annotate: int = 5,
+    grades: bool = False,
     ax: Axes | None = None,
     **overrides: Any,
 ) -> Axes:
@@ -186,6 +188,10 @@ def plot_index(
         contribution to their dyad's tension on the day they happened
         (``signal`` times the daily ``aggregation`` factor times the kernel's
         weight at age 0, as in :meth:`ScoredEvents.explain`).  0 labels none.
+    grades : bool, default False
+        Draw the bounds of the named bands of the configuration's ``grades``
+        (see :func:`grade`) as faint horizontal lines, each band's name at
+        the left edge (logistic stability only).
     ax : matplotlib.axes.Axes, optional
         Draw into this Axes.  By default a new 10 x 5 inch figure with a
         constrained layout is made with ``matplotlib.pyplot``.
@@ -199,8 +205,8 @@ def plot_index(
         label, the event markers (one scatter collection per category) the
         category; every artist added has a ``gid``: ``"stability"``,
         ``"neutral"``, ``"events"``, ``"annotation"``, ``"band"``,
-        ``"changepoint"``, ``"unmonitored"`` or ``"low_information"``, so it
-        can be restyled.
+        ``"changepoint"``, ``"unmonitored"``, ``"low_information"`` or
+        ``"grade"``, so it can be restyled.
 
     Raises
     ------
@@ -208,7 +214,8 @@ def plot_index(
         If matplotlib is not installed (``pip install "tensionindex[plot]"``).
     InvalidParameterError
         For a bad ``annotate``, ``dyads``, date, ``bands``, ``changepoints``
-        or ``ax``, or an index result given instead of events.
+        or ``ax``, ``grades=True`` with a normalization other than
+        ``"logistic"``, or an index result given instead of events.
     EventValidationError
         For an unknown dyad (with suggestions), nothing to draw, a ``bands``
         or ``changepoints`` frame without the columns it needs or with
@@ -274,10 +281,17 @@ def plot_index(
             f"{error} It looks like an index result: pass the events it was computed from "
             "(plot_index reads the index from them)."
         )
+    if grades and normalize != "logistic":
+        raise InvalidParameterError(
+            "The 'grades' parameter of plot_index names bands of the logistic stability "
+            f"(0 to 100). Got grades=True with normalize={normalize!r}; use "
+            "normalize='logistic' or leave grades off."
+        )
+    data = as_scored(scored, config, overrides)
     # Everything is computed before the first matplotlib call, so that a bad
     # input leaves no half-drawn chart (and the preparation can be timed alone).
     chart = _prepare(
-        as_scored(scored, config, overrides),
+        data,
         dyads=dyads,
         start=start,
         end=end,
@@ -304,6 +318,8 @@ def plot_index(
         handles += _draw_changepoints(ax, chart.changepoints, colors)
     category_handles = _draw_events(ax, chart.marked)
     _style_axes(ax, chart.dates, chart.scale)
+    if grades:
+        _draw_grades(ax, data.config.grades)
     _draw_legends(ax, handles, category_handles)
     if len(chart.annotated):
         _annotate(ax, chart.marked, chart.annotated, chart.texts)
@@ -858,6 +874,26 @@ def _style_axes(ax: Any, dates: np.ndarray, scale: _Scale) -> None:
     ax.set_ylabel(scale.ylabel)
     ax.grid(axis="y", color="0.92", linewidth=0.8)
     ax.set_axisbelow(True)
+
+
+def _draw_grades(ax: Any, bands: Mapping[str, float]) -> None:
+    """Faint lines at the bands' lower bounds, each band's name at the left edge."""
+    bounds = [*bands.values(), 100.0]
+    across = ax.get_yaxis_transform()  # x in Axes fractions, y in data
+    for name, low, high in zip(bands, bounds[:-1], bounds[1:], strict=True):
+        if low > 0:
+            ax.axhline(low, color="0.8", linewidth=0.6, zorder=0.5, gid="grade")
+        ax.text(
+            0.005,
+            (low + high) / 2,
+            name,
+            transform=across,
+            fontsize="x-small",
+            color="0.55",
+            va="center",
+            ha="left",
+            gid="grade",
+        )
 
 
 def _draw_legends(ax: Any, handles: list[Any], category_handles: list[Any]) -> None:

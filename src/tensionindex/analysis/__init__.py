@@ -5,6 +5,7 @@
 * :mod:`~tensionindex.analysis.agreement`: how far datasets agree on each dyad;
 * :mod:`~tensionindex.analysis.changepoints`: regime changes of a dyad's series;
 * :mod:`~tensionindex.analysis.parts`: conflict and cooperation parts, the four event classes;
+* :mod:`~tensionindex.analysis.ranking`: dyads ranked by level, change and information; grades;
 * :mod:`~tensionindex.analysis.uncertainty`: bands under uncertain weights, weight influence;
 * :mod:`~tensionindex.analysis.calibration`: weights fitted to a reference series.
 
