@@ -639,7 +639,7 @@ class ScoredEvents:
             "tension": merged.tension,
             "stability": merged.stability,
             "information": merged.information,
-            "low_information": merged.information < self.config.min_information,
+            "low_information": low_information(merged.information, self.config.min_information),
         }
         extra: dict[str, Any] = {"scale": self.scale, "weighting": weighting}
         if freq is not None:
@@ -803,7 +803,8 @@ class ScoredEvents:
             value = 1.0
             if grid is not None and len(self.labels):
                 _, _, tension, information = self._tension(grid)
-                informed = np.abs(tension[information >= self.config.min_information])
+                low = low_information(information, self.config.min_information)
+                informed = np.abs(tension[~low])
                 # Below this, |T| is rounding (signals that cancel), not tension.
                 noise = 1e-9 * float(np.abs(self.signal).max(initial=0.0))
                 if len(informed):
@@ -932,7 +933,7 @@ class ScoredEvents:
             "tension": found.tension,
             "stability": found.stability,
             "information": found.information,
-            "low_information": found.information < self.config.min_information,
+            "low_information": low_information(found.information, self.config.min_information),
         }
         if self.coverage is not None:
             days = found.grid.first_day + np.arange(found.grid.n_days)
@@ -1415,6 +1416,20 @@ def require_reported(events: pd.DataFrame) -> None:
             "as_of needs to know when each event became known: add a 'reported' column "
             "(the date it was reported or ingested; GDELT's DATEADDED) to the events."
         )
+
+
+def low_information(information: np.ndarray, threshold: float) -> np.ndarray:
+    """Where the information is below ``threshold``, to rounding (1e-9 relative).
+
+    Information equal to the threshold (one fresh event against the
+    threshold 1) counts as enough whatever the last bit of the sum.
+
+    Examples
+    --------
+    >>> low_information(np.array([0.24, 0.25 * (1 - 1e-15), 0.3]), 0.25)
+    array([ True, False, False])
+    """
+    return np.asarray(information < threshold * (1.0 - 1e-9))
 
 
 def period_codes(first_day: int, n_days: int, freq: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
