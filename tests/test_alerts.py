@@ -1,9 +1,11 @@
-"""alerts(): crossings and drops of the stability, with the events that drove them.
+"""alerts(): crossings, drops and rises of the index, with the events that drove them.
 
 Every expected date, size and driver below is worked out by hand from the
 formulas (T = sum of s_i * 2^(-age / 30), S = 100 / (1 + e^(T / 10))), not read
 off the code; on the bundled example, the alerts are checked against a naive
-loop over the index and the drivers against the terms of ``explain``.
+loop over the index and the drivers against the terms of ``explain``; the
+improvements (``above``, ``rise``, ``tension_fall``) mirror the falls of the
+same events with their weights negated.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
-from tensionindex.analysis.alerts import ALERT_COLUMNS
+from tensionindex.analysis.alerts import ALERT_COLUMNS, ALERT_KINDS
 from tensionindex.testing import event
 
 
@@ -62,11 +64,17 @@ def test_layout_and_types(protest_then_cannon: list[dict[str, object]]) -> None:
     found = ti.alerts(scored, below=40, drop=5, end="2024-03-20")
     assert list(found.columns) == list(ALERT_COLUMNS)
     assert found["date"].dtype == "datetime64[ns]" and found["start"].dtype == "datetime64[ns]"
-    assert list(found["kind"].cat.categories) == ["crossing", "drop"]
+    # Every kind is a category, whichever were asked for: frames of several calls concatenate.
+    assert list(found["kind"].cat.categories) == list(ALERT_KINDS)
+    assert ALERT_KINDS[:2] == ("crossing", "drop")
     assert list(found["kind"]) == ["crossing", "drop"]  # same day: sorted by kind
     assert found.attrs["tensionindex"]["alerts"] == {
         "below": 40.0,
         "drop": 5.0,
+        "above": None,
+        "rise": None,
+        "tension_rise": None,
+        "tension_fall": None,
         "within_days": 7,
         "top": 3,
     }
@@ -279,47 +287,242 @@ def test_bundled_example() -> None:
     assert set(first["event_ids"]) == {"ex-035", "ex-036"}
 
 
+# Improvements, and moves of the tension ------------------------------------------------
+
+
+def test_upward_crossing_and_rise_by_hand(protest_then_cannon: list[dict[str, object]]) -> None:
+    events = [*protest_then_cannon, event("2024-03-15", "leader_summit", event_id="c")]  # -7
+    found = ti.alerts(ti.score(events), above=40, rise=10, end="2024-03-20")
+    assert list(found["kind"]) == ["crossing_up", "rise"]
+    assert list(found["date"]) == [pd.Timestamp("2024-03-15")] * 2
+    before = _tension((2, 13), (7, 9))
+    after = _tension((2, 14), (7, 10), (-7, 0))
+    crossing = found.iloc[0]
+    assert crossing["start"] == pd.Timestamp("2024-03-14")
+    assert crossing["size"] == pytest.approx(_stability(after) - _stability(before), rel=1e-12)
+    assert crossing["tension_change"] == pytest.approx(after - before, rel=1e-12)
+    # The summit, then the fading of the water cannon; the protest fades by under 1% of the fall.
+    fade = _tension((7, 10)) - _tension((7, 9))
+    assert 0 < -_tension((2, 14)) + _tension((2, 13)) < 0.01 * (7 - fade)
+    assert crossing["drivers"] == (
+        f"leader_summit 2024-03-15 (-7); water_cannon 2024-03-05 ({fade:+.3g})"
+    )
+    assert crossing["driver_rows"] == [2, 1]
+    assert crossing["event_ids"] == ["c", "b"]
+    # The rise is measured from the lowest day of the week before: 8 March, after the cannon.
+    rise = found.iloc[1]
+    lowest = _tension((2, 7), (7, 3))
+    assert rise["start"] == pd.Timestamp("2024-03-08")
+    assert rise["size"] == pytest.approx(_stability(after) - _stability(lowest), rel=1e-12)
+
+
+def test_upward_crossing_mirrors_the_downward_one() -> None:
+    # Exactly 50 before any event: a crossing needs <= level, then > level (>= then < going down).
+    events = [event("2024-03-10", "leader_summit"), event("2024-06-10", "water_cannon")]
+    scored = ti.score(events)
+    up = ti.alerts(scored, above=50, start="2024-03-01")
+    assert list(up["date"]) == [pd.Timestamp("2024-03-10")]
+    assert up["start"].iloc[0] == pd.Timestamp("2024-03-09")
+    down = ti.alerts(scored, below=50, start="2024-03-01")
+    # The summit's decay never takes the stability back to 50; the water cannon does, below.
+    assert list(down["date"]) == [pd.Timestamp("2024-06-10")]
+    # A series that starts above the level alerts only once it has come back down and up.
+    assert ti.alerts(scored, above=55, start="2024-03-10").empty
+
+
+def test_the_summit_is_flagged_as_an_improvement() -> None:
+    scored = ti.score(ti.load_example("us-china-2024"))
+    found = ti.alerts(scored, dyads="CHN-USA", rise=15)
+    # The Bali meeting of 14 November 2022 and the Filoli summit of 15 November 2023.
+    assert list(found["date"]) == [pd.Timestamp("2022-11-14"), pd.Timestamp("2023-11-15")]
+    filoli = found.iloc[1]
+    assert filoli["kind"] == "rise" and filoli["size"] >= 15
+    assert filoli["drivers"].startswith(
+        "leader_summit 2023-11-15 (-7); dialogue_resumed 2023-11-15 (-7)"
+    )
+    assert filoli["event_ids"][:2] == ["ex-032", "ex-033"]
+    _check_against_explain(scored, found)
+    crossings = ti.alerts(scored, dyads="CHN-USA", above=60, tension_fall=10)
+    assert {(str(k), d) for k, d in zip(crossings["kind"], crossings["date"], strict=True)} >= {
+        ("crossing_up", pd.Timestamp("2022-11-14")),
+        ("crossing_up", pd.Timestamp("2023-11-15")),
+        ("tension_fall", pd.Timestamp("2023-11-15")),
+    }
+    _check_against_explain(scored, crossings)
+
+
+def _negated(events: pd.DataFrame) -> dict[str, float]:
+    """Weights that negate every signal of ``events``."""
+    table = ti.taxonomy().set_index("event_type")["weight"]
+    return {str(t): -float(table[t]) for t in set(events["event_type"].astype(str))}
+
+
+MIRROR = {"crossing": "crossing_up", "drop": "rise", "tension_rise": "tension_fall"}
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"kernel": "window", "window": 90},
+        {"half_life": 7, "aggregation": "share"},
+        {"aggregation": "kernel_mean", "scale": "auto"},
+        {"category_half_lives": {"cooperation": 5, "gray_zone": 60}},
+    ],
+    ids=["exponential", "window", "share", "kernel-mean", "per-category"],
+)
+def test_an_improvement_mirrors_a_drop_on_negated_signals(settings: dict[str, object]) -> None:
+    events = ti.load_example("us-china-2024")
+    scored = ti.score(events, **settings)  # type: ignore[arg-type]
+    mirrored = ti.score(events, weights=_negated(events), **settings)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(mirrored.signal, -scored.signal)
+    falls = ti.alerts(scored, below=30, drop=12, tension_rise=6)
+    rises = ti.alerts(mirrored, above=70, rise=12, tension_fall=6)
+    assert set(falls["kind"]) == set(MIRROR)
+    assert list(rises["dyad"]) == list(falls["dyad"])
+    assert list(rises["date"]) == list(falls["date"])
+    assert list(rises["start"]) == list(falls["start"])
+    assert list(rises["kind"].astype(str)) == [MIRROR[k] for k in falls["kind"].astype(str)]
+    np.testing.assert_allclose(rises["size"], falls["size"], rtol=1e-9)
+    np.testing.assert_allclose(rises["stability"], 100.0 - falls["stability"], rtol=1e-9)
+    np.testing.assert_array_equal(rises["tension_change"], -falls["tension_change"])
+    # The same events drive both, by the same amounts with the opposite sign.
+    assert list(rises["driver_rows"]) == list(falls["driver_rows"])
+    assert list(rises["event_ids"]) == list(falls["event_ids"])
+    assert list(rises["drivers"]) == [t.replace("(+", "(-") for t in falls["drivers"]]
+
+
+def _saturated() -> list[dict[str, object]]:
+    """Ten rammings on one day (T = 92, S = 0.01), an assault, then a summit."""
+    events = [event("2024-03-01", "ramming", event_id=f"r{k}") for k in range(10)]
+    events.append(event("2024-03-10", "physical_assault", event_id="assault"))  # +9.5
+    events.append(event("2024-03-20", "leader_summit", "USA", "CHN", event_id="summit"))  # -7
+    events.append(event("2024-03-20", "leader_summit", event_id="summit2"))
+    return events
+
+
+def test_tension_alerts_fire_where_the_stability_is_saturated() -> None:
+    scored = ti.score(_saturated())
+    watched = {"dyads": "CHN-PHL", "start": "2024-03-01", "end": "2024-03-25"}
+    stability = scored.index(**watched)["stability"]  # type: ignore[arg-type]
+    # Saturated: the assault and the summit move it by less than a point.
+    assert stability.max() < 0.5
+    assert ti.alerts(scored, drop=1, rise=1, **watched).empty  # type: ignore[arg-type]
+    found = ti.alerts(
+        scored,
+        tension_rise=5,
+        tension_fall=5,
+        within_days=1,
+        top=1,
+        **watched,  # type: ignore[arg-type]
+    )
+    assert list(found["kind"]) == ["tension_rise", "tension_fall"]
+    assault, summit = found.iloc[0], found.iloc[1]
+    assert (assault["date"], assault["start"]) == (
+        pd.Timestamp("2024-03-10"),
+        pd.Timestamp("2024-03-09"),
+    )
+    rise = _tension((92, 9), (9.5, 0)) - _tension((92, 8))
+    assert assault["size"] == pytest.approx(rise, rel=1e-12)
+    assert assault["tension_change"] == pytest.approx(rise, rel=1e-12)
+    assert assault["drivers"] == "physical_assault 2024-03-10 (+9.5)"
+    assert summit["date"] == pd.Timestamp("2024-03-20")
+    fall = _tension((92, 18), (9.5, 9)) - _tension((92, 19), (9.5, 10), (-7, 0))
+    assert summit["size"] == pytest.approx(fall, rel=1e-12)
+    assert summit["drivers"] == "leader_summit 2024-03-20 (-7)"
+    assert summit["event_ids"] == ["summit2"]
+    _check_against_explain(scored, found, top=1)
+
+
+def test_tension_alerts_near_100() -> None:
+    # The mirror: ten agreements (T = -80, S = 99.97), then an incident.
+    events = [event("2024-03-01", "agreement_signed", event_id=f"a{k}") for k in range(10)]
+    events.append(event("2024-03-10", "ramming", event_id="x"))
+    scored = ti.score(events)
+    watched = {"start": "2024-03-01", "end": "2024-03-20"}
+    assert scored.index(**watched)["stability"].min() > 98.5  # type: ignore[arg-type]
+    assert ti.alerts(scored, drop=1, **watched).empty  # type: ignore[arg-type]
+    found = ti.alerts(scored, tension_rise=5, top=1, **watched)  # type: ignore[arg-type]
+    assert list(found["date"]) == [pd.Timestamp("2024-03-10")]
+    assert found["drivers"].iloc[0] == "ramming 2024-03-10 (+9.2)"
+
+
 # Against independent computations on the bundled example ------------------------------
 
 
+def _naive_falls(
+    values: list[float], dates: list[pd.Timestamp], drop: float, within_days: int
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """(date, start) of the largest fall of each run of days falling >= drop within the window."""
+    found = []
+    best: tuple[float, int, int] | None = None
+    for i in range(len(values)):
+        fall, start = -math.inf, -1
+        for j in range(max(0, i - within_days), i):
+            if values[j] - values[i] >= fall:
+                fall, start = values[j] - values[i], j
+        if fall >= drop:
+            if best is None or fall > best[0]:
+                best = (fall, i, start)
+        elif best is not None:
+            found.append((dates[best[1]], dates[best[2]]))
+            best = None
+    if best is not None:
+        found.append((dates[best[1]], dates[best[2]]))
+    return found
+
+
 def _naive_alerts(
-    result: pd.DataFrame, below: float, drop: float, within_days: int
+    result: pd.DataFrame, within_days: int, **conditions: float
 ) -> list[tuple[str, pd.Timestamp, str, pd.Timestamp]]:
-    """(dyad, date, kind, start) by plain loops over each dyad's days."""
+    """(dyad, date, kind, start) by plain loops over each dyad's days.
+
+    A rise is a fall of the negated series; a tension rise, a fall of minus the tension.
+    """
     found = []
     for dyad, part in result.groupby("dyad", observed=True):
         dates = list(part["date"])
-        values = part["stability"].tolist()
-        for i in range(1, len(values)):
-            if values[i - 1] >= below and values[i] < below:
+        stability = part["stability"].tolist()
+        tension = part["tension"].tolist()
+        for i in range(1, len(stability)):
+            before, after = stability[i - 1], stability[i]
+            if "below" in conditions and before >= conditions["below"] > after:
                 found.append((str(dyad), dates[i], "crossing", dates[i - 1]))
-        # Falls: the largest of each run of days whose fall within the window is >= drop.
-        best: tuple[float, int, int] | None = None
-        for i in range(len(values)):
-            window = range(max(0, i - within_days), i)
-            fall, start = -math.inf, -1
-            for j in window:
-                if values[j] - values[i] >= fall:
-                    fall, start = values[j] - values[i], j
-            if fall >= drop:
-                if best is None or fall > best[0]:
-                    best = (fall, i, start)
-            elif best is not None:
-                found.append((str(dyad), dates[best[1]], "drop", dates[best[2]]))
-                best = None
-        if best is not None:
-            found.append((str(dyad), dates[best[1]], "drop", dates[best[2]]))
-    return sorted(found, key=lambda a: (a[0], a[1], a[2]))
+            if "above" in conditions and before <= conditions["above"] < after:
+                found.append((str(dyad), dates[i], "crossing_up", dates[i - 1]))
+        moves = {
+            "drop": stability,
+            "rise": [-v for v in stability],
+            "tension_rise": [-v for v in tension],
+            "tension_fall": tension,
+        }
+        for kind, values in moves.items():
+            if kind in conditions:
+                for date, start in _naive_falls(values, dates, conditions[kind], within_days):
+                    found.append((str(dyad), date, kind, start))
+    return sorted(found, key=lambda a: (a[0], a[1], ALERT_KINDS.index(a[2])))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("below", "drop", "within_days"), [(30, 15, 7), (20, 5, 1), (45, 10, 30)])
+@pytest.mark.parametrize(
+    ("conditions", "within_days"),
+    [
+        ({"below": 30, "drop": 15}, 7),
+        ({"below": 20, "drop": 5}, 1),
+        ({"below": 45, "drop": 10}, 30),
+        ({"above": 55, "rise": 15, "tension_rise": 8, "tension_fall": 6}, 7),
+        ({"above": 40, "rise": 5, "tension_fall": 3}, 1),
+        ({"below": 45, "above": 45, "drop": 10, "rise": 10, "tension_rise": 10}, 30),
+    ],
+)
 def test_alerts_match_a_naive_loop_over_the_index(
-    below: float, drop: float, within_days: int
+    conditions: dict[str, float], within_days: int
 ) -> None:
     scored = ti.score(ti.load_example("us-china-2024"))
-    found = ti.alerts(scored, below=below, drop=drop, within_days=within_days)
-    expected = _naive_alerts(scored.index(), below, drop, within_days)
-    assert expected
+    found = ti.alerts(scored, within_days=within_days, **conditions)  # type: ignore[arg-type]
+    expected = _naive_alerts(scored.index(), within_days, **conditions)
+    # Every condition fires somewhere: the comparison covers each kind asked for.
+    named = {"below": "crossing", "above": "crossing_up"}
+    assert {kind for _, _, kind, _ in expected} == {named.get(c, c) for c in conditions}
     got = list(
         zip(
             found["dyad"].astype(str),
@@ -330,11 +533,27 @@ def test_alerts_match_a_naive_loop_over_the_index(
         )
     )
     assert got == expected
-    stability = scored.index().set_index(["dyad", "date"])["stability"]
+    index = scored.index().set_index(["dyad", "date"])
     for _, alert in found.iterrows():
-        on = stability[(str(alert["dyad"]), alert["date"])]
-        assert alert["stability"] == on
-        assert alert["size"] == stability[(str(alert["dyad"]), alert["start"])] - on
+        on = index.loc[(str(alert["dyad"]), alert["date"])]
+        was = index.loc[(str(alert["dyad"]), alert["start"])]
+        assert alert["stability"] == on["stability"]
+        assert alert["tension_change"] == on["tension"] - was["tension"]
+        size = {
+            "crossing": was["stability"] - on["stability"],
+            "drop": was["stability"] - on["stability"],
+            "crossing_up": on["stability"] - was["stability"],
+            "rise": on["stability"] - was["stability"],
+            "tension_rise": on["tension"] - was["tension"],
+            "tension_fall": was["tension"] - on["tension"],
+        }[alert["kind"]]
+        assert alert["size"] == size > 0
+        if alert["kind"] in conditions:  # a move: at least its threshold
+            assert alert["size"] >= conditions[alert["kind"]]
+
+
+# The kinds where the tension fell: their drivers are the events whose contribution fell most.
+EASING = {"crossing_up", "rise", "tension_fall"}
 
 
 def _check_against_explain(scored: ti.ScoredEvents, found: pd.DataFrame, top: int = 3) -> None:
@@ -354,26 +573,29 @@ def _check_against_explain(scored: ti.ScoredEvents, found: pd.DataFrame, top: in
         )
         # Every event's change of contribution adds up to the change of the index.
         assert math.fsum(delta) == pytest.approx(alert["tension_change"], rel=1e-9, abs=1e-9)
-        rising = delta[delta > 0]
-        rising = rising[rising >= 0.01 * rising.sum()]
+        # The events that moved the tension the alert's way: down for an improvement.
+        sign = -1.0 if alert["kind"] in EASING else 1.0
+        moved = sign * delta
+        moved = moved[moved > 0]
+        moved = moved[moved >= 0.01 * moved.sum()]
         # A cooperative event that left the window rises (to 0) but is no term on the day.
         both = pd.concat([after, before])
         both = both[~both.index.duplicated()]
         terms = pd.DataFrame(
             {
-                "delta": rising,
-                "date": both["date"].reindex(rising.index),
-                "event_type": both["event_type"].reindex(rising.index),
-                "row": row_of.reindex(rising.index),
+                "moved": moved,
+                "date": both["date"].reindex(moved.index),
+                "event_type": both["event_type"].reindex(moved.index),
+                "row": row_of.reindex(moved.index),
             }
         )
         terms = terms.sort_values(
-            ["delta", "date", "row"], ascending=[False, False, True], kind="stable"
+            ["moved", "date", "row"], ascending=[False, False, True], kind="stable"
         )
         picked = terms.head(top)
         assert alert["drivers"] == "; ".join(
-            f"{t} {d:%Y-%m-%d} ({x:+.3g})"
-            for t, d, x in zip(picked["event_type"], picked["date"], picked["delta"], strict=True)
+            f"{t} {d:%Y-%m-%d} ({sign * x:+.3g})"
+            for t, d, x in zip(picked["event_type"], picked["date"], picked["moved"], strict=True)
         )
         assert alert["driver_rows"] == picked["row"].tolist()
         assert alert["event_ids"] == picked.index.tolist()
@@ -401,8 +623,10 @@ def scored(protest_then_cannon: list[dict[str, object]]) -> ti.ScoredEvents:
 
 def test_needs_a_condition(scored: ti.ScoredEvents) -> None:
     message = (
-        r"alerts needs a condition: give below= \(a stability level to watch for crossings\), "
-        r"drop= \(points lost within within_days days\), or both\."
+        r"alerts needs a condition: give below= or above= \(a stability level to watch for "
+        r"crossings\), drop= or rise= \(stability points lost or gained within within_days "
+        r"days\), tension_rise= or tension_fall= \(tension points gained or lost within "
+        r"within_days days\), or several\."
     )
     with pytest.raises(ti.InvalidParameterError, match=message):
         ti.alerts(scored)
@@ -419,6 +643,17 @@ BAD_PARAMETERS = [
     ({"below": 40, "dyads": 7}, r"'dyads' parameter of alerts must be a dyad such as 'CHN-USA'"),
     ({"below": 40, "end": "soon"}, r"'end' parameter of alerts must be a date such as"),
     ({"below": 40, "normalize": "z"}, r"'normalize' parameter of alerts must be one of 'logis"),
+    ({"above": float("inf")}, r"'above' parameter of alerts must be a finite number or None\. "),
+    ({"rise": 0}, r"'rise' parameter of alerts must be a finite number > 0 or None\. Got 0 "),
+    ({"rise": "5"}, r"'rise' parameter of alerts must be a finite number > 0 or None\. Got '5' "),
+    (
+        {"tension_rise": -1.0},
+        r"'tension_rise' parameter of alerts must be a finite number > 0 or None\. Got -1\.0 ",
+    ),
+    (
+        {"tension_fall": float("nan")},
+        r"'tension_fall' parameter of alerts must be a finite number > 0 or None\. Got nan ",
+    ),
 ]
 
 
@@ -501,12 +736,22 @@ def test_drivers_of_random_events_are_the_terms_of_explain(
     seed: int, settings: dict[str, object], top: int
 ) -> None:
     scored = ti.score(_random_events(seed), **settings)
-    stability = scored.index()["stability"]
+    index = scored.index()
+    stability, tension = index["stability"], index["tension"]
     below = float(np.percentile(stability, 5))
-    found = ti.alerts(scored, below=below, drop=float(np.std(stability)), top=top)
-    # Up to 20 alerts spread over the found ones: explain() twice per alert is slow.
-    checked = np.unique(np.linspace(0, len(found) - 1, 20).astype(int))
-    _check_against_explain(scored, found.iloc[checked], top=top)
+    above = float(np.percentile(stability, 95))
+    spread, moves = float(np.std(stability)), float(np.std(np.diff(tension)))
+    falls = ti.alerts(scored, below=below, drop=spread, tension_rise=3 * moves, top=top)
+    rises = ti.alerts(scored, above=above, rise=spread, tension_fall=3 * moves, top=top)
+    for found in (falls, rises):
+        kinds = found["kind"].astype(str).to_numpy()
+        for kind in np.unique(kinds):
+            # Up to 7 alerts of each kind, spread over them: explain() twice per alert is slow.
+            mine = np.flatnonzero(kinds == kind)
+            checked = mine[np.unique(np.linspace(0, len(mine) - 1, 7).astype(int))]
+            _check_against_explain(scored, found.iloc[checked], top=top)
+    assert set(falls["kind"]) == {"crossing", "drop", "tension_rise"}
+    assert set(rises["kind"]) == {"crossing_up", "rise", "tension_fall"}
 
 
 def test_a_large_cooperative_event_long_before_still_drives_its_fading() -> None:

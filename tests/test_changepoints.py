@@ -1,13 +1,15 @@
 """changepoints() and segment(): regime changes of a series, against known answers.
 
 Ground truth comes from series with known breaks (piecewise constant plus
-seeded noise), from the window kernel (whose index is exactly piecewise
-constant) and from a naive optimal-partitioning reference, which PELT must
-match exactly; changepoints() of scored events is segment() of the index.
+seeded noise), from seeded events in known regimes, and from a naive
+optimal-partitioning reference, which PELT must match exactly; changepoints()
+of scored events is segment() of each dyad's signal on its days with events,
+read from the tidy index.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 
@@ -129,46 +131,210 @@ def test_series_shorter_than_two_segments_has_no_change() -> None:
 # changepoints() of scored events -----------------------------------------------------
 
 
-def test_window_kernel_gives_exact_dates_and_levels() -> None:
+def _turn() -> list[dict[str, object]]:
+    """Three incidents, then three cooperative events (event-day signals 7, 9.2, 7, -7, -8, -7)."""
+    days = [(1, "water_cannon"), (4, "ramming"), (9, "water_cannon")]
+    days += [(15, "dialogue_resumed"), (18, "agreement_signed"), (22, "dialogue_resumed")]
+    return [event(f"2024-03-{day:02d}", kind, event_id=f"e{day}") for day, kind in days]
+
+
+def test_a_turn_is_one_change_on_the_day_of_its_first_event() -> None:
     pytest.importorskip("ruptures")
-    # The window index is piecewise constant: 50, then 100 / (1 + e^0.7) for 60 days.
-    scored = ti.score([event("2024-03-01")], kernel="window", window=60)
-    found = ti.changepoints(scored, dyads="PHL-CHN", start="2024-01-01", end="2024-07-31")
-    low = 100.0 / (1.0 + math.exp(0.7))
+    scored = ti.score(_turn())
+    watched = {"start": "2024-02-01", "end": "2024-04-30"}
+    found = ti.changepoints(scored, **watched)  # type: ignore[arg-type]
     assert list(found.columns) == list(CHANGEPOINT_COLUMNS)
-    assert list(found["date"]) == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-04-30")]
-    np.testing.assert_allclose(found["before"], [50.0, low], rtol=1e-12)
-    np.testing.assert_allclose(found["after"], [low, 50.0], rtol=1e-12)
-    np.testing.assert_allclose(found["change"], found["after"] - found["before"])
-    assert list(found["before_start"]) == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-01")]
-    assert list(found["after_end"]) == [pd.Timestamp("2024-04-29"), pd.Timestamp("2024-07-31")]
-
-
-def test_other_columns_and_directed_events() -> None:
-    pytest.importorskip("ruptures")
-    events = [event("2024-03-01"), event("2024-03-02", "protest_lodged", "PHL", "CHN")]
-    scored = ti.score(events, kernel="window", window=40, directed=True)
-    found = ti.changepoints(
-        scored, dyads="CHN->PHL", column="tension", start="2024-01-01", end="2024-06-30"
+    # By hand: the split after the third event day gains more than the default penalty.
+    values = np.array([7.0, 9.2, 7.0, -7.0, -8.0, -7.0])
+    gain = 3 * 3 / 6 * (values[:3].mean() - values[3:].mean()) ** 2
+    assert gain > default_penalty(values)
+    assert found.attrs["tensionindex"]["changepoints"]["penalty"] == {
+        "CHN-PHL": pytest.approx(default_penalty(values), rel=1e-12)
+    }
+    assert len(found) == 1
+    change = found.iloc[0]
+    assert change["date"] == pd.Timestamp("2024-03-15")
+    assert (change["before_start"], change["after_end"]) == (
+        pd.Timestamp("2024-02-01"),
+        pd.Timestamp("2024-04-30"),
     )
-    assert list(found["date"]) == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-04-10")]
-    assert list(found["after"]) == [7.0, 0.0]
+    # The levels are the mean stability of the index over each regime's days.
+    stability = scored.index(**watched).set_index("date")["stability"]  # type: ignore[arg-type]
+    assert change["before"] == pytest.approx(stability[:"2024-03-14"].mean(), rel=1e-12)
+    assert change["after"] == pytest.approx(stability["2024-03-15":].mean(), rel=1e-12)
+    assert change["change"] == change["after"] - change["before"]
+    assert change["drivers"] == "dialogue_resumed 2024-03-15 (-7)"
+    assert change["driver_rows"] == [3]
+    assert change["event_ids"] == ["e15"]
+
+
+def test_the_events_of_the_day_are_named_in_the_direction_of_the_change() -> None:
+    pytest.importorskip("ruptures")
+    events = _turn()
+    # On the day of the turn, a protest (+2) next to two cooperative events.
+    events.append(event("2024-03-15", "protest_lodged", "PHL", "CHN", event_id="p"))
+    events.append(event("2024-03-15", "leader_call", event_id="c"))
+    scored = ti.score(events, min_information=0.0)
+    found = ti.changepoints(scored, start="2024-02-01", end="2024-04-30")
+    assert list(found["date"]) == [pd.Timestamp("2024-03-15")]
+    # Toward cooperation: the most negative signal first, the protest last.
+    assert found["drivers"].iloc[0] == (
+        "dialogue_resumed 2024-03-15 (-7); leader_call 2024-03-15 (-1); "
+        "protest_lodged 2024-03-15 (+2)"
+    )
+    assert found["event_ids"].iloc[0] == ["e15", "c", "p"]
+    top_one = ti.changepoints(scored, top=1, start="2024-02-01", end="2024-04-30")
+    assert top_one["event_ids"].iloc[0] == ["e15"]
+    assert top_one.attrs["tensionindex"]["changepoints"]["top"] == 1
+
+
+def _regimes(seed: int) -> list[dict[str, object]]:
+    """Seeded events in three regimes per dyad: incidents, cooperation, then a mix.
+
+    Each event has an id; several may fall on one day.
+    """
+    rng = np.random.default_rng(seed)
+    table = ti.taxonomy()
+    named = table[~table["event_type"].str.contains(":")]
+    conflict = named.loc[named["weight"] >= 4, "event_type"].to_numpy()
+    cooperation = named.loc[named["weight"] <= -4, "event_type"].to_numpy()
+    mixed = named["event_type"].to_numpy()
+    events = []
+    for pair in [("CHN", "PHL"), ("CHN", "USA")]:
+        first = pd.Timestamp("2023-01-01")
+        for types, days in [(conflict, 120), (cooperation, 90), (mixed, 150)]:
+            offsets = np.sort(rng.integers(0, days, 40))
+            for offset, kind in zip(offsets, rng.choice(types, len(offsets)), strict=True):
+                when = first + pd.Timedelta(days=int(offset))
+                events.append(
+                    event(f"{when:%Y-%m-%d}", str(kind), *pair, event_id=f"e{len(events)}")
+                )
+            first += pd.Timedelta(days=days)
+    return events
+
+
+def _event_days(scored: ti.ScoredEvents) -> pd.DataFrame:
+    """The days with events of each dyad and their summed signal, from the tidy index."""
+    result = scored.index()
+    return result.loc[result["events"] > 0, ["dyad", "date", "signal"]].assign(
+        dyad=lambda f: f["dyad"].astype(str)
+    )
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_change_point_is_a_day_with_events_and_names_them(
+    method: ChangepointMethod, seed: int
+) -> None:
+    pytest.importorskip("ruptures")
+    scored = ti.score(_regimes(seed))
+    # The window compares 2 * min_size event days: too few at the default of 2.
+    found = ti.changepoints(scored, method=method, top=50, min_size=5 if method == "window" else 2)
+    assert len(found) >= 1
+    days = _event_days(scored).set_index(["dyad", "date"])["signal"]
+    frame = scored.events
+    for _, change in found.iterrows():
+        dyad, date = str(change["dyad"]), change["date"]
+        assert (dyad, date) in days.index  # a day with events
+        # The drivers are exactly that dyad's events of that day.
+        named = frame.iloc[change["driver_rows"]]
+        assert (named["date"] == date).all()
+        pairs = zip(named["actor1"], named["actor2"], strict=True)
+        assert {"-".join(sorted(pair)) for pair in pairs} == {dyad}
+        on_day = scored.explain(dyad, date)
+        on_day = on_day[on_day["age_days"] == 0]
+        assert sorted(change["event_ids"]) == sorted(on_day["event_id"])
+        assert math.fsum(on_day["contribution"]) == pytest.approx(days[(dyad, date)], abs=1e-9)
+    if method != "window":
+        # Each dyad's regimes: incidents, cooperation from 1 May 2023, a mix from 30 July.
+        starts = [pd.Timestamp("2023-05-01"), pd.Timestamp("2023-07-30")]
+        for _, dates in found.groupby("dyad", observed=True)["date"]:
+            assert len(dates) == 2
+            gaps = [abs(d - s) for d, s in zip(dates, starts, strict=True)]
+            assert max(gaps) <= pd.Timedelta(days=14)
+
+
+def test_random_events_without_regimes_have_no_change() -> None:
+    pytest.importorskip("ruptures")
+    rng = np.random.default_rng(5)
+    types = ti.taxonomy()["event_type"].to_numpy()
+    dates = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 540, 800), unit="D")
+    events = [
+        event(f"{when:%Y-%m-%d}", str(kind))
+        for when, kind in zip(dates, rng.choice(types, len(dates)), strict=True)
+    ]
+    assert ti.changepoints(ti.score(events)).empty
+
+
+KERNELS = [
+    {"half_life": 7},
+    {"kernel": "window", "window": 90},
+    {"kernel": "window", "window": 20},
+    {"category_half_lives": {"cooperation": 5, "gray_zone": 60}},
+    {"aggregation": "kernel_mean", "scale": "auto"},
+]
+
+
+@pytest.mark.parametrize(
+    "settings", KERNELS, ids=["7-day", "window-90", "window-20", "per-category", "kernel-mean"]
+)
+def test_change_points_do_not_move_when_the_kernel_changes(settings: dict[str, object]) -> None:
+    pytest.importorskip("ruptures")
+    where = ["dyad", "date", "before_start", "after_end", "drivers", "driver_rows", "event_ids"]
+    for events, penalty in [(ti.load_example(), 50.0), (_regimes(3), None)]:
+        reference = ti.changepoints(ti.score(events), penalty=penalty)
+        assert len(reference) >= 4
+        found = ti.changepoints(ti.score(events, **settings), penalty=penalty)  # type: ignore[arg-type]
+        pd.testing.assert_frame_equal(found[where], reference[where])
+        # The levels around them are the index's own: those move with the kernel.
+        assert not np.allclose(found["before"], reference["before"])
+
+
+def test_the_index_itself_put_change_points_on_days_without_events() -> None:
+    # What segmenting the decayed index (tensionindex 0.1) did on CHN-USA: 5 of its 12
+    # changes on quiet days; under a 90-day window, 7 of 12 exactly 90 days after an event.
+    pytest.importorskip("ruptures")
+    events = ti.load_example("us-china-2024")
+    for settings, quiet, echoes in [({}, 5, 0), ({"kernel": "window", "window": 90}, 7, 7)]:
+        scored = ti.score(events, **settings)  # type: ignore[arg-type]
+        index = scored.index(dyads="CHN-USA")
+        dates = index["date"].to_numpy()
+        busy = set(index.loc[index["events"] > 0, "date"])
+        old = [pd.Timestamp(dates[p]) for p in segment(index["stability"].to_numpy())]
+        assert len(old) == 12
+        assert sum(d not in busy for d in old) == quiet
+        assert sum(d - pd.Timedelta(days=90) in busy for d in old) == echoes
+        # Now: every change is a day with events, the same under both kernels.
+        new = ti.changepoints(scored, dyads="CHN-USA", penalty=50)
+        assert len(new) > 0 and all(d in busy for d in new["date"])
+        assert not any(d - pd.Timedelta(days=90) in busy for d in new["date"])
+    # The thaw starts at the Bali meeting, not before it.
+    assert pd.Timestamp("2022-11-14") in set(new["date"])
 
 
 def _expected(scored: ti.ScoredEvents, column: str = "stability", **query: object) -> pd.DataFrame:
-    """changepoints() by hand: segment() of each dyad's column of the tidy index."""
+    """changepoints() by hand: segment() of each dyad's event days in the tidy index."""
     result = scored.index(**query)  # type: ignore[arg-type]
     rows = []
     for dyad, part in result.groupby("dyad", observed=True):
-        part = part.dropna(subset=[column])
-        values, dates = part[column].to_numpy(dtype=float), part["date"].to_numpy()
-        starts = segment(values).tolist()
-        bounds = [0, *starts, len(values)]
-        for k, p in enumerate(starts):
-            before = values[bounds[k] : p].mean()
-            after = values[p : bounds[k + 2]].mean()
+        busy = part[part["events"] > 0]
+        starts = segment(busy["signal"].to_numpy(dtype=float), min_size=2, penalty=40.0)
+        changes = list(busy["date"].iloc[starts])
+        edges = [part["date"].iloc[0], *changes, part["date"].iloc[-1] + pd.Timedelta(days=1)]
+        means = [
+            part.loc[(part["date"] >= a) & (part["date"] < b), column].mean()
+            for a, b in itertools.pairwise(edges)
+        ]
+        for k, date in enumerate(changes):
             rows.append(
-                (str(dyad), dates[p], before, after, dates[bounds[k]], dates[bounds[k + 2] - 1])
+                (
+                    str(dyad),
+                    date,
+                    means[k],
+                    means[k + 1],
+                    edges[k],
+                    edges[k + 2] - pd.Timedelta(days=1),
+                )
             )
     return pd.DataFrame(
         rows, columns=["dyad", "date", "before", "after", "before_start", "after_end"]
@@ -181,69 +347,103 @@ def _expected(scored: ti.ScoredEvents, column: str = "stability", **query: objec
         ("stability", {}),
         ("tension", {"start": "2022-01-01"}),
         ("stability", {"normalize": "zscore"}),
+        ("events", {"end": "2023-12-31"}),
     ],
 )
-def test_every_dyad_is_segment_of_its_series(column: str, query: dict[str, object]) -> None:
+def test_every_dyad_is_segment_of_its_event_days(column: str, query: dict[str, object]) -> None:
     pytest.importorskip("ruptures")
     scored = ti.score(ti.load_example())
-    found = ti.changepoints(scored, column=column, **query)  # type: ignore[arg-type]
+    found = ti.changepoints(scored, column=column, penalty=40.0, **query)  # type: ignore[arg-type]
     expected = _expected(scored, column, **query)
-    assert len(expected) > 5
-    got = found.assign(dyad=found["dyad"].astype(str)).drop(columns="change")
+    assert len(expected) >= 5
+    got = found.assign(dyad=found["dyad"].astype(str))[expected.columns]
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
-def test_bundled_example_runs_and_records_what_it_did() -> None:
+def test_directed_events() -> None:
+    pytest.importorskip("ruptures")
+    events = [{**e, "actor1": "CHN", "actor2": "PHL"} for e in _turn()]
+    events += [event("2024-03-02", "protest_lodged", "PHL", "CHN")] * 4
+    scored = ti.score(events, directed=True)
+    found = ti.changepoints(scored, dyads="CHN->PHL", column="tension")
+    assert list(found["date"]) == [pd.Timestamp("2024-03-15")]
+    # The other direction's events are not that dyad's: one day, nothing to cut.
+    assert ti.changepoints(scored, dyads="PHL->CHN").empty
+
+
+def test_bundled_example_records_what_it_did() -> None:
     pytest.importorskip("ruptures")
     scored = ti.score(ti.load_example())
-    found = ti.changepoints(scored, dyads="CHN-PHL")
+    found = ti.changepoints(scored, dyads="CHN-USA", penalty=50)
     assert not found.empty
     assert found["date"].is_monotonic_increasing
-    assert set(found["dyad"].astype(str)) == {"CHN-PHL"}
+    assert set(found["dyad"].astype(str)) == {"CHN-USA"}
     assert list(found["dyad"].cat.categories) == list(scored.labels)
     assert found.attrs["tensionindex"]["fingerprint"] == scored.fingerprint
-    # The regime before the first change is the quiet years before any CHN-PHL event.
-    assert found["before"].iloc[0] == pytest.approx(50.0)
-    series = scored.index(dyads="CHN-PHL")["stability"].to_numpy()
-    used = found.attrs["tensionindex"]["changepoints"]
-    assert used["penalty"]["CHN-PHL"] == pytest.approx(3.0 * np.var(series) * math.log(len(series)))
-    assert used["penalty"]["CHN-PHL"] == default_penalty(series)
+    # The regime before the first change starts on the first day watched.
+    assert found["before_start"].iloc[0] == pd.Timestamp("2018-09-20")
+    index = scored.index(dyads="CHN-USA")
+    signal = index.loc[index["events"] > 0, "signal"].to_numpy()
+    default = ti.changepoints(scored, dyads="CHN-USA")
+    used = default.attrs["tensionindex"]["changepoints"]
+    assert used["penalty"]["CHN-USA"] == default_penalty(signal)
+    assert used["penalty"]["CHN-USA"] == pytest.approx(3.0 * np.var(signal) * math.log(len(signal)))
     assert used | {"penalty": None} == {
-        "dyads": ["CHN-PHL"],
+        "dyads": ["CHN-USA"],
         "column": "stability",
         "method": "pelt",
         "penalty": None,
-        "min_size": 14,
-        "n_days": {"CHN-PHL": len(series)},
+        "min_size": 2,
+        "top": 3,
+        "n_days": {"CHN-USA": len(index)},
+        "n_event_days": {"CHN-USA": len(signal)},
     }
+    # 30 event days: no change is strong enough for the default penalty.
+    assert default.empty
 
 
 def test_dyads_by_name_in_either_order_and_several() -> None:
     pytest.importorskip("ruptures")
     scored = ti.score(ti.load_example())
-    expected = ti.changepoints(scored, dyads="CHN-USA")
+    expected = ti.changepoints(scored, dyads="CHN-USA", penalty=50)
+    assert len(expected) > 0
     for spelling in ("USA-CHN", "China-US", "usa-china", ["usa-china"]):
-        pd.testing.assert_frame_equal(ti.changepoints(scored, dyads=spelling), expected)
-    both = ti.changepoints(scored, dyads=["CHN-USA", "CHN-PHL"])
+        pd.testing.assert_frame_equal(ti.changepoints(scored, dyads=spelling, penalty=50), expected)
+    both = ti.changepoints(scored, dyads=["CHN-USA", "CHN-PHL"], penalty=50)
     assert list(both["dyad"].astype(str).unique()) == ["CHN-PHL", "CHN-USA"]
-    assert len(both) == len(expected) + len(ti.changepoints(scored, dyads="CHN-PHL"))
+    assert len(both) == len(expected) + len(ti.changepoints(scored, dyads="CHN-PHL", penalty=50))
 
 
 def test_raw_events_are_the_one_line_path() -> None:
     pytest.importorskip("ruptures")
     events = ti.load_example()
+    expected = ti.changepoints(ti.score(events, half_life=10), dyads="CHN-USA", penalty=50)
+    assert len(expected) > 0
     pd.testing.assert_frame_equal(
-        ti.changepoints(events, dyads="CHN-PHL", half_life=10),
-        ti.changepoints(ti.score(events, half_life=10), dyads="CHN-PHL"),
+        ti.changepoints(events, dyads="CHN-USA", half_life=10, penalty=50), expected
     )
 
 
 def test_nothing_to_segment() -> None:
+    pytest.importorskip("ruptures")
     scored = ti.score([event("2024-03-01")])
     found = ti.changepoints(scored)  # one day
     assert found.empty and list(found.columns) == list(CHANGEPOINT_COLUMNS)
     assert found["before_start"].dtype == "datetime64[ns]"
     assert ti.changepoints(ti.score([])).empty
+    # Three event days cannot hold two regimes of two.
+    three = ti.score([event(f"2024-03-0{d}", "ramming") for d in (1, 2, 3)])
+    assert ti.changepoints(three, penalty=1e-6).empty
+    assert len(ti.changepoints(three, penalty=1e-6, min_size=1)) == 0  # flat: one signal
+
+
+def test_empty_and_found_frames_have_the_same_types() -> None:
+    pytest.importorskip("ruptures")
+    scored = ti.score(_turn())
+    found = ti.changepoints(scored, start="2024-02-01", end="2024-04-30")
+    empty = ti.changepoints(scored, penalty=1e6)
+    assert empty.empty and not found.empty
+    assert [str(t) for t in empty.dtypes] == [str(t) for t in found.dtypes]
 
 
 # Error paths -------------------------------------------------------------------------

@@ -226,10 +226,11 @@ def _changepoints(args: argparse.Namespace) -> None:
         method=args.method,
         penalty=args.penalty,
         min_size=args.min_size,
+        top=args.top,
         start=args.start,
         end=args.end,
     )
-    ti.write_table(table, args.output)
+    _write_with_lists(table, args.output)
 
 
 def _alerts(args: argparse.Namespace) -> None:
@@ -238,14 +239,23 @@ def _alerts(args: argparse.Namespace) -> None:
         dyads=args.dyad,
         below=args.below,
         drop=args.drop,
+        above=args.above,
+        rise=args.rise,
+        tension_rise=args.tension_rise,
+        tension_fall=args.tension_fall,
         within_days=args.within_days,
         top=args.top,
         start=args.start,
         end=args.end,
     )
-    for column in ("driver_rows", "event_ids"):  # lists: one text cell each in CSV
+    _write_with_lists(table, args.output)
+
+
+def _write_with_lists(table: pd.DataFrame, output: str | None) -> None:
+    """Write a table whose driver_rows and event_ids are lists: one text cell each in CSV."""
+    for column in ("driver_rows", "event_ids"):
         table[column] = [";".join(str(v) for v in values) for values in table[column]]
-    ti.write_table(table, args.output)
+    ti.write_table(table, output)
 
 
 def _asymmetry(args: argparse.Namespace) -> None:
@@ -415,14 +425,21 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("--draws", type=int, default=1000)
     sens.add_argument("--seed", type=int, default=0)
 
-    cps = analysis("changepoints", "regime changes in each dyad's stability", _changepoints)
+    cps = analysis(
+        "changepoints", "regime changes in each dyad's events, naming them", _changepoints
+    )
     cps.add_argument("--method", default="pelt", choices=["pelt", "binseg", "window"])
-    cps.add_argument("--penalty", type=float, help="default: BIC-type, from the series' noise")
-    cps.add_argument("--min-size", type=int, default=14, help="shortest regime, in days")
+    cps.add_argument("--penalty", type=float, help="default: MBIC-type, from the series' variance")
+    cps.add_argument("--min-size", type=int, default=2, help="shortest regime, in days with events")
+    cps.add_argument("--top", type=int, default=3, help="events named per change")
 
-    alert = analysis("alerts", "threshold crossings and sharp drops, with drivers", _alerts)
+    alert = analysis("alerts", "threshold crossings, sharp drops and rises, with drivers", _alerts)
     alert.add_argument("--below", type=float, help="alert when stability falls below this")
     alert.add_argument("--drop", type=float, help="alert on a fall of this many points")
+    alert.add_argument("--above", type=float, help="alert when stability rises above this")
+    alert.add_argument("--rise", type=float, help="alert on a rise of this many points")
+    alert.add_argument("--tension-rise", type=float, help="alert on a tension rise of this much")
+    alert.add_argument("--tension-fall", type=float, help="alert on a tension fall of this much")
     alert.add_argument("--within-days", type=int, default=7)
     alert.add_argument("--top", type=int, default=3, help="drivers listed per alert")
 

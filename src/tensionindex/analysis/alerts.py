@@ -1,6 +1,6 @@
-"""Alerts: threshold crossings and sharp drops of the index, with the events behind them.
+"""Alerts: crossings, sharp falls and sharp rises of the index, with the events behind them.
 
-An alert compares the stability on two days, ``start`` and ``date``, and its
+An alert compares the index on two days, ``start`` and ``date``, and its
 drivers come from the exact attribution of the change of tension between them:
 each event's contribution (the terms of :meth:`ScoredEvents.explain`) on
 ``date`` minus its contribution on ``start``.  These changes sum to
@@ -8,17 +8,26 @@ T(date) - T(start): a new event adds its whole contribution, an old one its
 decay (negative for a past conflictual event, positive for a fading
 cooperative one).
 
+Alerts come in two directions.  Where the tension rose (the stability crossed
+down through ``below``, dropped by ``drop``, or the tension rose by
+``tension_rise``) the drivers are the events whose contribution rose most;
+where it fell (the stability crossed up through ``above``, rose by ``rise``,
+or the tension fell by ``tension_fall``) they are the events whose
+contribution fell most: the same computation on the negated signals.  The
+tension conditions still fire where the stability is saturated near 0 or 100
+and no longer moves.
+
 Everything runs on arrays: the index is computed once
-(:meth:`ScoredEvents.index_grid`), crossings and drops are found on its
-``(n_dyads, n_days)`` stability grid, and the attribution of every alert of a
-dyad reads only that dyad's events.
+(:meth:`ScoredEvents.index_grid`), crossings and moves are found on its
+``(n_dyads, n_days)`` grids, and the attribution of every alert of a dyad
+reads only that dyad's events.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, TypeAlias
 
 import numpy as np
@@ -41,8 +50,21 @@ from tensionindex.scored import NORMALIZE, IndexGrid, ScoredEvents, as_scored
 
 __all__ = ["ALERT_COLUMNS", "ALERT_KINDS", "AlertKind", "alerts"]
 
-AlertKind: TypeAlias = Literal["crossing", "drop"]
-ALERT_KINDS: tuple[AlertKind, ...] = ("crossing", "drop")
+AlertKind: TypeAlias = Literal[
+    "crossing", "drop", "crossing_up", "rise", "tension_rise", "tension_fall"
+]
+#: The kinds of alert, in the order alerts of one dyad and day are sorted.
+ALERT_KINDS: tuple[AlertKind, ...] = (
+    "crossing",
+    "drop",
+    "crossing_up",
+    "rise",
+    "tension_rise",
+    "tension_fall",
+)
+# Codes (positions in ALERT_KINDS) of the kinds where the tension fell: their
+# drivers are the events whose contribution fell most.
+_EASING = np.array([2, 3, 5], dtype=np.int8)
 
 ALERT_COLUMNS: tuple[str, ...] = (
     "dyad",
@@ -63,6 +85,10 @@ ALERTS_PARAMETERS: dict[str, list[Any]] = {
     "dyads": [Dyads()],
     "below": [Interval(float, None, None), Instance((None,), "None")],
     "drop": [Interval(float, 0, None, closed="neither"), Instance((None,), "None")],
+    "above": [Interval(float, None, None), Instance((None,), "None")],
+    "rise": [Interval(float, 0, None, closed="neither"), Instance((None,), "None")],
+    "tension_rise": [Interval(float, 0, None, closed="neither"), Instance((None,), "None")],
+    "tension_fall": [Interval(float, 0, None, closed="neither"), Instance((None,), "None")],
     "within_days": [Interval(int, 1, None)],
     "top": [Interval(int, 1, None)],
     "start": [Dates()],
@@ -82,7 +108,7 @@ class _Found:
     row: np.ndarray
     date: np.ndarray
     start: np.ndarray
-    kind: np.ndarray  # 0 crossing, 1 drop
+    kind: np.ndarray  # position in ALERT_KINDS
 
     @classmethod
     def none(cls) -> _Found:
@@ -128,14 +154,17 @@ def _cells(at: np.ndarray | None, picked: np.ndarray, n_days: int) -> tuple[np.n
     return cell // n_days, cell % n_days
 
 
-def _crossings(stability: np.ndarray, below: float) -> _Found:
-    """Where a dyad's series goes from >= below on one day to < below on its next day."""
+def _crossings(stability: np.ndarray, below: float, kind: int = 0) -> _Found:
+    """Where a dyad's series goes from >= below on one day to < below on its next day.
+
+    Upward crossings of a level L are the crossings of ``-stability`` below -L.
+    """
     at, values, same = _present(stability)
     hit = same & (values[:-1] >= below) & (values[1:] < below)
     where = np.flatnonzero(hit)
     row, col = _cells(at, where + 1, stability.shape[1])
     _, before = _cells(at, where, stability.shape[1])
-    return _Found(row, col, before, np.zeros(len(where), np.int8))
+    return _Found(row, col, before, np.full(len(where), kind, np.int8))
 
 
 def _trailing_max(known: np.ndarray, w: int) -> np.ndarray:
@@ -156,12 +185,14 @@ def _trailing_max(known: np.ndarray, w: int) -> np.ndarray:
     return lagged[:, :-1]
 
 
-def _drops(stability: np.ndarray, drop: float, within_days: int) -> _Found:
+def _drops(stability: np.ndarray, drop: float, within_days: int, kind: int = 1) -> _Found:
     """The largest fall of each episode of falls >= drop.
 
     The fall on day t is max S(s) - S(t) over the days s in [t - within_days, t)
     that have a value; consecutive days with a value and a fall >= drop make
-    one episode.  ``start`` is the latest of the window's highest days.
+    one episode.  ``start`` is the latest of the window's highest days.  Rises
+    are the falls of the negated series (``start``: the latest lowest day);
+    the series may be the stability or the tension.
     """
     w = within_days
     n_days = stability.shape[1]
@@ -196,7 +227,7 @@ def _drops(stability: np.ndarray, drop: float, within_days: int) -> _Found:
         window = np.where(days >= 0, known[r[:, None], np.maximum(days, 0)], -np.inf)
         latest = np.argmax((window == top[a : a + step, None])[:, ::-1], axis=1)
         starts[a : a + step] = c - 1 - latest
-    return _Found(row, col, starts, np.ones(len(picked), np.int8))
+    return _Found(row, col, starts, np.full(len(picked), kind, np.int8))
 
 
 @dataclass(frozen=True)
@@ -489,8 +520,15 @@ def _aggregation_on(
     return scales[0], scales[1]
 
 
-def _drivers(scored: ScoredEvents, found: _Found, grid: IndexGrid, top: int) -> _Drivers:
-    """The ``top`` events whose contribution rose most for every alert: text, rows and ids."""
+def _terms(
+    scored: ScoredEvents, found: _Found, grid: IndexGrid, top: int, sign: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(alert, row, day, change)`` of the ``top`` drivers of each alert of ``found``.
+
+    ``sign=1``: the events whose contribution rose most; ``sign=-1``: the same
+    on the negated signals, so the events whose contribution fell most (their
+    ``change`` is then minus theirs, > 0).  Sorted by alert, then by rank.
+    """
     n = len(found.row)
     first = grid.grid.first_day
     # Alerts are sorted by dyad: number the dyads with alerts 0, 1, ...
@@ -499,6 +537,8 @@ def _drivers(scored: ScoredEvents, found: _Found, grid: IndexGrid, top: int) -> 
     d1 = (first + found.date).astype(np.int64)
     d0 = (first + found.start).astype(np.int64)
     watched = _sorted_events(scored, codes, int(d1.max()))
+    if sign < 0:
+        watched = replace(watched, signal=-watched.signal)
     distinct, per_type = scored.kernels()
     parts = []
     total = np.zeros(n)
@@ -522,7 +562,30 @@ def _drivers(scored: ScoredEvents, found: _Found, grid: IndexGrid, top: int) -> 
     alert, row, day, delta = alert[order], row[order], day[order], delta[order]
     bounds = np.searchsorted(alert, np.arange(n + 1))
     keep = np.arange(len(alert)) - bounds[alert] < top
-    alert, row, day, delta = alert[keep], row[keep], day[keep], delta[keep]
+    return alert[keep], row[keep], day[keep], delta[keep]
+
+
+def _drivers(scored: ScoredEvents, found: _Found, grid: IndexGrid, top: int) -> _Drivers:
+    """The ``top`` drivers of every alert: text, rows and ids.
+
+    For an alert where the tension rose, the events whose contribution rose
+    most; where it fell (``_EASING`` kinds), those whose contribution fell
+    most, with their (negative) change.
+    """
+    n = len(found.row)
+    easing = np.isin(found.kind, _EASING)
+    if not easing.any():
+        alert, row, day, delta = _terms(scored, found, grid, top, 1.0)
+    else:
+        parts = []
+        for sign, mask in ((1.0, ~easing), (-1.0, easing)):
+            which = np.flatnonzero(mask)
+            if len(which):
+                a, r, d, x = _terms(scored, found.take(which), grid, top, sign)
+                parts.append((which[a], r, d, sign * x))
+        alert, row, day, delta = (np.concatenate(p) for p in zip(*parts, strict=True))
+        order = np.argsort(alert, kind="stable")  # keeps each alert's ranking
+        alert, row, day, delta = alert[order], row[order], day[order], delta[order]
     bounds = np.searchsorted(alert, np.arange(n + 1))
     events = scored.events
     types = events["event_type"].cat
@@ -555,15 +618,20 @@ def _frame(scored: ScoredEvents, grid: IndexGrid, found: _Found, top: int) -> pd
     first = grid.grid.first_day
     stability, tension = grid.stability, grid.tension
     codes = scored.labels.get_indexer(grid.labels)[found.row]
+    fall = stability[found.row, found.start] - stability[found.row, found.date]
+    change = tension[found.row, found.date] - tension[found.row, found.start]
+    # The move that raised the alert, > 0: in stability points, or in tension points.
+    kind = found.kind
+    size = np.select([kind <= 1, kind <= 3, kind == 4], [fall, -fall, change], -change)
     return pd.DataFrame(
         {
             "dyad": pd.Categorical.from_codes(codes, categories=scored.labels),
             "date": (first + found.date).astype("datetime64[D]").astype("datetime64[ns]"),
             "kind": pd.Categorical.from_codes(found.kind, categories=pd.Index(ALERT_KINDS)),
             "start": (first + found.start).astype("datetime64[D]").astype("datetime64[ns]"),
-            "size": stability[found.row, found.start] - stability[found.row, found.date],
+            "size": size,
             "stability": stability[found.row, found.date],
-            "tension_change": tension[found.row, found.date] - tension[found.row, found.start],
+            "tension_change": change,
             "drivers": np.asarray(drivers.text, dtype=object),
             "driver_rows": pd.Series(drivers.rows, dtype=object).to_numpy(),
             "event_ids": pd.Series(drivers.ids, dtype=object).to_numpy(),
@@ -586,6 +654,10 @@ def alerts(
     dyads: Sequence[str] | str | None = None,
     below: float | None = None,
     drop: float | None = None,
+    above: float | None = None,
+    rise: float | None = None,
+    tension_rise: float | None = None,
+    tension_fall: float | None = None,
     within_days: int = 7,
     top: int = 3,
     start: DateLike | None = None,
@@ -595,7 +667,7 @@ def alerts(
     coverage: pd.Series | Iterable[DateLike] | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
-    """Threshold crossings and sharp drops of the stability, with the events that drove them.
+    """Threshold crossings and sharp drops or rises of the index, with the events that drove them.
 
     Parameters
     ----------
@@ -613,8 +685,19 @@ def alerts(
         ``within_days`` days (``kind="drop"``).  Consecutive days that meet
         the condition make one episode and one alert: the largest such fall
         of the episode.
+    above : float, optional
+        Alert when the stability goes from ``<= above`` on one day to
+        ``> above`` on the next (``kind="crossing_up"``): the mirror of ``below``.
+    rise : float, optional
+        Alert when the stability rises by at least ``rise`` points (> 0)
+        within ``within_days`` days (``kind="rise"``), by episodes as for ``drop``.
+    tension_rise, tension_fall : float, optional
+        Alert when the tension rises (``kind="tension_rise"``) or falls
+        (``kind="tension_fall"``) by at least this many tension points (> 0)
+        within ``within_days`` days, by episodes as for ``drop``.  They work
+        where the stability is saturated near 0 or 100 and barely moves.
     within_days : int, default 7
-        The span of a drop, in days (>= 1).
+        The span of a drop or a rise, in days (>= 1).
     top : int, default 3
         How many driving events to report per alert (>= 1).
     start, end : date-like, optional
@@ -633,20 +716,30 @@ def alerts(
     Returns
     -------
     pandas.DataFrame
-        One row per alert, sorted by dyad, date and kind, with columns:
+        One row per alert, sorted by dyad, date and kind (in the order of
+        ``ALERT_KINDS``), with columns:
 
         - ``dyad``, ``date`` (the day the stability crossed, or the day the
-          largest fall completed), ``kind`` (``"crossing"`` or ``"drop"``);
+          largest move completed), ``kind`` (``"crossing"``, ``"drop"``,
+          ``"crossing_up"``, ``"rise"``, ``"tension_rise"`` or
+          ``"tension_fall"``; a categorical with all six);
         - ``start``: the day compared with: the day before for a crossing, the
-          highest day of the window for a drop;
-        - ``size``: stability on ``start`` minus stability on ``date`` (> 0);
+          highest day of the window for a drop or a tension fall, the lowest
+          for a rise or a tension rise (the latest such day);
+        - ``size``: how far the index moved from ``start`` to ``date``, > 0:
+          in stability points for crossings, drops and rises (stability on
+          ``start`` minus on ``date`` for a fall), in tension points for
+          ``tension_rise`` and ``tension_fall``;
         - ``stability``: the stability on ``date``;
         - ``tension_change``: T(date) - T(start), the sum of every event's
           change of contribution;
         - ``drivers``: the ``top`` events whose contribution to the tension
-          rose most, as text, e.g. ``"water_cannon 2024-03-23 (+7)"`` (the
-          rise in tension points); events adding less than 1% of the total
-          rise are left out (:meth:`ScoredEvents.explain` lists every term);
+          rose most (``crossing``, ``drop``, ``tension_rise``) or fell most
+          (``crossing_up``, ``rise``, ``tension_fall``), as text, e.g.
+          ``"water_cannon 2024-03-23 (+7)"`` or ``"leader_summit 2023-11-15 (-7)"``
+          (the change in tension points); events moving it by less than 1% of
+          the total of such changes are left out (:meth:`ScoredEvents.explain`
+          lists every term);
         - ``driver_rows``: their rows in ``scored.events`` (a list of int;
           the positions in the events given to :func:`score`, unless
           ``as_of`` left some out);
@@ -659,20 +752,25 @@ def alerts(
     Raises
     ------
     InvalidParameterError
-        If neither ``below`` nor ``drop`` is given, or a parameter is invalid.
+        If no condition (``below``, ``drop``, ``above``, ``rise``,
+        ``tension_rise``, ``tension_fall``) is given, or a parameter is invalid.
     EventValidationError
         If a dyad has no events (with suggestions), or raw events are invalid.
 
     See Also
     --------
     ScoredEvents.explain : the events behind one value of the index.
-    changepoints : regime changes of the index.
+    changepoints : regime changes of the events.
 
     Notes
     -----
     A series that starts below ``below`` alerts only once it has come back
-    above and crossed again.  A long, slow slide is one episode; its alert
-    reports the largest fall within ``within_days`` days.
+    above and crossed again (and one that starts above ``above`` once it
+    has come back down).  A long, slow slide is one episode; its alert
+    reports the largest fall within ``within_days`` days.  The stability is
+    bounded: near 0 or 100 a new incident or summit moves it by a fraction of
+    a point, so a ``drop`` or a ``rise`` there cannot fire; the same move of
+    the tension can (``tension_rise``, ``tension_fall``).
 
     Examples
     --------
@@ -691,32 +789,76 @@ def alerts(
     1 2024-03-05      drop 2024-03-04  16.079108  29.269218
     >>> found.loc[0, "drivers"], found.loc[0, "event_ids"]
     ('water_cannon 2024-03-05 (+7)', ['b'])
+
+    A summit ten days later is an improvement; its drivers lowered the tension
+    (the summit, and the fading of the water cannon since the day before):
+
+    >>> events.append({"date": "2024-03-15", "actor1": "CHN", "actor2": "PHL",
+    ...                "event_type": "leader_summit", "event_id": "c"})
+    >>> better = ti.alerts(ti.score(events), above=40, rise=10, end="2024-03-20")
+    >>> better[["date", "kind", "start", "size", "stability"]]
+            date         kind      start       size  stability
+    0 2024-03-15  crossing_up 2024-03-14  17.179761  49.992068
+    1 2024-03-15         rise 2024-03-08  19.484785  49.992068
+    >>> better.loc[0, "drivers"], better.loc[0, "event_ids"]
+    ('leader_summit 2024-03-15 (-7); water_cannon 2024-03-05 (-0.13)', ['c', 'b'])
     """
-    if below is None and drop is None:
+    conditions = {
+        "below": below,
+        "drop": drop,
+        "above": above,
+        "rise": rise,
+        "tension_rise": tension_rise,
+        "tension_fall": tension_fall,
+    }
+    if all(value is None for value in conditions.values()):
         raise InvalidParameterError(
-            "alerts needs a condition: give below= (a stability level to watch for "
-            "crossings), drop= (points lost within within_days days), or both."
+            "alerts needs a condition: give below= or above= (a stability level to watch "
+            "for crossings), drop= or rise= (stability points lost or gained within "
+            "within_days days), tension_rise= or tension_fall= (tension points gained or "
+            "lost within within_days days), or several."
         )
     data = as_scored(scored, config, overrides, coverage=coverage)
     grid = data.index_grid(
         start=start, end=end, dyads=dyads, normalize=normalize, baseline=baseline
     )
     parts = [_Found.none()]
-    if grid.grid.n_days == 0:
-        below = drop = None
-    if below is not None:
-        parts.append(_crossings(grid.stability, float(below)))
-    if drop is not None:
-        parts.append(_drops(grid.stability, float(drop), int(within_days)))
+    if grid.grid.n_days > 0:
+        parts += _find(grid, conditions, int(within_days))
     found = _Found.join(parts)
     out = _frame(data, grid, found, int(top)) if len(found.row) else _empty(data.labels)
-    thresholds = {
-        "below": None if below is None else float(below),
-        "drop": None if drop is None else float(drop),
-        "within_days": int(within_days),
-        "top": int(top),
+    thresholds: dict[str, Any] = {
+        name: None if value is None else float(value) for name, value in conditions.items()
     }
+    thresholds |= {"within_days": int(within_days), "top": int(top)}
     extra: dict[str, Any] = {"normalize": normalize, "alerts": thresholds}
     if data.as_of is not None:
         extra["as_of"] = str(np.datetime64(data.as_of, "D"))
     return stamp(out, data.config, **extra)
+
+
+def _find(
+    grid: IndexGrid, conditions: Mapping[str, float | None], within_days: int
+) -> list[_Found]:
+    """The alerts of every condition given, on the stability or the tension grid."""
+    code = {kind: k for k, kind in enumerate(ALERT_KINDS)}
+    stability, tension = grid.stability, grid.tension
+    found = []
+    below, drop = conditions["below"], conditions["drop"]
+    above, rise = conditions["above"], conditions["rise"]
+    if below is not None:
+        found.append(_crossings(stability, float(below), code["crossing"]))
+    if drop is not None:
+        found.append(_drops(stability, float(drop), within_days, code["drop"]))
+    # Upward moves are the downward moves of the negated series.
+    if above is not None:
+        found.append(_crossings(-stability, -float(above), code["crossing_up"]))
+    if rise is not None:
+        found.append(_drops(-stability, float(rise), within_days, code["rise"]))
+    if conditions["tension_rise"] is not None:
+        size = float(conditions["tension_rise"])
+        found.append(_drops(-tension, size, within_days, code["tension_rise"]))
+    if conditions["tension_fall"] is not None:
+        size = float(conditions["tension_fall"])
+        found.append(_drops(tension, size, within_days, code["tension_fall"]))
+    return found
