@@ -400,20 +400,28 @@ def test_sensitivity_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_changepoints_command(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("ruptures")
-    status, out, err = run_cli(["changepoints", EXAMPLE, "--dyad", "CHN-USA"], capsys)
+    status, out, err = run_cli(
+        ["changepoints", EXAMPLE, "--dyad", "CHN-USA", "--penalty", "50"], capsys
+    )
     assert status == 0, err
     table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
-    expected = ti.changepoints(ti.score(ti.read_events(EXAMPLE)), dyads="CHN-USA")
+    scored = ti.score(ti.read_events(EXAMPLE))
+    expected = ti.changepoints(scored, dyads="CHN-USA", penalty=50)
+    assert len(expected) > 0
     assert table["date"].tolist() == expected["date"].tolist()
     assert set(table["dyad"]) <= {"CHN-USA"}
 
 
 def test_changepoints_of_every_dyad_in_one_table(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("ruptures")
-    status, out, err = run_cli(["changepoints", EXAMPLE, "--start", "2022-01-01"], capsys)
+    status, out, err = run_cli(
+        ["changepoints", EXAMPLE, "--start", "2022-01-01", "--penalty", "50"], capsys
+    )
     assert status == 0, err
     table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
-    expected = ti.changepoints(ti.score(ti.read_events(EXAMPLE)), start="2022-01-01")
+    scored = ti.score(ti.read_events(EXAMPLE))
+    expected = ti.changepoints(scored, start="2022-01-01", penalty=50)
+    assert len(expected) > 0
     assert table["dyad"].tolist() == expected["dyad"].astype(str).tolist()
     assert table["date"].tolist() == expected["date"].tolist()
     assert table.columns[0] == "dyad"
