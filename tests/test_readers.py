@@ -515,7 +515,8 @@ def test_source_of_the_wrong_type() -> None:
 
 READERS = [(tio.read_gdelt, p) for p in GDELT_FILES] + [
     (tio.read_icews, ICEWS), (tio.read_polecat, POLECAT),
-    pytest.param(tio.read_icews, ICEWS_REAL, marks=needs_real_icews),
+    # 3,705 rows in chunks of 7 take about 15 s: with the slow tests.
+    pytest.param(tio.read_icews, ICEWS_REAL, marks=[needs_real_icews, pytest.mark.slow]),
 ]
 
 
