@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
+from reference import COLUMNS as INDEX_COLUMNS
 from tensionindex.cli import main
 
 EVENTS_CSV = """date,actor1,actor2,event_type,intensity,event_id,description
@@ -44,16 +45,7 @@ def test_score_writes_the_index_as_csv_to_stdout(
     assert status == 0, err
     table = pd.read_csv(io.StringIO(out), parse_dates=["date"])
     expected = ti.stability_index(ti.read_events(events_file))
-    assert list(table.columns) == [
-        "dyad",
-        "date",
-        "events",
-        "signal",
-        "tension",
-        "stability",
-        "information",
-        "low_information",
-    ]
+    assert list(table.columns) == list(INDEX_COLUMNS)
     assert len(table) == len(expected)
     pd.testing.assert_series_equal(
         table["stability"],

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tensionindex as ti
+from reference import COLUMNS as INDEX_COLUMNS
 
 CANONICAL = ["date", "actor1", "actor2", "event_type", "intensity", "confidence"]
 PANDAS_3 = int(pd.__version__.split(".")[0]) >= 3
@@ -726,16 +727,7 @@ def test_empty_input_keeps_pass_through_and_extra_columns() -> None:
 def test_empty_input_scores_to_an_empty_index() -> None:
     result = ti.stability_index([])
     assert len(result) == 0
-    assert list(result.columns) == [
-        "dyad",
-        "date",
-        "events",
-        "signal",
-        "tension",
-        "stability",
-        "information",
-        "low_information",
-    ]
+    assert list(result.columns) == list(INDEX_COLUMNS)
     assert result["date"].dtype == np.dtype("datetime64[ns]")
     empty_frame = ti.stability_index(pd.DataFrame(columns=CANONICAL))
     assert list(empty_frame.columns) == list(result.columns)
@@ -836,9 +828,7 @@ def test_keep_keeps_unknown_names_and_counts_them() -> None:
     frame = _frame(actor2=["Phillipines", "phillipines ", "Atlantis"])
     out = ti.validate_events(frame, unknown_actors="keep")
     assert out["actor2"].astype(str).tolist() == ["PHILLIPINES", "PHILLIPINES", "ATLANTIS"]
-    assert out.attrs["tensionindex_actors"] == {
-        "unknown_actors": {"PHILLIPINES": 2, "ATLANTIS": 1}
-    }
+    assert out.attrs["tensionindex_actors"] == {"unknown_actors": {"PHILLIPINES": 2, "ATLANTIS": 1}}
 
 
 def test_keep_still_refuses_a_state_after_its_end() -> None:

@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tensionindex as ti
+from reference import COLUMNS as INDEX_COLUMNS
 from reference import assert_close, assert_index_close, reference_index, tolerance
 from tensionindex.testing import configs, event, events
 
@@ -40,16 +41,7 @@ REFERENCE_EVENTS = events(max_size=15, max_span_days=430) | events(max_size=6)
 
 
 def _check_layout(result: pd.DataFrame, config: ti.IndexConfig) -> None:
-    assert list(result.columns) == [
-        "dyad",
-        "date",
-        "events",
-        "signal",
-        "tension",
-        "stability",
-        "information",
-        "low_information",
-    ]
+    assert list(result.columns) == list(INDEX_COLUMNS)
     assert isinstance(result["dyad"].dtype, pd.CategoricalDtype)
     assert result["date"].dtype == np.dtype("datetime64[ns]")
     assert result["events"].dtype == np.int64
@@ -266,16 +258,7 @@ def test_dyad_labels() -> None:
 def test_empty_input_gives_empty_result(empty: object) -> None:
     result = ti.stability_index(empty, start="2024-01-01", end="2024-01-31")
     assert result.empty
-    assert list(result.columns) == [
-        "dyad",
-        "date",
-        "events",
-        "signal",
-        "tension",
-        "stability",
-        "information",
-        "low_information",
-    ]
+    assert list(result.columns) == list(INDEX_COLUMNS)
     assert result["date"].dtype == np.dtype("datetime64[ns]")
     assert result["events"].dtype == np.int64
     assert result["tension"].dtype == np.float64

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tensionindex as ti
+from reference import COLUMNS as INDEX_COLUMNS
 from tensionindex import events as events_module
 from tensionindex.testing import configs, event
 from tensionindex.testing import events as event_frames
@@ -217,16 +218,7 @@ def test_no_events_give_empty_answers() -> None:
     scored = ti.score(pd.DataFrame(columns=["date", "actor1", "actor2", "event_type"]))
     assert len(scored) == 0
     assert scored.index().empty
-    assert list(scored.index().columns) == [
-        "dyad",
-        "date",
-        "events",
-        "signal",
-        "tension",
-        "stability",
-        "information",
-        "low_information",
-    ]
+    assert list(scored.index().columns) == list(INDEX_COLUMNS)
     assert scored.contributions().empty
 
 
