@@ -338,6 +338,46 @@ def tension_grid(
     return kernel.from_daily(signal, count, carry, overwrite=overwrite)
 
 
+def tension_and_information(
+    kernel: Kernel,
+    daily: tuple[np.ndarray, np.ndarray],
+    grid: Grid,
+    events: tuple[np.ndarray, np.ndarray, np.ndarray],
+    first_event: int,
+    *,
+    overwrite: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`tension_grid` and :func:`information_grid` in one call (kernels share work)."""
+    signal, count = daily
+    if first_event >= grid.first_day:
+        return kernel.with_information(signal, count, overwrite=overwrite)
+    dyad, day, weights = events
+    offset = day - grid.first_day
+    before = offset < 0
+    carry = (dyad[before], offset[before], weights[before])
+    return kernel.with_information(signal, count, carry, overwrite=overwrite)
+
+
+def information_grid(
+    kernel: Kernel,
+    count: np.ndarray,
+    grid: Grid,
+    events: tuple[np.ndarray, np.ndarray],
+    first_event: int,
+) -> np.ndarray:
+    """sum_i K(t - t_i), the decayed number of events, from the daily count grid.
+
+    ``events`` is ``(dyad, day)`` of every event; as in :func:`tension_grid`
+    only those before the grid are read again.
+    """
+    if first_event >= grid.first_day:
+        return kernel.information(count)
+    dyad, day = events
+    offset = day - grid.first_day
+    before = offset < 0
+    return kernel.information(count, (dyad[before], offset[before]))
+
+
 def group_tensions(
     dyad: np.ndarray,
     day: np.ndarray,

@@ -53,10 +53,12 @@ from tensionindex.engine import (
     grid_bounds,
     grid_frame,
     group_tensions,
+    information_grid,
     intensity_transform,
     normalized,
     stability_from_tension,
     stamp,
+    tension_and_information,
     tension_grid,
 )
 from tensionindex.events import (
@@ -766,10 +768,16 @@ class ScoredEvents:
         """
         n_dyads = len(self.labels)
         daily = daily_grids(self.dyad, self.day, self.signal, n_dyads, grid, self.day_range)
-        tension = self._decayed(grid, daily, self.signal)
-        # The count grid is the daily "signal" of ones: decayed, the information.
-        counts = (daily[1].astype(float), daily[1])
-        information = self._decayed(grid, counts, np.ones(len(self.day)), overwrite=True)
+        kernels, _ = self.kernels()
+        if len(kernels) <= 1:
+            kernel = kernels[0] if kernels else self.config.kernel_of()
+            events = (self.dyad, self.day, self.signal)
+            tension, information = tension_and_information(
+                kernel, daily, grid, events, self.day_range[0]
+            )
+        else:  # categories with kernels of their own: one pass per kernel
+            tension = self._decayed(grid, daily, self.signal)
+            information = self._information(grid, daily[1])
         if self.config.aggregation == "kernel_mean":
             tension = _kernel_mean(tension, information + self.config.prior_events)
         return daily[0], daily[1], tension, information
@@ -780,8 +788,18 @@ class ScoredEvents:
             return None
         ones = np.ones(len(self.day))
         _, count = daily_grids(self.dyad, self.day, ones, len(self.labels), grid, self.day_range)
+        return self._information(grid, count) + self.config.prior_events
+
+    def _information(self, grid: Grid, count: np.ndarray) -> np.ndarray:
+        """sum_i K(t - t_i) on ``grid``, the decayed number of events, from the daily counts."""
+        kernels, _ = self.kernels()
+        if len(kernels) <= 1:
+            kernel = kernels[0] if kernels else self.config.kernel_of()
+            events = (self.dyad, self.day)
+            return information_grid(kernel, count, grid, events, self.day_range[0])
+        # The count grid is the daily "signal" of ones: decayed, the information.
         counts = (count.astype(float), count)
-        return self._decayed(grid, counts, ones, overwrite=True) + self.config.prior_events
+        return self._decayed(grid, counts, np.ones(len(self.day)), overwrite=True)
 
     @property
     def scale(self) -> float:
