@@ -10,6 +10,8 @@ DefaultWeights: TypeAlias = Literal["goldstein", "plover"]
 Aggregation: TypeAlias = Literal["sum", "mean", "share", "kernel_mean"]
 Neutral: TypeAlias = Literal["zero", "dyad", "source"]
 Normalize: TypeAlias = Literal["logistic", "zscore", "percentile"]
+ImpreciseDates: TypeAlias = Literal["middle", "spread"]
+DatePrecision: TypeAlias = Literal["day", "week", "month", "year"]
 DedupMethod: TypeAlias = Literal["event_id", "event_id_date", "one_a_day", "corroboration"]
 
 KERNELS: tuple[Kernel, ...] = ("exponential", "window")
@@ -18,4 +20,6 @@ DEFAULT_WEIGHTS: tuple[DefaultWeights, ...] = ("goldstein", "plover")
 AGGREGATIONS: tuple[Aggregation, ...] = ("sum", "mean", "share", "kernel_mean")
 NEUTRALS: tuple[Neutral, ...] = ("zero", "dyad", "source")
 DEDUP_METHODS: tuple[DedupMethod, ...] = ("event_id", "event_id_date", "one_a_day", "corroboration")
+IMPRECISE_DATES: tuple[ImpreciseDates, ...] = ("middle", "spread")
+DATE_PRECISIONS: tuple[DatePrecision, ...] = ("day", "week", "month", "year")
 NORMALIZE_OPTIONS: tuple[Normalize, ...] = ("logistic", "zscore", "percentile")

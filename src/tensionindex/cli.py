@@ -62,6 +62,12 @@ def _config_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--intensity-transform", choices=["linear", "log1p", "sqrt"], help="f(intensity)"
     )
+    group.add_argument(
+        "--imprecise-dates",
+        choices=["middle", "spread"],
+        help="events dated to a week, month or year ('2024-03'): on the middle day of the "
+        "period (default) or spread over its days",
+    )
 
 
 def _input_options(parser: argparse.ArgumentParser) -> None:
@@ -148,6 +154,7 @@ def _config(args: argparse.Namespace) -> ti.IndexConfig:
         "neutral": args.neutral,
         "prior_events": args.prior_events,
         "intensity_transform": args.intensity_transform,
+        "imprecise_dates": args.imprecise_dates,
     }
     changes = {k: v for k, v in changes.items() if v is not None}
     changes = {**_coded_defaults(args), **changes}

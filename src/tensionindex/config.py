@@ -29,11 +29,13 @@ import pandas as pd
 from tensionindex._types import (
     AGGREGATIONS,
     DEFAULT_WEIGHTS,
+    IMPRECISE_DATES,
     INTENSITY_TRANSFORMS,
     KERNELS,
     NEUTRALS,
     Aggregation,
     DefaultWeights,
+    ImpreciseDates,
     IntensityTransform,
     Kernel,
     Neutral,
@@ -264,6 +266,15 @@ class IndexConfig:
     dataset_confidence : mapping of str to float, optional
         Reliability of each ``dataset`` (0..1): multiplies the confidence of
         that dataset's events (datasets not listed: 1).
+    imprecise_dates : {"middle", "spread"}, default "middle"
+        Where an event dated only to its week, month or year (``date_precision``
+        of :func:`validate_events`) counts: on the middle day of its period
+        (``middle``: day 16 of a 31-day month, the Thursday of an ISO week,
+        2 July of a common year), or spread uniformly over the days of its
+        period (``spread``: 1/n of its signal on each of the n days; still one
+        event in attribution, deduplication and counts).  See "Events dated to
+        the week, month or year" in docs/methodology.md.  Changes no number
+        when every event is dated to the day.
     kernel : {"exponential", "window"}, default "exponential"
         How past signals count today: exponential decay with ``half_life``, or
         a flat sum over the last ``window`` days.
@@ -326,6 +337,7 @@ class IndexConfig:
     min_information: float = 0.25
     saturation_share: float = 0.5
     dataset_confidence: Mapping[str, float] = field(default_factory=dict)
+    imprecise_dates: ImpreciseDates = "middle"
     kernel: Kernel = "exponential"
     half_life: float = 30.0
     category_half_lives: Mapping[str, float] = field(default_factory=dict)
@@ -362,6 +374,11 @@ class IndexConfig:
         if self.scale != "auto":
             put(self, "scale", _number("scale", self.scale, minimum=0))
         put(self, "neutral", _choice("neutral", self.neutral, NEUTRALS))
+        put(
+            self,
+            "imprecise_dates",
+            _choice("imprecise_dates", self.imprecise_dates, IMPRECISE_DATES),
+        )
         prior = _number("prior_events", self.prior_events, minimum=0, strict=False)
         put(self, "prior_events", prior)
         put(
@@ -562,6 +579,7 @@ class IndexConfig:
             "neutral_days": self.neutral != "dyad" or self.neutral_days == 365,
             "min_information": self.min_information == 0.25,
             "dataset_confidence": not self.dataset_confidence,
+            "imprecise_dates": self.imprecise_dates == "middle",
         }
         for key, drop in unused.items():
             if drop:

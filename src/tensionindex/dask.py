@@ -316,6 +316,15 @@ def _checked(
         raise type(exc)(f"In partition {number} of the dask DataFrame: {exc}") from None
     if len(events) == 0:
         return empty_events()  # the canonical dtypes, also when as_of removed every row
+    if "date_precision" in events.columns:
+        if events["date_precision"].cat.codes.to_numpy().any():
+            raise EventValidationError(
+                f"In partition {number} of the dask DataFrame: some events are dated to a "
+                "week, month or year (column 'date_precision'), which the Dask path does not "
+                "carry through its shuffle. Score them in memory (tensionindex.score), or "
+                "give them a day first."
+            )
+        events = events.drop(columns="date_precision")
     return events
 
 

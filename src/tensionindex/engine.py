@@ -280,8 +280,13 @@ def daily_grids(
     n_dyads: int,
     grid: Grid,
     events_range: tuple[int, int],
+    shares: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Daily signal and event count, ``(n_dyads, n_days)``; events off the grid not counted.
+
+    ``shares`` (optional) is what each row counts for instead of 1 (the
+    days of an event spread over its period count 1/n each): the count grid
+    is then float.
 
     Both are ``np.bincount`` over the flat cell ``dyad * n_days + day``.  With
     events in random order every event is a cache miss on the grid, so at
@@ -298,17 +303,18 @@ def daily_grids(
         offset = day - grid.first_day
         inside = (offset >= 0) & (offset < grid.n_days)
         flat, weights = flat[inside], weights[inside]
+        shares = None if shares is None else shares[inside]
     size = n_dyads * grid.n_days
     total, count = both(
         lambda: np.bincount(flat, weights, size),
-        lambda: np.bincount(flat, None, size),
+        lambda: np.bincount(flat, shares, size),
         threaded=len(flat) >= THREADED_ROWS,
     )
     shape = (n_dyads, grid.n_days)
     # bincount returns integers when there is nothing to count, weights or not.
     return (
         total.astype(float, copy=False).reshape(shape),
-        count.astype(np.int64, copy=False).reshape(shape),
+        count.astype(np.int64 if shares is None else float, copy=False).reshape(shape),
     )
 
 

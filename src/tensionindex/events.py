@@ -16,8 +16,12 @@ intensity  finite number >= 0 (default 1)
 confidence number in [0, 1] (default 1)
 ========== ================================================================
 
-followed by the optional pass-through columns ``event_id``, ``source``,
-``url``, ``description`` and then any other columns of the input, unchanged.
+followed, when some dates name a week, month or year (``"2024-W11"``,
+``"2024-03"``, ``"2024"``) or the input has the column, by ``date_precision``
+(``day``, ``week``, ``month`` or ``year``; ``date`` is then the first day of
+the period), and by the optional pass-through columns ``event_id``,
+``source``, ``url``, ``description`` and then any other columns of the input,
+unchanged.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from tensionindex._parallel import THREADED_ROWS, both
+from tensionindex._types import DATE_PRECISIONS
 from tensionindex.catalogue import is_known, normalize_event_type, unknown_type_message
 from tensionindex.countries import ActorTable, actor_table, builtin_aliases, is_code_shaped
 from tensionindex.exceptions import (
@@ -322,11 +327,20 @@ def _canonical_dates(column: pd.Series) -> bool:
     )
 
 
-def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
-    """The column as midnight datetime64[ns]: the column itself when it already is."""
+def _dates(
+    frame: pd.DataFrame, name: str = "date"
+) -> tuple[np.ndarray | pd.Series, np.ndarray | None]:
+    """The column as midnight datetime64[ns] (the column itself when it already is).
+
+    Also the precision detected in text dates, codes into
+    :data:`DATE_PRECISIONS` (``"2024-03"`` a month, ``"2024"`` a year,
+    ``"2024-W11"`` an ISO week, each dated to its first day), or None when
+    every date is a day.
+    """
     column = frame[name]
+    precision: np.ndarray | None = None
     if _canonical_dates(column):
-        return _own(column)
+        return _own(column), None
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         parsed = column.dt.tz_convert("UTC").dt.tz_localize(None)
     elif pd.api.types.is_datetime64_dtype(column.dtype):
@@ -339,7 +353,13 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
             name, frame, position, column.iloc[position],
             "a date such as '2024-04-16' or a datetime value",
             "Numbers are not dates: for YYYYMMDD integers (GDELT's SQLDATE) convert with "
-            f"pd.to_datetime(df[{name!r}].astype(str), format='%Y%m%d').",
+            f"pd.to_datetime(df[{name!r}].astype(str), format='%Y%m%d')"
+            + (
+                f"; for years, give them as text (df[{name!r}].astype(str)): '2024' is read as "
+                "an event dated to its year."
+                if _looks_like_years(column)
+                else "."
+            ),
         )
     elif column.isna().all():
         # An all-missing column (float NaN, None): reported as missing dates below.
@@ -365,7 +385,21 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
             parsed = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
         except (ValueError, TypeError, OverflowError):  # pragma: no cover - pandas-version quirk
             parsed = pd.to_datetime(values.astype(str), errors="coerce", utc=True, format="mixed")
-        failed = (parsed.isna() & values.notna()).to_numpy()
+        failed = (parsed.isna() & values.notna()).to_numpy().copy()
+        # "2024-03" and "2024" parse as the first day of their period: only those
+        # rows (and the failures, for "2024-W11") are looked at again, as text.
+        maybe = np.flatnonzero(failed | (parsed.dt.day.to_numpy() == 1))
+        if len(maybe):
+            coarse_day, coarse_code = _coarse_dates(name, frame, values.iloc[maybe], maybe)
+            found = coarse_code > 0
+            if found.any():
+                precision = np.zeros(len(values), np.int8)
+                precision[maybe[found]] = coarse_code[found]
+                failed[maybe[found]] = False
+                fixed = parsed.dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+                fixed[maybe[found]] = coarse_day[found]
+                parsed = pd.Series(fixed.astype("datetime64[ns]"), index=values.index)
+                parsed = parsed.dt.tz_localize("UTC")
         if failed.any():
             failures = np.flatnonzero(failed)
             outside = np.fromiter(
@@ -405,7 +439,105 @@ def _dates(frame: pd.DataFrame, name: str = "date") -> np.ndarray | pd.Series:
             f"a date from {_FIRST_DAY} to {_LAST_DAY}",
             _OUT_OF_RANGE_FIX,
         )
-    return days.astype("datetime64[ns]")
+    return days.astype("datetime64[ns]"), precision
+
+
+def _looks_like_years(column: pd.Series) -> bool:
+    """Whether a numeric column holds whole numbers that could be years (1000 to 2999)."""
+    values = pd.to_numeric(column, errors="coerce").dropna().to_numpy(dtype=float)
+    return bool(
+        len(values)
+        and np.all(values == np.round(values))
+        and values.min() >= 1000
+        and values.max() <= 2999
+    )
+
+
+_COARSE_PATTERN = r"^\s*(\d{4})(?:-(\d{2})|-?W(\d{2}))?\s*$"
+
+
+def _coarse_dates(
+    name: str, frame: pd.DataFrame, text: pd.Series, positions: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """First day and precision code of dates written as a year, month or ISO week.
+
+    ``text`` holds the values of the rows at ``positions`` of ``frame``.
+    Returns ``(day, code)`` per value of ``text`` (datetime64[D], int8 codes
+    into :data:`DATE_PRECISIONS`); code 0 (and NaT) where the value is not
+    such a date.  An impossible month or week is an error naming the row.
+    """
+    parts = text.astype(str).str.extract(_COARSE_PATTERN)
+    year, month, week = (parts[k].to_numpy(dtype=object) for k in range(3))
+    day = np.full(len(text), np.datetime64("NaT"), "datetime64[D]")
+    code = np.zeros(len(text), np.int8)
+    for i in np.flatnonzero(pd.notna(year)):
+        y = int(year[i])
+        try:
+            if isinstance(month[i], str):
+                first, code[i] = datetime.date(y, int(month[i]), 1), 2
+            elif isinstance(week[i], str):
+                first, code[i] = datetime.date.fromisocalendar(y, int(week[i]), 1), 1
+            else:
+                first, code[i] = datetime.date(y, 1, 1), 3
+        except ValueError:
+            raise bad_value_error(
+                name, frame, int(positions[i]), text.iloc[i],
+                "a year ('2024'), a month ('2024-03'), an ISO week ('2024-W11') or a day",
+                "Months run from 01 to 12 and ISO weeks from W01 to W52 (W53 in long years).",
+            ) from None
+        day[i] = np.datetime64(first, "D")
+    return day, code
+
+
+def _floor_to_period(days: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Each day moved to the first day of its ISO week (Monday), month or year."""
+    out = days.astype("datetime64[D]")
+    week, month, year = (precision == DATE_PRECISIONS.index(p) for p in ("week", "month", "year"))
+    # 1970-01-01 was a Thursday: (days since then + 3) modulo 7 is 0 on Mondays.
+    since = out[week].astype(np.int64)
+    out[week] = (since - (since + 3) % 7).astype("datetime64[D]")
+    out[month] = out[month].astype("datetime64[M]").astype("datetime64[D]")
+    out[year] = out[year].astype("datetime64[Y]").astype("datetime64[D]")
+    return out.astype("datetime64[ns]")
+
+
+def _date_precision(
+    frame: pd.DataFrame, dates: np.ndarray | pd.Series, detected: np.ndarray | None
+) -> tuple[np.ndarray | pd.Series, np.ndarray | None]:
+    """The dates at the start of their periods, and the precision of each (None: all days).
+
+    A ``date_precision`` column of the input (``day``, ``week``, ``month``
+    or ``year``; empty cells: as read from the date) wins over what the text
+    of the date says, unless it claims more precision than the text has.
+    """
+    if "date_precision" not in frame.columns:
+        return dates, detected
+    raw = frame["date_precision"]
+    text = raw.astype(object).where(raw.notna(), "").astype(str).str.strip().str.lower()
+    lookup = {name: float(code) for code, name in enumerate(DATE_PRECISIONS)}
+    given = text.map(lookup).to_numpy(dtype=float)
+    unknown = np.isnan(given) & (text != "").to_numpy()
+    if unknown.any():
+        position = _first_true(unknown)
+        raise bad_value_error(
+            "date_precision", frame, position, raw.iloc[position],
+            "one of 'day', 'week', 'month', 'year' (or empty: read from the date)",
+            "Fix the value or leave the cell empty."
+            + did_you_mean(str(text.iloc[position]), list(DATE_PRECISIONS)),
+        )
+    base = np.zeros(len(frame), np.int8) if detected is None else detected
+    finer = ~np.isnan(given) & (given < base)
+    if finer.any():
+        position = _first_true(finer)
+        raise bad_value_error(
+            "date_precision", frame, position, raw.iloc[position],
+            f"at least {DATE_PRECISIONS[base[position]]!r}, the precision the date "
+            f"{frame['date'].iloc[position]!r} is written to",
+            "Give the full date, or the coarser precision.",
+        )
+    precision = np.where(np.isnan(given), base, given).astype(np.int8)
+    days = np.asarray(dates, dtype="datetime64[ns]")
+    return _floor_to_period(days, precision), precision
 
 
 def _codes(
@@ -827,7 +959,13 @@ def validate_events(
         values are converted to UTC first), ``actor1`` and ``actor2`` (stripped,
         upper-cased, names resolved to codes at each event's date;
         categorical), ``event_type`` (normalised key; categorical),
-        ``intensity`` and ``confidence`` (float), then the pass-through
+        ``intensity`` and ``confidence`` (float), ``date_precision`` when
+        some dates are written as a week (``"2024-W11"``), a month
+        (``"2024-03"``) or a year (``"2024"``), or the input has a
+        ``date_precision`` column (``day``, ``week``, ``month`` or ``year``;
+        ``date`` is then the first day of the period; see
+        ``IndexConfig(imprecise_dates=...)`` for where such an event counts),
+        then the pass-through
         columns present, then the other input columns.  When actors were kept
         that the tables do not know, ``attrs["tensionindex_actors"]`` is
         ``{"unknown_actors": {code: rows}}``, most frequent first.
@@ -889,6 +1027,15 @@ def validate_events(
     ...                           unknown_actors="keep")
     >>> kept.attrs["tensionindex_actors"]
     {'unknown_actors': {'PHILLIPINES': 1}}
+
+    Dates written as a month, a year or an ISO week name their period:
+
+    >>> coarse = ti.validate_events([{"date": d, "actor1": "CHN", "actor2": "PHL",
+    ...                               "event_type": "water_cannon"} for d in ("2024-03", "2024")])
+    >>> coarse[["date", "date_precision"]]
+            date date_precision
+    0 2024-03-01          month
+    1 2024-01-01           year
     """
     check("validate_events", "unknown_actors", unknown_actors, [Options(("error", "keep"))])
     if actor_resolver is not None and not callable(actor_resolver):
@@ -920,9 +1067,10 @@ def validate_events(
             return needs_dates, actors, event_type, types, intensity, confidence
 
         # Dates first: with both wrong, the date error is the one reported.
-        dates, rest = both(
+        (dates, detected), rest = both(
             lambda: _dates(frame), the_rest, threaded=len(frame) >= THREADED_ROWS
         )
+        dates, precision = _date_precision(frame, dates, detected)
         needs_dates, actors_of, event_type, types, intensity, confidence = rest
         if needs_dates:
             actors_of = finish(actors_of, dates)
@@ -941,11 +1089,24 @@ def validate_events(
             },
             copy=False,
         )
+        if precision is not None:
+            out["date_precision"] = pd.Categorical.from_codes(
+                precision, categories=pd.Index(DATE_PRECISIONS)
+            )
     if "reported" in frame.columns and len(frame):
         # When each event became known (a feed's ingestion time, GDELT's DATEADDED):
         # the basis of as-of recomputation, so it is parsed and checked like `date`.
-        out["reported"] = _dates(frame, "reported")
-    used = {*CANONICAL_COLUMNS, "reported"}
+        reported, coarse = _dates(frame, "reported")
+        if coarse is not None and coarse.any():
+            position = _first_true(coarse > 0)
+            raise bad_value_error(
+                "reported", frame, position, frame["reported"].iloc[position],
+                "a day such as '2024-04-16'",
+                "The day an event became known is a day; only 'date' may be a week, "
+                "month or year.",
+            )
+        out["reported"] = reported
+    used = {*CANONICAL_COLUMNS, "reported", "date_precision"}
     for name in [*PASS_THROUGH_COLUMNS, *frame.columns]:
         if name not in used and name in frame.columns:
             # A deep copy, so that later edits of the result never reach the caller.

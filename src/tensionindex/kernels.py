@@ -482,6 +482,11 @@ def window_from_daily(
     return tension
 
 
+#: Below this, a live count made of fractions (days of spread events, 1/n each,
+#: n <= 366) is rounding residue: no event is in the window.
+_NO_EVENT = 1e-9
+
+
 def window_live(
     count: np.ndarray,
     window: int,
@@ -502,6 +507,8 @@ def window_live(
     """
     n_dyads, n_days = count.shape
     live = _rolling_sum(count, window, dtype=float)
+    if count.dtype.kind == "f":  # fractions: clear the residue they leave
+        live[live < _NO_EVENT] = 0.0
     if carry_day is not None and len(carry_day):
         assert carry_dyad is not None
         expiry = carry_day + window

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from tensionindex._parallel import THREADED_ROWS, both
-from tensionindex._types import NORMALIZE_OPTIONS, Normalize
+from tensionindex._types import DATE_PRECISIONS, NORMALIZE_OPTIONS, Normalize
 from tensionindex.catalogue import (
     is_known,
     known_categories,
@@ -221,6 +221,11 @@ class ScoredEvents:
     usual : numpy.ndarray or None
         Per event: the baseline signal b_i (``neutral=`` of the
         configuration); None under ``neutral="zero"``.
+    spread : numpy.ndarray or None
+        Per event: the number of days n_i its signal is spread over, from
+        ``day`` on (``imprecise_dates="spread"`` and events dated to a week,
+        month or year; 1/n_i of the signal on each day); None when every
+        event counts on one day.
     """
 
     events: pd.DataFrame
@@ -238,6 +243,7 @@ class ScoredEvents:
     coverage: Coverage | None = None
     as_of: int | None = None
     usual: np.ndarray | None = None  # b_i, the baseline signal (None: neutral "zero")
+    spread: np.ndarray | None = None  # days each event is spread over (None: one day each)
     _cache: dict[str, Any] = field(default_factory=dict, compare=False)
 
     # -- building ----------------------------------------------------------------
@@ -286,6 +292,16 @@ class ScoredEvents:
 
         threaded = len(events) >= THREADED_ROWS
         (raw, day, days), (dyad, labels) = both(signal_and_day, dyads, threaded=threaded)
+        spread = None
+        length = period_lengths(events)
+        if length is not None:
+            if config.imprecise_dates == "middle":
+                day = day + (length - 1) // 2  # day 16 of a 31-day month
+                days = day_range(day)
+            else:
+                _refuse_spread_with(config)
+                spread = length
+                days = (days[0], int((day + length - 1).max())) if len(day) else days
         usual = baseline_signal(
             dyad, day, raw, config.neutral, config.neutral_days, _dataset_codes(events)
         )
@@ -308,6 +324,7 @@ class ScoredEvents:
             coverage,
             as_of,
             usual,
+            spread,
         )
 
     @staticmethod
@@ -343,6 +360,75 @@ class ScoredEvents:
     def factor(self) -> np.ndarray:
         """g_i for every event (ones under "sum")."""
         return np.ones(len(self.day)) if self.aggregation is None else self.aggregation
+
+    @staticmethod
+    def _day_range(day: np.ndarray, spread: np.ndarray | None) -> tuple[int, int]:
+        """First and last day on which these events count (a spread event: its last day)."""
+        first, last = day_range(day)
+        if spread is not None and len(day):
+            last = int((day + spread - 1).max())
+        return first, last
+
+    @functools.cached_property
+    def _piece_layout(self) -> tuple[np.ndarray, np.ndarray]:
+        """For the days of spread events: the event of each day, and its offset in the period."""
+        assert self.spread is not None
+        owner = np.repeat(np.arange(len(self.day)), self.spread)
+        firsts = np.cumsum(self.spread) - self.spread
+        offset = np.arange(len(owner)) - np.repeat(firsts, self.spread)
+        return owner, offset
+
+    def on_days(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(dyad, day, value)`` as the grids see them: per event, or per day of a spread event.
+
+        A spread event of n days counts 1/n of ``values`` on each of its days.
+        """
+        if self.spread is None:
+            return self.dyad, self.day, values
+        owner, offset = self._piece_layout
+        return self.dyad[owner], self.day[owner] + offset, (values / self.spread)[owner]
+
+    def require_days(self, what: str) -> None:
+        """Refuse events spread over their periods in ``what``, which reads each event's day."""
+        if self.spread is not None:
+            raise InvalidParameterError(
+                f"{what} places each event on one day, and some events here are spread over "
+                "their week, month or year (imprecise_dates='spread'). Score them with "
+                "imprecise_dates='middle' (the default) for this analysis."
+            )
+
+    def kernel_weights(self, picked: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """K(t - t_i) of events ``picked`` (rows) on ``days`` (columns), 0 before the event.
+
+        A spread event's weight is the mean of K over the days of its period
+        (each day carries 1/n of it), so that sum_i s_i * weight is the grid's
+        tension exactly.
+        """
+        kernels, per_type = self.kernels()
+        code = per_type[self.type_code[picked]]
+        if self.spread is None:
+            owner = np.arange(len(picked))
+            start = self.day[picked]
+            share = np.ones(len(picked))
+        else:
+            n = self.spread[picked]
+            owner = np.repeat(np.arange(len(picked)), n)
+            start = np.repeat(self.day[picked], n) + (
+                np.arange(len(owner)) - np.repeat(np.cumsum(n) - n, n)
+            )
+            share = 1.0 / n[owner]
+        age = np.asarray(days)[None, :] - start[:, None]
+        weight = np.zeros(age.shape)
+        for k, kernel in enumerate(kernels):
+            mine = code[owner] == k
+            weight[mine] = kernel.weight(age[mine])
+        weight[age < 0] = 0.0  # no look-ahead: an event counts from its own day on
+        weight *= share[:, None]
+        if self.spread is None:
+            return weight
+        out = np.zeros((len(picked), weight.shape[1]))
+        np.add.at(out, owner, weight)
+        return out
 
     @functools.cached_property
     def category(self) -> np.ndarray:
@@ -485,11 +571,12 @@ class ScoredEvents:
             factor,
             self.type_code[picked],
             self.type_category,
-            day_range(day),
+            self._day_range(day, None if self.spread is None else self.spread[picked]),
             self.span,
             self.coverage,
             self.as_of,
             usual,
+            None if self.spread is None else self.spread[picked],
         )
 
     def _members(
@@ -678,11 +765,12 @@ class ScoredEvents:
             None if self.aggregation is None else self.aggregation[mask],
             self.type_code[mask],
             self.type_category,
-            day_range(day),
+            self._day_range(day, None if self.spread is None else self.spread[mask]),
             self.span,
             self.coverage,
             self.as_of,
             None if self.usual is None else self.usual[mask],
+            None if self.spread is None else self.spread[mask],
         )
 
     def with_config(self, config: IndexConfig | None = None, **overrides: Any) -> ScoredEvents:
@@ -747,16 +835,18 @@ class ScoredEvents:
         With ``overwrite`` the kernel may work in ``daily[0]``.
         """
         kernels, per_type = self.kernels()
+        dyad, day, value = self.on_days(signal)
         if len(kernels) <= 1:
             kernel = kernels[0] if kernels else self.config.kernel_of()
-            events = (self.dyad, self.day, signal)
             first = self.day_range[0]
-            return tension_grid(kernel, daily, grid, events, first, overwrite=overwrite)
+            return tension_grid(kernel, daily, grid, (dyad, day, value), first, overwrite=overwrite)
         # Categories with kernels of their own: one pass per kernel.
         total = np.zeros(daily[0].shape)
         codes = per_type[self.type_code]
+        if self.spread is not None:
+            codes = codes[self._piece_layout[0]]
         n_dyads = len(self.labels)
-        for _, part in group_tensions(self.dyad, self.day, signal, codes, kernels, n_dyads, grid):
+        for _, part in group_tensions(dyad, day, value, codes, kernels, n_dyads, grid):
             total += part
         return total
 
@@ -766,12 +856,11 @@ class ScoredEvents:
         Information is sum_i K(t - t_i), the decayed number of events; under
         ``kernel_mean`` the tension is sum_i K s_i / (information + prior_events).
         """
-        n_dyads = len(self.labels)
-        daily = daily_grids(self.dyad, self.day, self.signal, n_dyads, grid, self.day_range)
+        daily = self._daily(grid, self.signal)
         kernels, _ = self.kernels()
         if len(kernels) <= 1:
             kernel = kernels[0] if kernels else self.config.kernel_of()
-            events = (self.dyad, self.day, self.signal)
+            events = self.on_days(self.signal)
             tension, information = tension_and_information(
                 kernel, daily, grid, events, self.day_range[0]
             )
@@ -782,12 +871,18 @@ class ScoredEvents:
             tension = _kernel_mean(tension, information + self.config.prior_events)
         return daily[0], daily[1], tension, information
 
+    def _daily(self, grid: Grid, signal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Daily signal and event-count grids (a spread event: 1/n of both on each day)."""
+        dyad, day, value = self.on_days(signal)
+        shares = None if self.spread is None else self.on_days(np.ones(len(self.day)))[2]
+        n_dyads = len(self.labels)
+        return daily_grids(dyad, day, value, n_dyads, grid, self.day_range, shares)
+
     def denominator(self, grid: Grid) -> np.ndarray | None:
         """Under ``kernel_mean``, information + prior_events on ``grid``; else None (1)."""
         if self.config.aggregation != "kernel_mean":
             return None
-        ones = np.ones(len(self.day))
-        _, count = daily_grids(self.dyad, self.day, ones, len(self.labels), grid, self.day_range)
+        _, count = self._daily(grid, np.ones(len(self.day)))
         return self._information(grid, count) + self.config.prior_events
 
     def _information(self, grid: Grid, count: np.ndarray) -> np.ndarray:
@@ -795,8 +890,8 @@ class ScoredEvents:
         kernels, _ = self.kernels()
         if len(kernels) <= 1:
             kernel = kernels[0] if kernels else self.config.kernel_of()
-            events = (self.dyad, self.day)
-            return information_grid(kernel, count, grid, events, self.day_range[0])
+            dyad, day, _ = self.on_days(np.ones(len(self.day)))
+            return information_grid(kernel, count, grid, (dyad, day), self.day_range[0])
         # The count grid is the daily "signal" of ones: decayed, the information.
         counts = (count.astype(float), count)
         return self._decayed(grid, counts, np.ones(len(self.day)), overwrite=True)
@@ -1061,15 +1156,12 @@ class ScoredEvents:
             return self._explain_period(label, day, freq)
         candidates = self.positions(label)
         age = day - self.day[candidates]
-        kernels, per_type = self.kernels()
+        kernels, _ = self.kernels()
         reach = max((k.reach for k in kernels), default=math.inf)
-        keep = (age >= 0) & (age < reach)
+        spread = 1 if self.spread is None else self.spread[candidates]
+        keep = (age >= 0) & (age - (spread - 1) < reach)
         picked, age = candidates[keep], age[keep]
-        kernel_code = per_type[self.type_code[picked]]
-        factor = np.zeros(len(picked))
-        for k, kernel in enumerate(kernels):
-            mine = kernel_code == k
-            factor[mine] = kernel.weight(age[mine])
+        factor = self.kernel_weights(picked, np.array([day]))[:, 0]
         # sum_i K: the information; kernel_mean divides every term by it plus the prior.
         information = math.fsum(factor)
         if cfg.aggregation == "kernel_mean":
@@ -1164,14 +1256,7 @@ class ScoredEvents:
         candidates = self.positions(label)
         candidates = candidates[self.day[candidates] <= last]
         days = np.arange(first, last + 1)
-        age = days[None, :] - self.day[candidates][:, None]
-        kernels, per_type = self.kernels()
-        kernel_code = per_type[self.type_code[candidates]]
-        weight = np.zeros(age.shape)
-        for k, kernel in enumerate(kernels):
-            mine = kernel_code == k
-            weight[mine] = kernel.weight(age[mine])
-        weight[age < 0] = 0.0  # an event counts from its own day on
+        weight = self.kernel_weights(candidates, days)
         if cfg.aggregation == "kernel_mean":
             divisor = weight.sum(axis=0) + cfg.prior_events
             weight = np.divide(weight, divisor, out=np.zeros(weight.shape), where=divisor > 0)
@@ -1182,7 +1267,12 @@ class ScoredEvents:
         )
         decay = weight.mean(axis=1)
         centred = self.signal[picked]
-        in_period = self.day[picked] >= first
+        # The share of each event's days inside the period (1 for an event of one day).
+        n = np.ones(len(picked), np.int64) if self.spread is None else self.spread[picked]
+        start = self.day[picked]
+        inside = np.minimum(start + n - 1, last) - np.maximum(start, first) + 1
+        share = np.clip(inside, 0, None) / n
+        in_period = share > 0
         extra = {"contribution_end": centred * weight[:, -1], "in_period": in_period}
         age = last - self.day[picked]
         out = self._explain_frame(picked, aggregation, age, decay, centred * decay, extra)
@@ -1196,7 +1286,7 @@ class ScoredEvents:
             period=[str(np.datetime64(first, "D")), str(np.datetime64(last, "D"))],
             tension_mean=tension_mean,
             tension_end=tension_end,
-            signal=math.fsum(centred[in_period]),
+            signal=math.fsum(centred * share),
             stability_end=float(stability_from_tension(np.array([tension_end]), self.scale)[0]),
             scale=self.scale,
         )
@@ -1249,9 +1339,10 @@ class ScoredEvents:
         """Tension per group of events; ``categories[k]`` picks group k's kernel."""
         kernels = [self.config.kernel_of(str(c)) for c in categories]
         counts = self._group_counts(codes, len(kernels))
-        yield from group_tensions(
-            self.dyad, self.day, signal, codes, kernels, len(self.labels), grid, counts
-        )
+        dyad, day, value = self.on_days(signal)
+        if self.spread is not None:
+            codes = codes[self._piece_layout[0]]
+        yield from group_tensions(dyad, day, value, codes, kernels, len(self.labels), grid, counts)
 
     @validate_params(RANGE, name="contributions")
     def contributions(
@@ -1473,12 +1564,14 @@ def _by_period(found: IndexGrid, values: Mapping[str, np.ndarray], freq: str) ->
         return np.add.reduceat(np.asarray(grid, dtype=float), firsts, axis=1)
 
     events = np.add.reduceat(found.events, firsts, axis=1)
+    if events.dtype.kind == "f":  # spread events: 1/n on each day, summed to rounding
+        events = np.round(events, 9)
     signal = total(found.signal)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_signal = np.where(events > 0, signal / np.maximum(events, 1), np.nan)
     columns = {
         "days": np.broadcast_to(days, events.shape).astype(np.int64),
-        "events": events.astype(np.int64),
+        "events": events if events.dtype.kind == "f" else events.astype(np.int64),
         "signal": signal,
         "mean_signal": mean_signal,
         "tension_end": found.tension[:, lasts],
@@ -1520,6 +1613,50 @@ def _dataset_reliability(events: pd.DataFrame, config: IndexConfig) -> np.ndarra
     names = events["dataset"].astype(object)
     table = pd.Series(dict(config.dataset_confidence), dtype=float)
     return np.asarray(names.map(table).fillna(1.0).to_numpy(dtype=float))
+
+
+def period_lengths(events: pd.DataFrame) -> np.ndarray | None:
+    """Days in each event's period (7 a week, 28 to 31 a month, 365 or 366 a year; 1 a day).
+
+    None when the events have no ``date_precision`` column or every event is
+    dated to the day.  Dates are at the start of their periods (as
+    :func:`validate_events` leaves them).
+
+    Examples
+    --------
+    >>> import tensionindex as ti
+    >>> events = ti.validate_events([
+    ...     {"date": d, "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"}
+    ...     for d in ("2024-02", "2024", "2024-W11", "2024-03-05")
+    ... ])
+    >>> period_lengths(events)
+    array([ 29, 366,   7,   1])
+    """
+    if "date_precision" not in events.columns:
+        return None
+    code = events["date_precision"].cat.codes.to_numpy()
+    if not code.any():
+        return None
+    start = events["date"].to_numpy().astype("datetime64[D]")
+    length = np.ones(len(start), np.int64)
+    week, month, year = (code == DATE_PRECISIONS.index(p) for p in ("week", "month", "year"))
+    length[week] = 7
+    months = start[month].astype("datetime64[M]")
+    length[month] = ((months + 1).astype("datetime64[D]") - start[month]).astype(np.int64)
+    years = start[year].astype("datetime64[Y]")
+    length[year] = ((years + 1).astype("datetime64[D]") - start[year]).astype(np.int64)
+    return length
+
+
+def _refuse_spread_with(config: IndexConfig) -> None:
+    """Daily aggregations have no meaning for an event spread over many days: say so."""
+    if config.aggregation in ("mean", "share"):
+        raise InvalidParameterError(
+            f"aggregation={config.aggregation!r} divides each day's events by that day's "
+            "count, which an event spread over its week, month or year does not have. "
+            "Use imprecise_dates='middle' (the default), or aggregation='sum' or "
+            "'kernel_mean'."
+        )
 
 
 def known_by(events: pd.DataFrame, as_of: int) -> pd.DataFrame:

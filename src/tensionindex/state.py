@@ -303,6 +303,7 @@ class IndexState:
             none = np.zeros(0, np.int64)
             return self._advance([], none, none, np.zeros(0), none, until_day)
         prepared = ScoredEvents.from_validated(validated, cfg)
+        prepared.require_days("IndexState")
         names = [str(label) for label in prepared.labels]
         dyad = np.asarray(prepared.dyad, np.int64)
         day = np.asarray(prepared.day, np.int64)

@@ -819,6 +819,7 @@ def alerts(
             "lost within within_days days), or several."
         )
     data = as_scored(scored, config, overrides, coverage=coverage)
+    data.require_days("alerts")
     grid = data.index_grid(
         start=start, end=end, dyads=dyads, normalize=normalize, baseline=baseline
     )

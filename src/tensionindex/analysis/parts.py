@@ -157,6 +157,7 @@ def tension_parts(
     [1, 1]
     """
     data = as_scored(scored, config, overrides, coverage=coverage)
+    data.require_days("tension_parts")
     chosen = data.select(dyads)
     grid = data.grid(start, end)
     columns = [*PARTS_COLUMNS, *(["covered"] if data.coverage is not None else [])]
