@@ -336,16 +336,20 @@ def print_ranking(example: Example) -> None:
     start, end = RANKED
     print(f"4. Dyads ranked on {end} (ti.compare_dyads, change from {start})")
     print(
-        f"{'dyad':<8} {'start':>6} {'end':>6} {'change':>7} {'events':>6}  {'grade':<10}"
-        f" {'rank':>4} {'by change':>9}  main driver"
+        f"{'dyad':<8} {'start':>6} {'end':>6} {'change':>7} {'events':>6} {'info':>5}  "
+        f"{'grade':<10} {'rank':>4} {'by change':>9}  main driver"
     )
     for row in example.ranking.itertuples():
+        quiet = "*" if row.low_information else " "
         print(
             f"{row.dyad:<8} {row.stability_start:6.1f} {row.stability_end:6.1f} "
-            f"{row.stability_change:+7.1f} {row.events:6d}  {row.grade:<10} {row.rank_level:4d} "
-            f"{row.rank_change:9d}  {row.drivers}"
+            f"{row.stability_change:+7.1f} {row.events:6d} {row.information_end:5.2f}{quiet} "
+            f"{row.grade:<10} {row.rank_level:4d} {row.rank_change:9d}  {row.drivers}"
         )
-    print()
+    print(
+        "   (info: decayed number of events behind the value on the last day; * below "
+        f"{CONFIG.min_information:g}: quiet, not calm)\n"
+    )
 
 
 def print_gdelt(example: Example) -> None:
