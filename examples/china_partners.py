@@ -16,9 +16,10 @@ events five questions:
    with the other partners' GDELT series.
 
 Every row of the data is mapped or reported as unmapped; a rule the mapping
-cannot choose between is an error.  Dates are month precision (``YYYY-MM``);
-until the library reads such dates itself, this script places each event on
-the middle day of its month.
+cannot choose between is an error.  Dates are month precision (``YYYY-MM``)
+and are passed as they are: ``validate_events`` reads them as months
+(``date_precision`` "month") and the index places each event on the middle
+day of its month (the default ``imprecise_dates="middle"``).
 
 Data
 ----
@@ -39,7 +40,6 @@ Run it from the repository root::
 
 from __future__ import annotations
 
-import calendar
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -115,16 +115,6 @@ def read_mapping(path: Path = MAPPING) -> pd.DataFrame:
     return mapping
 
 
-def month_middle(months: pd.Series) -> pd.Series:
-    """'2012-09' -> '2012-09-16': the middle day of each month (day 15 of 30, 16 of 31)."""
-    parts = months.str.split("-", expand=True).astype(int)
-    days = [
-        (calendar.monthrange(year, month)[1] + 1) // 2
-        for year, month in zip(parts[0], parts[1], strict=True)
-    ]
-    return months + "-" + pd.Series(days, index=months.index).map("{:02d}".format)
-
-
 def apply_mapping(
     curated: pd.DataFrame, mapping: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -139,7 +129,7 @@ def apply_mapping(
     -------
     (events, unmapped)
         ``events``: one row per mapped curated row with the columns
-        ``validate_events`` reads (``date``, ``actor1`` = CHN, ``actor2`` =
+        ``validate_events`` reads (``date`` as ``YYYY-MM``, ``actor1`` = CHN, ``actor2`` =
         the partner, ``event_type``, ``intensity``, ``event_id``,
         ``description``, ``url``; the event id ``curated-N`` names line N of
         the file) and ``partner`` and ``rule`` (the rule's line in the mapping
@@ -169,7 +159,7 @@ def apply_mapping(
     rows = curated[mapped]
     events = pd.DataFrame(
         {
-            "date": month_middle(rows["event_date"]).to_numpy(),
+            "date": rows["event_date"].to_numpy(),  # YYYY-MM: read as a month
             "actor1": "CHN",
             "actor2": rows["country_en"].to_numpy(),
             "event_type": rules["event_type"].to_numpy(),

@@ -101,7 +101,7 @@ def test_the_most_specific_rule_wins_and_unmapped_rows_are_returned(
     ]
     assert events["event_id"].tolist() == [f"curated-{line}" for line in range(2, 8)]
     assert (events["actor1"] == "CHN").all()
-    assert (events["date"] == "2012-09-15").all()
+    assert (events["date"] == "2012-09").all()  # passed as written: a month
     assert unmapped["line"].tolist() == [8, 9]
     assert unmapped["event_category_en"].tolist() == ["Sovereignty dispute", "Something new"]
 
@@ -110,19 +110,6 @@ def test_two_equally_specific_rules_are_an_error(mapping: pd.DataFrame) -> None:
     curated = _curated(("High-level visit", "positive", "diplomatic", "state_head"))
     with pytest.raises(ValueError, match=r"Line 2 of events_712.csv .* matches the rules on lines"):
         example.apply_mapping(curated, mapping)
-
-
-@pytest.mark.parametrize(
-    ("month", "day"),
-    [
-        ("2012-09", "2012-09-15"),
-        ("2012-10", "2012-10-16"),
-        ("2023-02", "2023-02-14"),
-        ("2024-02", "2024-02-15"),
-    ],
-)
-def test_a_month_becomes_its_middle_day(month: str, day: str) -> None:
-    assert example.month_middle(pd.Series([month])).tolist() == [day]
 
 
 def test_without_the_data_the_script_says_so_and_succeeds(
@@ -159,6 +146,9 @@ def test_every_category_and_impact_of_the_data_has_a_rule_and_every_row_is_mappe
     assert result.unmapped.empty
     assert len(result.events) == len(curated) == 712
     assert len(result.scored.events) == 712
+    # The months go in as written and come out as month-precision events.
+    assert (result.scored.events["date_precision"] == "month").all()
+    assert (result.scored.events["date"].dt.day == 1).all()
     assert len(result.labels) == 25
 
 
@@ -212,6 +202,9 @@ def test_the_ranking_covers_every_dyad_once(result: Any) -> None:
     assert sorted(ranking["dyad"]) == sorted(result.labels.values())
     assert ranking["rank_level"].tolist() == sorted(ranking["rank_level"])
     assert ranking.iloc[0]["stability_end"] == ranking["stability_end"].min()
+    # Mexico's tariffs of December 2025, counted on the middle day of the month.
+    assert ranking.iloc[0]["dyad"] == "CHN-MEX"
+    assert ranking.iloc[0]["drivers"].startswith("trade_restrictions 2025-12-16")
 
 
 @needs_data
