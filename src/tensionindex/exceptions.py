@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Iterable
 
 __all__ = [
+    "CalibrationWarning",
     "ConfigurationError",
     "EventInputTypeError",
     "EventValidationError",
@@ -67,6 +68,16 @@ class SaturationWarning(UserWarning):
     Given when a dyad spends more than ``saturation_share`` of its days within
     1 point of 0 or 100; the message names the setting to change.  Silence it
     with :func:`warnings.filterwarnings` if the saturation is intended.
+    """
+
+
+class CalibrationWarning(UserWarning):
+    """A calibration whose result should not be trusted as it stands.
+
+    Given by :func:`tensionindex.calibrate` when the fitted configuration
+    predicts held-out target dates worse than the starting one, or when the
+    target looks like period averages (monthly, say) while it is compared with
+    the index on single days; the message says what to change.
     """
 
 
