@@ -14,7 +14,9 @@ For event i of dyad d on day t_i::
     S_d(t) = 100 / (1 + exp(T_d(t) / scale))
 
 with K(D) = 2 ** (-D / h) (each category with its own half-life h) or
-K(D) = 1 for 0 <= D < window.  With ``neutral`` each s_i is replaced by
+K(D) = 1 for 0 <= D < window; under the carry-over kernel
+T_d(t) = clip(T_d(t - 1) + x_d(t), -bound, bound) instead (and I_d(t) counts
+every event so far).  With ``neutral`` each s_i is replaced by
 s_i - b_i (b_i the mean signal of the dyad's events on the ``neutral_days``
 days before t_i, or of all events); the information is
 I_d(t) = sum of K(t - t_i) over the events of d, and under ``kernel_mean``
@@ -230,6 +232,8 @@ def kernel(age_days: int, category: str, config: ti.IndexConfig) -> float:
         return 0.0
     if config.kernel == "window":
         return 1.0 if age_days < config.window else 0.0
+    if config.kernel == "carryover":
+        return 1.0  # nothing decays (the bound is applied in reference_index)
     half_life = config.category_half_lives.get(category, config.half_life)
     return 2.0 ** (-age_days / half_life)
 
@@ -273,6 +277,18 @@ def reference_index(
         per_day[e.day] = per_day.get(e.day, 0.0) + e.signal
         counts[e.dyad][e.day] = counts[e.dyad].get(e.day, 0) + e.share
 
+    carried: dict[str, dict[int, float]] = {}
+    if config.kernel == "carryover":
+        # Day by day from each dyad's first event: yesterday's value plus today's
+        # signal, held within [-bound, bound].
+        for dyad, per_category_day in daily.items():
+            value, walk = 0.0, {}
+            days = [tau for per_day in per_category_day.values() for tau in per_day]
+            for t in range(min(days), max(last, max(days)) + 1):
+                today = math.fsum(per_day.get(t, 0.0) for per_day in per_category_day.values())
+                value = min(max(value + today, -config.bound), config.bound)
+                walk[t] = value
+            carried[dyad] = walk
     out: dict[str, list[Any]] = {name: [] for name in COLUMNS}
     for dyad in sorted(daily):
         for t in range(first, last + 1):
@@ -284,6 +300,8 @@ def reference_index(
                     if tau <= t:
                         terms.append(x * kernel(t - tau, category, config))
             tension = math.fsum(terms)
+            if config.kernel == "carryover":
+                tension = carried[dyad].get(t, 0.0)
             information = math.fsum(
                 n * kernel(t - tau, category, config)
                 for category, per_day in per_category[dyad].items()

@@ -198,11 +198,17 @@ def test_numpy_values_are_shown_as_plain_numbers() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "name", "choices", "shown", "suggestion"),
     [
-        ({"kernel": "windw"}, "kernel", "'exponential', 'window'", "'windw'", "'window'"),
+        (
+            {"kernel": "windw"},
+            "kernel",
+            "'exponential', 'window', 'carryover'",
+            "'windw'",
+            "'window'",
+        ),
         (
             {"kernel": "Exponential"},
             "kernel",
-            "'exponential', 'window'",
+            "'exponential', 'window', 'carryover'",
             "'Exponential'",
             "'exponential'",
         ),

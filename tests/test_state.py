@@ -569,7 +569,7 @@ CARRY = ("kernels", 0, "carry")
         ),
         (
             _edited(("kernels", 0, "kernel", "name"), "gaussian"),
-            r"damaged: a kernel is not one of \['exponential', 'window'\]",
+            r"damaged: a kernel is not one of \['carryover', 'exponential', 'window'\]",
         ),
         (
             _edited(("history", "events"), [1, 0]),

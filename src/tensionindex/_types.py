@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias
 
-Kernel: TypeAlias = Literal["exponential", "window"]
+Kernel: TypeAlias = Literal["exponential", "window", "carryover"]
 IntensityTransform: TypeAlias = Literal["linear", "log1p", "sqrt"]
 DefaultWeights: TypeAlias = Literal["goldstein", "plover"]
 Aggregation: TypeAlias = Literal["sum", "mean", "share", "kernel_mean"]
@@ -14,7 +14,7 @@ ImpreciseDates: TypeAlias = Literal["middle", "spread"]
 DatePrecision: TypeAlias = Literal["day", "week", "month", "year"]
 DedupMethod: TypeAlias = Literal["event_id", "event_id_date", "one_a_day", "corroboration"]
 
-KERNELS: tuple[Kernel, ...] = ("exponential", "window")
+KERNELS: tuple[Kernel, ...] = ("exponential", "window", "carryover")
 INTENSITY_TRANSFORMS: tuple[IntensityTransform, ...] = ("linear", "log1p", "sqrt")
 DEFAULT_WEIGHTS: tuple[DefaultWeights, ...] = ("goldstein", "plover")
 AGGREGATIONS: tuple[Aggregation, ...] = ("sum", "mean", "share", "kernel_mean")

@@ -33,8 +33,14 @@ def _config_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--half-life", type=float, metavar="DAYS", help="exponential half-life in days"
     )
-    group.add_argument("--kernel", choices=["exponential", "window"])
+    group.add_argument("--kernel", choices=["exponential", "window", "carryover"])
     group.add_argument("--window", type=int, metavar="DAYS", help="window length in days")
+    group.add_argument(
+        "--bound",
+        type=float,
+        metavar="T",
+        help="largest |tension| of the carryover kernel (default 30)",
+    )
     group.add_argument(
         "--scale",
         type=_scale,
@@ -148,6 +154,7 @@ def _config(args: argparse.Namespace) -> ti.IndexConfig:
         "half_life": args.half_life,
         "kernel": args.kernel,
         "window": args.window,
+        "bound": args.bound,
         "scale": args.scale,
         "directed": args.directed,
         "aggregation": args.aggregation,

@@ -275,9 +275,12 @@ class IndexConfig:
         event in attribution, deduplication and counts).  See "Events dated to
         the week, month or year" in docs/methodology.md.  Changes no number
         when every event is dated to the day.
-    kernel : {"exponential", "window"}, default "exponential"
-        How past signals count today: exponential decay with ``half_life``, or
-        a flat sum over the last ``window`` days.
+    kernel : {"exponential", "window", "carryover"}, default "exponential"
+        How past signals count today: exponential decay with ``half_life``, a
+        flat sum over the last ``window`` days, or each day's value carried
+        into the next, moved by the day's signal and held within
+        ``[-bound, bound]`` (``carryover``, in the style of the Tsinghua
+        index; not linear in the signals, so per-category splits refuse it).
     half_life : float, default 30
         Half-life of the exponential kernel, in days (> 0).
     category_half_lives : mapping of str to float, optional
@@ -285,6 +288,10 @@ class IndexConfig:
         other categories use ``half_life``.
     window : int, default 90
         Length of the window kernel, in days (1 to 100000).
+    bound : float, default 30
+        Under ``kernel="carryover"``: the largest absolute tension (> 0),
+        where the carried value stops.  With the default ``scale`` of 10, stability then
+        stays within about [4.7, 95.3].
     scale : float or "auto", default 10
         Tension at which stability has moved from 50 to about 27 (the logistic
         scale, > 0).  ``"auto"``: the 90th percentile of ``|tension|`` over the
@@ -342,6 +349,7 @@ class IndexConfig:
     half_life: float = 30.0
     category_half_lives: Mapping[str, float] = field(default_factory=dict)
     window: int = 90
+    bound: float = 30.0
     scale: float | Literal["auto"] = 10.0
     directed: bool = False
     grades: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GRADES))
@@ -401,6 +409,13 @@ class IndexConfig:
             reliability[key] = number
         put(self, "dataset_confidence", FrozenMapping(sorted(reliability.items())))
         put(self, "window", _days("window", self.window, MAX_WINDOW))
+        put(self, "bound", _number("bound", self.bound, minimum=0))
+        if self.kernel == "carryover" and self.aggregation == "kernel_mean":
+            raise ConfigurationError(
+                "kernel='carryover' never forgets an event, so aggregation='kernel_mean' "
+                "would divide by a count that only grows. Use aggregation='sum' (or "
+                "'mean') with the carry-over kernel."
+            )
         put(self, "grades", _grades(self.grades))
 
         customs: dict[str, EventTypeSpec] = {}
@@ -510,7 +525,9 @@ class IndexConfig:
         Window(window=30)
         """
         half_life = self.half_life if category is None else self.half_life_of(category)
-        return make_kernel(self.kernel, half_life=half_life, window=self.window)
+        return make_kernel(
+            self.kernel, half_life=half_life, window=self.window, bound=self.bound
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as a plain, JSON-serialisable dict.

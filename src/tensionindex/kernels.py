@@ -6,7 +6,11 @@ events or days.  For a daily signal x(t) the tension is
     T(t) = sum over tau <= t of x(tau) * K(t - tau)
 
 with ``K(D) = 2 ** (-D / half_life)`` (:class:`Exponential`) or ``K(D) = 1``
-for ``0 <= D < window`` and 0 after (:class:`Window`).
+for ``0 <= D < window`` and 0 after (:class:`Window`).  One kernel is not a
+sum of that form: :class:`CarryOver` carries each day's value into the next,
+moved by the day's signal and held within ``[-bound, bound]`` (the style of
+the Tsinghua index of China's relations with the great powers); it is not
+linear in the signals (:attr:`Kernel.linear` is False).
 
 Each kernel is a small frozen object that knows its own decay, how to turn
 daily grids (or events) into tension, and how to fold the past into a compact
@@ -31,6 +35,7 @@ import numpy as np
 
 __all__ = [
     "KERNELS",
+    "CarryOver",
     "Exponential",
     "Kernel",
     "Window",
@@ -59,6 +64,9 @@ class Kernel(ABC):
     settings: ClassVar[tuple[str, ...]]
     #: Whether :meth:`from_daily` reads the daily event counts (else ``count`` may be None).
     needs_counts: ClassVar[bool] = False
+    #: Whether the tension is sum_i K(t - t_i) s_i exactly, so that it splits by
+    #: event, type or category (contributions, parts, weight influence).
+    linear: ClassVar[bool] = True
 
     @abstractmethod
     def weight(self, age_days: np.ndarray) -> np.ndarray:
@@ -295,20 +303,114 @@ class Window(Kernel):
         return dyad[keep], day[keep], values[keep]
 
 
+@dataclass(frozen=True)
+class CarryOver(Kernel):
+    """T(t) = clip(T(t - 1) + x(t), -bound, bound): each day moves yesterday's value.
+
+    Nothing decays: the value carries over unchanged until events move it,
+    and it never leaves ``[-bound, bound]`` (what a signal would push past a
+    bound is lost, so the first event in the other direction moves the value
+    back at once).  This is the bounded carry-over of the Tsinghua index of
+    China's relations with the great powers (Yan and Zhou 2004), applied day
+    by day; see docs/methodology.md for how it compares with the published
+    monthly method.  Not linear in the signals: :meth:`weight` is the 1 that
+    each event adds before the bound is applied.
+
+    Examples
+    --------
+    >>> CarryOver(10.0).from_daily(np.array([[4.0, 8.0, 0.0, -3.0]]), None)
+    array([[ 4., 10., 10.,  7.]])
+    """
+
+    bound: float
+    name: ClassVar[str] = "carryover"
+    settings: ClassVar[tuple[str, ...]] = ("bound",)
+    linear: ClassVar[bool] = False
+
+    def weight(self, age_days: np.ndarray) -> np.ndarray:
+        return (np.asarray(age_days, dtype=float) >= 0).astype(float)
+
+    @property
+    def reach(self) -> float:
+        return math.inf
+
+    def from_daily(
+        self,
+        daily: np.ndarray,
+        count: np.ndarray | None,
+        carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+        *,
+        overwrite: bool = False,
+    ) -> np.ndarray:
+        n_dyads, n_days = daily.shape
+        state = np.zeros(n_dyads)
+        if carry is not None and len(carry[1]):
+            state = self._walk(state, *carry)
+        out = daily if overwrite and daily.dtype == float else np.array(daily, dtype=float)
+        # One step per day, vectorised over dyads: the bound makes each day depend
+        # on the clipped value of the day before, so there is no closed form.
+        for t in range(n_days):
+            state += out[:, t]
+            np.clip(state, -self.bound, self.bound, out=state)
+            out[:, t] = state
+        return out
+
+    def _walk(
+        self, state: np.ndarray, dyad: np.ndarray, day: np.ndarray, signal: np.ndarray
+    ) -> np.ndarray:
+        """``state`` moved through the days of ``(dyad, day, signal)``, in day order."""
+        days, where = np.unique(day, return_inverse=True)
+        order = np.argsort(where, kind="stable")
+        bounds = np.searchsorted(where[order], np.arange(len(days) + 1))
+        for k in range(len(days)):
+            rows = order[bounds[k] : bounds[k + 1]]
+            state += np.bincount(dyad[rows], weights=signal[rows], minlength=len(state))
+            np.clip(state, -self.bound, self.bound, out=state)
+        return state
+
+    def information(
+        self, count: np.ndarray, carry: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> np.ndarray:
+        # Nothing decays: every event so far (K = 1), no bound on the count.
+        total = np.cumsum(count, axis=1, dtype=float)
+        if carry is not None and len(carry[1]):
+            total += np.bincount(carry[0], minlength=count.shape[0])[:, None]
+        return total
+
+    def compress(
+        self, dyad: np.ndarray, day: np.ndarray, values: np.ndarray, anchor: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # The value on the anchor day is all later days need of the past.
+        present = np.unique(dyad)
+        n = int(dyad.max(initial=-1)) + 1
+        state = self._walk(np.zeros(n), dyad, day, values)
+        return present, np.full(len(present), anchor, np.int64), state[present]
+
+
 #: The kernels by name, as ``IndexConfig(kernel=...)`` spells them.
-KERNELS: Mapping[str, type[Kernel]] = {"exponential": Exponential, "window": Window}
+KERNELS: Mapping[str, type[Kernel]] = {
+    "exponential": Exponential,
+    "window": Window,
+    "carryover": CarryOver,
+}
 
 
-def make_kernel(name: str, *, half_life: float, window: int) -> Kernel:
+def make_kernel(name: str, *, half_life: float, window: int, bound: float = 30.0) -> Kernel:
     """The kernel called ``name`` with the settings it reads.
 
     Examples
     --------
     >>> make_kernel("window", half_life=30.0, window=90)
     Window(window=90)
+    >>> make_kernel("carryover", half_life=30.0, window=90, bound=9.0)
+    CarryOver(bound=9.0)
     """
     kind = KERNELS[name]
-    given: dict[str, Any] = {"half_life": float(half_life), "window": int(window)}
+    given: dict[str, Any] = {
+        "half_life": float(half_life),
+        "window": int(window),
+        "bound": float(bound),
+    }
     fields = kind.__dataclass_fields__  # type: ignore[attr-defined]
     return kind(**{k: v for k, v in given.items() if k in fields})
 

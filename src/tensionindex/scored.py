@@ -388,6 +388,20 @@ class ScoredEvents:
         owner, offset = self._piece_layout
         return self.dyad[owner], self.day[owner] + offset, (values / self.spread)[owner]
 
+    def _linear(self) -> bool:
+        """Whether every kernel in use sums events (tension = sum_i K s_i)."""
+        kernels, _ = self.kernels()
+        return all(k.linear for k in kernels) and self.config.kernel_of().linear
+
+    def require_linear(self, what: str) -> None:
+        """Refuse a kernel that is not a sum of events in ``what``, which splits the sum."""
+        if not self._linear():
+            raise InvalidParameterError(
+                f"{what} needs the tension as a sum over events (sum of K * s), and "
+                f"kernel={self.config.kernel!r} holds the value within bounds, which is not "
+                "such a sum. Use kernel='exponential' or 'window' for this analysis."
+            )
+
     def require_days(self, what: str) -> None:
         """Refuse events spread over their periods in ``what``, which reads each event's day."""
         if self.spread is not None:
@@ -1175,6 +1189,12 @@ class ScoredEvents:
         centred = self.signal[picked] * (aggregation if cfg.aggregation == "kernel_mean" else 1.0)
         out = self._explain_frame(picked, aggregation, age, factor, centred * factor)
         tension = math.fsum(out["contribution"])
+        extra: dict[str, float] = {}
+        if not self._linear():
+            # The bound took off what the events' sum overshoots: said, not spread.
+            held = self.select(label).index_grid(start=_date(day), end=_date(day))
+            extra["bound_adjustment"] = float(held.tension[0, 0]) - tension
+            tension = float(held.tension[0, 0])
         stability = float(stability_from_tension(np.array([tension]), self.scale)[0])
         return stamp(
             out,
@@ -1185,6 +1205,7 @@ class ScoredEvents:
             stability=stability,
             information=information,
             scale=self.scale,
+            **extra,
         )
 
     def _explain_frame(
@@ -1278,6 +1299,12 @@ class ScoredEvents:
         out = self._explain_frame(picked, aggregation, age, decay, centred * decay, extra)
         tension_mean = math.fsum(out["contribution"])
         tension_end = math.fsum(out["contribution_end"])
+        adjustments: dict[str, float] = {}
+        if not self._linear():
+            held = self.select(label).index_grid(start=_date(first), end=_date(last)).tension[0]
+            adjustments["bound_adjustment_mean"] = float(held.mean()) - tension_mean
+            adjustments["bound_adjustment_end"] = float(held[-1]) - tension_end
+            tension_mean, tension_end = float(held.mean()), float(held[-1])
         return stamp(
             out,
             cfg,
@@ -1289,6 +1316,7 @@ class ScoredEvents:
             signal=math.fsum(centred * share),
             stability_end=float(stability_from_tension(np.array([tension_end]), self.scale)[0]),
             scale=self.scale,
+            **adjustments,
         )
 
     def type_counts(self) -> np.ndarray:
@@ -1337,6 +1365,7 @@ class ScoredEvents:
         self, grid: Grid, codes: np.ndarray, categories: Sequence[str], signal: np.ndarray
     ) -> Iterator[tuple[int, np.ndarray]]:
         """Tension per group of events; ``categories[k]`` picks group k's kernel."""
+        self.require_linear("Splitting the tension by event type or category")
         kernels = [self.config.kernel_of(str(c)) for c in categories]
         counts = self._group_counts(codes, len(kernels))
         dyad, day, value = self.on_days(signal)
@@ -1613,6 +1642,11 @@ def _dataset_reliability(events: pd.DataFrame, config: IndexConfig) -> np.ndarra
     names = events["dataset"].astype(object)
     table = pd.Series(dict(config.dataset_confidence), dtype=float)
     return np.asarray(names.map(table).fillna(1.0).to_numpy(dtype=float))
+
+
+def _date(day: int) -> np.datetime64:
+    """Days since 1970-01-01 as a date, for the ``start``/``end`` of a query."""
+    return np.datetime64(int(day), "D")
 
 
 def period_lengths(events: pd.DataFrame) -> np.ndarray | None:

@@ -395,9 +395,12 @@ def _configs(
     coded_settings: bool = False,
 ) -> IndexConfig:
     kernel = draw(st.sampled_from(kernels))
+    if kernel == "carryover":  # it refuses kernel_mean (a count that never decays)
+        aggregations = tuple(a for a in aggregations if a != "kernel_mean") or ("sum",)
     settings: dict[str, Any] = {
         "kernel": kernel,
         "aggregation": draw(st.sampled_from(aggregations)),
+        "bound": draw(st.floats(0.5, 100.0)),
         "half_life": draw(_HALF_LIFE),
         "window": draw(st.integers(1, 400)),
         "scale": draw(_SCALE),
@@ -421,21 +424,30 @@ def _configs(
     return IndexConfig(**settings)
 
 
+#: The kernels that sum past events (tension = sum_i K s_i): what the properties of
+#: the method (superposition, linearity in the weights) hold for.
+SUMMING_KERNELS: tuple[Kernel, ...] = tuple(
+    k for k in KERNELS if kernel_classes.KERNELS[k].linear
+)
+
+
 def configs(
     *,
-    kernels: Sequence[Kernel] = KERNELS,
+    kernels: Sequence[Kernel] = SUMMING_KERNELS,
     directed: bool | None = None,
     types: Sequence[str] | st.SearchStrategy[str] | None = None,
     category_settings: bool = True,
     aggregations: Sequence[Aggregation] = ("sum",),
     coded_settings: bool = False,
 ) -> st.SearchStrategy[IndexConfig]:
-    """Valid configurations over both kernels and the whole parameter range.
+    """Valid configurations over the kernels and the whole parameter range.
 
     Parameters
     ----------
-    kernels : sequence of {"exponential", "window"}, default both
-        Kernels to draw from.
+    kernels : sequence of {"exponential", "window", "carryover"}, default ("exponential", "window")
+        Kernels to draw from.  By default the two that sum past events, for
+        which superposition and linearity in the weights hold; ``carryover``
+        (bounded, ``bound`` drawn in 0.5..100) only when asked for.
     directed : bool, optional
         Fix ``directed``; by default both values are drawn.
     types : sequence of str or SearchStrategy of str, optional
