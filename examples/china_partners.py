@@ -3,7 +3,7 @@
 Reads the curated China-partner events of Hu & Wang (see "Data" below),
 turns each row into a tensionindex event with the shipped mapping
 ``examples/china_partners_mapping.csv``, scores them once and asks the scored
-events five questions:
+events six questions:
 
 1. the index year by year for four partners;
 2. the monthly CHN-JPN index around the nationalisation of the Senkaku
@@ -11,7 +11,11 @@ events five questions:
 3. the index of China against the South China Sea claimants as a group
    (``scored.group_index``), weighted per event and per member dyad;
 4. the dyads ranked over 2025 (``ti.compare_dyads``);
-5. how the monthly index agrees with the monthly GDELT Goldstein series of
+5. China's partners ranked by the change of stability from 2022 to 2024
+   (``ti.compare_dyads`` from 1 January 2022 to 31 December 2024), with the
+   events that drove each change and the yearly means of 2022 and 2024 beside
+   them;
+6. how the monthly index agrees with the monthly GDELT Goldstein series of
    the same data package (Spearman rank correlation), against the agreement
    with the other partners' GDELT series.
 
@@ -36,6 +40,9 @@ argument, and exits with a message (status 0) when they are absent.
 Run it from the repository root::
 
     python examples/china_partners.py [FOLDER]
+
+``docs/_make_china_partners_chart.py`` draws the charts of the worked example
+from the results of :func:`run`.
 """
 
 from __future__ import annotations
@@ -84,6 +91,14 @@ SHOWN = ("Japan", "United States", "Philippines", "Vietnam")
 #: South China Sea claimants other than China (and Taiwan); Brunei has no events here.
 CLAIMANTS = ("Philippines", "Vietnam", "Malaysia", "Indonesia", "Brunei")
 RANKED = ("2024-12-31", "2025-12-31")
+#: 2022 to 2024: the value entering 2022 and the value leaving 2024.  Month-precision
+#: events sit on the middle day of their month, so the events counted between these two
+#: days are exactly those of the 36 months 2022-01 to 2024-12.
+CHANGE = ("2022-01-01", "2024-12-31")
+#: Driving events reported per dyad in the ranking by change, and dyads shown in full
+#: at each end of it.
+CHANGE_DRIVERS = 3
+CHANGE_SHOWN = 3
 TOP_GDELT = 10
 
 
@@ -100,6 +115,7 @@ class Example:
     group: dict[str, pd.DataFrame]  # weighting to yearly group index
     claimants: list[str]
     ranking: pd.DataFrame
+    change: pd.DataFrame  # compare_dyads over CHANGE, by rank_change, with yearly means
     gdelt: pd.DataFrame  # Spearman rho per partner, matched and mismatched
 
 
@@ -213,6 +229,28 @@ def gdelt_agreement(
     return table.reset_index(drop=True)
 
 
+def ranked_by_change(scored: ti.ScoredEvents) -> pd.DataFrame:
+    """Every dyad ranked by the change of its stability over ``CHANGE`` (largest fall first).
+
+    The rows of ``ti.compare_dyads`` (the values on the two days, the
+    ``CHANGE_DRIVERS`` events whose contribution changed most, and their rows in
+    ``scored.events``), sorted by ``rank_change``, with ``mean_first`` and
+    ``mean_last``: the mean daily stability of the first and of the last year
+    of the period.  The two days are a point reading (with a 90-day half-life, mostly
+    the last two quarters before each); the yearly means ask how the whole year
+    compared, and the two answers can differ.
+    """
+    start, end = CHANGE
+    table = ti.compare_dyads(scored, start=start, end=end, top=CHANGE_DRIVERS)
+    first, last = pd.Timestamp(start).year, pd.Timestamp(end).year
+    yearly = scored.index(freq="YS", start=f"{first}-01-01", end=f"{last}-12-31")
+    means = yearly.pivot(index="dyad", columns="date", values="stability_mean")
+    table["mean_first"] = table["dyad"].map(means[pd.Timestamp(f"{first}-01-01")])
+    table["mean_last"] = table["dyad"].map(means[pd.Timestamp(f"{last}-01-01")])
+    table = table.sort_values(["rank_change", "dyad"], kind="stable")
+    return table.reset_index(drop=True)
+
+
 def run(folder: Path = DATA) -> Example:
     """Read, map, score and analyse the curated events in ``folder``."""
     curated = read_curated(folder)
@@ -234,10 +272,21 @@ def run(folder: Path = DATA) -> Example:
         for weighting in ("event", "dyad")
     }
     ranking = ti.compare_dyads(scored, start=RANKED[0], end=RANKED[1], top=1)
+    change = ranked_by_change(scored)
     gdelt = pd.read_csv(folder / GDELT_FILE, encoding="utf-8-sig", dtype={"YearMonth": str})
     agreement = gdelt_agreement(scored, labels, gdelt, monthly)
     return Example(
-        events, unmapped, scored, labels, yearly, senkaku, group, claimants, ranking, agreement
+        events,
+        unmapped,
+        scored,
+        labels,
+        yearly,
+        senkaku,
+        group,
+        claimants,
+        ranking,
+        change,
+        agreement,
     )
 
 
@@ -342,10 +391,52 @@ def print_ranking(example: Example) -> None:
     )
 
 
+def print_change(example: Example) -> None:
+    start, end = CHANGE
+    table = example.change
+    first, last = pd.Timestamp(start).year, pd.Timestamp(end).year
+    print(
+        f"5. Partners ranked by the change of stability from {start} to {end} "
+        "(ti.compare_dyads, largest fall first)"
+    )
+    print(
+        f"{'dyad':<8} {'start':>6} {'end':>6} {'change':>7} {'events':>6} {'info':>5}  "
+        f"{'grades':<16} {'mean ' + str(first):>9} {'mean ' + str(last):>9}  main driver"
+    )
+    for row in table.itertuples():
+        quiet = "*" if row.low_information else " "
+        grades = f"{row.grade_start}>{row.grade}"
+        main_driver = row.drivers.split("; ")[0]
+        print(
+            f"{row.dyad:<8} {row.stability_start:6.1f} {row.stability_end:6.1f} "
+            f"{row.stability_change:+7.1f} {row.events:6d} {row.information_end:5.2f}{quiet} "
+            f"{grades:<16} {row.mean_first:9.1f} {row.mean_last:9.1f}  {main_driver}"
+        )
+    print(
+        f"   (events: those of {first}-01 to {last}-12; info and *: as in 4; mean: the "
+        "mean daily stability of the year)"
+    )
+    shown = pd.concat([table.head(CHANGE_SHOWN), table.tail(CHANGE_SHOWN).iloc[::-1]])
+    print(
+        f"   What moved the {CHANGE_SHOWN} largest falls and rises (change of each event's "
+        f"contribution to the tension, {start} to {end}; + raised it):"
+    )
+    events = example.scored.events
+    for row in shown.itertuples():
+        print(f"   {row.dyad} {row.stability_change:+.1f}")
+        for delta, at in zip(row.driver_changes, row.driver_rows, strict=True):
+            event = events.iloc[at]
+            print(
+                f"     {event['date']:%Y-%m}  {event['event_type']:<20} {delta:+6.2f}  "
+                f"{event['description']}"
+            )
+    print()
+
+
 def print_gdelt(example: Example) -> None:
     table = example.gdelt
     print(
-        "5. Agreement with GDELT (monthly Goldstein index, 'Aggregated', higher = more "
+        "6. Agreement with GDELT (monthly Goldstein index, 'Aggregated', higher = more "
         "cooperative):\n   Spearman rho of the monthly mean stability with the partner's own "
         f"GDELT series, {FIRST[:7]} to {LAST[:7]}"
     )
@@ -388,6 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_senkaku(example)
     print_group(example)
     print_ranking(example)
+    print_change(example)
     print_gdelt(example)
     return 0
 

@@ -2,7 +2,8 @@
 
 The mapping tests run everywhere.  The tests on the data need Hu & Wang's
 curated China-partner events (CC BY 4.0) in ../shared/data/curated beside the
-checkout, as CI has them; without them they are skipped.
+checkout, as CI has them; without them they are skipped.  So are the tests of
+the charts of docs/_make_china_partners_chart.py, which also need matplotlib.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pytest
 import tensionindex as ti
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "china_partners.py"
+CHART = Path(__file__).resolve().parents[1] / "docs" / "_make_china_partners_chart.py"
 CURATED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "curated"
 HAVE_DATA = (CURATED / "events_712.csv").is_file() and (CURATED / "gdelt_scores.csv").is_file()
 needs_data = pytest.mark.skipif(
@@ -27,8 +29,8 @@ needs_data = pytest.mark.skipif(
 )
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("example_china_partners", EXAMPLE)
+def _load_file(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up by name
@@ -36,7 +38,7 @@ def _load() -> ModuleType:
     return module
 
 
-example = _load()
+example = _load_file(EXAMPLE, "example_china_partners")
 
 
 def _curated(*rows: tuple[str, str, str, str]) -> pd.DataFrame:
@@ -207,6 +209,208 @@ def test_the_ranking_covers_every_dyad_once(result: Any) -> None:
     assert ranking.iloc[0]["drivers"].startswith("trade_restrictions 2025-12-16")
 
 
+# -- partners ranked by change, 2022 to 2024 ----------------------------------------
+
+
+@needs_data
+def test_the_ranking_by_change_covers_every_dyad_and_counts_the_36_months(result: Any) -> None:
+    """Every dyad once, largest fall first, and ``events`` the rows of 2022-01 to 2024-12:
+    counted here from the curated file itself, not from the scored events."""
+    change = result.change
+    assert example.CHANGE == ("2022-01-01", "2024-12-31")
+    assert change.attrs["tensionindex"]["compare"]["start"] == "2022-01-01"
+    assert change.attrs["tensionindex"]["compare"]["end"] == "2024-12-31"
+    assert sorted(change["dyad"]) == sorted(result.labels.values())
+    assert change["rank_change"].is_monotonic_increasing
+    assert change["stability_change"].is_monotonic_increasing
+    curated = example.read_curated(CURATED)
+    inside = curated["event_date"].between("2022-01", "2024-12")
+    expected = curated[inside]["country_en"].map(result.labels).value_counts()
+    counted = change.set_index("dyad")["events"]
+    assert counted.sum() == inside.sum()
+    assert counted.to_dict() == expected.reindex(counted.index, fill_value=0).to_dict()
+
+
+@needs_data
+def test_the_yearly_means_beside_the_ranking_are_the_means_of_the_daily_index(
+    result: Any,
+) -> None:
+    daily = result.scored.index(start="2022-01-01", end="2024-12-31")
+    daily = daily.pivot(index="date", columns="dyad", values="stability")
+    change = result.change.set_index("dyad")
+    np.testing.assert_allclose(change["mean_first"], daily.loc["2022"].mean()[change.index])
+    np.testing.assert_allclose(change["mean_last"], daily.loc["2024"].mean()[change.index])
+
+
+def _drivers(row: pd.Series, scored: Any) -> pd.DataFrame:
+    """The driving events of one ranking row: their change, then their own columns."""
+    events = scored.events.iloc[list(row["driver_rows"])]
+    return events.assign(change=list(row["driver_changes"])).reset_index(drop=True)
+
+
+@needs_data
+def test_canada_and_mexico_fall_most_and_the_events_that_drove_it_are_named(
+    result: Any,
+) -> None:
+    """Canada's surtax on Chinese electric cars (2024-10) and the fading of the release of
+    Meng Wanzhou and the two Michaels (2021-09); Mexico's tariffs of 2024.  Nobody else
+    falls by more than five points."""
+    change = result.change.set_index("dyad")
+    assert list(change.index[:2]) == ["CAN-CHN", "CHN-MEX"]
+    assert (change["stability_change"].iloc[:2] < -15).all()
+    assert change["stability_change"].iloc[2] > -5
+    assert change.loc["CAN-CHN", ["grade_start", "grade"]].tolist() == ["good", "cool"]
+    assert change.loc["CHN-MEX", ["grade_start", "grade"]].tolist() == ["normal", "tense"]
+
+    canada = _drivers(change.loc["CAN-CHN"], result.scored)
+    assert canada["event_type"].tolist()[:2] == ["sanctions_imposed", "agreement_signed"]
+    assert canada["description"][0] == "Canada imposes 100% surtax on Chinese-made EVs"
+    assert canada["description"][1] == "Meng Released / Michaels Freed"
+    assert canada["date"][1] < pd.Timestamp("2022-01-01")  # a driver from before the period
+    assert (canada["change"][:2] > 3).all()  # both raised the tension by more than 3 points
+
+    mexico = _drivers(change.loc["CHN-MEX"], result.scored)
+    assert mexico["event_type"].tolist()[:2] == ["trade_restrictions", "trade_restrictions"]
+    assert mexico["date"].dt.strftime("%Y-%m").tolist()[:2] == ["2024-12", "2024-04"]
+    # The text column names the same events, each on the middle day of its month.
+    assert change.loc["CHN-MEX", "drivers"].startswith(
+        "trade_restrictions 2024-12-16 (+7.13); trade_restrictions 2024-04-15"
+    )
+    # The ids point back to the lines of the curated file that the events came from.
+    curated = example.read_curated(CURATED)
+    for ids, frame in (
+        (change.loc["CAN-CHN", "event_ids"], canada),
+        (change.loc["CHN-MEX", "event_ids"], mexico),
+    ):
+        lines = [int(i.removeprefix("curated-")) for i in ids]
+        assert curated["event_name"].iloc[[line - 2 for line in lines]].tolist() == (
+            frame["description"].tolist()
+        )
+
+
+@needs_data
+def test_vietnam_rises_most_and_australia_rises_on_the_fading_of_aukus(result: Any) -> None:
+    change = result.change.set_index("dyad")
+    assert change.index[-1] == "CHN-VNM"
+    assert change.loc["CHN-VNM", "stability_change"] > 15
+    assert change.loc["CHN-VNM", "grade"] == "friendly"
+    vietnam = _drivers(change.loc["CHN-VNM"], result.scored)
+    assert vietnam["event_type"][0] == "economic_cooperation"
+    assert vietnam["date"][0].strftime("%Y-%m") == "2024-12"
+    # Australia's largest driver is no event of the period: AUKUS (2021-09) fading out.
+    australia = _drivers(change.loc["AUS-CHN"], result.scored)
+    assert australia["description"][0] == "AUKUS security pact announced"
+    assert australia["change"][0] < -3  # its fading lowered the tension by 3 points
+    assert change.loc["AUS-CHN", "rank_change"] >= len(change) - 2
+
+
+@needs_data
+def test_a_point_comparison_and_the_yearly_means_can_disagree(result: Any) -> None:
+    """The two days compared see only what the kernel still remembers on each.  Russia's
+    state visit and joint statement of February 2022 came after the first day and had
+    faded by the last, so the ranking has Russia a little up while its 2024 mean is the
+    largest fall of any yearly mean; Canada's 2024 mean barely moved, the surtax coming
+    late in the year."""
+    change = result.change.set_index("dyad")
+    by_mean = change["mean_last"] - change["mean_first"]
+    assert by_mean.idxmin() == "CHN-RUS" and by_mean["CHN-RUS"] < -5
+    assert change.loc["CHN-RUS", "stability_change"] > 0
+    assert abs(by_mean["CAN-CHN"]) < 1
+    # Where the two agree: Vietnam and Malaysia rise most either way.
+    assert set(by_mean.nlargest(2).index) == {"CHN-VNM", "CHN-MYS"}
+
+
+@needs_data
+def test_the_philippines_is_flagged_quiet_not_steady_in_the_ranking_by_change(
+    result: Any,
+) -> None:
+    """No Philippine event after November 2023 in the data, so the 2024 confrontations at
+    Second Thomas Shoal are not in it: a change near zero that the ranking marks as
+    resting on almost no information."""
+    philippines = result.scored.events[result.scored.events["partner"] == "Philippines"]
+    assert philippines["date"].max() == pd.Timestamp("2023-11-01")
+    row = result.change.set_index("dyad").loc["CHN-PHL"]
+    assert abs(row["stability_change"]) < 1
+    assert row["low_information"] and row["information_end"] < 0.1
+    assert row["events"] == 4
+
+
+# -- the charts (docs/_make_china_partners_chart.py) ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def chart_script() -> ModuleType:
+    pytest.importorskip("matplotlib")
+    return _load_file(CHART, "docs_china_partners_chart")
+
+
+def _stability_lines(ax: Any) -> list[str]:
+    return [line.get_label() for line in ax.lines if line.get_gid() == "stability"]
+
+
+@needs_data
+def test_the_overview_chart_draws_two_partners_and_the_south_china_sea_group(
+    result: Any, chart_script: ModuleType
+) -> None:
+    plt = pytest.importorskip("matplotlib.pyplot")
+    fig = chart_script.overview(example, result)
+    try:
+        top, bottom = fig.axes
+        assert _stability_lines(top) == ["CHN-JPN", "CHN-USA"]
+        assert _stability_lines(bottom) == ["CHN-SCS (pooled)", "CHN-PHL", "CHN-VNM"]
+        labels = [" ".join(text.get_text().splitlines()) for text in top.texts]
+        assert "sanctions imposed 16 Jul 2018" in labels  # the trade war, labelled
+        assert "friendly" in labels and "confrontational" in labels  # the grades
+        # The pooled line is the group index of the script (weighting="event"), day by day.
+        pooled = next(line for line in bottom.lines if line.get_label() == "CHN-SCS (pooled)")
+        group = result.scored.group_index(
+            {"CHN-SCS": result.claimants}, start="2010-01-01", end=example.LAST
+        )
+        np.testing.assert_allclose(pooled.get_ydata(), group["stability"])
+    finally:
+        plt.close(fig)
+
+
+@needs_data
+def test_the_change_chart_draws_the_two_largest_falls_and_rises_over_the_period(
+    result: Any, chart_script: ModuleType
+) -> None:
+    plt = pytest.importorskip("matplotlib.pyplot")
+    import matplotlib.dates as mdates
+
+    fig = chart_script.change(example, result)
+    try:
+        (ax,) = fig.axes
+        assert _stability_lines(ax) == ["CAN-CHN", "CHN-MEX", "CHN-VNM", "AUS-CHN"]
+        first, last = (mdates.num2date(x).date().isoformat() for x in ax.get_xlim())
+        assert (first, last) == example.CHANGE
+        labels = [" ".join(text.get_text().splitlines()) for text in ax.texts]
+        assert "sanctions imposed 16 Oct 2024" in labels
+        assert "trade restrictions 16 Dec 2024" in labels
+    finally:
+        plt.close(fig)
+
+
+@needs_data
+@pytest.mark.slow  # renders and writes both charts twice: about 6 s
+def test_the_chart_script_writes_small_deterministic_pngs(
+    chart_script: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("matplotlib")
+    sizes = {}
+    for run in ("first", "second"):
+        folder = tmp_path / run
+        folder.mkdir()
+        monkeypatch.setattr(chart_script, "OVERVIEW", folder / "overview.png")
+        monkeypatch.setattr(chart_script, "CHANGE", folder / "change.png")
+        chart_script.main()
+        sizes[run] = {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    assert sizes["first"] == sizes["second"]
+    for name, data in sizes["first"].items():
+        assert data.startswith(b"\x89PNG"), name
+        assert len(data) < 150 * 1024, (name, len(data))
+
+
 @needs_data
 def test_the_index_agrees_with_gdelt_for_the_own_partner_more_than_for_others(
     result: Any,
@@ -237,4 +441,5 @@ def test_the_script_runs_and_prints_the_same_numbers_twice(
     assert example.main([str(CURATED)]) == 0
     assert capsys.readouterr().out == first
     assert "712 rows mapped, 0 unmapped" in first
-    assert "5. Agreement with GDELT" in first
+    assert "5. Partners ranked by the change of stability from 2022-01-01 to 2024-12-31" in first
+    assert "6. Agreement with GDELT" in first
