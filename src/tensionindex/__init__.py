@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tensionindex.analysis.parts import tension_parts
     from tensionindex.analysis.ranking import compare_dyads, grade
     from tensionindex.analysis.uncertainty import sensitivity, weight_influence
+    from tensionindex.analysis.validation import series_agreement, turning_point_hits
     from tensionindex.catalogue import CATEGORIES, EventTypeSpec
     from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
     from tensionindex.countries import country_codes
@@ -68,6 +69,8 @@ _LAZY: dict[str, str] = {
     "changepoints": "tensionindex.analysis.changepoints",
     "tension_parts": "tensionindex.analysis.parts",
     "compare_dyads": "tensionindex.analysis.ranking",
+    "series_agreement": "tensionindex.analysis.validation",
+    "turning_point_hits": "tensionindex.analysis.validation",
     "grade": "tensionindex.analysis.ranking",
     "IndexConfig": "tensionindex.config",
     "diff": "tensionindex.config",
@@ -190,6 +193,8 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "grade",
     "source_agreement",
     "SourceAgreement",
+    "turning_point_hits",
+    "series_agreement",
     "plot_index",
     "plot_parts",
     # Services

@@ -501,6 +501,44 @@ def _floor_to_period(days: np.ndarray, precision: np.ndarray) -> np.ndarray:
     return out.astype("datetime64[ns]")
 
 
+def period_lengths_of(start: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Days in each period: 7 a week, 28 to 31 a month, 365 or 366 a year, 1 a day.
+
+    ``start`` is the first day of each period (datetime64), ``precision`` its
+    code into :data:`DATE_PRECISIONS`.
+    """
+    start = np.asarray(start).astype("datetime64[D]")
+    length = np.ones(len(start), np.int64)
+    week, month, year = (precision == DATE_PRECISIONS.index(p) for p in ("week", "month", "year"))
+    length[week] = 7
+    months = start[month].astype("datetime64[M]")
+    length[month] = ((months + 1).astype("datetime64[D]") - start[month]).astype(np.int64)
+    years = start[year].astype("datetime64[Y]")
+    length[year] = ((years + 1).astype("datetime64[D]") - start[year]).astype(np.int64)
+    return length
+
+
+def date_periods(values: pd.Series, name: str = "date") -> tuple[np.ndarray, np.ndarray]:
+    """First day (days since 1970-01-01) and length in days of the period each date names.
+
+    Dates are read as :func:`validate_events` reads them: ``"2024-03-05"`` is
+    a day, ``"2024-W11"`` a week, ``"2024-03"`` a month, ``"2024"`` a year.
+    Errors name the column ``name`` and the row.
+
+    Examples
+    --------
+    >>> first, length = date_periods(pd.Series(["2024-03", "2024-03-05"]))
+    >>> first.astype("datetime64[D]").tolist(), length.tolist()
+    ([datetime.date(2024, 3, 1), datetime.date(2024, 3, 5)], [31, 1])
+    """
+    frame = pd.DataFrame({name: values}).reset_index(drop=True)
+    dates, precision = _dates(frame, name)
+    day = np.asarray(dates, dtype="datetime64[ns]").astype("datetime64[D]")
+    if precision is None:
+        return day.astype(np.int64), np.ones(len(day), np.int64)
+    return day.astype(np.int64), period_lengths_of(day, precision)
+
+
 def _date_precision(
     frame: pd.DataFrame, dates: np.ndarray | pd.Series, detected: np.ndarray | None
 ) -> tuple[np.ndarray | pd.Series, np.ndarray | None]:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from tensionindex._parallel import THREADED_ROWS, both
-from tensionindex._types import DATE_PRECISIONS, NORMALIZE_OPTIONS, Normalize
+from tensionindex._types import NORMALIZE_OPTIONS, Normalize
 from tensionindex.catalogue import (
     is_known,
     known_categories,
@@ -66,6 +66,7 @@ from tensionindex.events import (
     PASS_THROUGH_COLUMNS,
     ActorResolver,
     UnknownActors,
+    period_lengths_of,
     validate_events,
 )
 from tensionindex.exceptions import EventValidationError, InvalidParameterError, SaturationWarning
@@ -1671,15 +1672,7 @@ def period_lengths(events: pd.DataFrame) -> np.ndarray | None:
     code = events["date_precision"].cat.codes.to_numpy()
     if not code.any():
         return None
-    start = events["date"].to_numpy().astype("datetime64[D]")
-    length = np.ones(len(start), np.int64)
-    week, month, year = (code == DATE_PRECISIONS.index(p) for p in ("week", "month", "year"))
-    length[week] = 7
-    months = start[month].astype("datetime64[M]")
-    length[month] = ((months + 1).astype("datetime64[D]") - start[month]).astype(np.int64)
-    years = start[year].astype("datetime64[Y]")
-    length[year] = ((years + 1).astype("datetime64[D]") - start[year]).astype(np.int64)
-    return length
+    return period_lengths_of(events["date"].to_numpy(), code)
 
 
 def _refuse_spread_with(config: IndexConfig) -> None:

@@ -7,7 +7,8 @@
 * :mod:`~tensionindex.analysis.parts`: conflict and cooperation parts, the four event classes;
 * :mod:`~tensionindex.analysis.ranking`: dyads ranked by level, change and information; grades;
 * :mod:`~tensionindex.analysis.uncertainty`: bands under uncertain weights, weight influence;
-* :mod:`~tensionindex.analysis.calibration`: weights fitted to a reference series.
+* :mod:`~tensionindex.analysis.calibration`: weights fitted to a reference series;
+* :mod:`~tensionindex.analysis.validation`: hits around turning points, agreement with series.
 
 The functions are public at the top level (``tensionindex.alerts``, ...).
 """
