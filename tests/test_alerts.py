@@ -710,7 +710,8 @@ def _random_events(seed: int, n: int = 1200, days: int = 540) -> list[dict[str, 
     ]
 
 
-@pytest.mark.parametrize("seed", [0, 1])
+# The second seed runs with the slow tests: each case takes about a second.
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])
 @pytest.mark.parametrize(
     ("settings", "top"),
     [

@@ -215,6 +215,7 @@ def _coarse_records(draw: st.DrawFn) -> list[dict[str, object]]:
     return out
 
 
+@pytest.mark.slow  # about 8 s of examples against the naive reference (the cases above run fast)
 @given(
     records=_coarse_records(),
     kernel=st.sampled_from(["exponential", "window"]),

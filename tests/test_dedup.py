@@ -669,6 +669,7 @@ _ROWS = st.lists(
 )
 
 
+@pytest.mark.slow  # about 3 s of hypothesis examples against the naive merge
 @given(rows=_ROWS, family=st.sampled_from(["cameo", "plover"]),
        prefer=st.sampled_from([None, ["icews"], ["polecat", "gdelt2"]]))
 def test_merges_match_a_naive_reference(

@@ -247,6 +247,7 @@ def _job(k: int) -> Any:
     return score_records(records, **settings)
 
 
+@pytest.mark.slow  # about 6 s: many threads, many requests
 def test_many_threads_get_what_one_thread_gets() -> None:
     # 8 threads x 50 calls over 40 different inputs: each input is scored by several
     # threads at once, next to calls on other inputs and configurations.
