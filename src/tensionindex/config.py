@@ -51,10 +51,11 @@ from tensionindex.catalogue import (
     tables_digest,
     unknown_type_message,
 )
-from tensionindex.exceptions import ConfigurationError, did_you_mean
+from tensionindex.exceptions import ConfigurationError, InvalidParameterError, did_you_mean
 from tensionindex.kernels import KERNELS as KERNEL_CLASSES
 from tensionindex.kernels import Kernel as KernelObject
 from tensionindex.kernels import make_kernel
+from tensionindex.params import describe_value
 
 __all__ = ["IndexConfig", "diff", "load_config", "load_profile", "profiles"]
 
@@ -64,6 +65,10 @@ _METADATA_FIELDS = ("name", "description")
 _WARNING_FIELDS = ("saturation_share",)
 # Settings that change no number: how values are named (see :func:`grade`).
 _DISPLAY_FIELDS = ("grades",)
+# Settings that change no number: how much memory a computation may ask for.
+_LIMIT_FIELDS = ("max_grid_cells",)
+#: Default of ``max_grid_cells``: 50 million values (400 MB) per column of a grid.
+DEFAULT_MAX_GRID_CELLS = 50_000_000
 #: Named bands of stability and the lower bound of each (a convention, not a measurement).
 DEFAULT_GRADES: tuple[tuple[str, float], ...] = (
     ("confrontational", 0.0),
@@ -308,6 +313,12 @@ class IndexConfig:
         confrontational 0, tense 15, cool 35, normal 45, good 55, friendly
         70 (a convention for reading the logistic stability, not a
         measurement).  Changes no number: not part of the fingerprint.
+    max_grid_cells : int, default 50000000
+        Largest grid (dyads x days) a computation may allocate, per column
+        (8 bytes a value: 400 MB by default; a computation holds a few such
+        columns at once).  A larger request is an error that names its size
+        and the ways to shrink it (``start``/``end``, ``dyads=``) before any
+        memory is taken.  Changes no number: not part of the fingerprint.
     name, description : str, optional
         Free text describing the configuration.  Not part of the fingerprint.
 
@@ -353,6 +364,7 @@ class IndexConfig:
     scale: float | Literal["auto"] = 10.0
     directed: bool = False
     grades: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_GRADES))
+    max_grid_cells: int = DEFAULT_MAX_GRID_CELLS
     name: str = ""
     description: str = ""
 
@@ -417,6 +429,10 @@ class IndexConfig:
                 "'mean') with the carry-over kernel."
             )
         put(self, "grades", _grades(self.grades))
+        cells = self.max_grid_cells
+        if isinstance(cells, bool) or not isinstance(cells, int | np.integer) or cells < 1:
+            raise _fail("max_grid_cells", "an integer >= 1", cells)
+        put(self, "max_grid_cells", int(cells))
 
         customs: dict[str, EventTypeSpec] = {}
         for key, spec in _mapping("custom_types", self.custom_types).items():
@@ -586,7 +602,7 @@ class IndexConfig:
         >>> IndexConfig(weights={"water_cannon": 7}).fingerprint == IndexConfig().fingerprint
         True
         """
-        ignored = _METADATA_FIELDS + _WARNING_FIELDS + _DISPLAY_FIELDS
+        ignored = _METADATA_FIELDS + _WARNING_FIELDS + _DISPLAY_FIELDS + _LIMIT_FIELDS
         payload = {k: v for k, v in self.to_dict().items() if k not in ignored}
         # Settings added after fingerprints were first published are left out at
         # their defaults (so earlier fingerprints still hold), and when unused.
@@ -813,6 +829,13 @@ def diff(a: IndexConfig, b: IndexConfig) -> pd.DataFrame:
     0      half_life  30.0  14.0
     1  weights.ramming   9.2  12.0
     """
+    if not isinstance(a, IndexConfig) or not isinstance(b, IndexConfig):
+        name, value = ("a", a) if not isinstance(a, IndexConfig) else ("b", b)
+        raise InvalidParameterError(
+            f"The {name!r} parameter of diff must be an IndexConfig (load one with "
+            f"load_config, load_profile or IndexConfig(...)). Got {describe_value(value)} "
+            "instead."
+        )
     rows: list[tuple[str, object, object]] = []
     da, db = a.to_dict(), b.to_dict()
     flat = ("weights", "category_multipliers", "category_half_lives", "custom_types")

@@ -201,6 +201,35 @@ class Grid:
         return days.astype("datetime64[ns]")
 
 
+_SHRINK = (
+    "Ask for fewer days (start=, end=: a stray early event stretches the grid), fewer "
+    "dyads (dyads=), or raise max_grid_cells if the memory is there."
+)
+
+
+def check_grid_size(
+    n_dyads: int, grid: Grid, limit: int, what: str = "The index", fix: str = _SHRINK
+) -> None:
+    """Refuse a grid of more than ``limit`` cells before allocating it, saying how to shrink it.
+
+    Examples
+    --------
+    >>> check_grid_size(4950, Grid(-62091, 146097), 50_000_000)
+    Traceback (most recent call last):
+    ...
+    tensionindex.exceptions.InvalidParameterError: The index of 4,950 dyads over 146,097 days ...
+    """
+    cells = n_dyads * grid.n_days
+    if cells > limit:
+        first = np.datetime64(grid.first_day, "D")
+        last = np.datetime64(grid.first_day + grid.n_days - 1, "D")
+        raise InvalidParameterError(
+            f"{what} of {n_dyads:,} dyads over {grid.n_days:,} days ({first} to {last}) "
+            f"would hold {cells:,} values per column (about {cells * 8 / 2**20:,.0f} MiB "
+            f"each), more than max_grid_cells={limit:,} of the configuration. {fix}"
+        )
+
+
 def grid_bounds(
     start: int | None, end: int | None, first_event: int, last_event: int
 ) -> tuple[int, int]:

@@ -478,9 +478,13 @@ def decayed_cumsum(x: np.ndarray, half_life: float) -> np.ndarray:
     Within a block of B days, T(b + k) = a^k * (a * T(b - 1) + sum_{j <= k} x(b + j) a^-j):
     one scaled cumulative sum per block, vectorised over dyads, with the last
     value carried to the next block.  B is capped so that a^-B stays below
-    2^500 (no overflow); the rounding error is of order B ulps of the sum of
-    absolute contributions.  For half-lives under a few hours of a day, where
-    blocks would be tiny, a parallel prefix scan (log2(n_days) passes) is used.
+    2^500, and below what the largest daily value leaves before a scaled sum
+    of B of them could overflow (values near the largest float get short
+    blocks: the result is exact to rounding over the whole range of floats);
+    the rounding error is of order B ulps of the sum of absolute
+    contributions.  For half-lives under a few hours of a day, or values so
+    large that blocks would be tiny, a parallel prefix scan (log2(n_days)
+    passes, no scaling) is used.
 
     Examples
     --------
@@ -488,7 +492,10 @@ def decayed_cumsum(x: np.ndarray, half_life: float) -> np.ndarray:
     array([[4. , 2. , 1. , 2.5]])
     """
     n_days = x.shape[1]
-    block = int(min(n_days, _BLOCK_DAYS, 500 * half_life))
+    # Headroom: |scaled partial sums| <= B * peak * 2^(B / h) must stay below 2^1000.
+    peak = max(float(x.max(initial=0.0)), -float(x.min(initial=0.0)), 1.0)
+    room = 1000.0 - math.log2(peak) - math.log2(_BLOCK_DAYS)
+    block = int(min(n_days, _BLOCK_DAYS, 500 * half_life, max(room, 0.0) * half_life))
     if block < 16:
         step = 1
         while step < n_days:
@@ -573,11 +580,7 @@ def window_from_daily(
         expiry = carry_day + window
         keep = expiry > 0  # still in the window on the grid's first day
         dyad, signal, expiry = carry_dyad[keep], carry_signal[keep], expiry[keep]
-        ending = expiry < n_days
-        first = np.zeros(len(dyad), dtype=np.int64)
-        steps = _grid(dyad, first, signal, n_dyads, n_days)
-        steps -= _grid(dyad[ending], expiry[ending], signal[ending], n_dyads, n_days)
-        tension += np.cumsum(steps, axis=1)
+        tension += _carried(dyad, expiry, signal, n_dyads, n_days)
     if live is None:  # the caller may have counted them already (Window.with_information)
         live = window_live(count, window, carry_dyad, carry_day)
     tension[live == 0] = 0.0
@@ -623,17 +626,52 @@ def window_live(
     return live
 
 
+def _carried(
+    dyad: np.ndarray, expiry: np.ndarray, signal: np.ndarray, n_dyads: int, n_days: int
+) -> np.ndarray:
+    """The part of events before the grid still in the window, day by day (a new array).
+
+    C(t) = sum of s_i over the events whose window ends after t
+    (``expiry > t``): a running sum from the right of what expires on each
+    day, so a large signal leaving the window is never subtracted from a
+    small one that stays.
+    """
+    last = np.minimum(expiry, n_days) - 1  # the last grid day each event counts on
+    ending = _grid(dyad, last, signal, n_dyads, n_days)
+    return np.cumsum(ending[:, ::-1], axis=1)[:, ::-1]
+
+
 def _rolling_sum(x: np.ndarray, window: int, dtype: type | None = None) -> np.ndarray:
     """Sum of the last ``window`` columns up to each column (a new array).
 
-    The running sum of x(t) - x(t - window), in one array: a single
-    allocation instead of the cumulative sum and a copy of it (at 365,000
-    cells the second allocation's page faults cost three times the arithmetic).
+    Whole numbers (counts, exact in integers or in floats below 2**53) take
+    the running sum of x(t) - x(t - window) in one array.  Other values are
+    never subtracted: the days are cut into blocks of ``window`` days, and
+    the sum on day j of block k is the sum of block k up to j plus the sum
+    of block k - 1 after j (two cumulative sums, one from each end), so a
+    large value leaving the window cannot swallow a small one that stays
+    (with the running difference, 1e17 then 1.0 would leave 0.0).
+
+    Examples
+    --------
+    >>> _rolling_sum(np.array([[1e17, 1.0, 0.0, 0.0]]), 2)
+    array([[1.e+17, 1.e+17, 1.e+00, 0.e+00]])
     """
-    total = np.array(x, dtype=dtype, copy=True)
-    if window < x.shape[1]:
-        np.subtract(total[:, window:], x[:, :-window], out=total[:, window:])
-    return np.cumsum(total, axis=1, out=total)
+    n_dyads, n_days = x.shape
+    whole = np.issubdtype(x.dtype, np.integer)
+    if window >= n_days or whole:
+        total = np.array(x, dtype=dtype, copy=True)
+        if window < n_days:
+            np.subtract(total[:, window:], x[:, :-window], out=total[:, window:])
+        return np.cumsum(total, axis=1, out=total)
+    n_blocks = -(-n_days // window)
+    blocks = np.zeros((n_dyads, n_blocks * window), dtype=dtype or x.dtype)
+    blocks[:, :n_days] = x
+    blocks = blocks.reshape(n_dyads, n_blocks, window)
+    after = np.cumsum(blocks[:, :, ::-1], axis=2)[:, :, ::-1]  # sum of block k from j on
+    np.cumsum(blocks, axis=2, out=blocks)  # sum of block k up to j
+    blocks[:, 1:, :-1] += after[:, :-1, 1:]
+    return blocks.reshape(n_dyads, n_blocks * window)[:, :n_days]
 
 
 def _counts(dyad: np.ndarray, day: np.ndarray, n_dyads: int, n_days: int) -> np.ndarray:

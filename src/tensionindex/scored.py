@@ -47,6 +47,7 @@ from tensionindex.engine import (
     aggregation_factor,
     baseline_signal,
     daily_grids,
+    check_grid_size,
     day_range,
     dyad_codes,
     empty_frame,
@@ -277,12 +278,16 @@ class ScoredEvents:
             per_type = np.asarray(resolved.weight * resolved.multiplier, dtype=float)
             # One new array, multiplied in place: s_i = w * m * f(intensity) * c.
             raw = per_type[codes]
-            raw *= intensity_transform(events["intensity"].to_numpy(), config.intensity_transform)
-            if config.use_confidence:
-                raw *= events["confidence"].to_numpy()
-                reliability = _dataset_reliability(events, config)
-                if reliability is not None:
-                    raw *= reliability
+            # An overflow to inf is refused with the event's row (_check_magnitude).
+            with np.errstate(over="ignore", invalid="ignore"):
+                raw *= intensity_transform(
+                    events["intensity"].to_numpy(), config.intensity_transform
+                )
+                if config.use_confidence:
+                    raw *= events["confidence"].to_numpy()
+                    reliability = _dataset_reliability(events, config)
+                    if reliability is not None:
+                        raw *= reliability
             # Validated dates are midnight datetime64[ns]: whole days since 1970 by one division.
             day = events["date"].to_numpy().view(np.int64) // DAY_NS
             return raw, day, day_range(day)
@@ -306,6 +311,7 @@ class ScoredEvents:
         usual = baseline_signal(
             dyad, day, raw, config.neutral, config.neutral_days, _dataset_codes(events)
         )
+        _check_magnitude(events, raw)
         centred = raw if usual is None else raw - usual
         factor, signal = cls._aggregate(dyad, day, centred, config, coverage)
         category = np.asarray(resolved.category, dtype=object)
@@ -888,6 +894,7 @@ class ScoredEvents:
 
     def _daily(self, grid: Grid, signal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Daily signal and event-count grids (a spread event: 1/n of both on each day)."""
+        check_grid_size(len(self.labels), grid, self.config.max_grid_cells)
         dyad, day, value = self.on_days(signal)
         shares = None if self.spread is None else self.on_days(np.ones(len(self.day)))[2]
         n_dyads = len(self.labels)
@@ -1367,6 +1374,7 @@ class ScoredEvents:
     ) -> Iterator[tuple[int, np.ndarray]]:
         """Tension per group of events; ``categories[k]`` picks group k's kernel."""
         self.require_linear("Splitting the tension by event type or category")
+        check_grid_size(len(self.labels), grid, self.config.max_grid_cells)
         kernels = [self.config.kernel_of(str(c)) for c in categories]
         counts = self._group_counts(codes, len(kernels))
         dyad, day, value = self.on_days(signal)
@@ -1643,6 +1651,29 @@ def _dataset_reliability(events: pd.DataFrame, config: IndexConfig) -> np.ndarra
     names = events["dataset"].astype(object)
     table = pd.Series(dict(config.dataset_confidence), dtype=float)
     return np.asarray(names.map(table).fillna(1.0).to_numpy(dtype=float))
+
+
+def _check_magnitude(events: pd.DataFrame, raw: np.ndarray) -> None:
+    """Refuse signals whose sum overflows a float, naming the largest event.
+
+    Every tension is bounded by the sum of |s_i| (the kernels weigh an event
+    by at most 1), so when that sum is finite every value is, and when it is
+    not the index would read inf or NaN: say so instead.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = float(np.abs(raw).sum())
+    if math.isfinite(total):
+        return
+    magnitude = np.abs(raw)
+    row = int(np.nanargmax(np.where(np.isnan(magnitude), np.inf, magnitude)))
+    event = events.iloc[row]
+    raise EventValidationError(
+        f"Row {row}: the signal of this event ({event['event_type']}, intensity "
+        f"{float(event['intensity']):g}) is {float(raw[row]):g}, and the sum of the events' |signals| "
+        "overflows a float (about 1.8e308): the index would read inf. Give intensities and "
+        "weights of ordinary size (a signal is weight x category multiplier x f(intensity) "
+        "x confidence)."
+    )
 
 
 def _date(day: int) -> np.datetime64:

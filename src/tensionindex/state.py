@@ -36,7 +36,9 @@ import pandas as pd
 from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.engine import (
     RESULT_COLUMNS,
+    Grid,
     aggregation_factor,
+    check_grid_size,
     empty_frame,
     stability_from_tension,
     stamp,
@@ -410,6 +412,10 @@ class IndexState:
                     np.minimum.at(start, cells.dyad[hit], cells.day[hit])
         grid_first = int(start.min()) if n_dyads else new_last + 1
         n_days = max(0, new_last - grid_first + 1)
+        check_grid_size(
+            n_dyads, Grid(grid_first, n_days), cfg.max_grid_cells, "The update",
+            "Advance the state in smaller steps of 'until', or raise max_grid_cells.",
+        )
 
         # Each kernel takes its carry and its history as events dated before the grid.
         tension = np.zeros((n_dyads, n_days))
