@@ -15,6 +15,7 @@ import json
 import math
 import numbers
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -69,6 +70,15 @@ _DISPLAY_FIELDS = ("grades",)
 _LIMIT_FIELDS = ("max_grid_cells",)
 #: Default of ``max_grid_cells``: 50 million values (400 MB) per column of a grid.
 DEFAULT_MAX_GRID_CELLS = 50_000_000
+#: Largest configuration text read (``max_bytes=`` of :func:`load_config`): a
+#: configuration of every event type with custom weights is about 20 KB.
+MAX_CONFIG_BYTES = 1 << 20
+#: Deepest nesting of a configuration's tables and keys (they nest three deep:
+#: ``custom_types.<type>.weight``); deeper text is refused before it is parsed
+#: (a dotted key of thousands of parts takes TOML parsers minutes).
+MAX_CONFIG_DEPTH = 8
+# Quoted parts of a TOML key may hold dots: removed before the dots are counted.
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 #: Named bands of stability and the lower bound of each (a convention, not a measurement).
 DEFAULT_GRADES: tuple[tuple[str, float], ...] = (
     ("confrontational", 0.0),
@@ -651,9 +661,15 @@ class IndexConfig:
         return text
 
     @classmethod
-    def from_json(cls, source: str | PathLike[str]) -> IndexConfig:
-        """Read a configuration from a JSON string or a ``.json`` file path."""
-        text, where = _text_of(source, ".json")
+    def from_json(
+        cls, source: str | PathLike[str], *, max_bytes: int = MAX_CONFIG_BYTES
+    ) -> IndexConfig:
+        """Read a configuration from a JSON string or a ``.json`` file path.
+
+        Text longer than ``max_bytes`` or nested deeper than
+        :data:`MAX_CONFIG_DEPTH` is refused with a :class:`ConfigurationError`.
+        """
+        text, where = _text_of(source, ".json", max_bytes)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -661,6 +677,9 @@ class IndexConfig:
                 f"Could not parse the configuration {where} as JSON: {exc.msg} at line "
                 f"{exc.lineno}, column {exc.colno}."
             ) from None
+        except RecursionError:
+            raise _too_deep(where) from None
+        _check_depth(data, where)
         return cls.from_dict(data)
 
     def to_toml(self, path: str | PathLike[str] | None = None) -> str:
@@ -692,15 +711,28 @@ class IndexConfig:
         return text
 
     @classmethod
-    def from_toml(cls, source: str | PathLike[str]) -> IndexConfig:
-        """Read a configuration from a TOML string or a ``.toml`` file path."""
-        text, where = _text_of(source, ".toml")
+    def from_toml(
+        cls, source: str | PathLike[str], *, max_bytes: int = MAX_CONFIG_BYTES
+    ) -> IndexConfig:
+        """Read a configuration from a TOML string or a ``.toml`` file path.
+
+        Text longer than ``max_bytes`` or nested deeper than
+        :data:`MAX_CONFIG_DEPTH` is refused with a :class:`ConfigurationError`.
+        """
+        text, where = _text_of(source, ".toml", max_bytes)
+        for number, line in enumerate(text.splitlines(), start=1):
+            key = line.split("=", 1)[0] if not line.lstrip().startswith("[") else line
+            if _QUOTED.sub("", key).count(".") >= MAX_CONFIG_DEPTH:
+                raise _too_deep(where, number)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigurationError(
                 f"Could not parse the configuration {where} as TOML: {exc}."
             ) from None
+        except RecursionError:
+            raise _too_deep(where) from None
+        _check_depth(data, where)
         return cls.from_dict(data)
 
     def diff(self, other: IndexConfig) -> pd.DataFrame:
@@ -725,25 +757,74 @@ def _toml_value(value: object) -> str:
     raise TypeError(f"cannot write {value!r} as a TOML value")  # pragma: no cover
 
 
-def _text_of(source: str | PathLike[str], suffix: str) -> tuple[str, str]:
-    """Return (text, description) for a path or for literal text."""
+def _too_deep(where: str, line: int | None = None) -> ConfigurationError:
+    at = "" if line is None else f" (line {line})"
+    return ConfigurationError(
+        f"The configuration {where} nests deeper than MAX_CONFIG_DEPTH={MAX_CONFIG_DEPTH}"
+        f"{at}: a configuration's tables nest three deep (custom_types.<type>.weight). "
+        "Check the file for a runaway key or bracket."
+    )
+
+
+def _check_depth(data: object, where: str) -> None:
+    """Refuse parsed data nested deeper than MAX_CONFIG_DEPTH (walked without recursion)."""
+    pending: list[tuple[object, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_CONFIG_DEPTH:
+                raise _too_deep(where)
+            children = value.values() if isinstance(value, dict) else value
+            pending.extend((child, depth + 1) for child in children)
+
+
+def _text_of(source: str | PathLike[str], suffix: str, max_bytes: int) -> tuple[str, str]:
+    """Return (text, description) for a path or for literal text, at most ``max_bytes``."""
     if isinstance(source, PathLike) or (
         isinstance(source, str) and "\n" not in source and source.strip().endswith(suffix)
     ):
         path = Path(source)
+        where = f"file {str(path)!r}"
         try:
-            return path.read_text(encoding="utf-8"), f"file {str(path)!r}"
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise ConfigurationError(
+                    f"Configuration {where} is not a regular file (a pipe or a device): "
+                    "give the path of a file."
+                )
+            if info.st_size > max_bytes:
+                raise _too_long(where, info.st_size, max_bytes)
+            with path.open("rb") as handle:  # the file may grow after the stat
+                raw = handle.read(max_bytes + 1)
+            if len(raw) > max_bytes:
+                raise _too_long(where, len(raw), max_bytes)
+            return raw.decode("utf-8"), where
         except FileNotFoundError:
             raise ConfigurationError(f"Configuration file {str(path)!r} does not exist.") from None
         except UnicodeDecodeError:
             raise ConfigurationError(
                 f"Configuration file {str(path)!r} is not UTF-8 text."
             ) from None
-    return str(source), "text"
+    text = str(source)
+    if len(text) > max_bytes:
+        raise _too_long("text", len(text), max_bytes)
+    return text, "text"
 
 
-def load_config(path: str | PathLike[str]) -> IndexConfig:
+def _too_long(where: str, size: int, max_bytes: int) -> ConfigurationError:
+    return ConfigurationError(
+        f"The configuration {where} is {size:,} bytes, more than max_bytes={max_bytes:,} "
+        f"(MAX_CONFIG_BYTES): a configuration is a few KB. Pass max_bytes= to read a "
+        "larger one on purpose."
+    )
+
+
+def load_config(path: str | PathLike[str], *, max_bytes: int = MAX_CONFIG_BYTES) -> IndexConfig:
     """Read a configuration file, TOML or JSON by its extension.
+
+    Files larger than ``max_bytes``, nested deeper than
+    :data:`MAX_CONFIG_DEPTH`, or not regular files (a named pipe, a device)
+    are refused with a :class:`ConfigurationError` before they are parsed.
 
     Examples
     --------
@@ -755,9 +836,9 @@ def load_config(path: str | PathLike[str]) -> IndexConfig:
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".toml":
-        return IndexConfig.from_toml(Path(path))
+        return IndexConfig.from_toml(Path(path), max_bytes=max_bytes)
     if suffix == ".json":
-        return IndexConfig.from_json(Path(path))
+        return IndexConfig.from_json(Path(path), max_bytes=max_bytes)
     raise ConfigurationError(
         f"Cannot tell the format of configuration file {str(path)!r}: use a .toml or .json file."
     )
