@@ -50,7 +50,8 @@ def test_long_text_and_large_files_are_refused_by_size(tmp_path: Path) -> None:
         IndexConfig.from_toml("#" * (MAX_CONFIG_BYTES + 1))
     path = tmp_path / "big.toml"
     path.write_text("half_life = 14\n" + "#" * 2_000 + "\n", encoding="utf-8")
-    with pytest.raises(ConfigurationError, match=r"file .*big.toml' is 2,016 bytes, more than max_bytes=1,000"):
+    too_big = r"file .*big.toml' is 2,016 bytes, more than max_bytes=1,000"
+    with pytest.raises(ConfigurationError, match=too_big):
         ti.load_config(path, max_bytes=1_000)
     assert ti.load_config(path).half_life == 14.0
 
