@@ -1670,9 +1670,9 @@ def _check_magnitude(events: pd.DataFrame, raw: np.ndarray) -> None:
     raise EventValidationError(
         f"Row {row}: the signal of this event ({event['event_type']}, intensity "
         f"{float(event['intensity']):g}) is {float(raw[row]):g}, and the sum of the events' "
-        "|signals| overflows a float (about 1.8e308): the index would read inf. Give intensities and "
-        "weights of ordinary size (a signal is weight x category multiplier x f(intensity) "
-        "x confidence)."
+        "|signals| overflows a float (about 1.8e308): the index would read inf. Give "
+        "intensities and weights of ordinary size (a signal is weight x category multiplier "
+        "x f(intensity) x confidence)."
     )
 
 
