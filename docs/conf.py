@@ -46,8 +46,8 @@ templates_path = ["_templates"]
 # index.md stays plain Markdown that reads well on GitHub; Sphinx gets its table
 # of contents appended here instead of a {toctree} block showing up there as code.
 PAGES = [
-    "methodology", "data-sources", "multiple-sources", "countries", "analysis", "scaling",
-    "performance", "architecture", "api",
+    "methodology", "data-sources", "multiple-sources", "countries", "analysis",
+    "calibration", "scaling", "performance", "architecture", "api",
 ]  # fmt: skip
 
 myst_enable_extensions = ["dollarmath", "amsmath"]

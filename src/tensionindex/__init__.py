@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tensionindex.event_types import taxonomy
     from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
     from tensionindex.exceptions import (
+        CalibrationWarning,
         ConfigurationError,
         EventInputTypeError,
         EventValidationError,
@@ -94,6 +95,7 @@ _LAZY: dict[str, str] = {
     "InvalidParameterError": "tensionindex.exceptions",
     "MissingDependencyError": "tensionindex.exceptions",
     "SaturationWarning": "tensionindex.exceptions",
+    "CalibrationWarning": "tensionindex.exceptions",
     "TensionIndexError": "tensionindex.exceptions",
     "explain": "tensionindex.index",
     "contributions": "tensionindex.index",
@@ -213,6 +215,7 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "InvalidParameterError",
     "MissingDependencyError",
     "SaturationWarning",
+    "CalibrationWarning",
     "TensionIndexError",
     "__version__",
 ]
