@@ -27,6 +27,7 @@ import argparse
 import importlib.util
 import re
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -410,6 +411,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a block is out of date")
     args = parser.parse_args()
+    # The tables show toy events near 0 and 100 on purpose: no saturation warning.
+    warnings.simplefilter("ignore", ti.SaturationWarning)
     stale = 0
     for doc in BLOCKS:
         current = doc.read_text(encoding="utf-8")
