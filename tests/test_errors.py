@@ -20,3 +20,33 @@ def test_diff_names_the_argument_that_is_not_a_configuration(
 ) -> None:
     with pytest.raises(InvalidParameterError, match=match):
         ti.diff(a, b)  # type: ignore[arg-type]
+
+
+def _row(**values: object) -> dict[str, object]:
+    return {"date": "2024-01-01", "actor1": "CHN", "actor2": "USA",
+            "event_type": "water_cannon", **values}
+
+
+@pytest.mark.parametrize(
+    ("rows", "match"),
+    [
+        ([_row(actor1="A-B", actor2="C"), _row(actor1="A", actor2="B-C")],
+         r"Column 'actor1', row 0: got 'A-B'; expected an actor code without '-' or '>'"),
+        ([_row(actor2="X->Y")], r"Column 'actor2', row 0: got 'X->Y'.*e\.g\. 'X__Y'"),
+        ([_row(), _row(actor1={"code": "CHN"})],
+         r"Column 'actor1', row 1: got \{'code': 'CHN'\}; expected a non-empty actor code"),
+        ([_row(event_type=["water_cannon"])],
+         r"Column 'event_type', row 0: got \['water_cannon'\]; expected an event type"),
+    ],
+    ids=["separator-in-code", "arrow-in-code", "dict-actor", "list-type"],
+)
+def test_values_that_cannot_be_actor_codes_or_types_are_named(
+    rows: list[dict[str, object]], match: str
+) -> None:
+    with pytest.raises(ti.EventValidationError, match=match):
+        ti.validate_events(rows, unknown_actors="keep")
+
+
+def test_a_name_with_a_hyphen_resolves_to_its_code() -> None:
+    events = ti.validate_events([_row(actor1="Guinea-Bissau")])
+    assert events["actor1"].tolist() == ["GNB"]

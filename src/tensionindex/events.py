@@ -599,7 +599,15 @@ def _codes(
             codes = remap[codes]
         uniques = np.asarray(values.cat.categories, dtype=object)[present]
     else:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        try:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # a list, dict or set among the values: unhashable
+            position = _first_true(
+                np.fromiter((isinstance(v, list | dict | set) for v in values), bool, len(values))
+            )
+            raise bad_value_error(
+                column, frame, position, values.iloc[position], expected, fix
+            ) from None
     if (codes < 0).any():
         position = _first_true(codes < 0)
         raise bad_value_error(column, frame, position, frame[column].iloc[position], expected, fix)
@@ -1152,4 +1160,28 @@ def validate_events(
             used.add(name)
     if unknown:
         out.attrs[ACTORS_ATTRS_KEY] = {"unknown_actors": unknown}
+    if len(out):
+        _check_separators(out, frame)
     return out
+
+
+def _check_separators(out: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Refuse actor codes holding a dyad label's separator ("A-B" with "C" reads as "A-B-C")."""
+    categories = out["actor1"].cat.categories  # shared by both columns
+    bad = {k for k, c in enumerate(categories) if "-" in str(c) or ">" in str(c)}
+    if not bad:
+        return
+    for name in ("actor1", "actor2"):
+        codes = out[name].cat.codes.to_numpy()
+        hit = np.isin(codes, list(bad))
+        if hit.any():
+            position = _first_true(hit)
+            bad_code = str(categories[codes[position]])
+            raise bad_value_error(
+                name, frame, position, frame[name].iloc[position],
+                "an actor code without '-' or '>'",
+                "Those characters separate the actors of a dyad label ('CHN-USA', "
+                "'USA->CHN'), so 'A-B' with 'C' and 'A' with 'B-C' would read alike: "
+                f"rename the actor (e.g. {bad_code.replace('-', '_').replace('>', '_')!r}), "
+                "or map it to a code with aliases=.",
+            )
