@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -327,12 +328,26 @@ def _canonical_dates(column: pd.Series) -> bool:
     )
 
 
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)\s*$")
+
+
+def _wall_clock(value: object) -> object:
+    """A time-zone-aware value as the local date and time it names (its offset dropped)."""
+    if isinstance(value, str):
+        return _OFFSET.sub("", value.strip()) if "T" in value or " " in value.strip() else value
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
 def _dates(
-    frame: pd.DataFrame, name: str = "date"
+    frame: pd.DataFrame, name: str = "date", *, local: bool = False
 ) -> tuple[np.ndarray | pd.Series, np.ndarray | None]:
     """The column as midnight datetime64[ns] (the column itself when it already is).
 
-    Also the precision detected in text dates, codes into
+    Time-zone-aware values are converted to UTC, or with ``local`` taken as
+    the local date they name (an event at 00:30 in Manila on 5 March is on
+    5 March, not on 4 March in UTC).  Also the precision detected in text dates, codes into
     :data:`DATE_PRECISIONS` (``"2024-03"`` a month, ``"2024"`` a year,
     ``"2024-W11"`` an ISO week, each dated to its first day), or None when
     every date is a day.
@@ -342,7 +357,9 @@ def _dates(
     if _canonical_dates(column):
         return _own(column), None
     if isinstance(column.dtype, pd.DatetimeTZDtype):
-        parsed = column.dt.tz_convert("UTC").dt.tz_localize(None)
+        parsed = column.dt.tz_localize(None) if local else (
+            column.dt.tz_convert("UTC").dt.tz_localize(None)
+        )
     elif pd.api.types.is_datetime64_dtype(column.dtype):
         parsed = column
     elif (
@@ -366,6 +383,8 @@ def _dates(
         parsed = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
     else:
         values = column.astype(object)
+        if local:
+            values = values.map(_wall_clock)
         # All text (as read from CSV) is known in one C pass; only a mix of kinds
         # needs each value looked at.
         all_text = pd.api.types.infer_dtype(values, skipna=True) == "string"
@@ -963,6 +982,7 @@ def validate_events(
     config: IndexConfig | None = None,
     unknown_actors: UnknownActors = "error",
     actor_resolver: ActorResolver | None = None,
+    local_dates: bool = False,
 ) -> pd.DataFrame:
     """Check events and return them as a new DataFrame in the canonical layout.
 
@@ -996,6 +1016,12 @@ def validate_events(
         day: plug in another library (say, country_converter's
         ``coco.convert(value, to="ISO3", not_found=None)``).  ``None`` means
         unknown, as without a resolver.  Its codes are taken as they are.
+    local_dates : bool, default False
+        How a time-zone-aware timestamp (``"2024-03-05T00:30:00+08:00"``, a
+        tz-aware column) becomes a day: by default its date in UTC (4 March
+        here); with ``local_dates=True`` the local date it names (5 March: an
+        event at half past midnight in Manila belongs to that Manila day).
+        Applies to ``date`` and ``reported``; naive values are unchanged.
 
     Returns
     -------
@@ -1084,6 +1110,7 @@ def validate_events(
     1 2024-01-01           year
     """
     check("validate_events", "unknown_actors", unknown_actors, [Options(("error", "keep"))])
+    check("validate_events", "local_dates", local_dates, [Instance((bool,), "True or False")])
     if actor_resolver is not None and not callable(actor_resolver):
         check("validate_events", "actor_resolver", actor_resolver,
               [Instance((None,), "a callable (value, date) -> code or None, or None")])
@@ -1114,7 +1141,8 @@ def validate_events(
 
         # Dates first: with both wrong, the date error is the one reported.
         (dates, detected), rest = both(
-            lambda: _dates(frame), the_rest, threaded=len(frame) >= THREADED_ROWS
+            lambda: _dates(frame, local=local_dates), the_rest,
+            threaded=len(frame) >= THREADED_ROWS,
         )
         dates, precision = _date_precision(frame, dates, detected)
         needs_dates, actors_of, event_type, types, intensity, confidence = rest
@@ -1142,7 +1170,7 @@ def validate_events(
     if "reported" in frame.columns and len(frame):
         # When each event became known (a feed's ingestion time, GDELT's DATEADDED):
         # the basis of as-of recomputation, so it is parsed and checked like `date`.
-        reported, coarse = _dates(frame, "reported")
+        reported, coarse = _dates(frame, "reported", local=local_dates)
         if coarse is not None and coarse.any():
             position = _first_true(coarse > 0)
             raise bad_value_error(
