@@ -34,6 +34,7 @@ def stability_index(
     baseline: int = 365,
     as_of: DateLike | None = None,
     freq: str | None = None,
+    columns: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """Compute the daily bilateral stability index of every dyad.
@@ -76,6 +77,9 @@ def stability_index(
     freq : {"W", "MS", "QS", "YS"}, optional
         One row per dyad and week, month, quarter or year instead of per day
         (see :meth:`ScoredEvents.index`).
+    columns : mapping of str to str, optional
+        Your column names mapped to canonical ones, e.g. ``{"when": "date",
+        "from": "actor1", "to": "actor2"}`` (see :func:`validate_events`).
     **overrides
         Configuration fields to change for this call, e.g. ``half_life=14``,
         ``kernel="window"``, ``weights={"water_cannon": 12.0}``, ``directed=True``.
@@ -101,9 +105,9 @@ def stability_index(
     Notes
     -----
     The one-line path for ``score(events, config, coverage=coverage,
-    as_of=as_of, **overrides).index(start=start, end=end, dyads=dyads,
-    normalize=normalize, baseline=baseline)``: to ask several questions of the
-    same events, :func:`score` them once.
+    as_of=as_of, columns=columns, **overrides).index(start=start, end=end,
+    dyads=dyads, normalize=normalize, baseline=baseline)``: to ask several
+    questions of the same events, :func:`score` them once.
 
     See Also
     --------
@@ -127,7 +131,7 @@ def stability_index(
     2  CHN-PHL 2024-03-03       0     0.0  3.500000  41.338242
     3  CHN-PHL 2024-03-04       1     2.0  4.474874  38.995833
     """
-    scored = score(events, config, coverage=coverage, as_of=as_of, **overrides)
+    scored = score(events, config, coverage=coverage, as_of=as_of, columns=columns, **overrides)
     return scored.index(
         start=start, end=end, dyads=dyads, normalize=normalize, baseline=baseline, freq=freq
     )
@@ -142,6 +146,7 @@ def contributions(
     end: DateLike | None = None,
     dyads: Sequence[str] | str | None = None,
     coverage: pd.Series | Iterable[DateLike] | None = None,
+    columns: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """Daily tension of each dyad split by event category.
@@ -171,7 +176,7 @@ def contributions(
     0  CHN-PHL 2024-03-01       0.0        7.0      7.0
     1  CHN-PHL 2024-03-02      -7.0        3.5     -3.5
     """
-    scored = score(events, config, coverage=coverage, **overrides)
+    scored = score(events, config, coverage=coverage, columns=columns, **overrides)
     return scored.contributions(start=start, end=end, dyads=dyads)
 
 
@@ -182,6 +187,7 @@ def vintages(
     config: IndexConfig | None = None,
     *,
     dyads: Sequence[str] | str | None = None,
+    columns: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """What the index read on each of ``dates``, using only the events known then.
@@ -189,7 +195,8 @@ def vintages(
     For each vintage date D the index is computed from the events reported on
     or before D (the events need a ``reported`` column) and read on day D
     itself, so late-reported events show up in later vintages only: the
-    series analysts and backtests saw in real time.
+    series analysts and backtests saw in real time.  ``columns`` renames your
+    columns as in :func:`validate_events`.
 
     Returns
     -------
@@ -211,7 +218,7 @@ def vintages(
     0 2024-03-03  CHN-PHL             1  1.75000  45.636131
     1 2024-03-06  CHN-PHL             2  0.79375  48.016666
     """
-    return score(events, config, **overrides).vintages(dates, dyads=dyads)
+    return score(events, config, columns=columns, **overrides).vintages(dates, dyads=dyads)
 
 
 @validate_params({"date": [Dates(optional=False)]})
@@ -222,6 +229,7 @@ def explain(
     config: IndexConfig | None = None,
     *,
     coverage: pd.Series | Iterable[DateLike] | None = None,
+    columns: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> pd.DataFrame:
     """The events behind the tension of one dyad on one day, and how much each adds.
@@ -231,7 +239,7 @@ def explain(
     default ``aggregation="sum"``); each row is one term of that sum.
 
     The one-line path for ``score(events, config, coverage=coverage,
-    **overrides).explain(dyad, date)``.
+    columns=columns, **overrides).explain(dyad, date)``.
 
     Parameters
     ----------
@@ -247,6 +255,9 @@ def explain(
     coverage : pandas.Series or collection of dates, optional
         Records of the source per day, the denominators of
         ``aggregation="share"``, as in :func:`stability_index`.
+    columns : mapping of str to str, optional
+        Your column names mapped to canonical ones, e.g. ``{"when": "date"}``
+        (see :func:`validate_events`).
     **overrides
         Configuration fields to change for this call, as in :func:`stability_index`.
 
@@ -282,7 +293,8 @@ def explain(
     >>> why.attrs["tensionindex"]["tension"]
     5.5
     """
-    return score(events, config, coverage=coverage, **overrides).explain(dyad, date)
+    scored = score(events, config, coverage=coverage, columns=columns, **overrides)
+    return scored.explain(dyad, date)
 
 
 @validate_params(RANGE)
@@ -296,6 +308,7 @@ def grouped_tension(
     end: DateLike | None = None,
     dyads: Sequence[str] | str | None = None,
     coverage: pd.Series | Iterable[DateLike] | None = None,
+    columns: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> GroupedTension:
     """Tension of every dyad and day, split by ``event_type`` or ``category``.
@@ -303,5 +316,5 @@ def grouped_tension(
     The one-line path for ``score(events, ...).grouped(...)``; see
     :meth:`ScoredEvents.grouped`.
     """
-    scored = score(events, config, coverage=coverage, **overrides)
+    scored = score(events, config, coverage=coverage, columns=columns, **overrides)
     return scored.grouped(by=by, per_unit_weight=per_unit_weight, start=start, end=end, dyads=dyads)

@@ -1734,6 +1734,7 @@ def score(
     as_of: DateLike | None = None,
     unknown_actors: UnknownActors = "error",
     actor_resolver: ActorResolver | None = None,
+    columns: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> ScoredEvents:
     """Validate and prepare events once, for any number of queries and analyses.
@@ -1760,6 +1761,10 @@ def score(
     actor_resolver : callable, optional
         ``actor_resolver(value, date)`` gives the code of an actor value the
         tables do not resolve (None: unknown), e.g. another library's lookup.
+    columns : mapping of str to str, optional
+        Your column names mapped to canonical ones, e.g. ``{"when": "date"}``,
+        as in :func:`validate_events`.  Only for raw events: scored events
+        were renamed when they were validated.
     **overrides
         Configuration fields to change, e.g. ``half_life=14``,
         ``kernel="window"``, ``weights={"water_cannon": 12.0}``.
@@ -1783,10 +1788,19 @@ def score(
     True
     """
     if isinstance(events, ScoredEvents):
+        if columns is not None:
+            raise InvalidParameterError(
+                "The 'columns' parameter of score must be None for events already scored "
+                f"(it renames the columns of raw events). Got {columns!r} instead."
+            )
         return events.with_config(config, **overrides)
     cfg = with_overrides(config, overrides)
     validated = validate_events(
-        events, config=cfg, unknown_actors=unknown_actors, actor_resolver=actor_resolver
+        events,
+        columns=columns,
+        config=cfg,
+        unknown_actors=unknown_actors,
+        actor_resolver=actor_resolver,
     )
     as_of_day = None if as_of is None else day_of(as_of, "as_of", "score")
     if as_of_day is not None:
