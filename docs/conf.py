@@ -47,7 +47,8 @@ templates_path = ["_templates"]
 # of contents appended here instead of a {toctree} block showing up there as code.
 PAGES = [
     "methodology", "data-sources", "multiple-sources", "countries", "analysis",
-    "uncertainty", "calibration", "scaling", "performance", "architecture", "api",
+    "uncertainty", "calibration", "validation", "scaling", "performance", "architecture",
+    "api",
 ]  # fmt: skip
 
 myst_enable_extensions = ["dollarmath", "amsmath"]
