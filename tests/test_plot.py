@@ -440,9 +440,9 @@ def test_directed_scoring(events: pd.DataFrame) -> None:
 
 def test_custom_category_gets_a_colour() -> None:
     config = ti.IndexConfig(
-        custom_types={"port_call": ti.EventTypeSpec(label="Port call", category="port", weight=-1)}
+        custom_types={"navy_band": ti.EventTypeSpec(label="Concert", category="port", weight=-1)}
     )
-    mine = [{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "port_call"}]
+    mine = [{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "navy_band"}]
     ax = ti.plot_index(mine, config)
     (collection,) = _event_collections(ax)
     assert collection.get_label() == "port"

@@ -739,6 +739,12 @@ class IndexConfig:
         """What differs between this configuration and ``other``; see :func:`diff`."""
         return diff(self, other)
 
+    def _repr_html_(self) -> str:
+        """The settings as an HTML table in a notebook (see ``display.config_html``)."""
+        from tensionindex.display import config_html
+
+        return config_html(self)
+
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
