@@ -37,8 +37,8 @@ def _rich() -> ti.IndexConfig:
         weights={"water_cannon": 12, "cameo:046": -3.5, "plover:CONSULT/phone": -2},
         category_multipliers={"gray_zone": 2, "naval_presence": 0.5},
         custom_types={
-            "port_call": {
-                "label": 'A "friendly" port call\nby a warship',
+            "navy_band": {
+                "label": 'A "friendly" concert\nby a navy band',
                 "category": "naval_presence",
                 "weight": 1.5,
             }
@@ -282,19 +282,19 @@ def test_config_errors_are_value_errors() -> None:
 def test_custom_types_accept_dicts_and_specs() -> None:
     config = ti.IndexConfig(
         custom_types={
-            "port_call": {"label": "Port call", "category": "cooperation", "weight": -2},
+            "navy_band": {"label": "Navy band concert", "category": "cooperation", "weight": -2},
             "drone_overflight": ti.EventTypeSpec(
                 label="Drone overflight", category="naval_presence", weight=3.0
             ),
         },
-        weights={"port_call": -4},
+        weights={"navy_band": -4},
         category_multipliers={"naval_presence": 2},
     )
-    assert list(config.custom_types) == ["drone_overflight", "port_call"]
-    assert config.custom_types["port_call"] == ti.EventTypeSpec(
-        label="Port call", category="cooperation", weight=-2.0
+    assert list(config.custom_types) == ["drone_overflight", "navy_band"]
+    assert config.custom_types["navy_band"] == ti.EventTypeSpec(
+        label="Navy band concert", category="cooperation", weight=-2.0
     )
-    resolved = config.resolve(["port_call", "drone_overflight"])
+    resolved = config.resolve(["navy_band", "drone_overflight"])
     assert resolved.weight.tolist() == [-4.0, 3.0]
     assert resolved.multiplier.tolist() == [1.0, 2.0]
 
@@ -303,10 +303,10 @@ def test_custom_types_accept_dicts_and_specs() -> None:
     ("key", "spec", "message"),
     [
         (
-            "Port_Call",
+            "Navy_Band",
             {"label": "x", "category": "cooperation", "weight": 1},
-            "The custom event type key 'Port_Call' of IndexConfig must be lower-case letters, "
-            "digits and underscores, starting with a letter (e.g. 'port_call').",
+            "The custom event type key 'Navy_Band' of IndexConfig must be lower-case letters, "
+            "digits and underscores, starting with a letter (e.g. 'navy_band').",
         ),
         (
             "cameo:999",
@@ -320,38 +320,38 @@ def test_custom_types_accept_dicts_and_specs() -> None:
             "weight with weights={'water_cannon': ...} instead.",
         ),
         (
-            "port_call",
+            "navy_band",
             {"label": "x", "category": "cooperation"},
-            "The custom event type 'port_call' of IndexConfig needs exactly the keys 'label', "
+            "The custom event type 'navy_band' of IndexConfig needs exactly the keys 'label', "
             "'category' and 'weight'. Missing: ['weight']; unexpected: [].",
         ),
         (
-            "port_call",
+            "navy_band",
             {"label": "x", "category": "cooperation", "weight": 1, "colour": "red"},
             "Missing: []; unexpected: ['colour'].",
         ),
         (
-            "port_call",
+            "navy_band",
             {"label": "x", "category": "Cooperation", "weight": 1},
-            "The category of custom event type 'port_call' must be lower-case letters, digits and "
+            "The category of custom event type 'navy_band' must be lower-case letters, digits and "
             "underscores. Got 'Cooperation' instead. Did you mean 'cooperation'?",
         ),
         (
-            "port_call",
+            "navy_band",
             {"label": "x", "category": "cooperation", "weight": math.nan},
-            "The \"custom_types['port_call'].weight\" parameter of IndexConfig must be a finite "
+            "The \"custom_types['navy_band'].weight\" parameter of IndexConfig must be a finite "
             "number. Got nan instead.",
         ),
         (
-            "port_call",
+            "navy_band",
             {"label": 5, "category": "cooperation", "weight": 1},
-            "The \"custom_types['port_call']\" parameter of IndexConfig must be a label and "
+            "The \"custom_types['navy_band']\" parameter of IndexConfig must be a label and "
             "category given as strings.",
         ),
         (
-            "port_call",
+            "navy_band",
             5,
-            "The \"custom_types['port_call']\" parameter of IndexConfig must be a dict with "
+            "The \"custom_types['navy_band']\" parameter of IndexConfig must be a dict with "
             "label, category and weight. Got 5 instead.",
         ),
     ],
@@ -362,8 +362,8 @@ def test_bad_custom_types(key: str, spec: object, message: str) -> None:
 
 
 def test_weight_for_a_type_neither_built_in_nor_added_is_an_error() -> None:
-    with pytest.raises(ti.ConfigurationError, match=re.escape("Unknown event type 'port_call'.")):
-        ti.IndexConfig(weights={"port_call": 1.0})
+    with pytest.raises(ti.ConfigurationError, match=re.escape("Unknown event type 'navy_band'.")):
+        ti.IndexConfig(weights={"navy_band": 1.0})
 
 
 # -- TOML and JSON ---------------------------------------------------------------------------
@@ -397,7 +397,7 @@ def test_hand_written_toml(tmp_path: Path) -> None:
     path = tmp_path / "analyst.TOML"
     path.write_text(
         'kernel = "window"\nwindow = 30\n\n[weights]\nwater_cannon = 12\n"cameo:0871" = -9.5\n'
-        '\n[custom_types.port_call]\nlabel = "Port call"\ncategory = "cooperation"\nweight = -2\n',
+        '\n[custom_types.navy_band]\nlabel = "Concert"\ncategory = "cooperation"\nweight = -2\n',
         encoding="utf-8",
     )
     config = ti.load_config(path)
@@ -405,7 +405,7 @@ def test_hand_written_toml(tmp_path: Path) -> None:
         kernel="window",
         window=30,
         weights={"water_cannon": 12.0, "cameo:0871": -9.5},
-        custom_types={"port_call": {"label": "Port call", "category": "cooperation", "weight": -2}},
+        custom_types={"navy_band": {"label": "Concert", "category": "cooperation", "weight": -2}},
     )
 
 
@@ -539,7 +539,7 @@ def test_fingerprint_ignores_entries_that_restate_a_default() -> None:
         {"weights": {"water_cannon": 7.5}},
         {"category_multipliers": {"gray_zone": 1.5}},
         {"category_half_lives": {"violence": 29}},
-        {"custom_types": {"port_call": {"label": "x", "category": "cooperation", "weight": 1}}},
+        {"custom_types": {"navy_band": {"label": "x", "category": "cooperation", "weight": 1}}},
     ],
 )
 def test_fingerprint_changes_with_any_number(change: dict[str, object]) -> None:
@@ -618,17 +618,17 @@ def test_diff_of_categories_and_custom_types() -> None:
     a = ti.IndexConfig(category_multipliers={"violence": 2})
     b = ti.IndexConfig(
         category_half_lives={"violence": 60},
-        custom_types={"port_call": {"label": "x", "category": "cooperation", "weight": 1}},
+        custom_types={"navy_band": {"label": "x", "category": "cooperation", "weight": 1}},
     )
     table = ti.diff(a, b).set_index("setting")
     assert list(table.index) == [
         "category_multipliers.violence",
         "category_half_lives.violence",
-        "custom_types.port_call",
+        "custom_types.navy_band",
     ]
     assert table.loc["category_multipliers.violence"].tolist() == [2.0, 1.0]
     assert table.loc["category_half_lives.violence"].tolist() == [30.0, 60.0]
-    absent, added = table.loc["custom_types.port_call"]
+    absent, added = table.loc["custom_types.navy_band"]
     assert pd.isna(absent)
     assert added == {"label": "x", "category": "cooperation", "weight": 1.0}
 

@@ -276,12 +276,12 @@ def test_records_are_accepted_and_not_modified() -> None:
 
 
 def test_custom_event_types_come_from_the_config() -> None:
-    port_call = ti.EventTypeSpec(label="Port call", category="dialogue", weight=-1)
-    config = ti.IndexConfig(custom_types={"port_call": port_call})
-    frame = _one_cluster(event_id=[1, 1]).assign(event_type="port_call")
+    navy_band = ti.EventTypeSpec(label="Navy band concert", category="dialogue", weight=-1)
+    config = ti.IndexConfig(custom_types={"navy_band": navy_band})
+    frame = _one_cluster(event_id=[1, 1]).assign(event_type="navy_band")
     kept, _ = deduplicate(frame, config=config)
-    assert kept["event_type"].tolist() == ["port_call"]
-    with pytest.raises(ti.EventValidationError, match="port_call"):
+    assert kept["event_type"].tolist() == ["navy_band"]
+    with pytest.raises(ti.EventValidationError, match="navy_band"):
         deduplicate(frame)
 
 

@@ -510,13 +510,13 @@ def test_missing_or_non_text_event_type(value: object, shown: str) -> None:
 def test_custom_event_types_are_accepted_with_their_config() -> None:
     config = ti.IndexConfig(
         custom_types={
-            "port_call": {"label": "Warship port call", "category": "cooperation", "weight": -2.0}
+            "navy_band": {"label": "Navy band concert", "category": "cooperation", "weight": -2.0}
         }
     )
-    frame = _frame(event_type=["port_call", "Port_Call", "water_cannon"])
+    frame = _frame(event_type=["navy_band", "Navy_Band", "water_cannon"])
     out = ti.validate_events(frame, config=config)
-    assert out["event_type"].astype(str).tolist() == ["port_call", "port_call", "water_cannon"]
-    _raises(frame, "Column 'event_type', row 0: Unknown event type 'port_call'.")
+    assert out["event_type"].astype(str).tolist() == ["navy_band", "navy_band", "water_cannon"]
+    _raises(frame, "Column 'event_type', row 0: Unknown event type 'navy_band'.")
 
 
 # -- intensity and confidence -----------------------------------------------------------

@@ -370,8 +370,8 @@ def test_unknown_dyad_is_an_error_with_suggestions() -> None:
 def test_custom_types_and_categories() -> None:
     config = ti.IndexConfig(
         custom_types={
-            "port_call": {
-                "label": "A navy visits a port",
+            "navy_band": {
+                "label": "A navy band performs",
                 "category": "port_visits",
                 "weight": -2.5,
             }
@@ -380,8 +380,8 @@ def test_custom_types_and_categories() -> None:
         category_multipliers={"port_visits": 2.0},
     )
     events = [
-        event("2024-03-01", "port_call") | {"actor1": "USA", "actor2": "PHL"},
-        event("2024-03-02", "port_call") | {"actor1": "PHL", "actor2": "USA"},
+        event("2024-03-01", "navy_band") | {"actor1": "USA", "actor2": "PHL"},
+        event("2024-03-02", "navy_band") | {"actor1": "PHL", "actor2": "USA"},
         event("2024-03-03") | {"actor1": "USA", "actor2": "PHL"},
     ]
     result = ti.stability_index(events, config, end="2024-03-10")

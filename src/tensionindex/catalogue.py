@@ -17,11 +17,26 @@ material conflict; :data:`QUAD_CLASSES`): from its CAMEO root code as GDELT's
 ``QuadClass`` field gives it, from the PLOVER manual's "quad category" of its
 PLOVER type, from the ``quad_class`` column of the analyst table, or, for a
 custom type, from its category and the sign of its weight
-(:func:`quad_classes`).  By default (``default_weights="goldstein"``) it is minus the
-Goldstein (1992) value of the type's CAMEO code, as published in GDELT's lookup
-table; with ``default_weights="plover"`` it is minus the PLOVER
-conflict-cooperation score of the type's PLOVER type/mode.  See
-``docs/methodology.md`` for the sources and the few corrections applied.
+(:func:`quad_classes`).
+
+The default weight depends on the profile (``default_weights``):
+
+* ``"goldstein"`` (the default): an analyst type takes the weight of the
+  analyst table.  That is minus the Goldstein (1992) value of the type's CAMEO
+  code, as GDELT's lookup table publishes it, unless the table gives the type a
+  weight of its own because that single code misleads (a street blockade
+  scoring more than water cannon, an offer to talk more than the talks); each
+  revision has a one-line reason.  A ``cameo:`` code takes minus its own
+  Goldstein value, a ``plover:`` key minus its PLOVER score.
+* ``"plover"``: every type takes minus the PLOVER conflict-cooperation score
+  of its PLOVER type/mode, unrevised, except a type counted in units other than
+  events (``adiz_incursion``, per aircraft), which keeps its table weight:
+  PLOVER scores an event, not one aircraft of it.
+
+Every analyst type also carries a plausible range of its weight, ``(low,
+high)`` in tension points, for uncertainty analysis.  See
+``docs/methodology.md`` for the sources, the revisions and the few corrections
+applied to the published values.
 
 This module is data and the rules that read it: it imports nothing of the
 configuration, which is built on it.  The public table of types under a
@@ -232,7 +247,16 @@ class EventTypeSpec:
 
 @dataclass(frozen=True)
 class Entry:
-    """One built-in event type of the catalogue, with both published weights and its quad class."""
+    """One built-in event type of the catalogue: its default weight under each profile and more.
+
+    ``goldstein_weight`` and ``plover_weight`` are the weights the
+    ``goldstein`` and ``plover`` profiles give the type when no override is
+    set.  ``weight_low`` and ``weight_high`` are the plausible range of the
+    analyst table's weight (NaN for ``cameo:`` and ``plover:`` keys), ``unit``
+    what one unit of intensity counts (``"event"``, or ``"aircraft"`` for
+    ``adiz_incursion``) and ``reason`` why the table's weight is what it is
+    (empty for ``cameo:`` and ``plover:`` keys).
+    """
 
     label: str
     category: str
@@ -242,6 +266,10 @@ class Entry:
     cameo: str
     plover: str
     quad_class: str
+    weight_low: float = float("nan")
+    weight_high: float = float("nan")
+    unit: str = "event"
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -266,25 +294,46 @@ def tables_digest() -> str:
 
     That is the weight tables, the actor alias table (it decides which dyad an
     event belongs to) and the mapping rules kept in code (categories of CAMEO
-    codes and PLOVER types, corrections of published values).  The quad
-    classes (the ``quad_class`` column of the analyst table and the rules of
-    :func:`quad_classes`) are left out: they decide no tension, stability or
-    contribution, only how :func:`tensionindex.tension_parts` counts events
-    by class, and leaving them out keeps the fingerprints (and the saved
-    ``IndexState`` files) of configurations made before they existed.
+    codes and PLOVER types, corrections of published values).  The analyst
+    table enters with its explicit weights, their ranges and units: a revised
+    weight or range changes every fingerprint (the revisions of this release
+    did, on purpose).  Its free text and its quad classes are left out
+    (:data:`_DIGEST_IGNORES`): the ``label`` and ``reason`` columns explain
+    and the ``quad_class`` column only decides how
+    :func:`tensionindex.tension_parts` counts events by class, so none of them
+    decides a tension, stability or contribution, and correcting them keeps
+    the fingerprints and the saved ``IndexState`` files.
     """
+    files = {
+        name: resources.files("tensionindex").joinpath("data", name).read_bytes()
+        for name in _DIGEST_FILES
+    }
+    return _digest(files)
+
+
+#: The shipped tables that decide a number of the index, in the order they are hashed.
+_DIGEST_FILES = (
+    "event_types.csv",
+    "cameo_goldstein.csv",
+    "plover_scores.csv",
+    "cameo_plover.csv",
+    "actor_aliases.csv",
+)
+
+#: Columns of a shipped table left out of the digest, by file: they decide no number.
+_DIGEST_IGNORES: dict[str, tuple[str, ...]] = {
+    "event_types.csv": ("quad_class", "label", "reason"),
+}
+
+
+def _digest(files: Mapping[str, bytes]) -> str:
+    """The digest of :func:`tables_digest` over the given file contents (by name)."""
     digest = hashlib.sha256()
-    for name in (
-        "event_types.csv",
-        "cameo_goldstein.csv",
-        "plover_scores.csv",
-        "cameo_plover.csv",
-        "actor_aliases.csv",
-    ):
-        data = resources.files("tensionindex").joinpath("data", name).read_bytes()
-        data = data.replace(b"\r\n", b"\n")
-        if name == "event_types.csv":
-            data = _without_column(data, "quad_class")
+    for name in _DIGEST_FILES:
+        data = files[name].replace(b"\r\n", b"\n")
+        ignored = _DIGEST_IGNORES.get(name, ())
+        if ignored:
+            data = _without_columns(data, ignored)
         digest.update(name.encode() + b"\0" + data + b"\0")
     rules = (
         sorted(_CAMEO_PREFIX_CATEGORY.items()),
@@ -295,14 +344,14 @@ def tables_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def _without_column(data: bytes, column: str) -> bytes:
-    """A CSV table (UTF-8, LF, minimal quoting) without ``column``, written as it was before."""
+def _without_columns(data: bytes, columns: Iterable[str]) -> bytes:
+    """A CSV table (UTF-8, LF, minimal quoting) without ``columns``."""
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
-    if not rows or column not in rows[0]:
+    if not rows:
         return data
-    k = rows[0].index(column)
+    keep = [k for k, name in enumerate(rows[0]) if name not in set(columns)]
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(row[:k] + row[k + 1 :] for row in rows)
+    csv.writer(out, lineterminator="\n").writerows([row[k] for k in keep] for row in rows)
     return out.getvalue().encode("utf-8")
 
 
@@ -312,6 +361,9 @@ def _tension(score: float) -> float:
 
 
 def _cameo_category(code: str, analyst: Mapping[str, str]) -> str:
+    # A code that analyst types use takes the category of the first of them:
+    # 173 stays diplomatic_friction (nationals_detained) although
+    # fishermen_arrested, a gray_zone type, uses it too.
     if code in analyst:
         return analyst[code]
     for length in range(len(code), 1, -1):
@@ -338,19 +390,28 @@ def entries() -> dict[str, Entry]:
         for r in _read_table("cameo_plover.csv")
     }
     analyst_rows = _read_table("event_types.csv")
-    analyst_category = {r["cameo"]: r["category"] for r in analyst_rows}
+    analyst_category: dict[str, str] = {}
+    for r in analyst_rows:
+        analyst_category.setdefault(r["cameo"], r["category"])
 
     entries: dict[str, Entry] = {}
     for row in analyst_rows:
+        # An empty weight is minus the Goldstein value of the CAMEO code.
+        weight = float(row["weight"]) if row["weight"] else _tension(goldstein[row["cameo"]])
+        counted = row["unit"] != "event"
         entries[row["event_type"]] = Entry(
             label=row["label"],
             category=row["category"],
-            goldstein_weight=_tension(goldstein[row["cameo"]]),
-            plover_weight=_tension(_plover_score(scores, row["plover"])),
+            goldstein_weight=weight,
+            plover_weight=weight if counted else _tension(_plover_score(scores, row["plover"])),
             source="analyst",
             cameo=row["cameo"],
             plover=row["plover"],
             quad_class=row["quad_class"],
+            weight_low=float(row["weight_low"]),
+            weight_high=float(row["weight_high"]),
+            unit=row["unit"],
+            reason=row["reason"],
         )
     for row in cameo_rows:
         code = row["code"]
@@ -429,7 +490,7 @@ def check_custom_types(custom_types: Mapping[str, EventTypeSpec]) -> None:
         if not _CUSTOM_KEY.match(key):
             raise ConfigurationError(
                 f"The custom event type key {key!r} of IndexConfig must be lower-case letters, "
-                "digits and underscores, starting with a letter (e.g. 'port_call')."
+                "digits and underscores, starting with a letter (e.g. 'navy_band')."
             )
         if key in builtin:
             raise ConfigurationError(

@@ -239,7 +239,7 @@ class IndexConfig:
     category_multipliers : mapping of str to float, optional
         Multiplier (>= 0) applied to every type in a category; 1 if absent.
     custom_types : mapping of str to EventTypeSpec or dict, optional
-        Event types of your own: ``{"port_call": {"label": ..., "category":
+        Event types of your own: ``{"navy_band": {"label": ..., "category":
         ..., "weight": ...}}``.
     intensity_transform : {"linear", "log1p", "sqrt"}, default "linear"
         Function f applied to each event's intensity.

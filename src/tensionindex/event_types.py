@@ -41,8 +41,14 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
         ``category``, ``weight`` (the tension weight in force),
         ``category_multiplier``, ``quad_class`` (verbal or material
         cooperation or conflict, see below), ``source``, ``cameo``,
-        ``plover``, ``goldstein_weight`` and ``plover_weight`` (the two
-        published defaults).
+        ``plover``, ``goldstein_weight`` and ``plover_weight`` (the weight
+        the ``goldstein`` and ``plover`` profiles give the type when it is
+        not overridden), ``weight_low`` and ``weight_high`` (the plausible
+        range of an analyst type's weight, in tension points; NaN for the
+        other families), ``unit`` (what one unit of intensity counts:
+        ``"event"``, or ``"aircraft"`` for ``adiz_incursion``) and
+        ``reason`` (why an analyst type's weight is what it is; empty for
+        the other families).
 
     Notes
     -----
@@ -57,6 +63,14 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
     describes the act and does not follow weight overrides; which side of the
     tension an event counts on follows the weight in force
     (:func:`tensionindex.tension_parts`).
+
+    For analyst types, ``goldstein_weight`` is the analyst table's weight:
+    minus the Goldstein value of the CAMEO code shown, unless the table
+    revises it (``reason`` then says why, and the ``cameo:`` row of the same
+    code keeps the published value).  ``plover_weight`` is minus the PLOVER
+    score of the type/mode shown, unrevised.  The range describes the
+    analyst table's weight whatever the configuration; an analysis that draws
+    weights under another profile or an override decides how to use it.
 
     See Also
     --------
@@ -73,6 +87,12 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
     Name: weight, dtype: float64
     >>> table.set_index("event_type").loc[["leader_call", "water_cannon"], "quad_class"].tolist()
     ['verbal_cooperation', 'material_conflict']
+    >>> table.set_index("event_type").loc["passage_obstructed", ["weight", "weight_low",
+    ...                                                          "weight_high"]]
+    weight         5.0
+    weight_low     3.5
+    weight_high    6.5
+    Name: passage_obstructed, dtype: float64
     """
     cfg = config if config is not None else IndexConfig()
     table_of = entries()
@@ -89,6 +109,10 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
                 "goldstein_weight": entry.goldstein_weight,
                 "plover_weight": entry.plover_weight,
                 "quad_class": entry.quad_class,
+                "weight_low": entry.weight_low,
+                "weight_high": entry.weight_high,
+                "unit": entry.unit,
+                "reason": entry.reason,
             }
         )
     for key, spec in cfg.custom_types.items():
@@ -103,6 +127,10 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
                 "goldstein_weight": np.nan,
                 "plover_weight": np.nan,
                 "quad_class": custom_quad_class(spec),
+                "weight_low": np.nan,
+                "weight_high": np.nan,
+                "unit": "event",
+                "reason": "",
             }
         )
     table = pd.DataFrame(rows)
