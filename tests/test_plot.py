@@ -242,7 +242,7 @@ def test_top_contributions_are_annotated(
         assert value == pytest.approx(part["stability"].item())
 
 
-@pytest.mark.parametrize("annotate", [0, 1, 3, 100])
+@pytest.mark.parametrize("annotate", [0, 1, 3, 8])
 def test_annotation_count(
     scored: ti.ScoredEvents, result: pd.DataFrame, events: pd.DataFrame, annotate: int
 ) -> None:
@@ -316,7 +316,7 @@ def test_legends_stay_inside_the_saved_figure(events: pd.DataFrame) -> None:
 
 
 def test_draws_into_a_subfigure(scored: ti.ScoredEvents) -> None:
-    fig = plt.figure(layout="constrained")
+    fig = plt.figure(figsize=(16, 5), layout="constrained")
     left, _ = fig.subfigures(1, 2)
     ax = left.subplots()
     assert plot(scored, ax=ax) is ax
@@ -418,9 +418,13 @@ def test_window_kernel_marks_every_event_with_its_day_of_contribution(
     # Under a 7-day window most events no longer count on the last day drawn;
     # each is still marked and ranked by what it added on the day it happened.
     windowed = scored.with_config(kernel="window", window=7)
-    ax = plot(windowed, annotate=100)
+    _, ax = plt.subplots(figsize=(24, 8), layout="constrained")
+    plot(windowed, annotate=100, ax=ax)
     result = windowed.index(dyads=DYADS, start=START)
-    assert len(_annotations(ax)) == len(_expected_events(events, result))
+    expected = _expected_events(events, result)
+    labelled = _annotations(ax)
+    # Every event that finds a free place is labelled (those that do not are left out).
+    assert 0.8 * len(expected) <= len(labelled) <= len(expected)
     top = plot(windowed, annotate=5)
     assert sorted(t.get_text() for t in _annotations(top)) == sorted(
         t.get_text() for t in _annotations(plot(scored, annotate=5))
@@ -668,11 +672,13 @@ def test_low_information_stretches_are_veiled_where_the_index_says_so(
         pytest.skip("the index has no low_information column")
     ax = plot(scored)
     veiled = _low_days(ax)
+    low = 0
     for dyad in DYADS:
         part = result[result["dyad"] == dyad]
         expected = set(part.loc[part["low_information"], "date"].to_numpy())
-        assert expected, dyad  # the example is sparse: some days are low-information
+        low += len(expected)
         assert veiled.get(dyad, set()) == expected, dyad
+    assert low > 0  # the example is sparse: some days are low-information
     # The veil follows the line: its whole days sit on the dyad's stability.
     for line in _lines(ax, "low_information"):
         dyad = str(line.get_label()).lstrip("_")
@@ -842,3 +848,161 @@ def test_grades_draw_the_band_bounds_and_names(scored: ti.ScoredEvents) -> None:
 def test_grades_need_the_logistic_stability(scored: ti.ScoredEvents) -> None:
     with pytest.raises(ti.InvalidParameterError, match=r"'grades' .* normalize='zscore'"):
         plot(scored, grades=True, normalize="zscore")
+
+
+# --- titles, date ticks, the dyads' own first day, labels that do not pile up -------------
+
+
+def _day_text(day: pd.Timestamp) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _provenance(ax: Any) -> list[str]:
+    return [t.get_text() for t in ax.texts if t.get_gid() == "provenance"]
+
+
+def test_the_default_title_names_the_dyads_and_days(
+    scored: ti.ScoredEvents, result: pd.DataFrame
+) -> None:
+    ax = plot(scored)
+    last = _day_text(result["date"].max())
+    assert ax.get_title(loc="left") == f"CHN-PHL, CHN-USA: stability, 1 Jan 2023 to {last}"
+    many = ti.plot_index(scored, start=START)
+    assert many.get_title(loc="left").startswith(f"{len(scored.labels)} dyads: stability, ")
+    z = plot(scored, normalize="zscore")
+    assert "stability (z-score)" in z.get_title(loc="left")
+
+
+def test_the_settings_line_names_the_settings_and_the_fingerprint(scored: ti.ScoredEvents) -> None:
+    (line,) = _provenance(plot(scored))
+    settings = "goldstein weights, half-life 30 days, scale 10"
+    assert line == f"{settings} · fingerprint {scored.fingerprint}"
+    windowed = scored.with_config(kernel="window", window=14, scale=4)
+    (line,) = _provenance(plot(windowed))
+    assert "14-day window" in line and "scale 4" in line
+    assert line.endswith(f"fingerprint {windowed.fingerprint}")
+    assert windowed.fingerprint != scored.fingerprint
+
+
+def test_title_replaces_the_default_and_empty_draws_none(scored: ti.ScoredEvents) -> None:
+    ax = plot(scored, title="Second Thomas Shoal")
+    assert ax.get_title(loc="left") == "Second Thomas Shoal"
+    bare = plot(scored, title="")
+    assert bare.get_title(loc="left") == ""
+    assert len(_provenance(bare)) == 1  # the settings are said in any case
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'title' parameter of plot_index must be a string or None\. Got 3 instead\.",
+    ):
+        plot(scored, title=3)
+
+
+@pytest.mark.parametrize(("width", "lines"), [(10, 1), (6, 1), (4.5, 2)])
+def test_title_and_settings_line_do_not_overlap(
+    scored: ti.ScoredEvents, width: float, lines: int
+) -> None:
+    fig, ax = plt.subplots(figsize=(width, 3), layout="constrained")
+    plot(scored, ax=ax, annotate=0)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (line,) = [t for t in ax.texts if t.get_gid() == "provenance"]
+    # Broken before the fingerprint only when it would leave the figure.
+    assert len(line.get_text().splitlines()) == lines
+    box = line.get_window_extent(renderer)
+    assert box.x1 <= fig.bbox.x1
+    title = ax._left_title  # what ax.set_title(loc="left") sets
+    assert title.get_text()
+    assert not title.get_window_extent(renderer).overlaps(box)
+    assert box.y0 >= ax.get_window_extent(renderer).y1
+
+
+@pytest.mark.parametrize("days", [1, 2, 5])
+def test_a_chart_of_a_few_days_ticks_days_not_hours(days: int) -> None:
+    events = [
+        {"date": str(day.date()), "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"}
+        for day in pd.date_range("2024-03-01", periods=days)
+    ]
+    fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+    ti.plot_index(events, ax=ax)
+    fig.canvas.draw()
+    ticks = ax.get_xticks()
+    assert len(ticks) >= 2
+    np.testing.assert_array_equal(ticks, np.round(ticks))  # matplotlib dates count days
+    assert not any(":" in t.get_text() for t in ax.get_xticklabels())
+
+
+def test_date_tick_labels_do_not_touch_on_a_narrow_chart(scored: ti.ScoredEvents) -> None:
+    for size in [(5, 3), (8, 4), (12, 6)]:
+        fig, ax = plt.subplots(figsize=size, layout="constrained")
+        ti.plot_index(scored, dyads="CHN-PHL", start="2022-01-01", ax=ax)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        boxes = [
+            t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()
+        ]
+        assert len(boxes) >= 2, size
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b), (size, a, b)
+        plt.close(fig)
+
+
+def _first_event(events: pd.DataFrame, dyad: str) -> pd.Timestamp:
+    pairs = events.apply(_dyad_of, axis=1)
+    return pd.Timestamp(events.loc[pairs == dyad, "date"].min())
+
+
+def test_dyads_drawn_start_at_their_own_first_event(
+    scored: ti.ScoredEvents, events: pd.DataFrame
+) -> None:
+    first = _first_event(events, "CHN-PHL")
+    assert first > events["date"].min()  # the file starts earlier
+    ax = ti.plot_index(scored, dyads="PHL-CHN")
+    (line,) = _lines(ax, "stability")
+    assert pd.Timestamp(line.get_xdata()[0]) == first
+    assert mdates.num2date(ax.get_xlim()[0]).date() == first.date()
+    # Every dyad: the file's first event; a start given wins; an end before the dyad's
+    # first event draws from the file's start rather than fail.
+    (everything, *_) = _lines(ti.plot_index(scored), "stability")
+    assert pd.Timestamp(everything.get_xdata()[0]) == events["date"].min()
+    (given,) = _lines(ti.plot_index(scored, dyads="CHN-PHL", start="2020-01-01"), "stability")
+    assert pd.Timestamp(given.get_xdata()[0]) == pd.Timestamp("2020-01-01")
+    early = first - pd.Timedelta(days=1)
+    (before,) = _lines(ti.plot_index(scored, dyads="CHN-PHL", end=early), "stability")
+    assert pd.Timestamp(before.get_xdata()[0]) == events["date"].min()
+
+
+def test_parts_start_at_their_own_first_event_and_say_the_settings(
+    scored: ti.ScoredEvents, events: pd.DataFrame
+) -> None:
+    (ax,) = ti.plot_parts(scored, dyads="CHN-PHL")
+    (line,) = [line for line in ax.lines if line.get_gid() == "tension"]
+    assert pd.Timestamp(line.get_xdata()[0]) == _first_event(events, "CHN-PHL")
+    assert ax.get_title(loc="right").endswith(f"fingerprint {scored.fingerprint}")
+
+
+def test_labels_do_not_pile_up_on_a_crowded_small_chart(scored: ti.ScoredEvents) -> None:
+    fig, ax = plt.subplots(figsize=(6, 3), dpi=100, layout="constrained")
+    ti.plot_index(scored, start=START, annotate=30, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in _annotations(ax)]
+    assert 3 <= len(boxes) < 30  # some fit; the rest are left out rather than piled up
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), (a, b)
+    frame = ax.get_window_extent(renderer)
+    for box in boxes:
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1
+        assert frame.y0 - 1 <= box.y0 and box.y1 <= frame.y1 + 1
+
+
+def test_legends_do_not_overlap_on_a_small_chart(scored: ti.ScoredEvents) -> None:
+    fig, ax = plt.subplots(figsize=(6, 3), layout="constrained")
+    ti.plot_index(scored, start=START, ax=ax)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    series, categories = [a for a in ax.get_children() if isinstance(a, Legend)]
+    assert not series.get_window_extent(renderer).overlaps(
+        categories.get_window_extent(renderer)
+    )
+    for legend in (series, categories):
+        assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))

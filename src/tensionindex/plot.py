@@ -30,8 +30,16 @@ from tensionindex._types import Normalize
 from tensionindex.analysis.parts import tension_parts
 from tensionindex.catalogue import CATEGORIES
 from tensionindex.config import IndexConfig
+from tensionindex.display import event_words, settings_summary
 from tensionindex.exceptions import EventValidationError, InvalidParameterError, require
-from tensionindex.params import DateLike, Instance, Interval, invalid, validate_params
+from tensionindex.params import (
+    DateLike,
+    Instance,
+    Interval,
+    invalid,
+    parse_day,
+    validate_params,
+)
 from tensionindex.scored import NORMALIZE, RANGE, IndexGrid, ScoredEvents, as_scored
 
 if TYPE_CHECKING:
@@ -86,6 +94,7 @@ _PARAMETERS: dict[str, list[Any]] = {
     "changepoints": [Instance((pd.DataFrame, None), _FRAME_OR_NONE)],
     "annotate": [Interval(int, 0, None)],
     "grades": [Instance((bool,), "True or False")],
+    "title": [Instance((str, None), "a string or None")],
 }
 
 
@@ -117,6 +126,8 @@ class _Chart:
     scale: _Scale
     bands: pd.DataFrame | None
     changepoints: pd.DataFrame | None
+    title: str  # the dyads and dates drawn
+    provenance: str  # the settings and the fingerprint
 
 
 @validate_params(_PARAMETERS, name="plot_index")
@@ -133,6 +144,7 @@ def plot_index(
     changepoints: pd.DataFrame | None = None,
     annotate: int = 5,
     grades: bool = False,
+    title: str | None = None,
     ax: Axes | None = None,
     **overrides: Any,
 ) -> Axes:
@@ -164,8 +176,10 @@ def plot_index(
         accepts ("USA-CHN", "China-US"; "USA->CHN" when directed).  Default:
         every dyad, sorted.
     start, end : date-like, optional
-        First and last day drawn (default: the first and last event).  Events
-        before ``start`` still count through the kernel, but only events from
+        First and last day drawn.  Default: the first event of the dyads
+        drawn (so that a dyad whose events begin late is not drawn as years
+        of a flat 50 before them) and the last event of all.  Events before
+        ``start`` still count through the kernel, but only events from
         ``start`` to ``end`` are marked.
     normalize : {"logistic", "zscore", "percentile"}, default "logistic"
         What the lines show, as in :meth:`ScoredEvents.index`; the axis and
@@ -188,10 +202,19 @@ def plot_index(
         contribution to their dyad's tension on the day they happened
         (``signal`` times the daily ``aggregation`` factor times the kernel's
         weight at age 0, as in :meth:`ScoredEvents.explain`).  0 labels none.
+        Labels never overlap each other and stay inside the Axes: one that
+        finds no free place near its marker is left out (ask for fewer, or
+        draw a larger figure).
     grades : bool, default False
         Draw the bounds of the named bands of the configuration's ``grades``
         (see :func:`grade`) as faint horizontal lines, each band's name at
         the left edge (logistic stability only).
+    title : str, optional
+        The title, at the top left.  Default: the dyads drawn (or their
+        number, beyond three) and the first and last day; ``""`` draws none.
+        The settings that shape the lines and the configuration's
+        fingerprint are printed under it in any case, so that a chart copied
+        into a report still says how it was made.
     ax : matplotlib.axes.Axes, optional
         Draw into this Axes.  By default a new 10 x 5 inch figure with a
         constrained layout is made with ``matplotlib.pyplot``.
@@ -205,8 +228,9 @@ def plot_index(
         label, the event markers (one scatter collection per category) the
         category; every artist added has a ``gid``: ``"stability"``,
         ``"neutral"``, ``"events"``, ``"annotation"``, ``"band"``,
-        ``"changepoint"``, ``"unmonitored"``, ``"low_information"`` or
-        ``"grade"``, so it can be restyled.
+        ``"changepoint"``, ``"unmonitored"``, ``"low_information"``,
+        ``"grade"`` or ``"provenance"`` (the settings line), so it can be
+        restyled.  The title is ``ax.get_title(loc="left")``.
 
     Raises
     ------
@@ -233,8 +257,10 @@ def plot_index(
     Notes
     -----
     The legends sit outside the Axes, on the right, so that they never hide
-    data; a constrained layout (the default for a new figure) or
-    ``savefig(..., bbox_inches="tight")`` keeps them on the page.  Nothing
+    data, in two columns when one would be taller than the Axes; a
+    constrained layout (the default for a new figure) or
+    ``savefig(..., bbox_inches="tight")`` keeps them on the page.  Date
+    ticks follow the span drawn, down to one a day: never hours.  Nothing
     global is changed: no backend is selected, no ``rcParams`` are set and
     ``pyplot.show()`` is not called.
 
@@ -253,8 +279,12 @@ def plot_index(
     >>> ax = ti.plot_index(scored, dyads=["CHN-PHL", "CHN-USA"], start="2023-01-01", annotate=3)
     >>> [line.get_label() for line in ax.lines if line.get_gid() == "stability"]
     ['CHN-PHL', 'CHN-USA']
-    >>> [" ".join(text.get_text().splitlines()) for text in ax.texts]
+    >>> [" ".join(t.get_text().splitlines()) for t in ax.texts if t.get_gid() == "annotation"]
     ['physical assault 17 Jun 2024', 'water cannon 5 Mar 2024', 'water cannon 23 Mar 2024']
+    >>> ax.get_title(loc="left")
+    'CHN-PHL, CHN-USA: stability, 1 Jan 2023 to 21 Jul 2024'
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "provenance"]
+    ['goldstein weights, half-life 30 days, scale 10 · fingerprint ...']
     >>> ax.figure.savefig("chart.png", dpi=120)  # doctest: +SKIP
     >>> import matplotlib.pyplot as plt
     >>> plt.close(ax.figure)
@@ -318,9 +348,11 @@ def plot_index(
         handles += _draw_changepoints(ax, chart.changepoints, colors)
     category_handles = _draw_events(ax, chart.marked)
     _style_axes(ax, chart.dates, chart.scale)
+    _draw_titles(ax, chart.title if title is None else title, chart.provenance)
     if grades:
         _draw_grades(ax, data.config.grades)
     _draw_legends(ax, handles, category_handles)
+    _refit_date_ticks([ax], chart.dates)
     if len(chart.annotated):
         _annotate(ax, chart.marked, chart.annotated, chart.texts)
     return ax
@@ -359,7 +391,8 @@ def plot_parts(
         The dyads to draw, one panel each, in this order (any spelling
         :func:`score` accepts).  Default: every dyad, sorted.
     start, end : date-like, optional
-        First and last day drawn (default: the first and last event).
+        First and last day drawn (default: the first event of the dyads
+        drawn, and the last event of all).
     ax : matplotlib.axes.Axes or sequence of Axes, optional
         Draw into these Axes, one per dyad (an Axes alone for one dyad).  By
         default a new figure with one panel per dyad, sharing the date axis,
@@ -370,7 +403,8 @@ def plot_parts(
     Returns
     -------
     list of matplotlib.axes.Axes
-        One per dyad, in the order drawn, each titled with its dyad.  The
+        One per dyad, in the order drawn, each titled with its dyad (the
+        first also with the settings and fingerprint, at its top right).  The
         artists carry a ``gid``: ``"conflict"`` and ``"cooperation"`` (the
         two fills), ``"tension"`` (the line), ``"zero"``,
         ``"low_information"`` and ``"unmonitored"`` (the shaded spans).
@@ -426,6 +460,7 @@ def plot_parts(
             )
     # Everything computed before the first matplotlib call.
     chosen = data.select(None if dyads is None else labels)
+    start = _own_start(chosen, dyads, start, end)
     parts = tension_parts(chosen, start=start, end=end)
     found = chosen.index_grid(start=start, end=end)
     if found.grid.n_days == 0:
@@ -441,6 +476,7 @@ def plot_parts(
         covered = np.isin(days, chosen.coverage.days)
     n_days = found.grid.n_days
     columns = {name: parts[name].to_numpy() for name in ("conflict", "cooperation", "tension")}
+    provenance = _provenance(chosen)
     if given is None:
         import matplotlib.pyplot as plt
 
@@ -463,15 +499,10 @@ def plot_parts(
         if low is not None:
             handles += _shade_low_information(target, dates, low[row])
         handles += _draw_parts(target, dates, {k: v[cells] for k, v in columns.items()})
-        mdates = _dates_module()
-        locator = mdates.AutoDateLocator()
-        target.xaxis.set_major_locator(locator)
-        target.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        first, last = pd.Timestamp(dates[0]), pd.Timestamp(dates[-1])
-        if first == last:
-            first, last = first - pd.Timedelta(days=1), last + pd.Timedelta(days=1)
-        target.set_xlim(first, last)
+        _date_axis(target, dates)
         target.set_title(label, loc="left", fontsize="medium")
+        if panel == 0:
+            target.set_title(provenance, loc="right", fontsize="x-small", color="0.4")
         target.set_ylabel("tension")
         target.grid(axis="y", color="0.92", linewidth=0.8)
         target.set_axisbelow(True)
@@ -484,6 +515,7 @@ def plot_parts(
                 frameon=False,
                 fontsize="small",
             )
+    _refit_date_ticks(given, dates)
     return given
 
 
@@ -559,6 +591,7 @@ def _prepare(
         wanted = [dyads] if isinstance(dyads, str) else list(dyads)
         labels = list(dict.fromkeys(scored.label_of(d) for d in wanted))
     chosen = scored.select(None if dyads is None else labels)
+    start = _own_start(chosen, dyads, start, end)
     found = chosen.index_grid(start=start, end=end, normalize=normalize, baseline=baseline)
     if found.grid.n_days == 0:
         raise EventValidationError(
@@ -591,7 +624,89 @@ def _prepare(
         scale=_Scale.of(normalize),
         bands=None if bands is None else _check_bands(bands, labels),
         changepoints=None if changepoints is None else _check_changepoints(changepoints, labels),
+        title=_title(labels, found.grid.dates, normalize),
+        provenance=_provenance(chosen),
     )
+
+
+def _own_start(
+    chosen: ScoredEvents,
+    dyads: Sequence[str] | str | None,
+    start: DateLike | None,
+    end: DateLike | None,
+) -> DateLike | None:
+    """``start``, or when dyads are picked and no start is given, their first event's day.
+
+    The grid of :class:`ScoredEvents` starts at the first event of all the
+    events scored (so that a dyad's values do not depend on the others asked
+    for); a chart of a few dyads starts where their own events do, unless
+    ``end`` comes before that.
+    """
+    if start is not None or dyads is None or len(chosen.day) == 0:
+        return start
+    first = int(chosen.day_range[0])
+    last = None if end is None else parse_day(end)
+    if last is not None and last < first:
+        return None
+    return np.datetime64(first, "D")
+
+
+def _when(day: np.datetime64) -> str:
+    stamp = pd.Timestamp(day)
+    return f"{stamp.day} {stamp:%b %Y}"
+
+
+def _title(labels: list[str], dates: np.ndarray, normalize: Normalize) -> str:
+    """The default title: the dyads (their number, beyond three) and the days drawn."""
+    who = ", ".join(labels) if len(labels) <= 3 else f"{len(labels)} dyads"
+    what = {"zscore": "stability (z-score)", "percentile": "stability (percentile)"}.get(
+        normalize, "stability"
+    )
+    if not len(dates):
+        return f"{who}: {what}"
+    first, last = _when(dates[0]), _when(dates[-1])
+    return f"{who}: {what}, {first}" + ("" if first == last else f" to {last}")
+
+
+def _provenance(scored: ScoredEvents) -> str:
+    """The settings that shape the lines and the fingerprint that pins them."""
+    return f"{settings_summary(scored.config, scored.scale)} · fingerprint {scored.fingerprint}"
+
+
+def _draw_titles(ax: Any, title: str, provenance: str) -> None:
+    """The title at the top left, and under it, just above the Axes, the settings line.
+
+    The settings line breaks before the fingerprint when it would run past
+    the figure's right edge (its width estimated from the font size: any
+    backend).
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.transforms import offset_copy
+
+    small = FontProperties(size="x-small").get_size_in_points()
+    figure = ax.figure.figure
+    room = (figure.bbox.x1 - ax.get_window_extent().x0) * 72.0 / figure.dpi
+    if 0.55 * small * len(provenance) > room:
+        provenance = provenance.replace(" · ", "\n")
+    lines = provenance.count("\n") + 1
+    # Points, not Axes fractions: the line keeps its place however the figure is sized.
+    above = offset_copy(ax.transAxes, fig=ax.figure, y=4.0, units="points")
+    ax.text(
+        0.0,
+        1.0,
+        provenance,
+        transform=above,
+        ha="left",
+        va="bottom",
+        fontsize="x-small",
+        color="0.4",
+        gid="provenance",
+        # The title above it keeps its room in a layout; a long line must not squeeze
+        # the Axes sideways.
+        in_layout=False,
+    )
+    if title:
+        ax.set_title(title, loc="left", fontsize="medium", pad=8.0 + 1.3 * small * lines)
 
 
 def _low_information(scored: ScoredEvents, found: IndexGrid) -> np.ndarray | None:
@@ -860,20 +975,59 @@ def _draw_events(ax: Any, marked: _Marked) -> list[Any]:
 
 
 def _style_axes(ax: Any, dates: np.ndarray, scale: _Scale) -> None:
+    if scale.limits is not None:
+        ax.set_ylim(*scale.limits)
+    _date_axis(ax, dates)
+    ax.set_ylabel(scale.ylabel)
+    ax.grid(axis="y", color="0.92", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+#: Spans of at most this many days get a tick every day (matplotlib's automatic
+#: locator would tick hours on a chart of a few days).
+_DAILY_TICKS_UP_TO = 10
+
+
+#: Room a date tick label takes, in points: ConciseDateFormatter's labels ("2024",
+#: "Mar", "15") at the default tick font, and a gap.
+_TICK_ROOM = 40.0
+
+
+def _date_axis(ax: Any, dates: np.ndarray) -> None:
+    """The x limits and date ticks of a chart of ``dates``: one a day at the finest.
+
+    As many ticks as fit the Axes' current width without their labels
+    touching; call again once a layout has set the final width.
+    """
     mdates = _dates_module()
 
     first, last = pd.Timestamp(dates[0]), pd.Timestamp(dates[-1])
     if first == last:  # one day: show it in the middle of three
         first, last = first - pd.Timedelta(days=1), last + pd.Timedelta(days=1)
-    if scale.limits is not None:
-        ax.set_ylim(*scale.limits)
     ax.set_xlim(first, last)
-    locator = mdates.AutoDateLocator()
+    width = ax.get_window_extent().width * 72.0 / ax.figure.figure.dpi
+    fit = max(3, int(width // _TICK_ROOM))
+    days = (last - first).days
+    if days <= _DAILY_TICKS_UP_TO:
+        locator = mdates.DayLocator(interval=max(1, -(-(days + 1) // fit)))
+    else:
+        # Fewer ticks than matplotlib's default minimum (5) on a narrow Axes: let it
+        # fall back to coarser units rather than fail to find an interval.
+        locator = mdates.AutoDateLocator(
+            minticks=max(1, min(5, fit - 2)), maxticks=fit if fit < 11 else None
+        )
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_ylabel(scale.ylabel)
-    ax.grid(axis="y", color="0.92", linewidth=0.8)
-    ax.set_axisbelow(True)
+
+
+def _refit_date_ticks(axes: Sequence[Any], dates: np.ndarray) -> None:
+    """Lay the figure out (if it has a layout engine), then fit the ticks to the final width."""
+    figure = axes[0].figure.figure
+    if figure.get_layout_engine() is None:
+        return
+    figure.draw_without_rendering()
+    for ax in axes:
+        _date_axis(ax, dates)
 
 
 def _draw_grades(ax: Any, bands: Mapping[str, float]) -> None:
@@ -896,10 +1050,44 @@ def _draw_grades(ax: Any, bands: Mapping[str, float]) -> None:
         )
 
 
+# Height of a legend row in font sizes: the text and matplotlib's default label spacing.
+_LEGEND_ROW = 1.6
+# Share of the Axes' height left to the legends once a layout has fitted titles and ticks.
+_LEGEND_ROOM = 0.85
+
+
+def _legend_columns(ax: Any, n_series: int, n_categories: int) -> tuple[int, int]:
+    """Columns of the series and the category legend, so that together they fit the Axes.
+
+    Heights are estimated from the font size (no renderer needed): one column
+    each while both fit, then two for the categories, then two for both.
+    """
+    from matplotlib.font_manager import FontProperties
+
+    row = _LEGEND_ROW * FontProperties(size="small").get_size_in_points()
+    room = _LEGEND_ROOM * ax.get_window_extent().height * 72.0 / ax.figure.figure.dpi
+
+    def height(series_columns: int, category_columns: int) -> float:
+        categories = -(-n_categories // category_columns) + 1 if n_categories else 0
+        return row * (-(-n_series // series_columns) + categories + 1)
+
+    for columns in ((1, 1), (1, 2), (2, 2)):
+        if height(*columns) <= room:
+            return columns
+    return 2, 3
+
+
 def _draw_legends(ax: Any, handles: list[Any], category_handles: list[Any]) -> None:
     """Series legend top right and category legend bottom right, both outside the data."""
     common: dict[str, Any] = {"borderaxespad": 0.0, "frameon": False, "fontsize": "small"}
-    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), **common)
+    series_columns, category_columns = _legend_columns(ax, len(handles), len(category_handles))
+    legend = ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        ncols=series_columns,
+        **common,
+    )
     if category_handles:
         ax.add_artist(legend)  # a second legend() call would replace it
         # add_artist clips to the Axes, which would hide the legend from the layout engine.
@@ -911,6 +1099,7 @@ def _draw_legends(ax: Any, handles: list[Any], category_handles: list[Any]) -> N
             loc="lower left",
             bbox_to_anchor=(1.01, 0.0),
             alignment="left",
+            ncols=category_columns,
             **common,
         )
 
@@ -1006,12 +1195,7 @@ def _check_changepoints(frame: pd.DataFrame, chosen: list[str]) -> pd.DataFrame:
 
 def _annotation_text(event_type: str, label: str, date: pd.Timestamp) -> str:
     """Short text: the analyst type's key in words, else the catalogue label; then the date."""
-    if ":" in event_type:  # CAMEO and PLOVER keys are codes: use the catalogue's words
-        words = str(label).split(", not specified")[0]
-    else:
-        words = event_type.replace("_", " ")
-    if len(words) > _MAX_LABEL:
-        words = words[: _MAX_LABEL - 1].rstrip() + "…"
+    words = event_words(event_type, label, _MAX_LABEL)
     return f"{words}\n{pd.Timestamp(date):%d %b %Y}".replace("\n0", "\n")
 
 
@@ -1039,6 +1223,8 @@ _COST_SIDEWAYS = 40.0  # per text width shifted sideways
 _COST_OTHER_SIDE = 40.0  # for going to the less natural side (below a low point)
 _COST_CROSSING = 2000.0  # per leader line crossed
 _COST_THROUGH_TEXT = 600.0  # per earlier text the leader line runs through
+_TOUCHING = 1.0  # square points two texts may share: their rounded corners touching
+_BOX_PAD = 0.2  # padding of a label's box, in font sizes
 _STEPS = (14.0, 30.0, 46.0, 62.0, 78.0, 94.0, 110.0, 126.0)  # points from the marker
 _SHIFTS = (0.0, 0.35, -0.35, 0.7, -0.7)  # text widths sideways
 
@@ -1084,8 +1270,14 @@ def _annotate(ax: Any, marked: _Marked, order: np.ndarray, texts: list[str]) -> 
         # Text size estimated from the font size: no renderer needed, any backend.
         w = max(len(line) for line in lines) * fontsize * 0.55 + 6
         h = len(lines) * fontsize * 1.25 + 4
-        rect, up = scene.place(px, py, w, h, up_first=bool(marked.stability[i] < 60))
-        cx, cy = (rect[0] + rect[2]) / 2, rect[1] if up else rect[3]
+        placed = scene.place(px, py, w, h, up_first=bool(marked.stability[i] < 60))
+        if placed is None:  # no free place near its marker: left out rather than piled up
+            continue
+        rect, up = placed
+        # The text is aligned to its anchor and its box's padding lies beyond: anchor it
+        # the padding inside the rectangle, so that the drawn box is the one placed.
+        pad = _BOX_PAD * fontsize
+        cx, cy = (rect[0] + rect[2]) / 2, rect[1] + pad if up else rect[3] - pad
         ax.annotate(
             text,
             xy=(marked.date[i], marked.stability[i]),
@@ -1097,7 +1289,7 @@ def _annotate(ax: Any, marked: _Marked, order: np.ndarray, texts: list[str]) -> 
             linespacing=1.1,
             color="0.15",
             bbox={
-                "boxstyle": "round,pad=0.2",
+                "boxstyle": f"round,pad={_BOX_PAD}",
                 "facecolor": "white",
                 "edgecolor": "0.8",
                 "linewidth": 0.5,
@@ -1112,6 +1304,8 @@ def _annotate(ax: Any, marked: _Marked, order: np.ndarray, texts: list[str]) -> 
             },
             zorder=4,
             gid="annotation",
+            # Placed on the final layout: a label must not move the Axes it was placed in.
+            in_layout=False,
         )
 
 
@@ -1131,8 +1325,12 @@ class _Scene:
 
     def place(
         self, px: float, py: float, w: float, h: float, *, up_first: bool
-    ) -> tuple[np.ndarray, bool]:
-        """The cheapest box of size w x h for the marker at (px, py), and whether it is above."""
+    ) -> tuple[np.ndarray, bool] | None:
+        """The cheapest box of size w x h for the marker at (px, py), and whether it is above.
+
+        None when every candidate box overlaps a text placed before or leaves
+        the Axes: labels never pile up.
+        """
         step, shift, natural = (
             g.ravel() for g in np.meshgrid(_STEPS, _SHIFTS, [True, False], indexing="ij")
         )
@@ -1155,9 +1353,11 @@ class _Scene:
             & (near[:, 1] > rects[:, 1:2])
             & (near[:, 1] < rects[:, 3:4])
         ).sum(axis=1)
+        on_text = _overlaps(rects, self.texts).sum(axis=1)
+        outside = w * h - _overlaps(rects, frame)[:, 0]
         cost = (
-            _COST_OUTSIDE * (w * h - _overlaps(rects, frame)[:, 0])
-            + _COST_ON_TEXT * _overlaps(rects, self.texts).sum(axis=1)
+            _COST_OUTSIDE * outside
+            + _COST_ON_TEXT * on_text
             + _COST_ON_MARKER * _overlaps(rects, self.markers).sum(axis=1)
             + _COST_ON_LINE * on_line
             + _COST_DISTANCE * step
@@ -1166,6 +1366,9 @@ class _Scene:
             + _COST_CROSSING * _crossings(leaders, self.leaders).sum(axis=1)
             + _COST_THROUGH_TEXT * _through(leaders, self.texts).sum(axis=1)
         )
+        cost[(on_text > _TOUCHING) | (outside > _TOUCHING)] = np.inf
+        if not np.isfinite(cost).any():
+            return None
         best = int(np.argmin(cost))  # the first of equals: nearest, then natural side
         self.texts = np.vstack([self.texts, rects[best]])
         self.leaders = np.vstack([self.leaders, leaders[best]])
