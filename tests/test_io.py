@@ -372,7 +372,7 @@ def test_write_csv_round_trip(result: pd.DataFrame, tmp_path: Path) -> None:
     for name in ("signal", "tension", "stability"):
         # CSV writes floats with repr precision: the round trip is exact.
         np.testing.assert_array_equal(back[name].to_numpy(), result[name].to_numpy())
-    assert path.read_text(encoding="utf-8").splitlines()[1].split(",")[1] == "2018-09-20"
+    assert path.read_text(encoding="utf-8").splitlines()[1].split(",")[1] == "2018-07-06"
 
 
 def test_read_events_parses_csv_numbers_exactly(tmp_path: Path) -> None:
@@ -412,7 +412,7 @@ def test_write_to_stdout(result: pd.DataFrame, capsys: pytest.CaptureFixture[str
     ti.write_table(result.head(2), None)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "dyad,date,events,signal,tension,stability,information,low_information"
-    assert lines[1].startswith("CHN-PHL,2018-09-20,0,0.0,0.0,50.0")
+    assert lines[1].startswith("CHN-PHL,2018-07-06,0,0.0,0.0,50.0")
     ti.write_table(result.head(2), None, format="json")
     records = json.loads(capsys.readouterr().out)
     assert [r["dyad"] for r in records] == ["CHN-PHL", "CHN-PHL"]

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from tensionindex.catalogue import CATEGORIES, EventTypeSpec
     from tensionindex.config import IndexConfig, diff, load_config, load_profile, profiles
     from tensionindex.countries import country_codes
-    from tensionindex.datasets import examples, load_example
+    from tensionindex.datasets import example_spans, examples, load_example
     from tensionindex.dedup import deduplicate, deduplicate_across_datasets, event_families
     from tensionindex.event_types import taxonomy
     from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
@@ -78,6 +78,7 @@ _LAZY: dict[str, str] = {
     "load_config": "tensionindex.config",
     "load_profile": "tensionindex.config",
     "profiles": "tensionindex.config",
+    "example_spans": "tensionindex.datasets",
     "examples": "tensionindex.datasets",
     "load_example": "tensionindex.datasets",
     "deduplicate": "tensionindex.dedup",
@@ -207,6 +208,7 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     # Example data and output
     "examples",
     "load_example",
+    "example_spans",
     "write_table",
     # Errors
     "ConfigurationError",
