@@ -14,7 +14,7 @@ import tensionindex as ti
 # and one CHN-USA event on 3 March (+2).
 EVENTS = [
     {"date": "2024-03-01", "actor1": "CHN", "actor2": "USA", "event_type": "critical_statement"},
-    {"date": "2024-03-01", "actor1": "USA", "actor2": "CHN", "event_type": "sanctions_imposed"},
+    {"date": "2024-03-01", "actor1": "USA", "actor2": "CHN", "event_type": "embargo"},
     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
     {"date": "2024-03-03", "actor1": "CHN", "actor2": "USA", "event_type": "critical_statement"},
 ]

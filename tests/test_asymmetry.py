@@ -14,10 +14,10 @@ asymmetry = ti.asymmetry
 
 
 def test_known_values() -> None:
-    # CHN -> PHL water cannon (+7) on day 1, PHL -> CHN protest (+2) on day 2; half-life 1 day.
+    # CHN -> PHL water cannon (+7) on day 1, PHL -> CHN criticism (+2) on day 2; half-life 1 day.
     events = [
         event("2024-03-05", "water_cannon", "CHN", "PHL"),
-        event("2024-03-06", "protest_lodged", "PHL", "CHN"),
+        event("2024-03-06", "critical_statement", "PHL", "CHN"),
     ]
     out = asymmetry(ti.score(events, half_life=1), start="2024-03-04", end="2024-03-08")
     assert list(out.columns) == list(ASYMMETRY_COLUMNS)
@@ -29,7 +29,7 @@ def test_known_values() -> None:
 
 
 def test_a_is_the_alphabetically_first_code() -> None:
-    events = [event("2024-03-05", "protest_lodged", "PHL", "CHN")]
+    events = [event("2024-03-05", "critical_statement", "PHL", "CHN")]
     out = asymmetry(events)
     assert list(out["dyad"].astype(str)) == ["CHN-PHL"]
     assert (out["tension_ab"].iloc[0], out["tension_ba"].iloc[0]) == (0.0, 2.0)
@@ -70,7 +70,7 @@ def test_matches_the_directed_index_and_sums_to_the_undirected_one() -> None:
 def test_directed_setting_is_always_on() -> None:
     events = [
         event("2024-03-05", "water_cannon", "CHN", "PHL"),
-        event("2024-03-06", "protest_lodged", "PHL", "CHN"),
+        event("2024-03-06", "critical_statement", "PHL", "CHN"),
     ]
     plain = asymmetry(events)
     pd.testing.assert_frame_equal(asymmetry(events, directed=False), plain)

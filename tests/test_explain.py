@@ -39,10 +39,11 @@ EXPLAIN_COLUMNS = [
 
 @pytest.fixture
 def events() -> list[dict[str, object]]:
-    # Weights (minus Goldstein): water_cannon 7, protest_lodged 2, dialogue_resumed -7.
+    # Weights (minus Goldstein): water_cannon 7, critical_statement 2, dialogue_resumed -7.
     return [
         event("2024-03-01", event_id="a", description="water cannon at a resupply boat"),
-        event("2024-03-31", "protest_lodged", "PHL", "CHN", event_id="b", description="protest"),
+        event("2024-03-31", "critical_statement", "PHL", "CHN", event_id="b",
+              description="criticism"),
         event("2024-03-21", "dialogue_resumed", event_id="c", description="talks resume"),
         event("2024-04-02", event_id="d", description="after the date: left out"),
         event("2024-03-15", "dialogue_resumed", "USA", "CHN", event_id="e", description="other"),
@@ -56,7 +57,7 @@ def test_known_contributions(events: list[dict[str, object]]) -> None:
     np.testing.assert_allclose(why["decay"], [2 ** (-10 / 30), 0.5, 1.0], rtol=1e-15)
     np.testing.assert_allclose(why["signal"], [-7.0, 7.0, 2.0])
     np.testing.assert_allclose(why["contribution"], [-7.0 * 2 ** (-10 / 30), 3.5, 2.0], rtol=1e-15)
-    assert why["category"].tolist() == ["dialogue", "gray_zone", "diplomatic_friction"]
+    assert why["category"].tolist() == ["dialogue", "gray_zone", "statement"]
     assert why["weight"].tolist() == [-7.0, 7.0, 2.0]
     tension = 3.5 + 2.0 - 7.0 * 2 ** (-10 / 30)
     meta = why.attrs["tensionindex"]

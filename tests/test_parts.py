@@ -36,7 +36,7 @@ def _close(found: np.ndarray, expected: np.ndarray, scale: np.ndarray) -> None:
 
 
 def test_known_values() -> None:
-    # Water cannon (+7, material conflict) on day 1, leader call (-1, verbal
+    # Water cannon (+7, material conflict) on day 1, leader call (-4.5, verbal
     # cooperation) on day 2; a half-life of one day halves each part daily.
     events_ = [
         event("2024-03-05", "water_cannon", "CHN", "PHL"),
@@ -46,13 +46,13 @@ def test_known_values() -> None:
     assert list(out.columns) == ["dyad", "date", *PARTS_COLUMNS]
     assert list(out["dyad"].astype(str)) == ["CHN-PHL"] * 5
     np.testing.assert_allclose(out["conflict"], [0, 7, 3.5, 1.75, 0.875])
-    np.testing.assert_allclose(out["cooperation"], [0, 0, -1, -0.5, -0.25])
-    np.testing.assert_allclose(out["tension"], [0, 7, 2.5, 1.25, 0.625])
+    np.testing.assert_allclose(out["cooperation"], [0, 0, -4.5, -2.25, -1.125])
+    np.testing.assert_allclose(out["tension"], [0, 7, -1.0, -0.5, -0.25])
     assert out["events"].tolist() == [0, 1, 1, 0, 0]
     assert out["material_conflict_events"].tolist() == [0, 1, 0, 0, 0]
     assert out["verbal_cooperation_events"].tolist() == [0, 0, 1, 0, 0]
     assert out["material_conflict_signal"].tolist() == [0, 7, 0, 0, 0]
-    assert out["verbal_cooperation_signal"].tolist() == [0, 0, -1, 0, 0]
+    assert out["verbal_cooperation_signal"].tolist() == [0, 0, -4.5, 0, 0]
     for name in ("material_cooperation", "verbal_conflict"):
         assert (out[f"{name}_events"] == 0).all() and (out[f"{name}_signal"] == 0).all()
 
@@ -208,7 +208,7 @@ def test_directed_dyads() -> None:
     out = tension_parts(events_, directed=True)
     assert list(out["dyad"].astype(str)) == ["CHN->PHL", "PHL->CHN"]
     assert out["conflict"].tolist() == [7.0, 0.0]
-    assert out["cooperation"].tolist() == [0.0, -1.0]
+    assert out["cooperation"].tolist() == [0.0, -4.5]
     only = tension_parts(events_, directed=True, dyads="PHL->CHN")
     assert list(only["dyad"].astype(str)) == ["PHL->CHN"]
 

@@ -102,7 +102,8 @@ def test_drivers_are_the_largest_changes_and_all_changes_sum_to_the_tension_chan
 def test_driver_text_rows_and_identical_events_without_ids() -> None:
     water = {"actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"}
     events = [
-        {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "protest_lodged"},
+        {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
+         "event_type": "critical_statement"},
         {"date": "2024-03-10", **water},
         {"date": "2024-03-10", **water},  # the same event twice: two rows, two drivers
     ]
@@ -111,7 +112,7 @@ def test_driver_text_rows_and_identical_events_without_ids() -> None:
     row = table.iloc[0]
     assert row["drivers"] == (
         "water_cannon 2024-03-10 (+7); water_cannon 2024-03-10 (+7); "
-        "protest_lodged 2024-03-01 (-0.444)"  # 2 * (0.5 ** 0.9 - 0.5 ** 0.4): it faded
+        "critical_statement 2024-03-01 (-0.444)"  # 2 * (0.5 ** 0.9 - 0.5 ** 0.4): it faded
     )
     assert row["driver_changes"][2] == pytest.approx(2 * (0.5**0.9 - 0.5**0.4))
     assert row["driver_rows"] == [1, 2, 0]

@@ -210,7 +210,7 @@ def test_custom_types_must_stay_known_under_a_new_config() -> None:
 
 def test_the_repr_says_what_is_inside() -> None:
     text = repr(ti.score(EXAMPLE))
-    assert text.startswith("<ScoredEvents: 51 events, 2018-09-20 to 2024-07-21; dyads CHN-PHL")
+    assert text.startswith("<ScoredEvents: 88 events, 2018-07-06 to 2024-07-21; dyads CHN-PHL")
     assert ti.IndexConfig().fingerprint in text
 
 

@@ -248,9 +248,9 @@ def test_invalid_events_raise_the_validation_error() -> None:
 
 
 def test_custom_types_and_overrides_are_used() -> None:
-    spec = {"port_call": {"label": "A navy visits a port", "category": "dialogue", "weight": -3}}
+    spec = {"navy_band": {"label": "A navy band performs", "category": "dialogue", "weight": -3}}
     state = IndexState(custom_types=spec, scale=5)
-    rows = state.update([event("2024-03-01", "port_call")])
+    rows = state.update([event("2024-03-01", "navy_band")])
     assert rows["signal"].tolist() == [-3.0]
     assert state.config.scale == 5.0
     np.testing.assert_allclose(rows["stability"], 100 / (1 + np.exp(-3 / 5)))
@@ -333,7 +333,7 @@ def test_the_saved_dict_holds_what_the_docs_say() -> None:
         "day": ["2024-03-01", "2024-03-02"],
         "kernel": [1, 0],  # water_cannon is gray_zone (5 days), leader_call dialogue
         "events": [1, 1],
-        "raw": [7.0, -1.0],
+        "raw": [7.0, -4.5],
     }
     rejecting = IndexState(half_life=20)
     rejecting.update([event("2024-03-01"), event("2024-03-02", "ramming")])
@@ -408,12 +408,17 @@ CONFIG_1 = {
     "name": "",
     "description": "",
 }
+# The fingerprints below are those of the configurations under the weight tables
+# shipped now: a state saved under tables that have since changed is refused (see
+# test_a_state_saved_under_other_weight_tables_is_refused), so the schema-1 cases
+# carry the current ones.  Their events use cameo:041 (-1.0), whose weight the
+# revision of the analyst table left alone.
 SCHEMA_1_EXPONENTIAL = {
     "kind": "tensionindex.IndexState",
     "schema": 1,
     "version": "0.1.0",
     "config": CONFIG_1,
-    "fingerprint": "374fa42cff772056",
+    "fingerprint": "0bf8f79d2af3b355",
     "late": "correct",
     "lookback": 3,
     "last_day": "2024-03-05",
@@ -428,7 +433,7 @@ SCHEMA_1_WINDOW = {
     **SCHEMA_1_EXPONENTIAL,
     "config": {**CONFIG_1, "kernel": "window", "half_life": 30.0, "category_half_lives": {},
                "window": 5},
-    "fingerprint": "2d3d78aa5ca3e3db",
+    "fingerprint": "a53c48dd4001093f",
     "late": "reject",
     "lookback": 30,
     "last_day": "2024-03-06",
@@ -442,7 +447,7 @@ SCHEMA_1_WINDOW = {
 SCHEMA_1_CASES = {
     "exponential": (
         SCHEMA_1_EXPONENTIAL,
-        [event("2024-03-01"), event("2024-03-02", "leader_call", "USA", "CHN"),
+        [event("2024-03-01"), event("2024-03-02", "cameo:041", "USA", "CHN"),
          event("2024-03-05", "ramming")],
         [event("2024-03-04", "threat", "USA", "CHN"), event("2024-03-07")],
         # What tensionindex 0.1 emitted for the second batch.
@@ -450,12 +455,25 @@ SCHEMA_1_CASES = {
     ),
     "window": (
         SCHEMA_1_WINDOW,
-        [event("2024-03-01"), event("2024-03-04", "leader_call", "USA", "CHN"),
+        [event("2024-03-01"), event("2024-03-04", "cameo:041", "USA", "CHN"),
          event("2024-03-06", "ramming")],
         [event("2024-03-09", "threat", "USA", "CHN")],
         [9.2, 9.2, 9.2, -1.0, -1.0, 7.0],
     ),
 }  # fmt: skip
+
+
+def test_a_state_saved_under_other_weight_tables_is_refused() -> None:
+    # What tensionindex 0.1 saved: the same configuration, the weight tables before the
+    # analyst table's revision (leader_call -1, protest_lodged 2 ...): its carry holds
+    # signals weighed differently, so it must be rebuilt, not continued.
+    saved = {**copy.deepcopy(SCHEMA_1_EXPONENTIAL), "fingerprint": "374fa42cff772056"}
+    with pytest.raises(
+        ti.ConfigurationError,
+        match=r"fingerprint '374fa42cff772056', but its configuration now has fingerprint "
+        r"'0bf8f79d2af3b355' .*the shipped weight tables changed",
+    ):
+        IndexState.from_dict(saved)
 
 
 @pytest.mark.parametrize("name", list(SCHEMA_1_CASES))

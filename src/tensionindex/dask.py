@@ -204,7 +204,7 @@ def stability_index(
     ...     "date": ["2024-03-01", "2024-03-04", "2024-03-02"],
     ...     "actor1": ["CHN", "Philippines", "USA"],
     ...     "actor2": ["PHL", "China", "CHN"],
-    ...     "event_type": ["water_cannon", "protest_lodged", "military_hotline_call"],
+    ...     "event_type": ["water_cannon", "critical_statement", "military_hotline_call"],
     ... })
     >>> with dask.config.set(scheduler="synchronous"):
     ...     ddf = dd.from_pandas(events, npartitions=2)
@@ -216,9 +216,9 @@ def stability_index(
     2  CHN-PHL 2024-03-03       0     0.0  3.500000  41.338242
     3  CHN-PHL 2024-03-04       1     2.0  4.474874  38.995833
     4  CHN-USA 2024-03-01       0     0.0  0.000000  50.000000
-    5  CHN-USA 2024-03-02       1    -1.0 -1.000000  52.497919
-    6  CHN-USA 2024-03-03       0     0.0 -0.707107  51.767031
-    7  CHN-USA 2024-03-04       0     0.0 -0.500000  51.249740
+    5  CHN-USA 2024-03-02       1    -3.0 -3.000000  57.444252
+    6  CHN-USA 2024-03-03       0     0.0 -2.121320  55.283503
+    7  CHN-USA 2024-03-04       0     0.0 -1.500000  53.742985
 
     The same frame as in memory:
 

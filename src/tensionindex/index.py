@@ -122,7 +122,7 @@ def stability_index(
     ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
     ...      "event_type": "water_cannon"},
     ...     {"date": "2024-03-04", "actor1": "PHL", "actor2": "CHN",
-    ...      "event_type": "protest_lodged"},
+    ...      "event_type": "critical_statement"},
     ... ]
     >>> ti.stability_index(events, half_life=2).iloc[:, :6]
           dyad       date  events  signal   tension  stability
@@ -282,14 +282,14 @@ def explain(
     >>> events = [
     ...     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon",
     ...      "event_id": "a"},
-    ...     {"date": "2024-03-31", "actor1": "PHL", "actor2": "CHN", "event_type": "protest_lodged",
-    ...      "event_id": "b"},
+    ...     {"date": "2024-03-31", "actor1": "PHL", "actor2": "CHN",
+    ...      "event_type": "critical_statement", "event_id": "b"},
     ... ]
     >>> why = ti.explain(events, "PHL-CHN", "2024-03-31")
     >>> why[["event_id", "event_type", "signal", "decay", "contribution"]]
-      event_id      event_type  signal  decay  contribution
-    0        a    water_cannon     7.0    0.5           3.5
-    1        b  protest_lodged     2.0    1.0           2.0
+      event_id          event_type  signal  decay  contribution
+    0        a        water_cannon     7.0    0.5           3.5
+    1        b  critical_statement     2.0    1.0           2.0
     >>> why.attrs["tensionindex"]["tension"]
     5.5
     """

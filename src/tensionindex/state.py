@@ -159,7 +159,7 @@ class IndexState:
     0  CHN-PHL 2024-03-01       1     7.0      7.0  33.181223
     >>> state.update([
     ...     {"date": "2024-03-04", "actor1": "PHL", "actor2": "CHN",
-    ...      "event_type": "protest_lodged"},
+    ...      "event_type": "critical_statement"},
     ... ])
           dyad       date  events  signal   tension  stability
     0  CHN-PHL 2024-03-02       0     0.0  4.949747  37.872235
@@ -286,7 +286,7 @@ class IndexState:
         >>> state.update([{"date": "2024-03-02", "actor1": "USA", "actor2": "CHN",
         ...                "event_type": "leader_call"}])
               dyad       date  events  signal  tension  stability
-        0  CHN-USA 2024-03-02       1    -1.0     -1.0  52.497919
+        0  CHN-USA 2024-03-02       1    -4.5     -4.5  61.063923
         """
         cfg = self._config
         last = self._now.last

@@ -777,7 +777,7 @@ def alerts(
     >>> import tensionindex as ti
     >>> events = [
     ...     {"date": "2024-03-01", "actor1": "PHL", "actor2": "CHN",
-    ...      "event_type": "protest_lodged", "event_id": "a"},
+    ...      "event_type": "critical_statement", "event_id": "a"},
     ...     {"date": "2024-03-05", "actor1": "CHN", "actor2": "PHL",
     ...      "event_type": "water_cannon", "event_id": "b"},
     ... ]

@@ -110,7 +110,7 @@ def asymmetry(
     ...     {"date": "2024-03-05", "actor1": "CHN", "actor2": "PHL",
     ...      "event_type": "water_cannon"},
     ...     {"date": "2024-03-06", "actor1": "PHL", "actor2": "CHN",
-    ...      "event_type": "protest_lodged"},
+    ...      "event_type": "critical_statement"},
     ... ]
     >>> scored = ti.score(events, half_life=1)
     >>> ti.asymmetry(scored, start="2024-03-04", end="2024-03-07")

@@ -150,9 +150,9 @@ def tension_parts(
     >>> parts = ti.tension_parts(events, half_life=1, end="2024-03-07")
     >>> parts[["date", "conflict", "cooperation", "tension"]]
             date  conflict  cooperation  tension
-    0 2024-03-05      7.00          0.0     7.00
-    1 2024-03-06      3.50         -1.0     2.50
-    2 2024-03-07      1.75         -0.5     1.25
+    0 2024-03-05      7.00         0.00      7.0
+    1 2024-03-06      3.50        -4.50     -1.0
+    2 2024-03-07      1.75        -2.25     -0.5
     >>> parts[["verbal_cooperation_events", "material_conflict_events"]].sum().tolist()
     [1, 1]
     """

@@ -239,11 +239,11 @@ def compare_dyads(
     >>> table = ti.compare_dyads(scored, start="2024-01-01", end="2024-06-30", top=2)
     >>> table[["dyad", "stability_change", "rank_level", "rank_change", "grade"]].round(1)
           dyad  stability_change  rank_level  rank_change            grade
-    0  CHN-PHL             -11.7           1            1  confrontational
-    1  CHN-TWN               0.0           2            5           normal
-    2  TWN-USA              -0.0           3            4           normal
-    3  CHN-USA              -5.8           4            2           normal
-    4  PHL-USA              -3.6           5            3           normal
+    0  CHN-PHL              -7.2           1            1  confrontational
+    1  CHN-TWN              -5.7           2            2             cool
+    2  TWN-USA              -0.0           3            5           normal
+    3  PHL-USA              -4.0           4            3           normal
+    4  CHN-USA              -2.7           5            4             good
     >>> table.loc[0, "drivers"]
     'physical_assault 2024-06-17 (+14.1); vessel_seizure 2024-06-17 (+6.81)'
     >>> table.loc[0, "event_ids"]
