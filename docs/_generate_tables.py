@@ -65,14 +65,14 @@ def _table(header: list[str], rows: list[list[str]], align: str) -> str:
 
 
 def event_types() -> str:
-    """All analyst event types with both published default weights."""
+    """All analyst event types: default weight, range and reason, and the `plover` weight."""
     goldstein = ti.taxonomy(source="analyst").set_index("event_type")
     plover = ti.taxonomy(ti.load_profile("plover"), source="analyst").set_index("event_type")
     cameo = ti.taxonomy(source="cameo").set_index("cameo")
     plover_keys = set(ti.taxonomy(source="plover")["plover"])
 
     rows = []
-    fallback, remapped = [], []
+    fallback, remapped, revised = [], [], []
     for key, row in goldstein.iterrows():
         mark = ""
         if row["plover"] not in plover_keys:  # mode absent from the score table
@@ -82,14 +82,22 @@ def event_types() -> str:
         if mapped != row["plover"]:
             mark += "\u2021"
             remapped.append(f"`{key}` ({row['cameo']} \u2192 {mapped})")
+        published = cameo.at[row["cameo"], "goldstein_weight"]
+        weight = _num(row["weight"])
+        if row["weight"] != published:
+            weight = f"**{weight}**"
+            revised.append(key)
+        per = "" if row["unit"] == "event" else f" per {row['unit']}"
         rows.append(
             [
                 f"`{key}`",
                 row["category"],
                 row["label"],
                 row["cameo"],
-                _num(-row["goldstein_weight"]),
-                _num(row["weight"]),
+                _num(-published),
+                weight + per,
+                f"{_num(row['weight_low'])} to {_num(row['weight_high'])}",
+                row["reason"],
                 row["plover"] + mark,
                 _num(plover.at[key, "weight"]),
             ]
@@ -102,17 +110,23 @@ def event_types() -> str:
             "CAMEO",
             "Goldstein",
             "Default weight",
+            "Range",
+            "Why",
             "PLOVER type/mode",
             "`plover` weight",
         ],
         rows,
-        "llllrrlr",
+        "llllrrlllr",
     )
     notes = [
         f"{len(rows)} analyst event types. *Goldstein* is the value GDELT's table gives the "
         "CAMEO code; *Default weight* is the weight in force in the default (`goldstein`) "
-        "profile, minus the Goldstein value; *`plover` weight* is the weight in the `plover` "
-        "profile, minus the PLOVER score of the type/mode shown."
+        "profile: minus the Goldstein value, except the "
+        f"{len(revised)} weights in **bold**, which the table sets itself for the reason "
+        "given; *Range* is the plausible range of the default weight (`weight_low` and "
+        "`weight_high` in `taxonomy()`); *`plover` weight* is the weight in the `plover` "
+        "profile, minus the PLOVER score of the type/mode shown (the table's weight for "
+        "a type counted per aircraft)."
     ]
     if fallback:
         notes.append(
@@ -240,7 +254,7 @@ def worked_example() -> str:
 # and one CHN-USA event on 3 March (+2): the example of "Daily aggregation".
 AGGREGATION_EVENTS = [
     {"date": "2024-03-01", "actor1": "CHN", "actor2": "USA", "event_type": "critical_statement"},
-    {"date": "2024-03-01", "actor1": "USA", "actor2": "CHN", "event_type": "sanctions_imposed"},
+    {"date": "2024-03-01", "actor1": "USA", "actor2": "CHN", "event_type": "embargo"},
     {"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"},
     {"date": "2024-03-03", "actor1": "CHN", "actor2": "USA", "event_type": "critical_statement"},
 ]
