@@ -2,26 +2,64 @@
 
 Each subcommand reads the events (validated by the reader), scores them once
 into a :class:`~tensionindex.ScoredEvents` and asks it, or an analysis of it,
-one question.  Bad input prints one line to stderr and exits with status 2,
-without a traceback.
+one question.  Any error, bad arguments included, prints one line to stderr
+in the command line's own terms (``--half-life``, not ``half_life=``) and
+exits with status 2, without a traceback.
+
+Output is for people when it can be: ``explain`` on a terminal prints a
+table with a total line, tables written as CSV or JSON are rounded to
+``--digits`` decimal places (4 by default; Parquet keeps every digit), JSON
+dates are dates, and ``-o`` says what it wrote.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
+import re
+import shutil
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
 import tensionindex as ti
 from tensionindex.coverage import parse_coverage
+from tensionindex.exceptions import did_you_mean
+from tensionindex.params import parse_day
 
 _SPARKS = "▁▂▃▄▅▆▇█"
+
+#: Decimal places of the numbers in CSV and JSON output unless --digits says otherwise.
+DIGITS = 4
+#: Decimal places of the table ``explain`` prints on a terminal.
+TABLE_DIGITS = 2
+#: Rows of that table; the rest are summed in a note (CSV has them all).
+TABLE_ROWS = 20
+
+_TABLE_SUFFIXES = {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
+_EXAMPLE = "example:"
+_NS_PER_DAY = 86_400 * 10**9
+
+
+class _UsageError(Exception):
+    """Bad arguments: one line, with the command that refused them."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``--help`` gives the usage)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(self.prog, message)
 
 
 def _config_options(parser: argparse.ArgumentParser) -> None:
@@ -81,8 +119,23 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
         "events",
         nargs="+",
         metavar="EVENTS",
-        help="events files (.csv, .json, .parquet; - for CSV on stdin), or coded data files, "
-        "folders, globs, .gz or .zip archives with --format",
+        help="events files (.csv, .json, .parquet), - for standard input, or a bundled "
+        f"example ({', '.join(_EXAMPLE + name for name in ti.examples())}); with --format, "
+        "coded data files, folders, globs, .gz or .zip archives, or - for standard input",
+    )
+    group = parser.add_argument_group("events files")
+    group.add_argument(
+        "--columns",
+        type=_column_pairs,
+        action="append",
+        metavar="YOURS=CANONICAL",
+        help="rename your columns, e.g. --columns when=date,from=actor1,to=actor2 (repeatable)",
+    )
+    group.add_argument(
+        "--sep",
+        type=_separator,
+        metavar="CHAR",
+        help="field separator of delimited text (any extension), e.g. ';' or tab",
     )
     group = parser.add_argument_group("coded event data")
     group.add_argument(
@@ -103,6 +156,23 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _output_options(parser: argparse.ArgumentParser, *, what: str = "the table") -> None:
+    group = parser.add_argument_group("output")
+    group.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        help=f"write {what} to a .csv, .json or .parquet file (default: CSV to stdout)",
+    )
+    group.add_argument(
+        "--digits",
+        type=int,
+        metavar="N",
+        help=f"decimal places of the numbers in CSV and JSON output (default {DIGITS}; "
+        "Parquet keeps every digit)",
+    )
+
+
 def _scale(text: str) -> float | str:
     """--scale: a number, or "auto"."""
     if text == "auto":
@@ -111,6 +181,32 @@ def _scale(text: str) -> float | str:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") from None
+
+
+def _column_pairs(text: str) -> list[tuple[str, str]]:
+    """--columns: "when=date,from=actor1" as [("when", "date"), ("from", "actor1")]."""
+    pairs = []
+    for item in text.split(","):
+        yours, equals, canonical = item.partition("=")
+        if not equals or not yours.strip() or not canonical.strip():
+            raise argparse.ArgumentTypeError(
+                f"expected YOURS=CANONICAL pairs such as when=date,from=actor1; got {item!r}"
+            )
+        pairs.append((yours.strip(), canonical.strip()))
+    return pairs
+
+
+_NAMED_SEPARATORS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+def _separator(text: str) -> str:
+    """--sep: one character, or tab (also written \\t), comma, semicolon or pipe."""
+    sep = _NAMED_SEPARATORS.get(text.lower(), text)
+    if len(sep) != 1:
+        raise argparse.ArgumentTypeError(
+            f"expected one character, or tab, comma, semicolon or pipe; got {text!r}"
+        )
+    return sep
 
 
 #: What coded news data (--format gdelt, icews or polecat) is scored with unless
@@ -169,18 +265,53 @@ def _config(args: argparse.Namespace) -> ti.IndexConfig:
 
 
 _READERS = {"gdelt": ti.read_gdelt, "icews": ti.read_icews, "polecat": ti.read_polecat}
+_LABELS = {"gdelt": "GDELT", "icews": "ICEWS", "polecat": "POLECAT"}
 
 
-def _events(args: argparse.Namespace, config: ti.IndexConfig) -> tuple[pd.DataFrame, Any]:
-    """Read the EVENTS files in their format; returns the events and their coverage."""
+def _columns(args: argparse.Namespace) -> dict[str, str] | None:
+    if not args.columns:
+        return None
+    return {yours: canonical for pairs in args.columns for yours, canonical in pairs}
+
+
+def _check_inputs(args: argparse.Namespace) -> None:
+    """Options that do not go together with EVENTS and --format: refused before any work."""
     files = args.events
+    if files.count("-") > 1:
+        raise ti.ConfigurationError("Standard input (-) can be read once: give - once in EVENTS.")
     if args.format == "events":
         if args.dedup or args.intensity_from:
             raise ti.ConfigurationError(
                 "--dedup and --intensity-from apply to coded data: add --format gdelt, icews "
                 "or polecat (or run tensionindex.deduplicate on your events)."
             )
-        parts = [ti.read_events(path, config=config) for path in files]
+        if (args.columns or args.sep) and any(f.startswith(_EXAMPLE) for f in files):
+            raise ti.ConfigurationError(
+                "Bundled examples are read as shipped: --columns and --sep apply to your own "
+                "files."
+            )
+        return
+    label = _LABELS[args.format]
+    if args.columns or args.sep:
+        raise ti.ConfigurationError(
+            f"--columns and --sep apply to tensionindex's own events files; --format "
+            f"{args.format} reads the {label} layout as published. Drop them."
+        )
+    for path in files:
+        if path.startswith(_EXAMPLE):
+            raise ti.ConfigurationError(
+                f"{path} is a tensionindex events file, not {label} data: drop --format "
+                f"{args.format}."
+            )
+    if args.intensity_from and args.format != "gdelt":
+        raise ti.ConfigurationError("--intensity-from is a GDELT field: use --format gdelt.")
+
+
+def _events(args: argparse.Namespace, config: ti.IndexConfig) -> tuple[pd.DataFrame, Any]:
+    """Read the EVENTS files in their format; returns the events and their coverage."""
+    files = args.events
+    if args.format == "events":
+        parts = [_read_events(path, args, config) for path in files]
         events = (
             parts[0]
             if len(parts) == 1
@@ -192,12 +323,108 @@ def _events(args: argparse.Namespace, config: ti.IndexConfig) -> tuple[pd.DataFr
         # Narrow while reading, so the whole archive is never held in memory.
         options["dyads"] = [args.dyad] if isinstance(args.dyad, str) else args.dyad
     if args.intensity_from:
-        if args.format != "gdelt":
-            raise ti.ConfigurationError("--intensity-from is a GDELT field: use --format gdelt.")
         options["intensity"] = args.intensity_from
-    source = files[0] if len(files) == 1 else files
-    events = _READERS[args.format](source, **options)
+    # Standard input as bytes: the readers decode it as they decode files.
+    sources = [getattr(sys.stdin, "buffer", sys.stdin) if f == "-" else f for f in files]
+    events = _READERS[args.format](sources[0] if len(sources) == 1 else sources, **options)
     return events, ti.read_report(events).coverage
+
+
+def _read_events(path: str, args: argparse.Namespace, config: ti.IndexConfig) -> pd.DataFrame:
+    """One EVENTS argument: a bundled example, standard input or a file, validated once."""
+    columns = _columns(args)
+    if path.startswith(_EXAMPLE):
+        return ti.load_example(path.removeprefix(_EXAMPLE))
+    if path != "-":
+        _check_events_file(path, sep_given=args.sep is not None)
+    if args.sep is not None:
+        return _read_delimited(path, args.sep, columns, config)
+    return ti.read_events(path, columns=columns, config=config)
+
+
+def _check_events_file(path: str, *, sep_given: bool) -> None:
+    """Refuse, in command-line terms, a path that is no events file; name coded data."""
+    if not os.path.exists(path):
+        near = did_you_mean(f"{_EXAMPLE}{path}", [_EXAMPLE + n for n in ti.examples()])
+        raise ti.EventValidationError(f"Events file {path!r} does not exist.{near}")
+    coded = _coded_hint(path)
+    if os.path.isdir(path):
+        raise ti.EventValidationError(
+            f"{path!r} is a folder: give the events files in it ({os.path.join(path, '*.csv')})"
+            + (f"; {coded}" if coded else ", or add --format gdelt, icews or polecat for a "
+               "folder of coded data.")
+        )
+    if coded:
+        raise ti.EventValidationError(f"{path!r} {coded}")
+    suffix = Path(path).suffix.lower()
+    if suffix not in _TABLE_SUFFIXES and not sep_given:
+        raise ti.EventValidationError(
+            f"Cannot tell the format of {path!r} from its extension {suffix or '(none)'!r}: "
+            "EVENTS files are .csv, .json or .parquet; for other delimited text give --sep "
+            "(e.g. --sep tab), and for GDELT, ICEWS or POLECAT files add --format gdelt, "
+            "icews or polecat."
+        )
+
+
+def _first_line(path: str) -> str:
+    """The first line of a plain, .gz or .zip file (at most 64 KiB), or "" if unreadable."""
+    import gzip
+    import zipfile
+
+    try:
+        if path.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as handle:
+                raw = handle.readline(65536)
+        elif path.lower().endswith(".zip"):
+            with zipfile.ZipFile(path) as archive:
+                names = [i.filename for i in archive.infolist() if not i.is_dir()]
+                if not names:
+                    return ""
+                with archive.open(sorted(names)[0]) as member:
+                    raw = member.readline(65536)
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.readline(65536)
+    except (OSError, EOFError, zipfile.BadZipFile, ValueError):
+        return ""
+    return raw.decode("utf-8", errors="replace").strip()
+
+
+def _coded_hint(path: str) -> str:
+    """What to add when ``path`` looks like GDELT, ICEWS or POLECAT data; "" otherwise."""
+    if os.path.isdir(path):
+        names = sorted(e.path for e in os.scandir(path) if e.is_file())[:1]
+        return _coded_hint(names[0]) if names else ""
+    line = _first_line(path)
+    if not line:
+        return ""
+    fields = [f.strip().strip('"') for f in line.split("\t" if "\t" in line else ",")]
+    header = set(fields)
+    if "GLOBALEVENTID" in header or (len(fields) in (57, 58, 61) and fields[0].isdigit()):
+        what, fmt = "GDELT", "gdelt"
+    elif {"Event ID", "CAMEO Code"} <= header:
+        what, fmt = "ICEWS", "icews"
+    elif {"Event ID", "Event Type"} <= header:
+        what, fmt = "POLECAT", "polecat"
+    else:
+        return ""
+    return f"looks like {what} data ({len(fields)} fields a row): add --format {fmt}."
+
+
+def _read_delimited(
+    path: str, sep: str, columns: dict[str, str] | None, config: ti.IndexConfig
+) -> pd.DataFrame:
+    """Delimited text with ``sep`` as ``read_events`` reads CSV: every field as text."""
+    source: Any = sys.stdin if path == "-" else path
+    try:
+        raw = pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raw = pd.DataFrame()
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ti.EventValidationError(
+            f"Could not read {path!r} as text separated by {sep!r}: {exc}"
+        ) from None
+    return ti.validate_events(raw, columns=columns, config=config)
 
 
 def _scored(args: argparse.Namespace, config: ti.IndexConfig) -> ti.ScoredEvents:
@@ -206,50 +433,177 @@ def _scored(args: argparse.Namespace, config: ti.IndexConfig) -> ti.ScoredEvents
     return ti.ScoredEvents.from_validated(events, config, parse_coverage(coverage))
 
 
+def _day(day: int) -> pd.Timestamp:
+    return pd.Timestamp(int(day) * _NS_PER_DAY)
+
+
+def _range(args: argparse.Namespace, scored: ti.ScoredEvents) -> tuple[str | None, str | None]:
+    """``--start`` and ``--end`` of a query; without --start, the dyads' own first event.
+
+    The library's grid starts at the first event of the whole file, so that a
+    dyad's series does not depend on the others asked for; a reader of one
+    dyad wants it from its own first event.  A note on stderr says when a few
+    early events stretch the output by years.
+    """
+    start: str | None = args.start
+    chosen = scored.select(args.dyad) if args.dyad else scored
+    if start is None and len(chosen.day):
+        first = int(chosen.day_range[0])
+        last = None if args.end is None else parse_day(args.end)
+        if args.dyad and (last is None or last >= first):
+            start = f"{_day(first):%Y-%m-%d}"
+        _note_stray_events(args, chosen)
+    return start, args.end
+
+
+def _note_stray_events(args: argparse.Namespace, scored: ti.ScoredEvents) -> None:
+    """Say so when a few events lie years before all the others (1 in 10 or fewer)."""
+    days = np.sort(scored.day)
+    if len(days) < 3:
+        return
+    gaps = np.diff(days)
+    k = int(np.argmax(gaps))
+    span = int(days[-1] - days[0])
+    early = k + 1
+    if gaps[k] < 365 or gaps[k] * 3 < span or early > max(1, len(days) // 10):
+        return
+    resume = _day(days[k + 1])
+    last = None if args.end is None else parse_day(args.end)
+    if last is not None and last < days[k + 1]:
+        return
+    what = "1 event" if early == 1 else f"{early} events"
+    print(
+        f"tensionindex {args.command}: note: {what} before {_day(days[k]):%Y-%m-%d}, then none "
+        f"for {gaps[k] / 365.25:.1f} years until {resume:%Y-%m-%d}; --start {resume:%Y-%m-%d} "
+        "starts the output there.",
+        file=sys.stderr,
+    )
+
+
+# -- output ------------------------------------------------------------------------------
+
+
+def _output_format(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in _TABLE_SUFFIXES:
+        raise ti.ConfigurationError(
+            f"Cannot tell the format of the output {path!r} from its extension "
+            f"{suffix or '(none)'!r}: -o takes a .csv, .json or .parquet file."
+        )
+    return _TABLE_SUFFIXES[suffix]
+
+
+def _for_text(table: pd.DataFrame, digits: int, fmt: str) -> pd.DataFrame:
+    """A copy with the numbers rounded, dates as dates and (CSV) lists as text."""
+    out = table.copy()
+    for name in out.columns:
+        column = out[name]
+        if pd.api.types.is_float_dtype(column):
+            out[name] = column.round(digits) + 0.0  # + 0.0: no "-0.0" in the output
+        elif fmt == "json" and pd.api.types.is_datetime64_any_dtype(column):
+            values = pd.to_datetime(column)
+            midnight = bool((values.dropna() == values.dropna().dt.normalize()).all())
+            text = values.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S")
+            out[name] = text.astype(object).where(values.notna(), None)
+        elif fmt == "csv" and column.dtype == object and column.map(_is_list).any():
+            out[name] = [";".join(map(str, v)) if _is_list(v) else v for v in column]
+    return out
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple | np.ndarray)
+
+
+def _write(table: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Write a result: CSV to stdout, or the -o file; rounded to --digits in CSV and JSON."""
+    digits = DIGITS if args.digits is None else args.digits
+    path = args.output
+    fmt = "csv" if path is None else _output_format(path)
+    out = table if fmt == "parquet" else _for_text(table, digits, fmt)
+    if fmt == "json":
+        # As write_table writes JSON, but with the digits asked for: its 15 decimal
+        # places would print the rounded 14.72 as 14.720000000000001.
+        out.to_json(path, orient="records", date_format="iso", double_precision=digits, indent=1)
+    else:
+        ti.write_table(out, path)
+    if path is not None:
+        print(f"tensionindex {args.command}: wrote {_describe(table)} to {path}", file=sys.stderr)
+
+
+def _describe(table: pd.DataFrame) -> str:
+    rows = f"{len(table):,} row{'s' if len(table) != 1 else ''}"
+    if len(table) and {"dyad", "date"} <= set(table.columns):
+        dates = pd.to_datetime(table["date"])
+        n = table["dyad"].nunique()
+        rows += (
+            f" ({n} dyad{'s' if n != 1 else ''}, {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d})"
+        )
+    return rows
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
 def _score(args: argparse.Namespace) -> None:
     scored = _scored(args, _config(args))
-    index = scored.index(start=args.start, end=args.end, dyads=args.dyad, freq=args.freq)
+    start, end = _range(args, scored)
+    index = scored.index(start=start, end=end, dyads=args.dyad, freq=args.freq)
     if args.grades:
         named = index["stability" if args.freq is None else "stability_end"]
         index["grade"] = ti.grade(named, scored.config).astype(object)
-    ti.write_table(index, args.output)
+    _write(index, args)
 
 
 def _explain(args: argparse.Namespace) -> None:
+    from tensionindex.display import show
+
     scored = _scored(args, _config(args))
-    ti.write_table(scored.explain(args.dyad, args.date), args.output)
+    table = scored.explain(args.dyad, args.date)
+    if args.output is None and sys.stdout.isatty():
+        digits = TABLE_DIGITS if args.digits is None else args.digits
+        width = shutil.get_terminal_size().columns
+        print(show(table, rows=TABLE_ROWS, digits=digits).to_text(width=width))
+        print("(every row and column as CSV: pipe the output, or give -o FILE)")
+        return
+    _write(table, args)
 
 
 def _sensitivity(args: argparse.Namespace) -> None:
+    scored = _scored(args, _config(args))
+    start, end = _range(args, scored)
     table = ti.sensitivity(
-        _scored(args, _config(args)),
+        scored,
         spread=args.spread,
         draws=args.draws,
         seed=args.seed,
-        start=args.start,
-        end=args.end,
+        start=start,
+        end=end,
         dyads=args.dyad,
     )
-    ti.write_table(table, args.output)
+    _write(table, args)
 
 
 def _changepoints(args: argparse.Namespace) -> None:
+    scored = _scored(args, _config(args))
+    start, end = _range(args, scored)
     table = ti.changepoints(
-        _scored(args, _config(args)),
+        scored,
         dyads=args.dyad,
         method=args.method,
         penalty=args.penalty,
         min_size=args.min_size,
         top=args.top,
-        start=args.start,
-        end=args.end,
+        start=start,
+        end=end,
     )
-    _write_with_lists(table, args.output)
+    _write(table, args)
 
 
 def _alerts(args: argparse.Namespace) -> None:
+    scored = _scored(args, _config(args))
+    start, end = _range(args, scored)
     table = ti.alerts(
-        _scored(args, _config(args)),
+        scored,
         dyads=args.dyad,
         below=args.below,
         drop=args.drop,
@@ -259,29 +613,63 @@ def _alerts(args: argparse.Namespace) -> None:
         tension_fall=args.tension_fall,
         within_days=args.within_days,
         top=args.top,
-        start=args.start,
-        end=args.end,
+        start=start,
+        end=end,
     )
-    _write_with_lists(table, args.output)
+    position = list(table.columns).index("drivers") + 1
+    table.insert(position, "driver_labels", _driver_labels(scored, table["driver_rows"]))
+    _write(table, args)
 
 
-def _write_with_lists(table: pd.DataFrame, output: str | None) -> None:
-    """Write a table whose driver_rows and event_ids are lists: one text cell each in CSV."""
-    for column in ("driver_rows", "event_ids"):
-        table[column] = [";".join(str(v) for v in values) for values in table[column]]
-    ti.write_table(table, output)
+def _driver_labels(scored: ti.ScoredEvents, rows: pd.Series) -> list[list[str]]:
+    """The event type of each driver in words (a CAMEO or PLOVER code by its label)."""
+    from tensionindex.display import event_words
+
+    types = scored.events["event_type"].astype(str).to_numpy()
+    distinct = sorted(set(types))
+    words = dict(
+        zip(
+            distinct,
+            (
+                event_words(t, str(label))
+                for t, label in zip(distinct, scored.config.resolve(distinct).label, strict=True)
+            ),
+            strict=True,
+        )
+    )
+    return [[words[types[int(r)]] for r in drivers] for drivers in rows]
 
 
 def _asymmetry(args: argparse.Namespace) -> None:
-    table = ti.asymmetry(
-        _scored(args, _config(args)), start=args.start, end=args.end, dyads=args.dyad
-    )
-    ti.write_table(table, args.output)
+    scored = _scored(args, _config(args))
+    start, end = _range(args, scored)
+    _write(ti.asymmetry(scored, start=start, end=end, dyads=args.dyad), args)
 
 
 def _plot(args: argparse.Namespace) -> None:
+    _check_image(args.output)
     scored = _scored(args, _config(args))
-    _save_chart(scored, args.output, args.dyad, args.annotate, start=args.start, end=args.end)
+    start, end = _range(args, scored)
+    _save_chart(
+        scored, args.output, args.dyad, args.annotate, start=start, end=end, title=args.title
+    )
+
+
+def _check_image(path: str) -> None:
+    """Refuse an image file matplotlib cannot write, before any events are read."""
+    from tensionindex.exceptions import require
+
+    require("matplotlib", extra="plot", feature="tensionindex plot")
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    kinds = FigureCanvasBase.get_supported_filetypes()
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in kinds:
+        raise ti.ConfigurationError(
+            f"Cannot tell the image format of {path!r} from its extension "
+            f"{('.' + suffix) if suffix else '(none)'!r}: -o takes "
+            f"{', '.join('.' + k for k in sorted(kinds))}."
+        )
 
 
 def _save_chart(
@@ -292,6 +680,8 @@ def _save_chart(
     *,
     start: str | None = None,
     end: str | None = None,
+    title: str | None = None,
+    command: str = "plot",
 ) -> None:
     # The one place that picks a backend: a command writes files, it shows no window.
     from tensionindex.exceptions import require
@@ -304,16 +694,18 @@ def _save_chart(
 
     figure, ax = plt.subplots(figsize=(12, 6), layout="constrained")
     try:
-        ti.plot_index(scored, dyads=dyads, start=start, end=end, annotate=annotate, ax=ax)
+        ti.plot_index(
+            scored, dyads=dyads, start=start, end=end, annotate=annotate, title=title, ax=ax
+        )
         figure.savefig(path, dpi=100)
     finally:
         plt.close(figure)
-    print(f"wrote {path}", file=sys.stderr)
+    print(f"tensionindex {command}: wrote {path}", file=sys.stderr)
 
 
 def _taxonomy(args: argparse.Namespace) -> None:
     table = ti.taxonomy(_config(args), source=args.source)
-    ti.write_table(table, args.output)
+    _write(table, args)
 
 
 def _sparkline(values: np.ndarray) -> str:
@@ -374,16 +766,20 @@ def _demo(args: argparse.Namespace) -> None:
             print(f"  highest {series.max():5.1f} on {high_date:%Y-%m-%d}; what lifted it:")
             print("\n".join(_drivers(scored, str(dyad), high_date, args.top)))
         print()
-    print("Explain any value:  tensionindex explain EVENTS --dyad CHN-PHL --date 2024-03-23")
+    print(
+        f"Explain any value:  tensionindex explain {_EXAMPLE}{args.example} --dyad CHN-PHL "
+        "--date 2024-03-23"
+    )
     if args.chart:
-        _save_chart(scored, args.chart, ["CHN-USA", "CHN-PHL"], 5)
+        _save_chart(scored, args.chart, ["CHN-USA", "CHN-PHL"], 5, command="demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``tensionindex`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tensionindex",
         description="Score dated bilateral events into a rolling stability index.",
+        epilog=f"Try it on the bundled example: tensionindex score {_EXAMPLE}us-china-2024",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {ti.__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -394,7 +790,11 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--dyad", action="append", metavar="DYAD", help="only this dyad, e.g. CHN-USA (repeatable)"
     )
-    score.add_argument("--start", metavar="DATE", help="first day of the output")
+    score.add_argument(
+        "--start",
+        metavar="DATE",
+        help="first day of the output (default: the first event of the dyads asked for)",
+    )
     score.add_argument("--end", metavar="DATE", help="last day of the output")
     score.add_argument(
         "--freq",
@@ -407,20 +807,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a 'grade' column naming the stability's band (the configuration's grades; "
         "with --freq, of stability_end)",
     )
-    score.add_argument(
-        "-o",
-        "--output",
-        metavar="OUT",
-        help="output .csv, .json or .parquet (default: CSV to stdout)",
-    )
+    _output_options(score, what="the index")
     score.set_defaults(run=_score)
 
-    explain = sub.add_parser("explain", help="list the events behind one value")
+    explain = sub.add_parser(
+        "explain",
+        help="list the events behind one value",
+        description="List the events behind one value: a table with a total line on a "
+        "terminal, CSV when piped or written with -o.",
+    )
     _input_options(explain)
     explain.add_argument("--dyad", required=True, metavar="DYAD")
     explain.add_argument("--date", required=True, metavar="DATE")
     _config_options(explain)
-    explain.add_argument("-o", "--output", metavar="OUT")
+    _output_options(explain, what="every row and column")
     explain.set_defaults(run=_explain)
 
     def analysis(name: str, help_text: str, run: Any) -> argparse.ArgumentParser:
@@ -428,9 +828,12 @@ def build_parser() -> argparse.ArgumentParser:
         _input_options(parser)
         _config_options(parser)
         parser.add_argument("--dyad", action="append", metavar="DYAD", help="only this dyad")
-        parser.add_argument("--start", metavar="DATE")
+        parser.add_argument(
+            "--start", metavar="DATE", help="first day (default: the dyads' first event)"
+        )
         parser.add_argument("--end", metavar="DATE")
-        parser.add_argument("-o", "--output", metavar="OUT")
+        if name != "plot":
+            _output_options(parser)
         parser.set_defaults(run=run)
         return parser
 
@@ -460,17 +863,20 @@ def build_parser() -> argparse.ArgumentParser:
     analysis("asymmetry", "who drives each dyad's tension: the two directions", _asymmetry)
 
     chart = analysis("plot", "draw the index and its events to an image file", _plot)
-    chart.set_defaults(output=None)
+    chart.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="image file (.png, .svg, .pdf)"
+    )
     chart.add_argument("--annotate", type=int, default=5, help="events to label")
-    for action in chart._actions:
-        if action.dest == "output":
-            action.required = True
-            action.help = "image file to write (.png, .svg, .pdf)"
+    chart.add_argument(
+        "--title",
+        help="the chart's title (default: the dyads and dates; the settings and the "
+        "fingerprint are always printed above the chart's right edge)",
+    )
 
     taxonomy = sub.add_parser("taxonomy", help="print the event types and their weights")
     taxonomy.add_argument("--source", choices=["analyst", "cameo", "plover", "custom"])
     _config_options(taxonomy)
-    taxonomy.add_argument("-o", "--output", metavar="OUT")
+    _output_options(taxonomy)
     taxonomy.set_defaults(run=_taxonomy)
 
     demo = sub.add_parser("demo", help="score the bundled example and summarise it")
@@ -482,27 +888,106 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            found: argparse.ArgumentParser = action.choices[command]
+            return found
+    return parser
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``; unknown options are refused by their command, with near misses."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command = _subparser(parser, args.command)
+        message = f"unrecognized arguments: {' '.join(extra)}"
+        unknown = next((e.split("=")[0] for e in extra if e.startswith("-")), None)
+        if unknown is not None:
+            near = did_you_mean(unknown, [s for a in command._actions for s in a.option_strings])
+            message += f".{near}" if near else ""
+        raise _UsageError(command.prog, message)
+    return args
+
+
+# Library messages rewritten in the command line's terms (the option, not the parameter).
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"pass columns=\{'([^']*)': '([^']*)'\}"), r"pass --columns \1=\2"),
+    (re.compile(r"\bcolumns (maps|names) "), r"--columns \1 "),
+    (re.compile(r"after applying columns="), "after applying --columns"),
+    (re.compile(r"pass format='csv'\|'json'\|'parquet'"), "give a .csv, .json or .parquet file"),
+)
+# Library parameters whose option has another name.
+_OPTION_OF = {"dyads": "dyad", "intensity": "intensity_from", "deduplicate": "dedup"}
+
+
+def _in_cli_terms(message: str, parser: argparse.ArgumentParser, args: Any) -> str:
+    """``message`` with library parameters the user gave as options named as those options."""
+    for pattern, replacement in _REWRITES:
+        message = pattern.sub(replacement, message)
+    command = _subparser(parser, getattr(args, "command", ""))
+    options = {
+        a.dest: a.option_strings[-1]
+        for a in command._actions
+        if a.option_strings and a.dest != "help"
+    }
+
+    def option(match: re.Match[str]) -> str:
+        dest = _OPTION_OF.get(match[1], match[1])
+        given = getattr(args, dest, None)
+        if dest not in options or given is None or given == command.get_default(dest):
+            return match[0]
+        return f"{options[dest]} must be {match[2]}"
+
+    return re.sub(
+        r"The '(\w+)' parameter of [\w.]+ must be (.*?)(?:,? or None)?(?=\. Got )",
+        option,
+        message,
+    )
+
+
+def _warn(command: str, caught: list[warnings.WarningMessage]) -> None:
+    for warning in caught:
+        message = " ".join(str(warning.message).split())
+        print(f"tensionindex {command}: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    """Run the command line; returns the exit status (2 for any error)."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
     try:
+        args = _parse(parser, arguments)
+    except _UsageError as exc:
+        print(f"{exc.prog}: error: {exc} (see {exc.prog} --help)", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help and --version, printed by argparse
+        return exc.code if isinstance(exc.code, int) else 0
+    try:
+        if getattr(args, "digits", None) is not None and not 0 <= args.digits <= 15:
+            raise ti.ConfigurationError(
+                f"--digits must be an integer from 0 to 15. Got {args.digits} instead."
+            )
+        if getattr(args, "output", None) is not None and args.command != "plot":
+            _output_format(args.output)  # before any work: a typo costs no computation
+        if hasattr(args, "events"):
+            _check_inputs(args)
         with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ti.SaturationWarning)
+            warnings.simplefilter("always", UserWarning)  # every one said, once a line
             args.run(args)
-        for warning in caught:
-            if issubclass(warning.category, ti.SaturationWarning):
-                message = " ".join(str(warning.message).split())
-                print(f"tensionindex {args.command}: warning: {message}", file=sys.stderr)
-            else:
-                warnings.showwarning(
-                    warning.message, warning.category, warning.filename, warning.lineno
-                )
+        _warn(args.command, caught)
     except BrokenPipeError:  # e.g. `tensionindex score ... | head`
+        # Python would report the closed pipe again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
     except (ti.TensionIndexError, ValueError, OSError) as exc:
-        message = " ".join(str(exc).split())
+        message = _in_cli_terms(" ".join(str(exc).split()), parser, args)
         print(f"tensionindex {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"tensionindex {args.command}: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
