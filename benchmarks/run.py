@@ -37,11 +37,15 @@ import tensionindex as ti
 # The small cases are dominated by fixed costs and vary most; the 200,000-event
 # cases measured 19-28x in the quick profile, so a floor of 10 catches the engine
 # falling back to its earlier speed (7-9x there).
+# The window kernel sums each block of days from both ends instead of subtracting
+# running sums (no cancellation: a huge event leaving the window cannot swallow a
+# small one), which costs it about a fifth of its lead: measured 10-15x in the quick
+# profile on a shared machine, so its floor is 8.
 FLOORS = {
     "engine exponential": 3.0,
     "engine window": 3.0,
     "engine exponential: 200,000 ev": 10.0,
-    "engine window: 200,000 ev": 10.0,
+    "engine window: 200,000 ev": 8.0,
 }
 
 
