@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tensionindex.countries import country_codes
     from tensionindex.datasets import example_spans, examples, load_example
     from tensionindex.dedup import deduplicate, deduplicate_across_datasets, event_families
+    from tensionindex.display import show, wide
     from tensionindex.event_types import taxonomy
     from tensionindex.events import CANONICAL_COLUMNS, actor_aliases, validate_events
     from tensionindex.exceptions import (
@@ -113,6 +114,8 @@ _LAZY: dict[str, str] = {
     "read_report": "tensionindex.io",
     "write_table": "tensionindex.io",
     "plot_index": "tensionindex.plot",
+    "show": "tensionindex.display",
+    "wide": "tensionindex.display",
     "plot_parts": "tensionindex.plot",
     "error_payload": "tensionindex.service",
     "score_records": "tensionindex.service",
@@ -200,6 +203,8 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "series_agreement",
     "plot_index",
     "plot_parts",
+    "show",
+    "wide",
     # Services
     "IndexState",
     "score_records",
