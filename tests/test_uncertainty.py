@@ -15,7 +15,9 @@ generated events are in tests/properties/test_uncertainty_properties.py.
 from __future__ import annotations
 
 import dataclasses
+import io
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ import pytest
 import tensionindex as ti
 from tensionindex.analysis import uncertainty
 from tensionindex.analysis.uncertainty import sensitivity, weight_influence
+from tensionindex.cli import main
 from tensionindex.testing import event
 
 #: The weights alone: the bands of tensionindex before the events varied.
@@ -116,6 +119,15 @@ def test_layout_and_central_values(events: list[dict[str, object]]) -> None:
         ({**NOTHING}, {}, [], "linear"),
         # The bounded carry-over is no sum of events: every draw through the kernel.
         (WEIGHTS_ONLY, {"kernel": "carryover"}, ["weights"], "recomputed"),
+        # Baselines made of other events: every draw rebuilt and scored again.
+        (
+            {},
+            {"neutral": "dyad"},
+            ["weights", "omission", "duplication", "recoding", "date_shift", "confidence"],
+            "rescored",
+        ),
+        (WEIGHTS_ONLY, {"neutral": "source"}, ["weights"], "rescored"),
+        ({**NOTHING}, {"neutral": "dyad", "aggregation": "kernel_mean"}, [], "rescored"),
     ],
 )
 def test_provenance_says_what_the_bands_include(
@@ -296,6 +308,22 @@ def test_zero_spread_and_one_draw_give_the_central_value(
 # -- sensitivity: the events ------------------------------------------------------------
 
 
+#: Every setting of the draws at its default, as uncertainty._plan takes them.
+DEFAULTS: dict[str, Any] = {
+    "spread": 0.25,
+    "event_noise": True,
+    "omission": 0.15,
+    "duplication": 0.15,
+    "recoding": 0.15,
+    "date_shift": 0.30,
+    "shift_days": 3,
+    "confidence_draws": True,
+    "weight_ranges": None,
+    "half_life_range": None,
+    "scale_range": None,
+}
+
+
 def _event_runs(
     events: list[dict[str, object]],
     draws: int,
@@ -303,31 +331,20 @@ def _event_runs(
     start: str,
     end: str,
     overrides: dict[str, Any],
+    coverage: pd.Series | None = None,
     **settings: Any,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Tension and scale of every draw, one stability_index run per draw on its own events.
 
     The draw's events are written out as rows: an event counted twice is two
     rows, a missed one none; a recoded one gets its new type, a moved one its
-    new date, a kept one confidence 1 when confidences are drawn.
+    new date, a kept one confidence 1 when confidences are drawn.  Each run
+    is a whole index of its own, so under ``neutral="dyad"`` or ``"source"``
+    every baseline is the one of that draw's rows.
     """
-    scored = ti.score(events, **overrides)
+    scored = ti.score(events, coverage=coverage, **overrides)
     cfg = scored.config
-    options = {
-        "spread": 0.25,
-        "event_noise": True,
-        "omission": 0.15,
-        "duplication": 0.15,
-        "recoding": 0.15,
-        "date_shift": 0.30,
-        "shift_days": 3,
-        "confidence_draws": True,
-        "weight_ranges": None,
-        "half_life_range": None,
-        "scale_range": None,
-        **settings,
-    }
-    plan = uncertainty._plan(scored, **options)
+    plan = uncertainty._plan(scored, **{**DEFAULTS, **settings})
     types = uncertainty._types(scored, plan)
     key = int(np.random.default_rng(seed).integers(0, 2**64, dtype=np.uint64))
     every = np.arange(draws)
@@ -372,7 +389,9 @@ def _event_runs(
             )
         tension = pd.Series(0.0, index=grid)
         if rows:
-            out = ti.stability_index(pd.DataFrame(rows), config, start=start, end=end)
+            out = ti.stability_index(
+                pd.DataFrame(rows), config, start=start, end=end, coverage=coverage
+            )
             found = out.assign(dyad=out["dyad"].astype(str)).set_index(["dyad", "date"])
             tension = found["tension"].reindex(grid, fill_value=0.0)
         runs.append(tension.to_numpy())
@@ -394,6 +413,10 @@ def _event_runs(
         # The bounded carry-over is not a sum of events: recomputed, weights alone too.
         ({"kernel": "carryover", "bound": 8.0}, {}),
         ({"kernel": "carryover", "bound": 8.0}, {"event_noise": False}),
+        # Baselines of each draw's own events: rescored.
+        ({"half_life": 5, "neutral": "dyad", "aggregation": "kernel_mean"}, {}),
+        ({"half_life": 5, "neutral": "source", "aggregation": "mean"}, {"scale_range": (5, 20)}),
+        ({"half_life": 5, "neutral": "dyad"}, {"half_life_range": (3.0, 9.0)}),
     ],
 )
 def test_event_quantiles_match_a_run_per_draw(
@@ -531,10 +554,13 @@ def test_events_spread_over_their_month() -> None:
     assert (bands["tension_q95"] > bands["tension_q05"]).any()
 
 
+@pytest.mark.parametrize("neutral", ["zero", "dyad", "source"])
 def test_every_event_missed_is_the_index_without_events(
-    events: list[dict[str, object]],
+    events: list[dict[str, object]], neutral: str
 ) -> None:
-    bands = sensitivity(events, draws=20, quantiles=(0.0, 1.0), omission=1.0, duplication=0.0)
+    bands = sensitivity(
+        events, draws=20, quantiles=(0.0, 1.0), omission=1.0, duplication=0.0, neutral=neutral
+    )
     for q in ("q00", "q100"):
         assert (bands[f"tension_{q}"] == 0.0).all()
         assert (bands[f"stability_{q}"] == 50.0).all()
@@ -793,6 +819,242 @@ def test_the_events_widen_the_bands_on_the_example() -> None:
     assert wider > 2 * width
 
 
+# -- sensitivity under neutral="dyad" and "source": every draw rebuilt and scored again ----
+
+#: Configurations whose baselines are made of other events, with settings of the draws.
+RESCORED: list[tuple[dict[str, Any], dict[str, Any]]] = [
+    ({"neutral": "dyad", "half_life": 5}, {}),
+    (
+        {"neutral": "dyad", "neutral_days": 3, "half_life": 5},
+        {"spread": 0.6, "omission": 0.3, "duplication": 0.3, "shift_days": 5},
+    ),
+    ({"neutral": "dyad", "half_life": 5, "aggregation": "kernel_mean"}, {}),
+    ({"neutral": "dyad", "half_life": 5, "aggregation": "mean"}, {"recoding": 0.6}),
+    ({"neutral": "dyad", "kernel": "window", "window": 4, "aggregation": "kernel_mean"}, {}),
+    ({"neutral": "dyad", "half_life": 5, "category_half_lives": {"gray_zone": 2.0}}, {}),
+    ({"neutral": "dyad", "kernel": "carryover", "bound": 8.0}, {"event_noise": False}),
+    ({"neutral": "source", "half_life": 5}, {}),
+    ({"neutral": "source", "half_life": 5, "aggregation": "kernel_mean"}, {"recoding": 0.5}),
+    ({"neutral": "source", "half_life": 5, "aggregation": "mean", "use_confidence": False}, {}),
+    ({"neutral": "source", "half_life": 5}, {"event_noise": False}),
+]
+
+
+def _drawn(
+    scored: ti.ScoredEvents, draws: int, seed: int, start: str, end: str, **settings: Any
+) -> np.ndarray:
+    """Every draw's tension, ``(draws, dyads x days)``, as sensitivity computes it (one tile)."""
+    plan = uncertainty._plan(scored, **{**DEFAULTS, **settings})
+    key = int(np.random.default_rng(seed).integers(0, 2**64, dtype=np.uint64))
+    drawing = uncertainty._drawing(scored, scored, plan, key, draws)
+    grid = scored.grid(start, end)
+    assert grid is not None
+    tile = uncertainty._Tile(0, len(scored.labels), grid.first_day, grid.n_days, 0)
+    return drawing.tension(tile, drawing.picked(tile), np.arange(draws))
+
+
+@pytest.mark.parametrize(("overrides", "settings"), RESCORED)
+def test_a_rescored_draw_is_the_index_of_its_events(
+    events: list[dict[str, object]], overrides: dict[str, Any], settings: dict[str, Any]
+) -> None:
+    # Bit for bit: each draw's rows are scored as stability_index scores the same rows
+    # written out (the grid starts after the first events: they enter through the carry).
+    start, end = "2024-03-03", "2024-03-12"
+    runs, _ = _event_runs(events, 10, 4, start, end, overrides, **settings)
+    got = _drawn(ti.score(events, **overrides), 10, 4, start, end, **settings)
+    np.testing.assert_array_equal(got, runs)
+    assert np.ptp(runs, axis=0).max() > 0  # the draws differ: not the central value ten times
+
+
+@pytest.mark.parametrize("neutral", ["dyad", "source"])
+def test_a_rescored_draw_with_its_own_half_life(
+    events: list[dict[str, object]], neutral: str
+) -> None:
+    # Each draw's half-life runs through one recursion with a rate per draw: to rounding.
+    overrides, settings = {"neutral": neutral, "half_life": 5}, {"half_life_range": (3.0, 9.0)}
+    start, end = "2024-03-03", "2024-03-12"
+    runs, _ = _event_runs(events, 10, 4, start, end, overrides, **settings)
+    got = _drawn(ti.score(events, **overrides), 10, 4, start, end, **settings)
+    np.testing.assert_allclose(got, runs, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("neutral", ["dyad", "source"])
+def test_a_rescored_draw_under_share_divides_by_the_days_records(
+    events: list[dict[str, object]], neutral: str
+) -> None:
+    # The source's records of each day: missing or doubling an event does not change them.
+    records = pd.Series(np.arange(2, 14), index=pd.date_range("2024-03-01", "2024-03-12"))
+    overrides = {"neutral": neutral, "half_life": 5, "aggregation": "share"}
+    start, end = "2024-03-03", "2024-03-12"
+    runs, _ = _event_runs(events, 10, 4, start, end, overrides, coverage=records, date_shift=0.0)
+    scored = ti.score(events, coverage=records, **overrides)
+    got = _drawn(scored, 10, 4, start, end, date_shift=0.0)
+    np.testing.assert_array_equal(got, runs)
+
+
+def test_a_moved_event_keeps_the_share_of_its_recorded_day() -> None:
+    # Four records on 1 March, one on 2 March, none on 29 February: the water cannon
+    # counts 7/4 wherever a draw moves it (stability_index would refuse 29 February).
+    records = pd.Series([4, 1], index=pd.to_datetime(["2024-03-01", "2024-03-02"]))
+    bands = sensitivity(
+        [event("2024-03-01")],
+        draws=200,
+        quantiles=(0.0, 1.0),
+        coverage=records,
+        end="2024-03-02",
+        neutral="dyad",
+        aggregation="share",
+        **{**NOTHING, "date_shift": 1.0, "shift_days": 1},
+    )
+    assert bands.attrs["tensionindex"]["sensitivity"]["method"] == "rescored"
+    second = bands.iloc[1]
+    assert second["tension"] == pytest.approx(7 / 4 * 2 ** (-1 / 30), rel=1e-12)
+    assert second["tension_q100"] == pytest.approx(7 / 4, rel=1e-12)
+    assert second["tension_q00"] == pytest.approx(7 / 4 * 2 ** (-2 / 30), rel=1e-12)
+
+
+def test_a_missed_event_changes_the_baseline_of_the_next() -> None:
+    # Two water cannons a day apart, half-life 1: the second is its dyad's usual (7 - 7 = 0)
+    # while the first is there; a draw that misses the first counts the second in full.
+    # Multiplicities alone (neutral="zero") would never give more than 3.5 on 2 March.
+    two = [event("2024-03-01"), event("2024-03-02")]
+    bands = sensitivity(
+        two,
+        draws=200,
+        quantiles=(0.0, 1.0),
+        half_life=1,
+        neutral="dyad",
+        **{**NOTHING, "omission": 0.5},
+    )
+    second = bands.iloc[1]
+    assert second["tension"] == pytest.approx(3.5)
+    assert (second["tension_q00"], second["tension_q100"]) == pytest.approx((0.0, 7.0))
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"neutral": "dyad", "half_life": 5},
+        {"neutral": "dyad", "half_life": 5, "aggregation": "mean"},
+        {"neutral": "dyad", "aggregation": "share"},
+        {"neutral": "dyad", "kernel": "window", "window": 3, "aggregation": "kernel_mean"},
+        {"neutral": "source", "half_life": 5, "aggregation": "kernel_mean"},
+        {"neutral": "source", "half_life": 5, "category_half_lives": {"gray_zone": 2.0}},
+        {"neutral": "source", "kernel": "carryover", "bound": 8.0},
+    ],
+)
+def test_rescored_with_nothing_drawn_is_the_index(
+    events: list[dict[str, object]], overrides: dict[str, Any]
+) -> None:
+    bands = sensitivity(ti.score(events, **overrides), draws=5, start="2024-03-03", **NOTHING)
+    assert bands.attrs["tensionindex"]["sensitivity"]["method"] == "rescored"
+    for q in ("q05", "q95"):
+        np.testing.assert_array_equal(bands[f"tension_{q}"], bands["tension"])
+        np.testing.assert_array_equal(bands[f"stability_{q}"], bands["stability"])
+
+
+@pytest.mark.parametrize("neutral", ["dyad", "source"])
+def test_rescored_bands_do_not_depend_on_tiles_blocks_or_dyads(
+    events: list[dict[str, object]], neutral: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scored = ti.score(events, neutral=neutral, aggregation="kernel_mean", scale="auto")
+    whole = sensitivity(scored, draws=24, seed=3)
+    pd.testing.assert_frame_equal(whole, sensitivity(scored, draws=24, seed=3), check_exact=True)
+    assert not np.allclose(
+        whole["tension_q05"], sensitivity(scored, draws=24, seed=4)["tension_q05"]
+    )
+    alone = sensitivity(scored, draws=24, seed=3, dyads="CHN-USA")
+    mine = whole[whole["dyad"] == "CHN-USA"].reset_index(drop=True)
+    mine["dyad"] = mine["dyad"].astype(str)
+    alone["dyad"] = alone["dyad"].astype(str)
+    # A dyad's baselines are the same alone (to rounding: the sums run over fewer rows).
+    pd.testing.assert_frame_equal(mine, alone, rtol=1e-9, atol=1e-12)
+    # Tiles of three cells, blocks of one draw: the same draws.
+    monkeypatch.setattr(uncertainty, "_BLOCK_FLOATS", 24 * 3)
+    monkeypatch.setattr(uncertainty, "_WORKING_FLOATS", 1)
+    pd.testing.assert_frame_equal(
+        whole, sensitivity(scored, draws=24, seed=3), rtol=1e-9, atol=1e-12
+    )
+
+
+def test_rescored_provenance_says_why(events: list[dict[str, object]]) -> None:
+    settings = sensitivity(ti.score(events, neutral="dyad"), draws=5).attrs["tensionindex"][
+        "sensitivity"
+    ]
+    assert settings["method"] == "rescored"
+    assert settings["method_reason"].startswith("neutral='dyad': an event's baseline is made of")
+    plain = sensitivity(ti.score(events), draws=5).attrs["tensionindex"]["sensitivity"]
+    assert plain["method"] == "recomputed" and "per-event" not in plain["method_reason"]
+
+
+def test_influence_refuses_a_baseline_made_of_other_events(
+    events: list[dict[str, object]],
+) -> None:
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"weight_influence needs neutral='zero': with neutral='dyad' each event's signal "
+        r"is measured from a baseline made of the other events' weights, so the tension does "
+        r"not split into one part per event type\. Score with neutral='zero' for this "
+        r"analysis; sensitivity takes any neutral\.",
+    ):
+        weight_influence(ti.score(events, neutral="dyad"), "CHN-PHL", "2024-03-05")
+    with pytest.raises(ti.InvalidParameterError, match=r"with neutral='source' each event's"):
+        weight_influence(events, "CHN-PHL", "2024-03-05", neutral="source")
+
+
+# -- the command line on coded data (its recommended neutral="dyad", kernel_mean) -----------
+
+#: Real GDELT rows (excerpts of the Georgia files, tests/data/README.md).
+GEORGIA = sorted(str(p) for p in (Path(__file__).parent / "data").glob("georgia_*.csv"))
+#: The real ICEWS sample beside the repository (not shipped: research licence).
+ICEWS_SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "icews"
+ICEWS_SAMPLE = ICEWS_SAMPLE / "events.2018.sample.tab"
+CODED = {"aggregation": "kernel_mean", "neutral": "dyad", "scale": "auto"}
+#: Every digit in the command line's CSV (it rounds to 4 decimal places by default).
+DIGITS = ["--digits", "15"]
+
+
+def _command_line(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[pd.DataFrame, str]:
+    status = main(args)
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    return pd.read_csv(io.StringIO(out), parse_dates=["date"]), err
+
+
+def test_the_command_line_on_coded_data(capsys: pytest.CaptureFixture[str]) -> None:
+    assert GEORGIA, "tests/data/georgia_*.csv are part of the repository"
+    table, err = _command_line(
+        ["sensitivity", "--format", "gdelt", *GEORGIA, "--draws", "40", "--seed", "5", *DIGITS],
+        capsys,
+    )
+    assert "using the recommended aggregation=kernel_mean, neutral=dyad, scale=auto" in err
+    events = ti.read_gdelt(GEORGIA, deduplicate="one_a_day")
+    scored = ti.score(events, coverage=ti.read_report(events).coverage, **CODED)
+    expected = sensitivity(scored, draws=40, seed=5)
+    assert expected.attrs["tensionindex"]["sensitivity"]["method"] == "rescored"
+    assert list(table.columns) == list(expected.columns)
+    assert len(table) == len(expected) == 5 * 83
+    for column in expected.columns[2:]:
+        np.testing.assert_allclose(table[column], expected[column], rtol=1e-9, atol=1e-12)
+    assert (table["tension_q05"] <= table["tension_q95"]).all()
+    assert (table["tension_q95"] > table["tension_q05"]).any()
+
+
+@pytest.mark.skipif(
+    not ICEWS_SAMPLE.is_file(), reason="needs ../shared/data/icews (the real ICEWS sample)"
+)
+def test_the_command_line_on_the_icews_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["sensitivity", "--format", "icews", str(ICEWS_SAMPLE), "--dyad", "PRK-USA"]
+    table, _ = _command_line([*args, "--draws", "30", *DIGITS], capsys)
+    # Read as the command line reads it: that dyad's events only (so is the automatic scale).
+    events = ti.read_icews(ICEWS_SAMPLE, deduplicate="one_a_day", dyads=["PRK-USA"])
+    scored = ti.score(events, coverage=ti.read_report(events).coverage, **CODED)
+    expected = sensitivity(scored, dyads="PRK-USA", draws=30, seed=0)
+    assert len(table) == len(expected) > 0
+    np.testing.assert_allclose(table["stability_q95"], expected["stability_q95"], rtol=1e-9)
+    assert (table["stability_q95"] > table["stability_q05"]).all()
+
+
 def test_quantile_column_names(events: list[dict[str, object]]) -> None:
     bands = sensitivity(events, draws=10, quantiles=(0.975, 0.025, 0.001, 1))
     assert list(bands.columns[4:]) == [
@@ -939,10 +1201,26 @@ def test_no_events() -> None:
             r"exponential kernel, and kernel='window' has none\. Leave half_life_range=None "
             r"with this kernel\.",
         ),
+        # Under every neutral (the rescored draws) the same checks, the same messages.
         (
-            {"neutral": "dyad"},
-            r"sensitivity needs neutral='zero': with neutral='dyad' each event's baseline "
-            r"mixes the weights and the presence of other events",
+            {"neutral": "dyad", "kernel": "window", "half_life_range": (20, 40)},
+            r"The 'half_life_range' parameter of sensitivity varies the half-life of the "
+            r"exponential kernel, and kernel='window' has none\.",
+        ),
+        (
+            {"neutral": "source", "omission": 0.6, "duplication": 0.5},
+            r"The 'duplication' parameter of sensitivity must be at most 1 - omission = 0\.4 ",
+        ),
+        (
+            {"neutral": "dyad", "weight_ranges": {"water_cannon": (8, 9)}},
+            r"The 'weight_ranges' parameter of sensitivity is \(8\.0, 9\.0\), which does not "
+            r"contain the weight of 'water_cannon' in force, 7",
+        ),
+        ({"neutral": "dyad", "draws": 0}, r"The 'draws' parameter of sensitivity must be an "),
+        (
+            {"neutral": "sideways"},
+            r"The 'neutral' parameter of IndexConfig must be one of 'zero', 'dyad', 'source'\. "
+            r"Got 'sideways' instead\.",
         ),
     ],
 )

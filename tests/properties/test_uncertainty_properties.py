@@ -22,6 +22,11 @@ With the events drawn too (the default):
   made of non-negative signals, and at most doubles it.
 * A dyad's bands are the same asked alone or with the others (the draws of an
   event depend on the seed, the event and the draw, nothing else).
+
+These run over every ``neutral`` too: under ``"dyad"`` and ``"source"`` each
+draw's events are rebuilt and scored again (their baselines are the draw's).
+And, whatever the neutral, counting every event twice doubles the tension
+under ``aggregation="sum"`` (each baseline is the mean of rows all doubled).
 """
 
 from __future__ import annotations
@@ -141,6 +146,7 @@ def test_influence_equals_a_finite_difference(
 EVERY_KERNEL = configs(
     kernels=("exponential", "window", "carryover"),
     aggregations=("sum", "mean", "share", "kernel_mean"),
+    coded_settings=True,  # neutral "zero", "dyad" or "source": draws rescored under the last two
 )
 NOTHING: dict[str, Any] = {
     "spread": 0.0,
@@ -263,4 +269,33 @@ def test_a_dyad_alone_has_the_same_bands(
     mine = every[every["dyad"] == dyad].reset_index(drop=True)
     mine["dyad"] = mine["dyad"].astype(str)
     alone["dyad"] = alone["dyad"].astype(str)
-    pd.testing.assert_frame_equal(mine, alone, check_exact=True)
+    if config.neutral == "zero":
+        pd.testing.assert_frame_equal(mine, alone, check_exact=True)
+        return
+    # Rescored: the same draws, whose baselines are sums over fewer rows (to rounding).
+    pd.testing.assert_frame_equal(
+        mine, alone, check_exact=False, rtol=1e-9, atol=tolerance(frame, config)
+    )
+
+
+@given(
+    frame=events(max_size=15),
+    config=configs(aggregations=("sum",), coded_settings=True),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_every_event_counted_twice_doubles_the_tension(
+    frame: pd.DataFrame, config: ti.IndexConfig, seed: int
+) -> None:
+    # Under "sum", whatever the neutral: each event's baseline is the mean of rows
+    # that are all doubled (the same mean), and every signal counts twice.
+    bands = sensitivity(
+        ti.score(frame, config),
+        draws=3,
+        seed=seed,
+        quantiles=(0.0, 1.0),
+        **{**NOTHING, "omission": 0.0, "duplication": 1.0},
+    )
+    twice = 2 * bands["tension"].to_numpy()
+    bound = 2 * tolerance(frame, config)
+    for q in ("q00", "q100"):
+        assert np.abs(bands[f"tension_{q}"].to_numpy() - twice).max(initial=0.0) <= bound
