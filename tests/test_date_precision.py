@@ -300,3 +300,22 @@ def test_the_dask_path_refuses_coarse_dates_by_name() -> None:
     days = pd.DataFrame([_event("2024-03-05"), _event("2024-04-02")])
     result = tdask.stability_index(dd.from_pandas(days, npartitions=1)).compute(scheduler="sync")
     assert len(result) == 29
+
+
+@pytest.mark.parametrize("kernel", ["exponential", "window"])
+@pytest.mark.parametrize("aggregation", ["sum", "kernel_mean"])
+def test_a_later_start_reads_the_same_values_with_spread_events(
+    kernel: str, aggregation: str
+) -> None:
+    """Days of spread events before the grid count 1/n each in the carried information too."""
+    scored = ti.score(
+        [_event("2024-03"), _event("2024-03-20"), _event("2024-W15", "dialogue_resumed")],
+        imprecise_dates="spread", aggregation=aggregation, kernel=kernel, half_life=10,
+        window=40,
+    )
+    whole = scored.index(end="2024-05-01").set_index("date")
+    late = scored.index(start="2024-03-25", end="2024-05-01").set_index("date")
+    for column in ("tension", "information"):
+        np.testing.assert_allclose(
+            late[column], whole.loc[late.index, column], rtol=1e-12, atol=1e-12
+        )

@@ -285,7 +285,7 @@ class ScoredEvents:
                 )
                 if config.use_confidence:
                     raw *= events["confidence"].to_numpy()
-                    reliability = _dataset_reliability(events, config)
+                    reliability = dataset_reliability(events, config)
                     if reliability is not None:
                         raw *= reliability
             # Validated dates are midnight datetime64[ns]: whole days since 1970 by one division.
@@ -309,7 +309,7 @@ class ScoredEvents:
                 spread = length
                 days = (days[0], int((day + length - 1).max())) if len(day) else days
         usual = baseline_signal(
-            dyad, day, raw, config.neutral, config.neutral_days, _dataset_codes(events)
+            dyad, day, raw, config.neutral, config.neutral_days, dataset_codes(events)
         )
         _check_magnitude(events, raw)
         centred = raw if usual is None else raw - usual
@@ -577,7 +577,7 @@ class ScoredEvents:
         if cfg.neutral == "source":  # the source's baseline: from all the events, as scored
             usual = None if self.usual is None else self.usual[picked]
         else:
-            datasets = _dataset_codes(events)
+            datasets = dataset_codes(events)
             usual = baseline_signal(group, day, raw, cfg.neutral, cfg.neutral_days, datasets)
         centred = raw if usual is None else raw - usual
         factor, signal = self._aggregate(group, day, centred, cfg, self.coverage)
@@ -879,13 +879,13 @@ class ScoredEvents:
         """
         daily = self._daily(grid, self.signal)
         kernels, _ = self.kernels()
-        if len(kernels) <= 1:
+        if len(kernels) <= 1 and self.spread is None:
             kernel = kernels[0] if kernels else self.config.kernel_of()
             events = self.on_days(self.signal)
             tension, information = tension_and_information(
                 kernel, daily, grid, events, self.day_range[0]
             )
-        else:  # categories with kernels of their own: one pass per kernel
+        else:  # kernels of their own per category, or days of spread events: one pass each
             tension = self._decayed(grid, daily, self.signal)
             information = self._information(grid, daily[1])
         if self.config.aggregation == "kernel_mean":
@@ -910,11 +910,12 @@ class ScoredEvents:
     def _information(self, grid: Grid, count: np.ndarray) -> np.ndarray:
         """sum_i K(t - t_i) on ``grid``, the decayed number of events, from the daily counts."""
         kernels, _ = self.kernels()
-        if len(kernels) <= 1:
+        if len(kernels) <= 1 and self.spread is None:
             kernel = kernels[0] if kernels else self.config.kernel_of()
             dyad, day, _ = self.on_days(np.ones(len(self.day)))
             return information_grid(kernel, count, grid, (dyad, day), self.day_range[0])
-        # The count grid is the daily "signal" of ones: decayed, the information.
+        # The count grid is the daily "signal" of ones (1/n a day of a spread event, also
+        # for those before the grid): decayed, the information.
         counts = (count.astype(float), count)
         return self._decayed(grid, counts, np.ones(len(self.day)), overwrite=True)
 
@@ -1434,7 +1435,7 @@ class ScoredEvents:
         )
         if cfg.use_confidence:
             unit = unit * events["confidence"].to_numpy()
-            reliability = _dataset_reliability(events, cfg)
+            reliability = dataset_reliability(events, cfg)
             if reliability is not None:
                 unit = unit * reliability
         return np.asarray(unit * self.factor, dtype=float)
@@ -1636,7 +1637,7 @@ def _kernel_mean(total: np.ndarray, divisor: np.ndarray) -> np.ndarray:
     return np.asarray(np.divide(total, divisor, out=out, where=divisor > 0))
 
 
-def _dataset_codes(events: pd.DataFrame) -> np.ndarray | None:
+def dataset_codes(events: pd.DataFrame) -> np.ndarray | None:
     """Each event's dataset as a code (None without a ``dataset`` column)."""
     if "dataset" not in events.columns:
         return None
@@ -1644,7 +1645,7 @@ def _dataset_codes(events: pd.DataFrame) -> np.ndarray | None:
     return np.asarray(codes, dtype=np.intp)
 
 
-def _dataset_reliability(events: pd.DataFrame, config: IndexConfig) -> np.ndarray | None:
+def dataset_reliability(events: pd.DataFrame, config: IndexConfig) -> np.ndarray | None:
     """Per event, its dataset's confidence from ``config.dataset_confidence`` (None: all 1)."""
     if not config.dataset_confidence or "dataset" not in events.columns:
         return None

@@ -73,9 +73,9 @@ from tensionindex.scored import (
     RANGE,
     GroupedTension,
     ScoredEvents,
-    _dataset_codes,
-    _dataset_reliability,
     as_scored,
+    dataset_codes,
+    dataset_reliability,
 )
 
 __all__ = [
@@ -1646,8 +1646,8 @@ def _parts(data: ScoredEvents, plan: _Plan) -> _Parts:
     if cfg.use_confidence:
         if not plan.confidence:  # drawn: a kept event counts in full
             confidence = events["confidence"].to_numpy()
-        reliability = _dataset_reliability(events, cfg)
-    codes = _dataset_codes(events)
+        reliability = dataset_reliability(events, cfg)
+    codes = dataset_codes(events)
     dataset = np.zeros(len(data), np.intp) if codes is None else codes
     return _Parts(
         np.asarray(intensity, dtype=float),
