@@ -837,7 +837,12 @@ def build_parser() -> argparse.ArgumentParser:
         parser.set_defaults(run=run)
         return parser
 
-    sens = analysis("sensitivity", "bands of the index under uncertain weights and events (missed, doubled, recoded, misdated)", _sensitivity)
+    sens = analysis(
+        "sensitivity",
+        "bands of the index under uncertain weights and events (missed, doubled, recoded, "
+        "misdated)",
+        _sensitivity,
+    )
     sens.add_argument("--spread", type=float, default=0.25, help="relative spread of weights")
     sens.add_argument("--draws", type=int, default=1000)
     sens.add_argument("--seed", type=int, default=0)
