@@ -259,13 +259,16 @@ def test_damaged_value_names_file_row_column_and_value(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("engine", ["pandas", "pyarrow"])
-def test_row_with_too_many_fields_is_an_error(tmp_path: Path, engine: str) -> None:
+def test_row_with_too_many_fields_is_left_out_and_counted(tmp_path: Path, engine: str) -> None:
     if engine == "pyarrow":
         pytest.importorskip("pyarrow")
     path = tmp_path / "long.export.CSV"
-    path.write_text(gdelt_row() + gdelt_row().rstrip("\n") + "\textra\n")
-    with pytest.raises(ti.EventValidationError, match=r"long\.export\.CSV'.*(data row 2|line 2)"):
-        tio.read_gdelt(path, engine=engine)  # type: ignore[arg-type]
+    path.write_text(gdelt_row() + gdelt_row(GLOBALEVENTID="2").rstrip("\n") + "\textra\n")
+    events = tio.read_gdelt(path, engine=engine)  # type: ignore[arg-type]
+    assert events["event_id"].tolist() == ["1"]
+    report = tio.read_report(events)
+    assert report.dropped["wrong_field_count"] == 1
+    assert dict(report.wrong_field_counts) == {"62": 1}
 
 
 def test_bytes_that_are_not_utf8_are_replaced(tmp_path: Path) -> None:
@@ -550,14 +553,16 @@ def test_engines_give_identical_raw_chunks(path: Path) -> None:
                 names = _delimited.unique_names(
                     _delimited.split_line(line, sep=sep, quoted=quoted)
                 )
-            layout = _delimited.Layout("test", sep, quoted, names, names, ("NA", "None"))
+            counts = (57, 58) if path == V1 else ()
+            layout = _delimited.Layout("test", sep, quoted, names, names, ("NA", "None"), counts)
             frames[engine] = list(_delimited.iter_frames(
                 text, layout, engine=engine, chunksize=5, name=str(path), header=path != V1
             ))
     assert len(frames["pyarrow"]) == len(frames["pandas"]) > 1
     for a, b in zip(frames["pyarrow"], frames["pandas"], strict=True):
         pd.testing.assert_frame_equal(a, b)
-        assert len(a) <= 5 and all(a[c].dtype == object for c in a.columns)
+        assert len(a) <= 5 and all(a[c].dtype == object for c in names)
+        assert (a[_delimited.WRONG_FIELDS] == 0).all()
 
 
 def test_unknown_engine_and_chunksize_are_errors() -> None:

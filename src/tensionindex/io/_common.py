@@ -14,6 +14,13 @@ from tensionindex.catalogue import builtin_event_types
 from tensionindex.events import actor_aliases, validate_events
 from tensionindex.exceptions import EventInputTypeError, EventValidationError
 from tensionindex.io._delimited import check_chunksize, resolve_engine
+from tensionindex.io._limits import (
+    BoundedText,
+    LineTooLong,
+    ReadLimits,
+    check_limits,
+    raise_csv_field_limit,
+)
 from tensionindex.io._progress import with_progress
 from tensionindex.io._report import ATTRS_KEY, DROP_REASONS, ReadReport
 from tensionindex.io._sources import READ_ERRORS, Input, expand_sources, open_text
@@ -53,8 +60,10 @@ class Chunk:
     report: ReadReport
 
 
-#: Reads one open file: (name, text, engine, chunksize) -> chunks.
-Reader = Callable[[str, IO[str], Literal["pyarrow", "pandas"], int], Iterator[Chunk]]
+#: Reads one open file: (name, text, engine, chunksize, limits) -> chunks.
+Reader = Callable[
+    [str, IO[str], Literal["pyarrow", "pandas"], int, ReadLimits], Iterator[Chunk]
+]
 
 
 # -- parameters -----------------------------------------------------------------------
@@ -231,13 +240,16 @@ def parse_numbers(
     ``rows`` holds the 1-based data-row number of each value, for messages.
     """
     text = pd.Series(values, dtype=object)
-    numbers = pd.to_numeric(text, errors="coerce")
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")
+    # "inf", "1e999" and integers past 2**53 parse, but are no count or score.
     bad = (numbers.isna() & text.notna()).to_numpy(copy=True)
+    bad |= np.isinf(numbers.to_numpy())
     if integer:
-        bad |= (numbers.notna() & (numbers != np.round(numbers))).to_numpy()
+        whole = numbers.notna() & (numbers == np.round(numbers)) & (numbers.abs() <= 2**53)
+        bad |= (numbers.notna() & ~whole).to_numpy()
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
-        expected = "an integer" if integer else "a number"
+        expected = "an integer" if integer else "a finite number"
         raise _bad_value(name, column, int(rows[position]), values[position], expected)
     if integer:
         return numbers.astype("Int64").reset_index(drop=True)
@@ -281,6 +293,8 @@ def chunk_report(
     unmapped_names: Mapping[str, int] | None = None,
     unknown_event_types: Mapping[str, int] | None = None,
     fallback_event_types: Mapping[str, int] | None = None,
+    wrong_field_counts: Mapping[str, int] | None = None,
+    impossible_event_codes: Mapping[str, int] | None = None,
 ) -> ReadReport:
     """The report of one chunk; ``coverage`` holds the coverage day of every row read."""
     days = pd.Series(coverage).dropna()
@@ -295,6 +309,8 @@ def chunk_report(
         unmapped_names=unmapped_names or {},
         unknown_event_types=unknown_event_types or {},
         fallback_event_types=fallback_event_types or {},
+        wrong_field_counts=wrong_field_counts or {},
+        impossible_event_codes=impossible_event_codes or {},
         daily_records={str(k): int(v) for k, v in daily.items()},
     )
 
@@ -310,25 +326,39 @@ def stream(
     engine: object,
     chunksize: object,
     progress: bool = False,
+    limits: object = None,
 ) -> Iterator[Chunk]:
     """Check the parameters and expand the source now; read lazily, file by file."""
     resolved = resolve_engine(engine, caller=caller)
     rows = check_chunksize(chunksize, caller=caller)
-    inputs = expand_sources(source, caller=caller)
+    caps = check_limits(limits, caller=caller)
+    inputs = expand_sources(source, caller=caller, limits=caps)
 
     def chunks() -> Iterator[Chunk]:
+        raise_csv_field_limit(caps)
         for item in with_progress(inputs, total=len(inputs), label=caller, enabled=progress):
-            yield from _read_input(item, reader, resolved, rows)
+            yield from _read_input(item, reader, resolved, rows, caps)
 
     return chunks()
 
 
 def _read_input(
-    item: Input, reader: Reader, engine: Literal["pyarrow", "pandas"], chunksize: int
+    item: Input,
+    reader: Reader,
+    engine: Literal["pyarrow", "pandas"],
+    chunksize: int,
+    limits: ReadLimits,
 ) -> Iterator[Chunk]:
     try:
         with open_text(item) as text:
-            yield from reader(item.name, text, engine, chunksize)
+            # Every read goes through the line cap: no line is held past it.
+            bounded = BoundedText(text, limit=limits.max_line_length, name=item.name)
+            yield from reader(item.name, bounded, engine, chunksize, limits)  # type: ignore[arg-type]
+    except LineTooLong as exc:
+        if not item.reopenable:
+            raise
+        with open_text(item) as text:  # count the lines up to it only now, once
+            raise exc.at_line(text) from None
     except READ_ERRORS as exc:
         raise EventValidationError(
             f"Could not read {item.name!r}: {exc}. Check that the file is complete and, for "

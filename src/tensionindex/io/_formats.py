@@ -92,6 +92,10 @@ _GDELT_COLUMNS = (
     Column("Actor2CountryCode", required=True),
     Column("IsRootEvent", "integer", required=True),
     Column("EventCode", required=True),
+    # Read to check EventCode against them: a row cut inside EventCode keeps its
+    # first digits ("13" of "139"), a valid code of another level.
+    Column("EventBaseCode"),
+    Column("EventRootCode"),
     Column("GoldsteinScale", "number", required=True),
     Column("NumMentions", "integer", required=True),
     Column("NumSources", "integer", required=True),
@@ -138,7 +142,11 @@ GDELT = FormatSpec(
     # records dated to a day are the denominators of aggregation="share".
     date="SQLDATE",
     actors=Actors(("Actor1CountryCode", "Actor2CountryCode")),
-    event_types=EventTypes("cameo:", "EventCode"),
+    # GDELT codebook: EventBaseCode is EventCode's level-two code (its first three
+    # digits, or the code itself at levels one and two), EventRootCode its first two.
+    event_types=EventTypes(
+        "cameo:", "EventCode", levels=(("EventRootCode", 2), ("EventBaseCode", 3))
+    ),
     fields=(
         Field("event_id", "GLOBALEVENTID"),
         Field("source", "SOURCEURL", "site"),
@@ -154,7 +162,8 @@ GDELT = FormatSpec(
     # Exports from BigQuery, R or gdeltPyR carry a header row; the raw ones do not.
     header_key="GLOBALEVENTID",
     header_hint=(
-        f"A GDELT events file names {', '.join(c.name for c in _GDELT_COLUMNS)} (among others)."
+        f"A GDELT events file names {', '.join(c.name for c in _GDELT_COLUMNS if c.required)} "
+        "(among others)."
     ),
     layout_hint="Is it a GDELT events file (not a mentions or GKG file)?",
     # Exports written by R (e.g. the GDELTtools package) mark missing values NA.

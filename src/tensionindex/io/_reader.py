@@ -40,6 +40,7 @@ from tensionindex.io._common import (
 )
 from tensionindex.io._delimited import (
     DEFAULT_CHUNKSIZE,
+    WRONG_FIELDS,
     Layout,
     first_line,
     iter_frames,
@@ -48,6 +49,7 @@ from tensionindex.io._delimited import (
     unique_names,
 )
 from tensionindex.io._formats import FORMATS
+from tensionindex.io._limits import ReadLimits
 from tensionindex.io._report import ReadReport
 from tensionindex.io._spec import EventTypes, FormatSpec, Variant
 
@@ -113,6 +115,7 @@ def _header_layout(
         names=names,
         columns=tuple(lookup[c.casefold()] for c in present),
         na_values=spec.na_values,
+        field_counts=(len(names),),
     )
     return layout, {lookup[c.casefold()]: c for c in present}, variant
 
@@ -153,6 +156,7 @@ def _headerless_layout(
         quoted=quoted,
         names=variant.names,
         columns=tuple(c.name for c in spec.columns),
+        field_counts=tuple(count for count, _ in variant.field_counts),
     )
     return layout, variant
 
@@ -177,7 +181,7 @@ def detect(spec: FormatSpec, line: str, *, name: str, version: int | None = None
     """
     sep = "\t" if "\t" in line else ","
     quoted = sep == "," or spec.quote_tabs
-    fields = [f.strip() for f in split_line(line, sep=sep, quoted=quoted)]
+    fields = [f.strip() for f in split_line(line, sep=sep, quoted=quoted, name=name)]
     key = None if spec.header_key is None else spec.header_key.casefold()
     if key is None or any(f.casefold() == key for f in fields):
         layout, renames, variant = _header_layout(
@@ -258,6 +262,59 @@ def _event_keys(
     return _typed_keys(spec, column(spec.column), column(spec.mode_column))
 
 
+def _level_codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of a raw text column by stripped value (-1 where missing), and the values.
+
+    Strips the distinct values only, never a full-length column: the levels are
+    read for this check alone.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    stripped = [str(u).strip() for u in uniques]
+    ids, distinct = pd.factorize(np.array([*stripped, ""], dtype=object))
+    ids[-1] = -1  # code -1 (missing) picks the trailing slot
+    empty = np.flatnonzero(np.asarray(distinct, dtype=object) == "")
+    if len(empty):
+        ids[ids == empty[0]] = -1  # blank is missing
+    return ids[codes], [str(d) for d in distinct]
+
+
+def _impossible_codes(
+    spec: EventTypes,
+    column: Callable[[str], np.ndarray],
+    raw: pd.DataFrame,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose code disagrees with the file's own coarser codes, and their labels.
+
+    Each level column of ``spec.levels`` that the file has must hold the
+    code's first characters (the whole code when shorter); a row where it
+    holds anything else is impossible: its code was cut or shifted.  An empty
+    level says nothing either way (files made by hand often leave it out).
+    Labels ("13 (EventRootCode 13, EventBaseCode 139)")
+    are made for those rows only.
+    """
+    code = column(spec.column)
+    levels = [(c, size) for c, size in spec.levels if c in raw.columns]
+    bad = np.zeros(len(code), dtype=bool)
+    labels = np.full(len(code), None, dtype=object)
+    if not levels:
+        return bad, labels
+    # Compared as integer codes: each distinct code's expected level is looked up once.
+    codes, uniques = pd.factorize(code, use_na_sentinel=True)
+    if not len(uniques):
+        return bad, labels
+    for c, size in levels:
+        level_codes, level_values = _level_codes(raw[c].to_numpy(dtype=object))
+        expected = pd.Index(level_values, dtype=object).get_indexer(
+            pd.Index([str(u)[:size] for u in uniques], dtype=object)
+        )
+        # -1 where a code's expected level occurs nowhere in the column: always a mismatch.
+        bad |= (codes >= 0) & (level_codes >= 0) & (expected[codes] != level_codes)
+    for i in np.flatnonzero(bad):  # rare: damaged rows only
+        beside = ", ".join(f"{c} {str(raw[c].iloc[i]).strip()}" for c, _ in levels)
+        labels[i] = f"{code[i]} ({beside})"
+    return bad, labels
+
+
 def _constant(value: str, categories: tuple[str, ...], n: int) -> pd.Series:
     """``value`` on ``n`` rows, as a categorical of ``categories``: one byte per row.
 
@@ -288,6 +345,12 @@ def convert(
     n = len(raw)
     offset = int(raw.index[0]) if n else 0
     texts: dict[str, np.ndarray] = {}
+    # Rows of a wrong number of fields come with every value None (and their count).
+    wrong = (
+        raw[WRONG_FIELDS].to_numpy(dtype=np.int64)
+        if WRONG_FIELDS in raw.columns
+        else np.zeros(n, dtype=np.int64)
+    )
 
     def column(key: str) -> np.ndarray:
         # Each text column is stripped once, however many roles and fields use it.
@@ -323,6 +386,9 @@ def convert(
         raw2, names_only=actors.names_only, several_sep=actors.several_sep
     )
     drops = Drops(n)
+    drops.drop("wrong_field_count", wrong > 0)
+    impossible, impossible_labels = _impossible_codes(spec.event_types, column, raw)
+    impossible = drops.drop("impossible_event_code", impossible)
     drops.drop("missing_date", np.isnat(days))
     drops.drop("missing_actor_country", pd.isna(raw1) | pd.isna(raw2))
     drops.drop("several_actor_countries", several1 | several2)
@@ -383,6 +449,8 @@ def convert(
         unmapped_names=unmapped_names,
         unknown_event_types=counts(labels, unknown),
         fallback_event_types=counts(labels, keep & fell_back),
+        wrong_field_counts=counts(wrong.astype(str).astype(object), wrong > 0),
+        impossible_event_codes=counts(impossible_labels, impossible),
     )
     return Chunk(frame_of(out), report)
 
@@ -402,7 +470,11 @@ def _reader(
         )
 
     def read(
-        name: str, text: IO[str], engine: Literal["pyarrow", "pandas"], chunksize: int
+        name: str,
+        text: IO[str],
+        engine: Literal["pyarrow", "pandas"],
+        chunksize: int,
+        limits: ReadLimits,
     ) -> Iterator[Chunk]:
         line = first_line(text)
         empty = pd.DataFrame({c.name: pd.Series([], dtype=object) for c in spec.columns})
@@ -414,7 +486,13 @@ def _reader(
             text = prefixed(line, text)  # the sniffed line is the first data row
         produced = False
         for raw in iter_frames(
-            text, layout, engine=engine, chunksize=chunksize, name=name, header=header
+            text,
+            layout,
+            engine=engine,
+            chunksize=chunksize,
+            name=name,
+            header=header,
+            limits=limits,
         ):
             produced = True
             yield chunk(raw.rename(columns=renames), layout.description, name, variant)
@@ -435,6 +513,7 @@ def _chunks(
     version: object = None,
     intensity: object = None,
     progress: object = False,
+    limits: object = None,
 ) -> Iterator[Chunk]:
     spec = FORMATS[fmt]
     # Parameters are checked before any file is opened, in the order of read_gdelt's.
@@ -450,7 +529,13 @@ def _chunks(
         intensity,  # type: ignore[arg-type]  # checked above
     )
     return stream(
-        source, reader, caller=caller, engine=engine, chunksize=chunksize, progress=bool(progress)
+        source,
+        reader,
+        caller=caller,
+        engine=engine,
+        chunksize=chunksize,
+        progress=bool(progress),
+        limits=limits,
     )
 
 
@@ -459,8 +544,8 @@ def iter_format(
 ) -> Iterator[tuple[pd.DataFrame, ReadReport]]:
     """What ``iter_<fmt>`` returns: validated events and the report of each chunk.
 
-    ``params`` are the reader's own (``dyads``, ``engine``, ``chunksize``, and
-    for GDELT ``version`` and ``intensity``), checked now.
+    ``params`` are the reader's own (``dyads``, ``engine``, ``chunksize``,
+    ``limits``, and for GDELT ``version`` and ``intensity``), checked now.
     """
     return iterate(_chunks(fmt, source, caller=caller, **params), fmt=fmt)
 

@@ -17,8 +17,12 @@ __all__ = ["ATTRS_KEY", "DROP_REASONS", "ReadReport", "read_report"]
 ATTRS_KEY = "tensionindex_read"
 
 #: Why a row is left out, in the order the readers test them: a row left out
-#: for several reasons is counted once, under the first.
+#: for several reasons is counted once, under the first.  The first two say
+#: that a row is damaged (cut short, or run together with the next), so they
+#: come before the choices about which rows to keep.
 DROP_REASONS: tuple[str, ...] = (
+    "wrong_field_count",
+    "impossible_event_code",
     "missing_date",
     "missing_actor_country",
     "several_actor_countries",
@@ -27,6 +31,16 @@ DROP_REASONS: tuple[str, ...] = (
     "outside_dyads",
     "missing_event_type",
     "unknown_event_type",
+)
+
+
+#: The report's mappings of a value to its number of rows.
+_LISTS = (
+    "unmapped_names",
+    "unknown_event_types",
+    "fallback_event_types",
+    "wrong_field_counts",
+    "impossible_event_codes",
 )
 
 
@@ -69,7 +83,13 @@ class ReadReport:
         Rows returned as events.
     dropped : mapping of str to int
         Rows left out, by reason (every reason of :data:`DROP_REASONS` is
-        present, 0 when it did not occur): ``missing_date``,
+        present, 0 when it did not occur): ``wrong_field_count`` (a row with a
+        number of fields its layout does not have: a row cut short, or two
+        rows run together; see :attr:`wrong_field_counts`),
+        ``impossible_event_code`` (an event code that disagrees with the
+        file's own coarser codes, such as GDELT's EventCode ``13`` beside
+        EventBaseCode ``139``: a code cut short; see
+        :attr:`impossible_event_codes`), ``missing_date``,
         ``missing_actor_country`` (an actor's country is empty),
         ``several_actor_countries`` (POLECAT lists several countries for one
         side), ``unmapped_actor_country`` (a country name that the alias table
@@ -86,13 +106,22 @@ class ReadReport:
     fallback_event_types : mapping of str to int
         POLECAT type/mode pairs missing from the PLOVER table, read as their
         base type (kept, and counted here).
+    wrong_field_counts : mapping of str to int
+        The numbers of fields of the rows left out as ``wrong_field_count``
+        (``"27"``: a GDELT 2.0 row cut after 27 of its 61 fields), with the
+        number of rows of each.
+    impossible_event_codes : mapping of str to int
+        The codes of the rows left out as ``impossible_event_code``, each
+        with the coarser codes beside it (``"13 (EventRootCode 13,
+        EventBaseCode 139)"``), and the number of rows of each.
     daily_records : mapping of str to int
         Coverage: ISO day -> number of rows the source had that day, over all
         rows read (before anything is left out), by event date, the index's
         own axis (GDELT SQLDATE, ICEWS Event Date, POLECAT Event Date): a day
         no record is dated to is unmonitored, and the records dated to a day
         are the denominators of ``aggregation="share"``.  Rows without a date
-        are read but not counted here.
+        are read but not counted here, nor are rows of a wrong number of
+        fields, whose date cannot be trusted.
 
     Examples
     --------
@@ -123,6 +152,8 @@ class ReadReport:
     unmapped_names: Mapping[str, int] = dataclasses.field(default_factory=dict)
     unknown_event_types: Mapping[str, int] = dataclasses.field(default_factory=dict)
     fallback_event_types: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    wrong_field_counts: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    impossible_event_codes: Mapping[str, int] = dataclasses.field(default_factory=dict)
     daily_records: Mapping[str, int] = dataclasses.field(default_factory=dict)
 
     # Mappings are not hashable; equality is what reports need.
@@ -135,7 +166,7 @@ class ReadReport:
         put(self, "rows_read", int(self.rows_read))
         put(self, "rows_kept", int(self.rows_kept))
         put(self, "dropped", MappingProxyType(_sum([self.dropped], DROP_REASONS)))
-        for name in ("unmapped_names", "unknown_event_types", "fallback_event_types"):
+        for name in _LISTS:
             put(self, name, _frozen(getattr(self, name), int))
         put(self, "daily_records", MappingProxyType(_sum([self.daily_records])))
         if self.rows_kept + self.rows_dropped != self.rows_read:
@@ -189,6 +220,8 @@ class ReadReport:
             unmapped_names=_sum(r.unmapped_names for r in reports),
             unknown_event_types=_sum(r.unknown_event_types for r in reports),
             fallback_event_types=_sum(r.fallback_event_types for r in reports),
+            wrong_field_counts=_sum(r.wrong_field_counts for r in reports),
+            impossible_event_codes=_sum(r.impossible_event_codes for r in reports),
             daily_records=_sum(r.daily_records for r in reports),
         )
 
@@ -213,6 +246,8 @@ class ReadReport:
             "unmapped_names": dict(self.unmapped_names),
             "unknown_event_types": dict(self.unknown_event_types),
             "fallback_event_types": dict(self.fallback_event_types),
+            "wrong_field_counts": dict(self.wrong_field_counts),
+            "impossible_event_codes": dict(self.impossible_event_codes),
             "coverage": dict(self.daily_records),
         }
 
@@ -230,6 +265,8 @@ class ReadReport:
                 unmapped_names=data.get("unmapped_names", {}),
                 unknown_event_types=data.get("unknown_event_types", {}),
                 fallback_event_types=data.get("fallback_event_types", {}),
+                wrong_field_counts=data.get("wrong_field_counts", {}),
+                impossible_event_codes=data.get("impossible_event_codes", {}),
                 daily_records=data.get("coverage", {}),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -2,7 +2,10 @@
 
 A source is a path, a folder (every file in it, sorted by name), a glob
 pattern, an open file, or a list of any of these.  ``.gz`` files and ``.zip``
-archives (every member file, sorted by name) are read directly.
+archives (every member file, sorted by name) are read directly.  Named pipes,
+devices and sockets given as paths are refused unless
+:attr:`ReadLimits.special_files` allows them (folders and patterns only ever
+list regular files).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, TypeAlias, cast
 
 from tensionindex.exceptions import EventInputTypeError, EventValidationError
+from tensionindex.io._limits import DEFAULT_LIMITS, ReadLimits, check_regular
 
 __all__ = ["READ_ERRORS", "Input", "SourceLike", "expand_sources", "open_text"]
 
@@ -40,6 +44,7 @@ class Input:
 
     name: str
     open: Callable[[], contextlib.AbstractContextManager[IO[Any]]]
+    reopenable: bool = True  # a file (not the caller's stream) can be read again
 
 
 @contextlib.contextmanager
@@ -88,11 +93,12 @@ def _file_inputs(path: str) -> list[Input]:
     return [Input(path, _open_path(path))]
 
 
-def _expand_one(item: object, *, caller: str) -> list[Input]:
+def _expand_one(item: object, *, caller: str, limits: ReadLimits) -> list[Input]:
     if hasattr(item, "read"):
         stream: IO[Any] = item  # type: ignore[assignment]
         name = getattr(stream, "name", None)
-        return [Input(name if isinstance(name, str) else "<stream>", lambda: _borrowed(stream))]
+        label = name if isinstance(name, str) else "<stream>"
+        return [Input(label, lambda: _borrowed(stream), reopenable=False)]
     if not isinstance(item, str | os.PathLike):
         raise EventInputTypeError(
             f"The 'source' parameter of {caller} must be a path, a glob pattern, an open file, "
@@ -123,21 +129,25 @@ def _expand_one(item: object, *, caller: str) -> list[Input]:
             )
         return [i for match in matches for i in _file_inputs(match)]
     if os.path.exists(path):
-        raise EventValidationError(f"{path!r} is neither a file nor a folder.")
+        check_regular(path, limits)  # raises unless special files are allowed
+        return [Input(path, _open_path(path), reopenable=False)]  # a pipe is read once
     raise EventValidationError(f"The file {path!r} does not exist.")
 
 
-def expand_sources(source: object, *, caller: str) -> list[Input]:
+def expand_sources(
+    source: object, *, caller: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> list[Input]:
     """The inputs a source stands for, in reading order.
 
     Raises
     ------
     EventValidationError
         For a missing file, a pattern that matches nothing, an empty folder,
-        an unreadable zip archive or an empty list; each message names the path.
+        an unreadable zip archive, an empty list, or a named pipe, device or
+        socket that ``limits`` does not allow; each message names the path.
     """
     if isinstance(source, str | os.PathLike) or hasattr(source, "read"):
-        return _expand_one(source, caller=caller)
+        return _expand_one(source, caller=caller, limits=limits)
     if isinstance(source, bytes):
         raise EventInputTypeError(
             f"The 'source' parameter of {caller} takes text paths, not bytes."
@@ -146,7 +156,7 @@ def expand_sources(source: object, *, caller: str) -> list[Input]:
         items = list(source)
         if not items:
             raise EventValidationError(f"The 'source' parameter of {caller} is an empty list.")
-        return [i for item in items for i in _expand_one(item, caller=caller)]
+        return [i for item in items for i in _expand_one(item, caller=caller, limits=limits)]
     raise EventInputTypeError(
         f"The 'source' parameter of {caller} must be a path, a glob pattern, an open file, "
         f"or a list of these. Got {type(source).__name__} instead."

@@ -163,11 +163,21 @@ class EventTypes:
         pair missing from the taxonomy falls back to ``prefix + TYPE`` and is
         counted as a fallback, and unknown pairs are reported without the
         prefix.  Without one, keys are ``prefix + code``.
+    levels : tuple of (str, int), default ()
+        Columns that repeat the code cut to a level of its hierarchy, each
+        with the number of leading characters it holds (GDELT's
+        ``("EventRootCode", 2)`` and ``("EventBaseCode", 3)``; a code shorter
+        than that is repeated whole).  Where such a column is in the file, a
+        row whose code disagrees with it (a code cut short, such as ``13``
+        with base code ``139``) has an impossible code: it is left out as
+        ``impossible_event_code``, never read as the shorter code.  An empty
+        level value is not checked.
     """
 
     prefix: str
     column: str
     mode_column: str | None = None
+    levels: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -308,6 +318,7 @@ class FormatSpec:
             *self.actors.columns,
             self.event_types.column,
             self.event_types.mode_column,
+            *(column for column, _ in self.event_types.levels),
             *(f.column for f in self.fields),
             *self.volume_columns,
         )

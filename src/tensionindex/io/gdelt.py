@@ -12,6 +12,14 @@ Layouts, detected per file from its first line:
 
 Raw exports never quote fields, so tab-separated files are read with
 ``QUOTE_NONE`` semantics; comma-separated files use standard CSV quoting.
+
+A row with a number of fields its file's layout does not have (57 or 58 in
+GDELT 1.0, 61 in 2.0, the header's count in files with a header row) is cut
+short or run together with the next: it is left out and counted as
+``wrong_field_count``.  A row whose EventCode disagrees with its own
+EventBaseCode or EventRootCode (``13`` beside ``139``: a code cut short) is
+left out as ``impossible_event_code``.  Neither is ever read as a shorter
+code.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import pandas as pd
 from tensionindex._types import DedupMethod
 from tensionindex.io._delimited import DEFAULT_CHUNKSIZE, Engine
 from tensionindex.io._formats import GDELT1_COLUMNS, GDELT2_COLUMNS, GdeltIntensity
+from tensionindex.io._limits import ReadLimits
 from tensionindex.io._reader import iter_format, read_format
 from tensionindex.io._report import ReadReport
 from tensionindex.io._sources import SourceLike
@@ -47,6 +56,7 @@ def iter_gdelt(
     intensity: GdeltIntensity | None = None,
     engine: Engine = "auto",
     chunksize: int = DEFAULT_CHUNKSIZE,
+    limits: ReadLimits | None = None,
 ) -> Iterator[tuple[pd.DataFrame, ReadReport]]:
     """Read GDELT event files chunk by chunk, in bounded memory.
 
@@ -87,6 +97,7 @@ def iter_gdelt(
         intensity=intensity,
         engine=engine,
         chunksize=chunksize,
+        limits=limits,
     )
 
 
@@ -100,6 +111,7 @@ def read_gdelt(
     chunksize: int = DEFAULT_CHUNKSIZE,
     deduplicate: DedupMethod | None = None,
     progress: bool = False,
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
     """Read GDELT 1.0 or 2.0 event files as canonical events.
 
@@ -133,6 +145,12 @@ def read_gdelt(
         rows per dyad is in ``events.attrs["tensionindex_dedup"]``.
     progress : bool, default False
         Draw a progress bar over the files on stderr (only on a terminal).
+    limits : ReadLimits, optional
+        Caps that keep a damaged or hostile file from exhausting memory
+        (:class:`tensionindex.io.ReadLimits`; by default lines of at most
+        1,048,576 characters, values of at most 131,072, and no named pipes
+        or devices).  A compressed file that expands to one huge line stops
+        as soon as the line passes the cap.
 
     Returns
     -------
@@ -146,10 +164,13 @@ def read_gdelt(
         backfile rows), then GDELT's own NumMentions, NumSources, NumArticles,
         IsRootEvent (nullable integers), GoldsteinScale, AvgTone (floats),
         DATEADDED (a timestamp), and ``dataset``: ``"gdelt1"`` or ``"gdelt2"``
-        after the layout of the row's file (a categorical).  Rows without
-        both actor countries, or with the same country on both sides, and
-        rows outside ``dyads`` are left out and counted; nothing else is
-        dropped or deduplicated.
+        after the layout of the row's file (a categorical).  Rows of a wrong
+        number of fields (``wrong_field_count``, their counts listed in the
+        report's ``wrong_field_counts``), with an EventCode that disagrees
+        with EventBaseCode or EventRootCode (``impossible_event_code``,
+        listed in ``impossible_event_codes``), without both actor countries,
+        or with the same country on both sides, and rows outside ``dyads``
+        are left out and counted; nothing else is dropped or deduplicated.
         ``events.attrs["tensionindex_read"]`` holds the :class:`ReadReport` as
         a dict (get it back with :func:`read_report`); its coverage counts the
         rows read (kept or not) dated to each day (SQLDATE).  A one-line summary is logged at
@@ -159,9 +180,14 @@ def read_gdelt(
     ------
     EventValidationError
         For a missing file, a pattern that matches nothing, an unreadable
-        archive, a layout that is not GDELT's (the message names the file,
-        the fields seen and the layouts expected), or a damaged value (the
-        message names the file, row, column and value).
+        archive, a named pipe or device (unless ``limits`` allows them), a
+        layout that is not GDELT's (the message names the file, the fields
+        seen and the layouts expected), a damaged value such as a date that
+        is no date or a number that is not finite (the message names the
+        file, row, column and value), or a line or value longer than its cap
+        (the message names the file, the line or row, and the setting).
+    InvalidParameterError
+        For ``limits`` that is not a :class:`ReadLimits`.
 
     See Also
     --------
@@ -201,4 +227,5 @@ def read_gdelt(
         chunksize=chunksize,
         deduplicate=deduplicate,
         progress=progress,
+        limits=limits,
     )

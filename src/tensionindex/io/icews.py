@@ -15,6 +15,7 @@ import pandas as pd
 from tensionindex._types import DedupMethod
 from tensionindex.io._delimited import DEFAULT_CHUNKSIZE, Engine
 from tensionindex.io._formats import ICEWS_COLUMNS
+from tensionindex.io._limits import ReadLimits
 from tensionindex.io._reader import iter_format, read_format
 from tensionindex.io._report import ReadReport
 from tensionindex.io._sources import SourceLike
@@ -28,6 +29,7 @@ def iter_icews(
     dyads: Sequence[str] | str | None = None,
     engine: Engine = "auto",
     chunksize: int = DEFAULT_CHUNKSIZE,
+    limits: ReadLimits | None = None,
 ) -> Iterator[tuple[pd.DataFrame, ReadReport]]:
     """Read ICEWS event files chunk by chunk, in bounded memory.
 
@@ -57,7 +59,13 @@ def iter_icews(
     ['cameo:036'] {'2018-06-02': 1}
     """
     return iter_format(
-        "icews", source, caller="iter_icews", dyads=dyads, engine=engine, chunksize=chunksize
+        "icews",
+        source,
+        caller="iter_icews",
+        dyads=dyads,
+        engine=engine,
+        chunksize=chunksize,
+        limits=limits,
     )
 
 
@@ -69,6 +77,7 @@ def read_icews(
     chunksize: int = DEFAULT_CHUNKSIZE,
     deduplicate: DedupMethod | None = None,
     progress: bool = False,
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
     """Read ICEWS event files as canonical events.
 
@@ -79,10 +88,11 @@ def read_icews(
     dyads : str or list of str, optional
         Keep only these undirected dyads, e.g. ``["CHN-USA", "PRK-USA"]``;
         other rows are counted as ``outside_dyads``.
-    engine, chunksize, deduplicate, progress
+    engine, chunksize, deduplicate, progress, limits
         As in :func:`read_gdelt`: the parser (identical results), the raw
         rows parsed at a time, a deduplication rule applied while reading,
-        and a progress bar over the files.
+        and a progress bar over the files; ``limits`` caps line and value
+        length and refuses named pipes and devices (:class:`ReadLimits`).
 
     Returns
     -------
@@ -95,8 +105,10 @@ def read_icews(
         it is), ``source`` = Publisher, then ``icews_intensity`` (ICEWS's
         Intensity, -10..10), ``story_id``, ``sentence_number``, ``event_text``,
         ``source_name``, ``target_name`` and ``dataset`` (``"icews"``, a
-        categorical).  Rows without both countries,
-        with the same country on both sides, with a country name the alias
+        categorical).  Rows with a number of fields other than the header's
+        (``wrong_field_count``: a row cut short or run together with the
+        next, listed in the report's ``wrong_field_counts``), without both
+        countries, with the same country on both sides, with a country name the alias
         table does not know (counted as ``unmapped_actor_country``, the names
         listed in the report's ``unmapped_names``) or outside ``dyads`` are
         left out and counted; nothing else is dropped or deduplicated.  The
@@ -107,8 +119,9 @@ def read_icews(
     ------
     EventValidationError
         For a file without the ICEWS header row (the message lists the
-        columns expected), a damaged value (file, row, column and value), or
-        an unreadable source.
+        columns expected), a damaged value (file, row, column and value), a
+        line or value over its cap in ``limits`` (file, line or row, and the
+        setting), a named pipe or device, or an unreadable source.
 
     See Also
     --------
@@ -145,4 +158,5 @@ def read_icews(
         chunksize=chunksize,
         deduplicate=deduplicate,
         progress=progress,
+        limits=limits,
     )

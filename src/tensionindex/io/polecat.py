@@ -31,6 +31,7 @@ import pandas as pd
 from tensionindex._types import DedupMethod
 from tensionindex.io._delimited import DEFAULT_CHUNKSIZE, Engine
 from tensionindex.io._formats import POLECAT_COLUMNS
+from tensionindex.io._limits import ReadLimits
 from tensionindex.io._reader import iter_format, read_format
 from tensionindex.io._report import ReadReport
 from tensionindex.io._sources import SourceLike
@@ -44,6 +45,7 @@ def iter_polecat(
     dyads: Sequence[str] | str | None = None,
     engine: Engine = "auto",
     chunksize: int = DEFAULT_CHUNKSIZE,
+    limits: ReadLimits | None = None,
 ) -> Iterator[tuple[pd.DataFrame, ReadReport]]:
     """Read POLECAT event files chunk by chunk, in bounded memory (as :func:`iter_gdelt`).
 
@@ -68,7 +70,13 @@ def iter_polecat(
     ['plover:CONSULT/phone'] {'2023-01-02': 1}
     """
     return iter_format(
-        "polecat", source, caller="iter_polecat", dyads=dyads, engine=engine, chunksize=chunksize
+        "polecat",
+        source,
+        caller="iter_polecat",
+        dyads=dyads,
+        engine=engine,
+        chunksize=chunksize,
+        limits=limits,
     )
 
 
@@ -80,6 +88,7 @@ def read_polecat(
     chunksize: int = DEFAULT_CHUNKSIZE,
     deduplicate: DedupMethod | None = None,
     progress: bool = False,
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
     """Read POLECAT event files as canonical events.
 
@@ -90,8 +99,8 @@ def read_polecat(
     dyads : str or list of str, optional
         Keep only these undirected dyads; other rows are counted as
         ``outside_dyads``.
-    engine, chunksize, deduplicate, progress
-        As in :func:`read_gdelt`.
+    engine, chunksize, deduplicate, progress, limits
+        As in :func:`read_gdelt` (``limits``: :class:`ReadLimits`).
 
     Returns
     -------
@@ -105,7 +114,9 @@ def read_polecat(
         ``publication_date`` and ``dataset`` (``"polecat"``, a categorical).
         A type/mode pair missing from tensionindex's PLOVER table is read as
         its base type and counted in the report's ``fallback_event_types``.
-        Rows without both countries, with several
+        Rows with a number of fields other than the header's
+        (``wrong_field_count``, listed in the report's
+        ``wrong_field_counts``), without both countries, with several
         countries on one side, with the same country on both sides, with a
         type unknown to PLOVER or outside ``dyads`` are left out and counted.
         Coverage counts rows by Event Date, the index's own axis.
@@ -114,7 +125,8 @@ def read_polecat(
     ------
     EventValidationError
         For a file without the POLECAT header row (the message lists the
-        columns expected), a damaged value, or an unreadable source.
+        columns expected), a damaged value, a line or value over its cap in
+        ``limits``, a named pipe or device, or an unreadable source.
 
     See Also
     --------
@@ -147,4 +159,5 @@ def read_polecat(
         chunksize=chunksize,
         deduplicate=deduplicate,
         progress=progress,
+        limits=limits,
     )
