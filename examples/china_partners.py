@@ -69,9 +69,9 @@ KEYS = ("event_category_en", "impact", "event_type_original", "visit_level")
 
 CONFIG = ti.IndexConfig(
     custom_types={
-        # Weight 2, as a formal protest: the curators judge these rows negative for
-        # the relationship, but neither side acts against the other, so no built-in
-        # type (all of them acts) fits.
+        # Weight 2, as a critical statement and below a formal protest (3.5): the
+        # curators judge these rows negative for the relationship, but neither side
+        # acts against the other, so no built-in type (all of them acts) fits.
         "crisis_strain": ti.EventTypeSpec(
             label="A pandemic, accident or disaster strains relations without a hostile act",
             category="diplomatic_friction",
