@@ -29,15 +29,16 @@ def main() -> None:
     base = ti.IndexConfig()
 
     # 1. An event type of our own, and a heavier weight for gray-zone incidents.
-    #    In the bundled example the February 2023 laser incident (ex-018) is
-    #    coded as `risky_intercept` (CAMEO 150, weight 7.2); here we give it a
-    #    type and weight of its own.
+    #    In the bundled example the July 2024 provisional arrangement on
+    #    resupply missions to Second Thomas Shoal (ex-051) is coded as
+    #    `cooperation_pledged` (weight -3.0); the two sides describe its terms
+    #    differently, so here it gets a type and a smaller weight of its own.
     tuned = ti.IndexConfig(
         custom_types={
-            "laser_illumination": ti.EventTypeSpec(
-                label="A vessel or aircraft points a laser at the other side's crew",
-                category="gray_zone",
-                weight=7.5,
+            "provisional_arrangement": ti.EventTypeSpec(
+                label="A provisional arrangement whose terms the two sides describe differently",
+                category="agreement",
+                weight=-1.5,
             )
         },
         category_multipliers={"gray_zone": 1.5},
@@ -50,12 +51,18 @@ def main() -> None:
         tuned,
         half_life=14.0,
         name="gray-zone-heavy",
-        description="Gray-zone incidents x1.5, half-life 14 days, a laser type.",
+        description="Gray-zone incidents x1.5, half-life 14 days, a disputed-arrangement type.",
     )
 
     print("Weights in force for the types we touched:")
     table = ti.taxonomy(tuned).set_index("event_type")
-    touched = ["laser_illumination", "water_cannon", "ramming", "agreement_signed"]
+    touched = [
+        "provisional_arrangement",
+        "cooperation_pledged",
+        "water_cannon",
+        "ramming",
+        "agreement_signed",
+    ]
     print(table.loc[touched, ["category", "weight", "category_multiplier"]].to_string())
     print()
 
@@ -88,7 +95,7 @@ def main() -> None:
     #    events are scored with `tuned` only.
     events = ti.load_example("us-china-2024")
     recoded = events.astype({"event_type": str})
-    recoded.loc[recoded["event_id"] == "ex-018", "event_type"] = "laser_illumination"
+    recoded.loc[recoded["event_id"] == "ex-051", "event_type"] = "provisional_arrangement"
 
     scored = ti.score(events, base)
     before = scored.index(dyads="CHN-PHL")
@@ -104,7 +111,10 @@ def main() -> None:
             "tuned": after.set_index("date")["stability"],
         }
     )
-    month_end = both.groupby(both.index.to_period("M")).last().loc["2023-02":]
+    # Read CHN-PHL only over the span the example monitors it (2023-01 on).
+    span = ti.example_spans("us-china-2024").set_index("dyad").loc["CHN-PHL"]
+    both = both.loc[span["start"] : span["end"]]
+    month_end = both.groupby(both.index.to_period("M")).last()
     print(month_end.round(1).to_string())
     print()
 
