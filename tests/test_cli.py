@@ -210,6 +210,11 @@ def test_demo_prints_a_summary_of_each_dyad(capsys: pytest.CaptureFixture[str]) 
     assert "CHN-USA" in out and "CHN-PHL" in out
     assert "what weighed on it" in out
     assert "water_cannon" in out or "physical_assault" in out
+    # Each dyad over the span the example monitors it, no faded event listed.
+    assert "monthly mean stability, 2023-01 .. 2024-07" in out  # CHN-PHL
+    assert "TWN-USA" not in out  # not monitored
+    assert "+0.00" not in out and "-0.00" not in out
+    assert "-Goldstein value of each type's CAMEO code" not in out
 
 
 @pytest.mark.parametrize(

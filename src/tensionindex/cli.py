@@ -721,7 +721,9 @@ def _sparkline(values: np.ndarray) -> str:
 
 
 def _drivers(scored: ti.ScoredEvents, dyad: str, date: pd.Timestamp, top: int) -> list[str]:
-    table = scored.explain(dyad, date).head(top)
+    table = scored.explain(dyad, date)
+    # Events decayed to nothing would print as +0.00: they explain nothing.
+    table = table[table["contribution"].abs() >= 0.005].head(top)
     lines = []
     for row in table.itertuples(index=False):
         text = str(getattr(row, "description", "") or row.label)
@@ -741,20 +743,25 @@ def _demo(args: argparse.Namespace) -> None:
     print(f"tensionindex {ti.__version__} demo: example {args.example!r}")
     print(
         f"{len(events)} events, {first:%Y-%m-%d} to {last:%Y-%m-%d}; profile 'goldstein' "
-        f"(weights = -Goldstein value of each type's CAMEO code), exponential kernel, "
+        f"(analyst types at their published weights, CAMEO codes at -Goldstein), "
+        f"exponential kernel, "
         f"half-life {config.half_life:g} days, scale {config.scale:g}; "
         f"fingerprint {config.fingerprint}"
     )
-    print("Stability runs from 0 (most tense) to 100 (most stable); 50 is neutral.\n")
+    print("Stability runs from 0 (most tense) to 100 (most stable); 50 is neutral.")
+    # Each dyad is read over the span the example monitors it: outside it the
+    # index drifts back to 50 for lack of coding, which is not calm.
+    spans = ti.example_spans(args.example).set_index("dyad")
+    print("Each dyad is shown over the span the example monitors it (ti.example_spans).\n")
     counts = result.groupby("dyad", observed=True)["events"].sum().sort_values(ascending=False)
     for dyad, n_events in counts.items():
-        if n_events < args.min_events:
+        if n_events < args.min_events or dyad not in spans.index:
             continue
         rows = result[result["dyad"] == dyad].set_index("date")
-        # Start each dyad's story at its first event rather than the shared grid start.
-        series = rows.loc[rows["events"].gt(0).idxmax() :, "stability"]
+        rows = rows.loc[spans.at[dyad, "start"] : spans.at[dyad, "end"]]
+        series = rows["stability"]
         monthly = series.resample("MS").mean()
-        print(f"{dyad}  ({n_events} events)")
+        print(f"{dyad}  ({int(rows['events'].sum())} events)")
         print(f"  monthly mean stability, {monthly.index[0]:%Y-%m} .. {monthly.index[-1]:%Y-%m}:")
         print(f"  {_sparkline(monthly.to_numpy())}")
         print(f"  latest {series.iloc[-1]:5.1f} on {series.index[-1]:%Y-%m-%d}")
