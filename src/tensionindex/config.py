@@ -230,9 +230,13 @@ class IndexConfig:
     Parameters
     ----------
     default_weights : {"goldstein", "plover"}, default "goldstein"
-        Published scale that supplies every weight not set in ``weights``:
-        minus the Goldstein value of the type's CAMEO code, or minus the PLOVER
-        conflict-cooperation score of its PLOVER type/mode.
+        Scale that supplies every weight not set in ``weights``.
+        ``"goldstein"``: an analyst type weighs what the analyst table gives it
+        (an explicit weight with a reason and a plausible range where its CAMEO
+        code misleads, otherwise minus the Goldstein value of that code), a
+        ``cameo:`` key minus the Goldstein value of its code.  ``"plover"``:
+        minus the PLOVER conflict-cooperation score of the type's PLOVER
+        type/mode (a type counted per aircraft keeps the table's weight).
     weights : mapping of str to float, optional
         Tension weights by event type, merged over the defaults.  Positive
         raises tension, negative lowers it.  Keys must be known event types.
