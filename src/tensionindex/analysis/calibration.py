@@ -1064,7 +1064,7 @@ def calibrate(
     >>> target = target[target.index.is_month_start].loc["2023-03":]
     >>> fitted, report = ti.calibrate(scored, target, dyad="CHN-PHL", freq="D")
     >>> report.regularization, round(report.rmse_before, 2), round(report.rmse_after, 4)
-    (0.0001, 1.91, 0.0003)
+    (0.0001, 1.65, 0.0003)
     >>> moved = report.changes.set_index("parameter")[["before", "after", "status"]]
     >>> moved.loc[["ramming", "water_cannon", "agreement_signed"]].round(2)
                       before  after   status
