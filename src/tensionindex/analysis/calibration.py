@@ -1066,15 +1066,15 @@ def calibrate(
     >>> report.regularization, round(report.rmse_before, 2), round(report.rmse_after, 4)
     (0.0001, 1.65, 0.0003)
     >>> moved = report.changes.set_index("parameter")[["before", "after", "status"]]
-    >>> moved.loc[["ramming", "water_cannon", "agreement_signed"]].round(2)
-                      before  after   status
+    >>> moved.loc[["ramming", "water_cannon", "cooperation_pledged"]].round(2)
+                         before  after   status
     parameter
-    ramming              9.2    7.0   fitted
-    water_cannon         7.0    7.0   fitted
-    agreement_signed    -8.0   -8.0  no data
+    ramming                 9.2    7.0   fitted
+    water_cannon            7.0    7.0   fitted
+    cooperation_pledged    -3.0   -3.0  no data
 
     Cross-validation chose the weakest pull of the grid, and the PLOVER
-    weights of ramming and water cannon (both 7) are recovered; the agreement
+    weights of ramming and water cannon (both 7) are recovered; the pledge
     of July 2024 comes after the last target date.  ``freq="D"`` says the
     values are readings on those days, not monthly averages.
     """
