@@ -364,13 +364,20 @@ def tension_grid(
     the daily signal grid (the caller has no further use for it).
     """
     signal, count = daily
+    carry = _carry(events, grid, first_event)
+    return kernel.from_daily(signal, count, carry, overwrite=overwrite)  # type: ignore[arg-type]
+
+
+def _carry(
+    events: tuple[np.ndarray, ...], grid: Grid, first_event: int
+) -> tuple[np.ndarray, ...] | None:
+    """The columns of the events before the grid, days relative to it (None: there are none)."""
     if first_event >= grid.first_day:
-        return kernel.from_daily(signal, count, overwrite=overwrite)
-    dyad, day, weights = events
+        return None
+    dyad, day, *rest = events
     offset = day - grid.first_day
     before = offset < 0
-    carry = (dyad[before], offset[before], weights[before])
-    return kernel.from_daily(signal, count, carry, overwrite=overwrite)
+    return (dyad[before], offset[before], *(column[before] for column in rest))
 
 
 def tension_and_information(
@@ -384,13 +391,8 @@ def tension_and_information(
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`tension_grid` and :func:`information_grid` in one call (kernels share work)."""
     signal, count = daily
-    if first_event >= grid.first_day:
-        return kernel.with_information(signal, count, overwrite=overwrite)
-    dyad, day, weights = events
-    offset = day - grid.first_day
-    before = offset < 0
-    carry = (dyad[before], offset[before], weights[before])
-    return kernel.with_information(signal, count, carry, overwrite=overwrite)
+    carry = _carry(events, grid, first_event)
+    return kernel.with_information(signal, count, carry, overwrite=overwrite)  # type: ignore[arg-type]
 
 
 def information_grid(
@@ -405,12 +407,7 @@ def information_grid(
     ``events`` is ``(dyad, day)`` of every event; as in :func:`tension_grid`
     only those before the grid are read again.
     """
-    if first_event >= grid.first_day:
-        return kernel.information(count)
-    dyad, day = events
-    offset = day - grid.first_day
-    before = offset < 0
-    return kernel.information(count, (dyad[before], offset[before]))
+    return kernel.information(count, _carry(events, grid, first_event))  # type: ignore[arg-type]
 
 
 def group_tensions(
