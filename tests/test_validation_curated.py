@@ -209,8 +209,9 @@ def test_a_gdelt_hit_is_the_change_from_the_month_before(data: Any, figures: Any
     hits = ti.turning_point_hits(
         data.series_by_day, senkaku, value="Index_Value", freq="MS", window=0, permutations=0
     )
-    assert hits["before"].iloc[0] == value["2012-08"]
-    assert hits["after"].iloc[0] == value["2012-09"]
+    # Equal up to the last bit: pandas versions differ in how they sum a month.
+    assert hits["before"].iloc[0] == pytest.approx(value["2012-08"], rel=1e-12)
+    assert hits["after"].iloc[0] == pytest.approx(value["2012-09"], rel=1e-12)
     assert bool(hits["hit"].iloc[0]) == (value["2012-09"] < value["2012-08"])
 
 

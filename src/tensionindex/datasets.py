@@ -76,8 +76,8 @@ def load_example(name: str = "us-china-2024") -> pd.DataFrame:
     >>> events = load_example("us-china-2024")
     >>> sorted(set(events["actor1"].astype(str)) | set(events["actor2"].astype(str)))[:3]
     ['CHN', 'PHL', 'TWN']
-    >>> events["url"].notna().all()
-    np.True_
+    >>> bool(events["url"].notna().all())
+    True
     """
     return validate_events(_read(f"{_checked(name)}.csv"))
 
@@ -114,7 +114,7 @@ def example_spans(name: str = "us-china-2024") -> pd.DataFrame:
     Examples
     --------
     >>> spans = example_spans("us-china-2024").set_index("dyad")
-    >>> spans.loc["CHN-PHL", ["start", "end"]].dt.strftime("%Y-%m-%d").tolist()
+    >>> [f"{spans.loc['CHN-PHL', column]:%Y-%m-%d}" for column in ("start", "end")]
     ['2023-01-01', '2024-07-31']
 
     Chart a dyad only over its span:

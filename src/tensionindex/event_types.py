@@ -88,7 +88,7 @@ def taxonomy(config: IndexConfig | None = None, *, source: Source | None = None)
     >>> table.set_index("event_type").loc[["leader_call", "water_cannon"], "quad_class"].tolist()
     ['verbal_cooperation', 'material_conflict']
     >>> table.set_index("event_type").loc["passage_obstructed", ["weight", "weight_low",
-    ...                                                          "weight_high"]]
+    ...                                                          "weight_high"]].astype(float)
     weight         5.0
     weight_low     3.5
     weight_high    6.5
