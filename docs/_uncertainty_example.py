@@ -38,6 +38,7 @@ DATES = [
 #: Every event-level source off, and the weights fixed: one source at a time is added.
 NOTHING: dict[str, Any] = {
     "spread": 0.0,
+    "weight_ranges": {},
     "omission": 0.0,
     "duplication": 0.0,
     "recoding": 0.0,
@@ -45,12 +46,13 @@ NOTHING: dict[str, Any] = {
     "confidence_draws": False,
 }
 SOURCES: list[tuple[str, dict[str, Any]]] = [
-    ("weights (±25 %)", {"event_noise": False}),
+    ("weights (the published ranges)", {"event_noise": False}),
+    ("weights (±25 %)", {"event_noise": False, "weight_ranges": {}}),
     ("omission and duplication", {**NOTHING, "omission": 0.15, "duplication": 0.15}),
     ("recoding", {**NOTHING, "recoding": 0.15}),
     ("date shifts", {**NOTHING, "date_shift": 0.30}),
     ("confidence", {**NOTHING, "confidence_draws": True}),
-    ("all the events", {"spread": 0.0}),
+    ("all the events", {"spread": 0.0, "weight_ranges": {}}),
     ("everything (the default)", {}),
     ("the default, half-life 20 to 45 days", {"half_life_range": (20, 45)}),
     ("the default, scale 7 to 14", {"scale_range": (7, 14)}),

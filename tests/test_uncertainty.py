@@ -32,6 +32,8 @@ from tensionindex.testing import event
 
 #: The weights alone: the bands of tensionindex before the events varied.
 WEIGHTS_ONLY: dict[str, Any] = {"event_noise": False}
+#: The weights alone, each by ``spread`` around its value (not the published ranges).
+SPREAD_ONLY: dict[str, Any] = {**WEIGHTS_ONLY, "weight_ranges": {}}
 #: No event-level noise, spelled setting by setting.
 NO_EVENT_NOISE: dict[str, Any] = {
     "omission": 0.0,
@@ -40,8 +42,9 @@ NO_EVENT_NOISE: dict[str, Any] = {
     "date_shift": 0.0,
     "confidence_draws": False,
 }
-#: Every event-level source off, so that one of them can be switched on alone.
-NOTHING: dict[str, Any] = {**NO_EVENT_NOISE, "spread": 0.0}
+#: Every source off (the weights too: no spread, no published ranges), so that one
+#: source can be switched on alone.
+NOTHING: dict[str, Any] = {**NO_EVENT_NOISE, "spread": 0.0, "weight_ranges": {}}
 
 
 @pytest.fixture
@@ -190,7 +193,9 @@ def test_weight_quantiles_match_a_run_per_draw(
     # Without event noise the bands are those of the weights alone, exactly as before.
     quantiles = (0.0, 0.1, 0.5, 0.9, 1.0)
     scored = ti.score(events, half_life=5)
-    bands = sensitivity(scored, spread=0.4, draws=draws, seed=7, quantiles=quantiles, **quiet)
+    bands = sensitivity(
+        scored, spread=0.4, draws=draws, seed=7, quantiles=quantiles, weight_ranges={}, **quiet
+    )
     runs = _brute_force(events, 0.4, draws, 7, half_life=5)
     for q in quantiles:
         name = uncertainty._quantile_name(q)
@@ -251,7 +256,7 @@ def test_central_value_is_the_median_and_inside_the_band(
     events: list[dict[str, object]],
 ) -> None:
     bands = sensitivity(
-        events, spread=1.0, draws=200, seed=3, quantiles=(0.05, 0.5, 0.95), **WEIGHTS_ONLY
+        events, spread=1.0, draws=200, seed=3, quantiles=(0.05, 0.5, 0.95), **SPREAD_ONLY
     )
     assert (bands["tension_q50"] == bands["tension"]).all()
     assert (bands["stability_q50"] == bands["stability"]).all()
@@ -272,7 +277,7 @@ def test_uniform_factor_on_a_single_type() -> None:
         draws=4000,
         seed=0,
         quantiles=(0.0, 0.25, 1.0),
-        **WEIGHTS_ONLY,
+        **SPREAD_ONLY,
     )
     assert bands["tension_q00"].iat[0] == pytest.approx(7 * 0.8, abs=0.01)
     assert bands["tension_q25"].iat[0] == pytest.approx(7 * 0.9, abs=0.05)
@@ -296,8 +301,8 @@ def test_zero_spread_and_one_draw_give_the_central_value(
     events: list[dict[str, object]],
 ) -> None:
     for bands in (
-        sensitivity(events, spread=0.0, draws=7, **WEIGHTS_ONLY),
-        sensitivity(events, spread=0.5, draws=1, **WEIGHTS_ONLY),
+        sensitivity(events, spread=0.0, draws=7, **SPREAD_ONLY),
+        sensitivity(events, spread=0.5, draws=1, **SPREAD_ONLY),
         sensitivity(events, draws=7, **NOTHING),
     ):
         for q in ("q05", "q50", "q95"):
@@ -688,6 +693,22 @@ def test_a_default_range_table_applies_where_the_weight_lies_inside(
     assert moved.attrs["tensionindex"]["sensitivity"]["weight_ranges"] == {}
 
 
+def test_the_default_ranges_are_the_analyst_tables() -> None:
+    table = ti.taxonomy(source="analyst").set_index("event_type")
+    ranged = table.dropna(subset=["weight_low", "weight_high"])
+    assert len(ranged) > 50
+    assert dict(uncertainty.DEFAULT_WEIGHT_RANGES) == {
+        name: (row["weight_low"], row["weight_high"]) for name, row in ranged.iterrows()
+    }
+    # Used by default: one water cannon (7, range 6 to 8.5) spans the published range.
+    bands = sensitivity([event("2024-03-01")], draws=2001, quantiles=(0.0, 1.0), **WEIGHTS_ONLY)
+    low, high = uncertainty.DEFAULT_WEIGHT_RANGES["water_cannon"]
+    assert bands["tension_q00"].iat[0] == pytest.approx(low, abs=0.02)
+    assert bands["tension_q100"].iat[0] == pytest.approx(high, abs=0.02)
+    ranges = bands.attrs["tensionindex"]["sensitivity"]["weight_ranges"]
+    assert ranges["water_cannon"] == [low, high]
+
+
 def test_half_life_range() -> None:
     # One water cannon 10 days on: 7 * 2 ** (-10 / h), h log-uniform on [20, 40].
     bands = sensitivity(
@@ -717,7 +738,7 @@ def test_scale_range_moves_only_the_stability(events: list[dict[str, object]]) -
     ).all()
     # With the weights fixed, the stability moves between S(T / 5) and S(T / 20).
     fixed = sensitivity(
-        events, draws=400, spread=0.0, scale_range=(5.0, 20.0), quantiles=(0.0, 1.0), **WEIGHTS_ONLY
+        events, draws=400, spread=0.0, scale_range=(5.0, 20.0), quantiles=(0.0, 1.0), **SPREAD_ONLY
     )
     tension = fixed["tension"].to_numpy()
     ends = np.sort([100 / (1 + np.exp(tension / 5)), 100 / (1 + np.exp(tension / 20))], axis=0)

@@ -109,11 +109,19 @@ _BLOCK_FLOATS = 1 << 22
 _WORKING_FLOATS = 1 << 18
 
 #: The plausible range of the weight of each event type, ``(low, high)`` in
-#: tension points, used where ``weight_ranges`` is not given.  Empty for now:
-#: every weight varies by ``spread`` around its value.  A published table of
-#: ranges goes here; a type whose weight in force lies outside its range
-#: (a weight the configuration changed) then falls back to ``spread``.
-DEFAULT_WEIGHT_RANGES: Final[Mapping[str, tuple[float, float]]] = MappingProxyType({})
+#: tension points, used where ``weight_ranges`` is not given: the
+#: ``weight_low`` and ``weight_high`` columns of the analyst table
+#: (:func:`tensionindex.taxonomy`, reasons in docs/methodology.md).  Types
+#: without a published range (``cameo:`` and ``plover:`` keys) vary by
+#: ``spread``, and so does a type whose weight in force lies outside its range
+#: (a weight the configuration or the profile changed).
+DEFAULT_WEIGHT_RANGES: Final[Mapping[str, tuple[float, float]]] = MappingProxyType(
+    {
+        name: (entry.weight_low, entry.weight_high)
+        for name, entry in entries().items()
+        if math.isfinite(entry.weight_low) and math.isfinite(entry.weight_high)
+    }
+)
 
 #: The sources of uncertainty :func:`sensitivity` can draw, as its provenance names them.
 SOURCES: Final[tuple[str, ...]] = (
@@ -835,8 +843,9 @@ def sensitivity(
     weight_ranges : mapping of str to (float, float), optional
         ``{event_type: (low, high)}``: a type's weight is drawn uniformly from
         its own range, which must contain its weight in force.  Types not
-        listed vary by ``spread``.  Default: :data:`DEFAULT_WEIGHT_RANGES`
-        (empty for now).
+        listed vary by ``spread``.  Default: :data:`DEFAULT_WEIGHT_RANGES`,
+        the analyst table's published ranges (a type whose weight in force
+        lies outside its range varies by ``spread`` instead).
     half_life_range : (float, float), optional
         ``(low, high)`` half-life in days, containing the configuration's,
         drawn uniformly on the log scale; per-category half-lives change in
@@ -896,13 +905,14 @@ def sensitivity(
     ...      "event_type": "dialogue_resumed"},
     ... ], half_life=1)
 
-    The weights alone, ±25 %:
+    The weights alone, each drawn from the analyst table's range (a water
+    cannon 6 to 8.5, a resumed dialogue -8.5 to -5):
 
     >>> bands = ti.sensitivity(scored, draws=200, quantiles=(0.05, 0.95), event_noise=False)
     >>> bands[["tension", "tension_q05", "tension_q95"]].round(2)
        tension  tension_q05  tension_q95
-    0      7.0         5.37         8.63
-    1     -3.5        -5.52        -1.48
+    0      7.0         6.08         8.42
+    1     -3.5        -4.85        -1.40
 
     The events too (the default) give far wider bands: either event may be
     missed, counted twice, recoded or dated a few days off.
