@@ -127,8 +127,8 @@ def _capped(config: Any, max_grid_cells: int) -> Any:
     return {**config, "max_grid_cells": given}
 
 
-def score(body: Any, max_grid_cells: int) -> dict[str, Any]:
-    """POST /score."""
+def score(body: Any, max_grid_cells: int) -> str:
+    """POST /score, answered as JSON text."""
     fields = _fields(body, SCORE_FIELDS)
     return score_records(
         fields["records"],
@@ -136,11 +136,12 @@ def score(body: Any, max_grid_cells: int) -> dict[str, Any]:
         start=fields.get("start"),
         end=fields.get("end"),
         dyads=fields.get("dyads"),
+        output="json",  # the text json.dumps would write, built from the index's columns
     )
 
 
-def update(body: Any, max_grid_cells: int) -> dict[str, Any]:
-    """POST /update."""
+def update(body: Any, max_grid_cells: int) -> str:
+    """POST /update, answered as JSON text."""
     fields = _fields(body, UPDATE_FIELDS)
     state, config = fields.get("state"), fields.get("config")
     if state is None or config is not None:  # a saved state's own configuration stays None
@@ -154,6 +155,7 @@ def update(body: Any, max_grid_cells: int) -> dict[str, Any]:
         config=config,
         late=fields.get("late"),
         lookback=fields.get("lookback"),
+        output="json",
     )
 
 
@@ -186,7 +188,7 @@ def answer(path: str, raw: bytes, max_grid_cells: int) -> tuple[int, bytes]:
     except (ValueError, RecursionError) as exc:  # not UTF-8, nested too deep, a huge integer
         return _bad(400, f"The body is not valid JSON: {exc}.")
     try:
-        return _json(200, ROUTES[path](body, max_grid_cells))
+        return 200, ROUTES[path](body, max_grid_cells).encode("utf-8")
     except BadRequest as exc:
         return _bad(400, str(exc))
     except ti.TensionIndexError as exc:

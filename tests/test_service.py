@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import tensionindex as ti
+from tensionindex import service
 from tensionindex.service import error_payload, score_records, update_records
 from tensionindex.state import IndexState
 from tensionindex.testing import event
@@ -147,6 +148,108 @@ def test_other_errors_have_no_parameter_in_the_payload() -> None:
     with pytest.raises(ti.EventValidationError, match=r"No events for dyad 'CHN-JPN'") as info:
         score_records([event("2024-03-01")], dyads="CHN-JPN")
     assert set(error_payload(info.value)["error"]) == {"type", "message"}
+
+
+# -- the JSON text: column by column, equal to json.dumps of the dict -------------------
+
+
+def _reference_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows as they were built before the column-wise builder: one dict per row."""
+    dates = np.datetime_as_string(frame["date"].to_numpy().astype("datetime64[D]")).tolist()
+    columns = (
+        frame["dyad"].astype(str).tolist(),
+        dates,
+        frame["events"].to_numpy(np.int64).tolist(),
+        frame["signal"].to_numpy(float).tolist(),
+        frame["tension"].to_numpy(float).tolist(),
+        frame["stability"].to_numpy(float).tolist(),
+    )
+    names = ("dyad", "date", "events", "signal", "tension", "stability")
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _hard_floats(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Finite floats of every kind: random bit patterns (subnormals, huge, tiny), signed
+    zeros, powers of ten at the edges of repr's switch to exponents, and plain values."""
+    bits = rng.integers(0, 2**63, n, dtype=np.int64).view(np.float64)
+    bits = np.where(np.isfinite(bits), bits, 1.5)
+    bits = bits * rng.choice([-1.0, 1.0], n)
+    edges = np.array([0.0, -0.0, 1e16, 1e15, 9999999999999998.0, 1e-4, 1e-5, 5e-324, 0.1, 1 / 3])
+    plain = rng.normal(size=n) * 50
+    pool = np.concatenate([bits, edges, plain, np.round(plain, 2)])
+    return rng.choice(pool, n)
+
+
+def _random_frame(seed: int) -> pd.DataFrame:
+    """An index-like frame: dyads by days, in any order, with hard floats."""
+    rng = np.random.default_rng(seed)
+    names = ["CHN-PHL", "USA-CHN", 'A"B-C\\D', "Zürich-東京", "X-Y\n"][: int(rng.integers(1, 6))]
+    n = int(rng.integers(0, 400))
+    dyads = rng.choice(names, n)
+    days = pd.Timestamp("1900-01-01") + pd.to_timedelta(rng.integers(0, 80_000, n), unit="D")
+    frame = pd.DataFrame(
+        {
+            "dyad": pd.Categorical(dyads, categories=names) if seed % 2 else dyads,
+            "date": days,
+            "events": rng.integers(0, 10**6, n),
+            "signal": _hard_floats(rng, n),
+            "tension": _hard_floats(rng, n),
+            "stability": _hard_floats(rng, n),
+        }
+    )
+    return frame
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_rows_and_their_json_text_equal_the_row_by_row_build(seed: int) -> None:
+    frame = _random_frame(seed)
+    expected = _reference_rows(frame)
+    assert service._rows(frame) == expected
+    text = service._rows_json(frame)
+    assert text == json.dumps(expected, allow_nan=False)
+    # Every float reads back bit for bit.
+    back = json.loads(text)
+    for name in ("signal", "tension", "stability"):
+        got = np.array([row[name] for row in back], dtype=float)
+        assert got.tobytes() == frame[name].to_numpy(float).tobytes(), name
+
+
+def test_the_json_text_refuses_what_json_dumps_refuses() -> None:
+    frame = _random_frame(1).head(3).copy()
+    frame.loc[1, "tension"] = np.inf
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        json.dumps(_reference_rows(frame), allow_nan=False)
+    with pytest.raises(ValueError, match="Out of range float values are not JSON compliant"):
+        service._rows_json(frame)
+
+
+@pytest.mark.parametrize("k", range(16))
+def test_output_json_is_json_dumps_of_the_dict(k: int) -> None:
+    records = _inputs(k)
+    settings: dict[str, Any] = {"half_life": 5.0 + k % 11, "directed": k % 5 == 0}
+    if k % 4 == 3:
+        first = update_records(None, records[: len(records) // 2], late="correct", **settings)
+        later = records[len(records) // 2 :]
+        answer = update_records(first["state"], later, until="2024-02-10")
+        text = json.dumps(answer, allow_nan=False)
+        assert update_records(first["state"], later, until="2024-02-10", output="json") == text
+    else:
+        answer = score_records(records, start="2023-12-25", **settings)
+        text = json.dumps(answer, allow_nan=False)
+        assert score_records(records, start="2023-12-25", output="json", **settings) == text
+    assert json.loads(text) == answer
+
+
+def test_output_json_with_no_rows_and_a_bad_output() -> None:
+    assert score_records([], output="json") == json.dumps(score_records([]), allow_nan=False)
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'output' parameter of score_records must be one of 'dict', 'json'\. "
+        r"Got 'text' instead\.",
+    ):
+        score_records([], output="text")  # type: ignore[call-overload]
+    with pytest.raises(ti.InvalidParameterError, match=r"'output' parameter of update_records"):
+        update_records(None, [], output="JSON")  # type: ignore[call-overload]
 
 
 # -- update_records ---------------------------------------------------------------

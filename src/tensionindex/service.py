@@ -21,20 +21,26 @@ other exception become a server error.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.exceptions import ConfigurationError, InvalidParameterError, TensionIndexError
-from tensionindex.params import DateLike, Dates, Instance, validate_params
+from tensionindex.params import DateLike, Dates, Instance, Options, validate_params
 from tensionindex.scored import RANGE, score
 from tensionindex.state import IndexState, Late
 
 __all__ = ["error_payload", "score_records", "update_records"]
+
+#: What :func:`score_records` and :func:`update_records` return: the answer as a
+#: JSON-serialisable dict, or as the JSON text ``json.dumps`` writes of it.
+Output = Literal["dict", "json"]
+_OUTPUT = {"output": [Options(("dict", "json"))]}
 
 #: Above this many events for one dyad on one day, aggregation="sum" draws a warning.
 BUSY_DAY_EVENTS = 20
@@ -49,19 +55,105 @@ def _config(
     return with_overrides(config, overrides)
 
 
+#: The keys of each index row, in the order they are written.
+ROW_KEYS = ("dyad", "date", "events", "signal", "tension", "stability")
+
+
+def _labels(frame: pd.DataFrame) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+    """Dyads and dates as codes into their distinct values: (codes, dyads, codes, dates).
+
+    A grid of d dyads by n days repeats each dyad n times and each day d
+    times: the distinct ones are formatted once and taken by code.
+    """
+    dyads = frame["dyad"]
+    codes = dyads.cat.codes.to_numpy() if isinstance(dyads.dtype, pd.CategoricalDtype) else None
+    if codes is not None and (codes >= 0).all():
+        names = [str(c) for c in dyads.cat.categories]
+    else:  # not categorical, or a missing dyad: as astype(str) shows it
+        codes, uniques = pd.factorize(dyads.astype(str))
+        names = [str(u) for u in uniques]
+    days = frame["date"].to_numpy().astype("datetime64[D]")
+    distinct, inverse = np.unique(days, return_inverse=True)
+    return codes, names, inverse.reshape(-1), np.datetime_as_string(distinct).tolist()
+
+
+def _numbers(frame: pd.DataFrame) -> list[np.ndarray]:
+    """The numeric columns of the rows: events as int64, the rest as float64."""
+    return [
+        frame["events"].to_numpy(np.int64),
+        frame["signal"].to_numpy(float),
+        frame["tension"].to_numpy(float),
+        frame["stability"].to_numpy(float),
+    ]
+
+
+def _taken(values: list[str], codes: np.ndarray) -> list[str]:
+    return np.array(values, dtype=object)[codes].tolist()  # type: ignore[no-any-return]
+
+
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Index rows as JSON objects, dates as ISO 8601 text."""
-    dates = np.datetime_as_string(frame["date"].to_numpy().astype("datetime64[D]")).tolist()
-    columns = (
-        frame["dyad"].astype(str).tolist(),
-        dates,
-        frame["events"].to_numpy(np.int64).tolist(),
-        frame["signal"].to_numpy(float).tolist(),
-        frame["tension"].to_numpy(float).tolist(),
-        frame["stability"].to_numpy(float).tolist(),
-    )
-    names = ("dyad", "date", "events", "signal", "tension", "stability")
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+    dyad_codes, dyads, date_codes, dates = _labels(frame)
+    return [
+        {
+            "dyad": dyad,
+            "date": date,
+            "events": events,
+            "signal": signal,
+            "tension": tension,
+            "stability": stability,
+        }
+        for dyad, date, events, signal, tension, stability in zip(
+            _taken(dyads, dyad_codes),
+            _taken(dates, date_codes),
+            *(column.tolist() for column in _numbers(frame)),
+            strict=True,
+        )
+    ]
+
+
+def _texts(column: np.ndarray) -> list[str]:
+    """Each number as ``json.dumps`` writes it: ``int.__repr__`` or ``float.__repr__``.
+
+    ``float.__repr__`` is the shortest text that reads back to the same
+    float, which is what JSON's encoder writes; mapped over the column's
+    Python values, without the encoder's work per item.  Like
+    ``json.dumps(..., allow_nan=False)``, NaN and infinity are refused.
+    """
+    if column.dtype.kind == "f":
+        if not np.isfinite(column).all():
+            raise ValueError("Out of range float values are not JSON compliant")
+        return list(map(float.__repr__, column.tolist()))
+    return list(map(int.__repr__, column.tolist()))
+
+
+def _rows_json(frame: pd.DataFrame) -> str:
+    """``json.dumps(_rows(frame), allow_nan=False)``, built column by column."""
+    n = len(frame)
+    if not n:
+        return "[]"
+    dyad_codes, dyads, date_codes, dates = _labels(frame)
+    columns = [
+        _taken([json.dumps(d) for d in dyads], dyad_codes),
+        _taken([f'"{d}"' for d in dates], date_codes),  # ISO dates need no escaping
+        *(_texts(column) for column in _numbers(frame)),
+    ]
+    # Twelve pieces a row, key and value alternately; joined once.
+    pieces: list[str] = [""] * (12 * n)
+    for k, (key, column) in enumerate(zip(ROW_KEYS, columns, strict=True)):
+        pieces[2 * k :: 12] = [f'}}, {{"{key}": ' if k == 0 else f', "{key}": '] * n
+        pieces[2 * k + 1 :: 12] = column
+    pieces[0] = '{"dyad": '
+    return "[" + "".join(pieces) + "}]"
+
+
+def _answer(frame: pd.DataFrame, rest: dict[str, Any], output: Output) -> dict[str, Any] | str:
+    """The answer as a dict, or as the JSON text ``json.dumps`` would write of that dict."""
+    if output == "dict":
+        return {"rows": _rows(frame), **rest}
+    parts = [f'"rows": {_rows_json(frame)}']
+    parts += [f"{json.dumps(k)}: {json.dumps(v, allow_nan=False)}" for k, v in rest.items()]
+    return "{" + ", ".join(parts) + "}"
 
 
 def _record_ids(records: object) -> list[Any]:
@@ -93,7 +185,29 @@ def _warnings(ids: Iterable[Any], frame: pd.DataFrame, config: IndexConfig) -> l
     return notes
 
 
-@validate_params(RANGE, name="score_records")
+@overload
+def score_records(
+    records: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    config: IndexConfig | Mapping[str, Any] | None = ...,
+    *,
+    start: DateLike | None = ...,
+    end: DateLike | None = ...,
+    dyads: Sequence[str] | str | None = ...,
+    output: Literal["dict"] = ...,
+    **overrides: Any,
+) -> dict[str, Any]: ...
+@overload
+def score_records(
+    records: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    config: IndexConfig | Mapping[str, Any] | None = ...,
+    *,
+    start: DateLike | None = ...,
+    end: DateLike | None = ...,
+    dyads: Sequence[str] | str | None = ...,
+    output: Literal["json"],
+    **overrides: Any,
+) -> str: ...
+@validate_params({**RANGE, **_OUTPUT}, name="score_records")
 def score_records(
     records: Sequence[Mapping[str, Any]] | pd.DataFrame,
     config: IndexConfig | Mapping[str, Any] | None = None,
@@ -101,8 +215,9 @@ def score_records(
     start: DateLike | None = None,
     end: DateLike | None = None,
     dyads: Sequence[str] | str | None = None,
+    output: Output = "dict",
     **overrides: Any,
-) -> dict[str, Any]:
+) -> dict[str, Any] | str:
     """Score JSON event records and return the index as a JSON-serialisable dict.
 
     Parameters
@@ -118,19 +233,25 @@ def score_records(
         ``IndexConfig()``.
     start, end, dyads
         As in :func:`stability_index`.
+    output : {"dict", "json"}, default "dict"
+        Return the answer as a dict, or as its JSON text: exactly what
+        ``json.dumps(answer, allow_nan=False)`` writes of the dict, built
+        column by column from the index's arrays, which for a service that
+        writes JSON costs about a fifth of making the dict and then dumping it.
     **overrides
         Configuration fields to change for this call, e.g. ``half_life=14``.
 
     Returns
     -------
-    dict
+    dict or str
         ``rows``: the index, one object per dyad and day with keys ``dyad``,
         ``date`` (``"2024-03-01"``), ``events``, ``signal``, ``tension`` and
         ``stability``, sorted by dyad then date; ``fingerprint`` and
         ``config``: the configuration used; ``warnings``: notes on the data
         (repeated event ids, very busy days under ``aggregation="sum"``);
         ``version``: of tensionindex.  ``json.dumps`` writes it with every
-        float exact.  The same arguments always give the same dict.
+        float exact.  The same arguments always give the same dict.  With
+        ``output="json"``, that dict as JSON text.
 
     Raises
     ------
@@ -163,6 +284,17 @@ def score_records(
     True
     >>> out["warnings"]
     []
+    >>> text = score_records(
+    ...     [{"date": "2024-03-01", "actor1": "CHN", "actor2": "PHL",
+    ...       "event_type": "water_cannon"}],
+    ...     half_life=2,
+    ...     output="json",
+    ... )
+    >>> text[:62]
+    '{"rows": [{"dyad": "CHN-PHL", "date": "2024-03-01", "events": '
+    >>> import json
+    >>> json.loads(text) == out
+    True
     """
     from tensionindex import __version__
 
@@ -170,19 +302,44 @@ def score_records(
     frame = scored.index(start=start, end=end, dyads=dyads)
     events = scored.events
     ids = events["event_id"].tolist() if "event_id" in events.columns else []
-    return {
-        "rows": _rows(frame),
+    rest = {
         "fingerprint": scored.fingerprint,
         "config": scored.config.to_dict(),
         "warnings": _warnings(ids, frame, scored.config),
         "version": __version__,
     }
+    return _answer(frame, rest, output)
 
 
+@overload
+def update_records(
+    state: Mapping[str, Any] | None,
+    records: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    *,
+    until: DateLike | None = ...,
+    config: IndexConfig | Mapping[str, Any] | None = ...,
+    late: Late | None = ...,
+    lookback: int | None = ...,
+    output: Literal["dict"] = ...,
+    **overrides: Any,
+) -> dict[str, Any]: ...
+@overload
+def update_records(
+    state: Mapping[str, Any] | None,
+    records: Sequence[Mapping[str, Any]] | pd.DataFrame,
+    *,
+    until: DateLike | None = ...,
+    config: IndexConfig | Mapping[str, Any] | None = ...,
+    late: Late | None = ...,
+    lookback: int | None = ...,
+    output: Literal["json"],
+    **overrides: Any,
+) -> str: ...
 @validate_params(
     {
         "state": [Instance((Mapping, None), "a state saved by IndexState.to_dict(), or None")],
         "until": [Dates()],
+        **_OUTPUT,
     },
     name="update_records",
 )
@@ -194,8 +351,9 @@ def update_records(
     config: IndexConfig | Mapping[str, Any] | None = None,
     late: Late | None = None,
     lookback: int | None = None,
+    output: Output = "dict",
     **overrides: Any,
-) -> dict[str, Any]:
+) -> dict[str, Any] | str:
     """Advance a saved index state by a batch of JSON records: JSON in, JSON out.
 
     Parameters
@@ -217,15 +375,19 @@ def update_records(
         match the state's if given.
     lookback : int, optional
         For a new state (default 30); with a saved state it must match if given.
+    output : {"dict", "json"}, default "dict"
+        The answer as a dict, or as the JSON text ``json.dumps`` writes of it
+        (see :func:`score_records`).
     **overrides
         Configuration fields to change, as with ``config``.
 
     Returns
     -------
-    dict
+    dict or str
         ``rows`` (as in :func:`score_records`: the rows the update emitted,
         see :meth:`IndexState.update`), ``state`` (the new state, to pass to
-        the next call), ``fingerprint``, ``warnings`` and ``version``.
+        the next call), ``fingerprint``, ``warnings`` and ``version``; with
+        ``output="json"``, as JSON text.
 
     Raises
     ------
@@ -282,13 +444,13 @@ def update_records(
                 f"{again} rows are for days emitted before, after late events: each replaces "
                 "any earlier row with the same dyad and date."
             )
-    return {
-        "rows": _rows(frame),
+    rest = {
         "state": current.to_dict(),
         "fingerprint": current.config.fingerprint,
         "warnings": notes,
         "version": __version__,
     }
+    return _answer(frame, rest, output)
 
 
 # The one message shape of InvalidParameterError (see tensionindex.params.invalid).
