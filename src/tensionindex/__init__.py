@@ -38,12 +38,14 @@ if TYPE_CHECKING:
         EventInputTypeError,
         EventValidationError,
         InvalidParameterError,
+        LineTooLong,
         MissingDependencyError,
         SaturationWarning,
         TensionIndexError,
     )
     from tensionindex.index import contributions, explain, stability_index, vintages
     from tensionindex.io import (
+        ReadLimits,
         ReadReport,
         iter_gdelt,
         iter_icews,
@@ -95,6 +97,7 @@ _LAZY: dict[str, str] = {
     "EventInputTypeError": "tensionindex.exceptions",
     "EventValidationError": "tensionindex.exceptions",
     "InvalidParameterError": "tensionindex.exceptions",
+    "LineTooLong": "tensionindex.exceptions",
     "MissingDependencyError": "tensionindex.exceptions",
     "SaturationWarning": "tensionindex.exceptions",
     "CalibrationWarning": "tensionindex.exceptions",
@@ -103,6 +106,7 @@ _LAZY: dict[str, str] = {
     "contributions": "tensionindex.index",
     "stability_index": "tensionindex.index",
     "vintages": "tensionindex.index",
+    "ReadLimits": "tensionindex.io",
     "ReadReport": "tensionindex.io",
     "iter_gdelt": "tensionindex.io",
     "iter_icews": "tensionindex.io",
@@ -163,6 +167,7 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "actor_aliases",
     "country_codes",
     "read_events",
+    "ReadLimits",
     "validate_events",
     # Coded event data
     "read_gdelt",
@@ -220,6 +225,7 @@ __all__ = [  # noqa: RUF022 - grouped by topic, as in xarray
     "EventInputTypeError",
     "EventValidationError",
     "InvalidParameterError",
+    "LineTooLong",
     "MissingDependencyError",
     "SaturationWarning",
     "CalibrationWarning",

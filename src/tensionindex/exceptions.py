@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import IO
 
 __all__ = [
     "CalibrationWarning",
@@ -17,11 +18,14 @@ __all__ = [
     "EventInputTypeError",
     "EventValidationError",
     "InvalidParameterError",
+    "LineTooLong",
     "MissingDependencyError",
     "SaturationWarning",
     "TensionIndexError",
     "did_you_mean",
 ]
+
+_SHOWN = 40  # characters of an over-long line quoted in messages
 
 
 class TensionIndexError(Exception):
@@ -34,6 +38,70 @@ class EventValidationError(TensionIndexError, ValueError):
     The message names the column, the first offending row (its position and
     value), what was expected and how to fix it.
     """
+
+
+class LineTooLong(EventValidationError):
+    """A line of an input file longer than the reader's ``max_line_length``.
+
+    Raised by every reader (``read_events``, ``read_gdelt``, ``read_icews``,
+    ``read_polecat`` and their ``iter_*`` versions) as soon as a line passes
+    :attr:`tensionindex.ReadLimits.max_line_length`, so that at most that many
+    characters of it are ever held in memory: a damaged file, one that is not
+    text, or a small compressed file that expands to one huge line stops at
+    once.  The message names the file, the line (or the character it starts
+    at), the setting and the fix.  It is an :class:`EventValidationError`, so
+    handlers of bad input catch it too.
+
+    Readers stream text without counting lines, so a line is first known by
+    the character at which it starts; the reader fills in its number
+    (:meth:`at_line`) by counting again in a file it can reopen.
+
+    Attributes
+    ----------
+    name : str
+        The file (or stream) being read.
+    limit : int
+        The ``max_line_length`` in force, in characters.
+    offset : int
+        The position of the line's first character in the text, from 0.
+    head : str
+        The line's first characters, quoted in the message.
+    line : int or None
+        The line's number, from 1, when known.
+
+    Examples
+    --------
+    >>> import io
+    >>> import tensionindex as ti
+    >>> text = "date,actor1,actor2,event_type\\n" + "x" * 200 + "\\n"
+    >>> limits = ti.ReadLimits(max_line_length=100)
+    >>> try:
+    ...     ti.read_events(io.StringIO(text), format="csv", limits=limits)
+    ... except ti.exceptions.LineTooLong as error:
+    ...     print(error.limit, error.offset, error.line)
+    100 30 None
+    """
+
+    def __init__(self, name: str, limit: int, offset: int, head: str, line: int | None = None):
+        self.name, self.limit, self.offset, self.head, self.line = name, limit, offset, head, line
+        where = f"line {line}: longer" if line is not None else (
+            f"a line starting at character {offset + 1:,} is longer"
+        )
+        shown = repr(head[:_SHOWN] + ("..." if len(head) > _SHOWN else ""))
+        super().__init__(
+            f"{name!r}, {where} than max_line_length={limit:,} characters (it starts "
+            f"{shown}). The file is damaged, is not text (for example a compressed file "
+            "that expands to one huge line) or is not in this format; if such lines are "
+            "expected, pass limits=ReadLimits(max_line_length=...) with a larger number."
+        )
+
+    def at_line(self, text: IO[str]) -> LineTooLong:
+        """The same error, with the line's number counted in ``text`` (the file reopened)."""
+        count, left = 0, self.offset
+        while left > 0 and (piece := text.read(min(left, 1 << 22))):
+            count += piece.count("\n")
+            left -= len(piece)
+        return LineTooLong(self.name, self.limit, self.offset, self.head, count + 1)
 
 
 class EventInputTypeError(EventValidationError, TypeError):

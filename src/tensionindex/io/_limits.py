@@ -20,7 +20,11 @@ import stat
 from dataclasses import dataclass
 from typing import IO
 
-from tensionindex.exceptions import EventValidationError, InvalidParameterError
+from tensionindex.exceptions import (
+    EventValidationError,
+    InvalidParameterError,
+    LineTooLong,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -183,36 +187,6 @@ def check_regular(path: str, limits: ReadLimits) -> bool:
         "limits=ReadLimits(special_files=True) to read it anyway (lines are still capped by "
         "max_line_length), or pass an open file object."
     )
-
-
-class LineTooLong(EventValidationError):
-    """A line longer than ``max_line_length``: where it starts, and (when known) its number.
-
-    :class:`BoundedText` knows the character at which the line starts, not its
-    number, since counting lines as text passes would cost every read; the
-    reader fills the number in (:meth:`at_line`) by counting again in a file
-    it can reopen.
-    """
-
-    def __init__(self, name: str, limit: int, offset: int, head: str, line: int | None = None):
-        self.name, self.limit, self.offset, self.head, self.line = name, limit, offset, head, line
-        where = f"line {line}: longer" if line is not None else (
-            f"a line starting at character {offset + 1:,} is longer"
-        )
-        super().__init__(
-            f"{name!r}, {where} than max_line_length={limit:,} characters (it starts "
-            f"{_shown(head)}). The file is damaged, is not text (for example a compressed file "
-            "that expands to one huge line) or is not in this format; if such lines are "
-            "expected, pass limits=ReadLimits(max_line_length=...) with a larger number."
-        )
-
-    def at_line(self, text: IO[str]) -> LineTooLong:
-        """The same error, with the line's number counted in ``text`` (the file reopened)."""
-        count, left = 0, self.offset
-        while left > 0 and (piece := text.read(min(left, 1 << 22))):
-            count += piece.count("\n")
-            left -= len(piece)
-        return LineTooLong(self.name, self.limit, self.offset, self.head, count + 1)
 
 
 class BoundedText(io.TextIOBase):
