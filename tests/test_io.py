@@ -464,3 +464,179 @@ def test_unknown_example_suggests() -> None:
     )
     with pytest.raises(ti.EventValidationError, match=re.escape(message)):
         ti.load_example("us-china")
+
+
+# -- read_events(sep=...) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sep", "name"), [(";", "events.csv"), ("\t", "events.tsv"), ("|", "events.txt")]
+)
+def test_read_events_with_another_separator(sep: str, name: str, tmp_path: Path) -> None:
+    # The same events as csv_file, with another separator and an extension that is not .csv.
+    rows = [
+        "date,actor1,actor2,event_type,intensity,description",
+        '2024-04-16,USA,CHN,military_hotline_call,1.5,"talks, at last"',
+        "2024-04-20,PHL,CHN,water_cannon,2,",
+    ]
+    comma = tmp_path / "events.csv"
+    comma.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    other = tmp_path / "other" / name
+    other.parent.mkdir()
+    # The description's comma stays inside its field: quoting is CSV's.
+    other.write_text(
+        "\n".join(row.replace(",", sep) if '"' not in row else
+                  row.replace(",", sep).replace(f'talks{sep} at', "talks, at") for row in rows)
+        + "\n",
+        encoding="utf-8",
+    )
+    expected = ti.read_events(comma)
+    pd.testing.assert_frame_equal(ti.read_events(other, sep=sep), expected)
+    pd.testing.assert_frame_equal(ti.read_events(io.StringIO(other.read_text()), sep=sep),
+                                  expected)
+    assert ti.read_events(other, sep=sep)["description"].iloc[0] == "talks, at last"
+
+
+def test_read_events_with_a_separator_from_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "date;actor1;actor2;event_type\n2024-04-16;USA;CHN;leader_call\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    events = ti.read_events("-", sep=";")
+    assert events[["actor1", "actor2", "event_type"]].values.tolist() == [
+        ["USA", "CHN", "leader_call"]
+    ]
+
+
+def test_read_events_with_a_separator_in_a_compressed_file(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "events.csv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as stream:
+        stream.write("date|actor1|actor2|event_type\n2024-04-16|USA|CHN|leader_call\n")
+    assert ti.read_events(path, sep="|")["event_type"].tolist() == ["leader_call"]
+
+
+@pytest.mark.parametrize("sep", [";;", "", '"', "\n", "\r", "\x00", 5, None, b";"])
+def test_an_invalid_separator_is_named(sep: object, csv_file: Path) -> None:
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=r"The 'sep' parameter of read_events must be one character that separates "
+        r"fields, such as ',' \(the default\), ';', '\\t' \(tab\) or '\|'; not a double quote, "
+        r"a line end or NUL\. Got .+ instead\.",
+    ):
+        ti.read_events(csv_file, sep=sep)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("fmt", ["json", "parquet"])
+def test_a_separator_for_json_or_parquet_is_refused(fmt: str, tmp_path: Path) -> None:
+    path = tmp_path / f"events.{fmt}"
+    path.write_text("[]", encoding="utf-8")
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=rf"applies to delimited text \(format='csv'\); this file is read as {fmt}\. "
+        r"Got ';' instead: leave sep out, or pass format='csv' for delimited text\.",
+    ):
+        ti.read_events(path, sep=";")
+
+
+@pytest.mark.parametrize(
+    ("text", "sep", "hint"),
+    [
+        ("date;actor1;actor2;event_type\n2024-04-16;USA;CHN;leader_call\n", ",", "';'"),
+        ("date\tactor1\tactor2\tevent_type\n2024-04-16\tUSA\tCHN\tleader_call\n", ";", "'\\\\t'"),
+    ],
+    ids=["semicolons-read-as-commas", "tabs-read-as-semicolons"],
+)
+def test_a_missed_separator_is_suggested(text: str, sep: str, hint: str, tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        ti.EventValidationError,
+        match=rf"reads as one column, .*, with fields separated by {re.escape(repr(sep))}; "
+        rf"its header holds {hint} characters instead\. Pass sep={hint}",
+    ):
+        ti.read_events(path, sep=sep)
+
+
+# -- write_table: JSON dates and numbers, and what it refuses ------------------------------------
+
+
+def test_json_dates_are_iso_dates_and_numbers_round_trip_exactly(
+    result: pd.DataFrame, tmp_path: Path
+) -> None:
+    path = tmp_path / "out.json"
+    ti.write_table(result, path)
+    text = path.read_text(encoding="utf-8")
+    records = json.loads(text)
+    assert records[0]["date"] == "2018-07-06"  # a day, not epoch milliseconds or a midnight
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"]) for r in records)
+    back = pd.DataFrame.from_records(records)
+    assert pd.to_datetime(back["date"]).tolist() == result["date"].tolist()
+    for name in ("signal", "tension", "stability", "information"):
+        # Full precision: every float reads back as the same double.
+        np.testing.assert_array_equal(back[name].to_numpy(float), result[name].to_numpy(float))
+    assert back["events"].tolist() == result["events"].tolist()
+    assert back["low_information"].tolist() == result["low_information"].tolist()
+    assert text.count("\n") == len(result) + 2  # one record a line, between [ and ]
+
+
+def test_json_writes_times_zones_and_missing_values(capsys: pytest.CaptureFixture[str]) -> None:
+    frame = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2024-04-16", None]),
+            "time": pd.to_datetime(["2024-04-16 05:30", "2024-04-17 00:00"]),
+            "manila": pd.to_datetime(["2024-04-16 00:30", "2024-04-17 00:00"]).tz_localize(
+                "Asia/Manila"
+            ),
+            "x": [0.1 + 0.2, np.inf],
+            "n": pd.array([1, None], dtype="Int64"),
+            "ids": [["ex-001", "ex-002"], []],
+        }
+    )
+    ti.write_table(frame, None, format="json")
+    assert json.loads(capsys.readouterr().out) == [
+        {"day": "2024-04-16", "time": "2024-04-16T05:30:00",
+         "manila": "2024-04-16T00:30:00+08:00", "x": 0.30000000000000004, "n": 1,
+         "ids": ["ex-001", "ex-002"]},
+        {"day": None, "time": "2024-04-17T00:00:00", "manila": "2024-04-17T00:00:00+08:00",
+         "x": None, "n": None, "ids": []},
+    ]
+
+
+def test_json_of_an_empty_table(tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    ti.write_table(ti.stability_index([]), path)
+    assert json.loads(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    ("frame", "path", "match"),
+    [
+        ([1, 2], None, r"The 'frame' parameter of write_table must be a pandas DataFrame "
+         r"\(a result table such as stability_index's or explain's\)\. Got \[1, 2\] instead\."),
+        (pd.Series([1.0]), None, r"The 'frame' parameter .* Got a Series of shape \(1,\)"),
+        (pd.DataFrame({"a": [1]}), 5, r"The 'path' parameter of write_table must be a file "
+         r"path \(str or os\.PathLike\), or None for standard output\. Got 5 instead\."),
+    ],
+    ids=["list", "series", "number-path"],
+)
+def test_write_table_names_an_argument_it_cannot_take(
+    frame: object, path: object, match: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ti.InvalidParameterError, match=match):
+        ti.write_table(frame, path)  # type: ignore[arg-type]
+
+
+# -- ReadLimits and LineTooLong are public ---------------------------------------------------------
+
+
+def test_read_limits_and_line_too_long_are_public(tmp_path: Path) -> None:
+    assert ti.ReadLimits is ti.io.ReadLimits
+    assert ti.exceptions.LineTooLong is ti.LineTooLong
+    assert issubclass(ti.exceptions.LineTooLong, ti.EventValidationError)
+    assert {"ReadLimits", "LineTooLong"} <= set(ti.__all__)
+    path = tmp_path / "events.csv"
+    path.write_text("date,actor1,actor2,event_type\n" + "x" * 500 + "\n", encoding="utf-8")
+    with pytest.raises(ti.exceptions.LineTooLong, match=r"line 2: longer than "
+                       r"max_line_length=100 characters") as caught:
+        ti.read_events(path, limits=ti.ReadLimits(max_line_length=100))
+    assert (caught.value.limit, caught.value.line, caught.value.offset) == (100, 2, 30)

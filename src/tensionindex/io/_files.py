@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tensionindex.events import validate_events
-from tensionindex.exceptions import EventValidationError, require
+from tensionindex.exceptions import EventValidationError, InvalidParameterError, require
 from tensionindex.io._limits import (
     BoundedText,
     LineTooLong,
@@ -31,6 +31,7 @@ from tensionindex.io._limits import (
     check_regular,
     field_too_long,
 )
+from tensionindex.params import Instance, describe_value, validate_params
 
 __all__ = ["read_events", "write_table"]
 
@@ -47,6 +48,31 @@ _UNSUPPORTED = (".zst", ".tar", ".tgz")
 
 #: Characters of a JSON stream read before its first character is checked.
 _JSON_PEEK = 1 << 16
+
+
+#: Characters that cannot separate fields: CSV's quote, line ends, and NUL (which the
+#: parsers take for the end of text).
+_NOT_SEPARATORS = frozenset('"\r\n\x00')
+#: Separators a one-column header is checked for, to suggest sep= when it was missed.
+_LIKELY_SEPARATORS = {"\t": "'\\t'", ";": "';'", "|": "'|'", ",": "','"}
+
+
+def _check_sep(sep: object, fmt: str) -> str:
+    """``sep=`` of read_events: one character that can separate the fields of CSV text."""
+    if not isinstance(sep, str) or len(sep) != 1 or sep in _NOT_SEPARATORS:
+        shown = describe_value(sep)
+        raise InvalidParameterError(
+            "The 'sep' parameter of read_events must be one character that separates "
+            "fields, such as ',' (the default), ';', '\\t' (tab) or '|'; not a double "
+            f"quote, a line end or NUL. Got {shown} instead."
+        )
+    if sep != "," and fmt != "csv":
+        raise InvalidParameterError(
+            f"The 'sep' parameter of read_events applies to delimited text (format='csv'); "
+            f"this file is read as {fmt}. Got {sep!r} instead: leave sep out, or pass "
+            "format='csv' for delimited text."
+        )
+    return sep
 
 
 def _format_of(path: str | PathLike[str] | None, fmt: str | None) -> str:
@@ -289,10 +315,12 @@ def _scan_lines(path: str, name: str, limits: ReadLimits) -> None:
 
 
 def _csv(source: str | PathLike[str] | IO[Any], name: str, regular: bool,
-         limits: ReadLimits) -> pd.DataFrame:
+         limits: ReadLimits, sep: str = ",") -> pd.DataFrame:
     # Everything as text: validation parses dates and numbers with row-level messages,
     # and codes such as CAMEO "046" keep their leading zeros.
-    options: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""]}
+    options: dict[str, Any] = {
+        "sep": sep, "dtype": str, "keep_default_na": False, "na_values": [""]
+    }
     suffix = "" if hasattr(source, "read") else Path(cast(str, source)).suffix.lower()
     if suffix in _UNSUPPORTED:
         raise EventValidationError(
@@ -332,11 +360,31 @@ def _csv(source: str | PathLike[str] | IO[Any], name: str, regular: bool,
     except (
         pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError, zipfile.BadZipFile
     ) as exc:
-        raise EventValidationError(f"Could not read {name!r} as CSV: {exc}") from None
+        what = "CSV" if sep == "," else f"text separated by {sep!r}"
+        raise EventValidationError(f"Could not read {name!r} as {what}: {exc}") from None
+
+
+def _check_one_column(frame: pd.DataFrame, name: str, sep: str) -> None:
+    """Raise when the whole header is one column holding another likely separator."""
+    if len(frame.columns) != 1:
+        return
+    header = str(frame.columns[0])
+    for other, shown in _LIKELY_SEPARATORS.items():
+        if other != sep and other in header:
+            raise EventValidationError(
+                f"{name!r} reads as one column, {header[:60]!r}, with fields separated by "
+                f"{sep!r}; its header holds {shown} characters instead. Pass sep={shown} "
+                "(--sep on the command line)."
+            )
 
 
 def _read_raw(
-    source: str | PathLike[str] | IO[Any], fmt: str, limits: ReadLimits, *, regular: bool = False
+    source: str | PathLike[str] | IO[Any],
+    fmt: str,
+    limits: ReadLimits,
+    *,
+    regular: bool = False,
+    sep: str = ",",
 ) -> pd.DataFrame | list[Any]:
     """The file's content as a frame, or (JSON) as the list of records.
 
@@ -349,7 +397,8 @@ def _read_raw(
         return _parquet(source, name, regular)
     if fmt == "json":
         return _json(source, name, regular, limits)
-    frame = _csv(source, name, regular, limits)
+    frame = _csv(source, name, regular, limits, sep)
+    _check_one_column(frame, name, sep)
     _check_text_lengths(frame, name, limits.max_field_length)
     return frame
 
@@ -381,6 +430,7 @@ def read_events(
     aliases: Mapping[str, str] | None = None,
     config: Any = None,
     limits: ReadLimits | None = None,
+    sep: str = ",",
 ) -> pd.DataFrame:
     """Read events from a CSV, JSON (records) or Parquet file and validate them.
 
@@ -402,6 +452,13 @@ def read_events(
         refused unless ``special_files=True``.  Standard input, open files,
         pipes and compressed files are read through the line cap as they
         stream in; a JSON stream must start as a list or an object does.
+    sep : str, default ","
+        The character between fields of delimited text: ``";"`` for the CSV of
+        locales that write decimal commas, ``"\\t"`` for tab-separated files,
+        ``"|"``...  Any extension is then read as delimited text unless
+        ``format`` says otherwise (a ``.tsv`` or ``.txt`` file needs no
+        ``format``).  Quoting is CSV's (double quotes), and every field is read
+        as text, as with commas.
 
     Returns
     -------
@@ -417,6 +474,10 @@ def read_events(
         value that is a list or an object (or a Parquet column of them), a
         line or value over its cap (the message names the file, the line or
         row, and the setting to change).
+    InvalidParameterError
+        If ``sep`` is not one character that can separate fields (a quote, a
+        space, a backslash or a line end cannot), or is given for JSON or
+        Parquet.
 
     Examples
     --------
@@ -429,17 +490,34 @@ def read_events(
     >>> ti.read_events(path)[["date", "actor1", "actor2", "event_type"]]
             date actor1 actor2             event_type
     0 2024-04-16    USA    CHN  military_hotline_call
+
+    Text with another separator, here semicolons and a decimal point:
+
+    >>> _ = path.write_text(
+    ...     "date;actor1;actor2;event_type;intensity\\n2024-04-16;USA;CHN;leader_call;1.5\\n"
+    ... )
+    >>> ti.read_events(path, sep=";")[["date", "event_type", "intensity"]]
+            date   event_type  intensity
+    0 2024-04-16  leader_call        1.5
     """
     caps = check_limits(limits, caller="read_events")
     if isinstance(path, str) and path == "-":
         fmt = _format_of(None, format)
+        _check_sep(sep, fmt)
         # Parquet is binary: read it from the byte stream under sys.stdin.
         stdin = getattr(sys.stdin, "buffer", sys.stdin) if fmt == "parquet" else sys.stdin
-        raw = _read_raw(stdin, fmt, caps)
+        raw = _read_raw(stdin, fmt, caps, sep=sep)
     elif hasattr(path, "read"):
-        raw = _read_raw(path, _format_of(None, format), caps)
+        fmt = _format_of(None, format)
+        _check_sep(sep, fmt)
+        raw = _read_raw(path, fmt, caps, sep=sep)
     else:
-        fmt = _format_of(path, format)
+        # Another separator names delimited text whatever the extension (.tsv, .txt),
+        # unless the extension says JSON or Parquet, which _check_sep then refuses.
+        named = _FORMATS.get(Path(path).suffix.lower())
+        delimited = sep != "," and format is None and named not in ("json", "parquet")
+        fmt = "csv" if delimited else _format_of(path, format)
+        _check_sep(sep, fmt)
         if not Path(path).exists():
             raise EventValidationError(f"Events file {str(path)!r} does not exist.")
         if Path(path).is_dir():
@@ -447,10 +525,76 @@ def read_events(
                 f"Events file {str(path)!r} is a folder; give the path of a file in it."
             )
         regular = check_regular(os.fspath(path), caps)
-        raw = _read_raw(path, fmt, caps, regular=regular)
+        raw = _read_raw(path, fmt, caps, regular=regular, sep=sep)
     return validate_events(raw, columns=columns, aliases=aliases, config=config)
 
 
+def _json_value(value: Any) -> Any:
+    """``json.dumps``'s fallback for what ``tolist`` leaves: numpy scalars, dates, arrays."""
+    if isinstance(value, np.generic):
+        return _json_value(value.item())
+    if isinstance(value, np.ndarray):
+        return [_json_value(v) for v in value.tolist()]
+    if isinstance(value, pd.Timestamp | np.datetime64):
+        return None if pd.isna(value) else pd.Timestamp(value).isoformat()
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if hasattr(value, "isoformat"):  # datetime.date and friends
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _json_column(values: pd.Series) -> list[Any]:
+    """One column as JSON-ready Python values: days as ISO dates, missing and non-finite as null."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        times = pd.Series(pd.to_datetime(values))
+        known = times.dropna()
+        midnight = getattr(times.dt, "tz", None) is None and bool(
+            (known == known.dt.normalize()).all()
+        )
+        text = times.dt.strftime("%Y-%m-%d") if midnight else times.map(
+            lambda t: t.isoformat() if pd.notna(t) else None
+        )
+        return [None if pd.isna(t) else str(t) for t in text.tolist()]
+    if pd.api.types.is_float_dtype(values):
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
+        # tolist gives Python floats, which json writes as their shortest exact repr.
+        return [v if np.isfinite(v) else None for v in numbers.tolist()]
+    if pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values):
+        return [None if pd.isna(v) else v for v in values.astype(object).tolist()]
+    return [None if _missing(v) else v for v in values.astype(object).tolist()]
+
+
+def _missing(value: Any) -> bool:
+    """A scalar that pandas calls missing (lists and arrays are values, never missing)."""
+    if isinstance(value, list | tuple | dict | np.ndarray):
+        return False
+    return bool(pd.isna(value))
+
+
+def _json_records(frame: pd.DataFrame) -> str:
+    """``frame`` as a JSON list of records, one record a line."""
+    names = [str(name) for name in frame.columns]
+    columns = [_json_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    lines = [
+        json.dumps(dict(zip(names, row, strict=True)), default=_json_value, allow_nan=False,
+                   ensure_ascii=False)
+        for row in zip(*columns, strict=True)
+    ] if columns else ["{}"] * len(frame)
+    return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+
+
+@validate_params(
+    {
+        "frame": [Instance((pd.DataFrame,), "a pandas DataFrame (a result table such as "
+                           "stability_index's or explain's)")],
+        "path": [Instance((str, os.PathLike, None), "a file path (str or os.PathLike), or "
+                          "None for standard output")],
+    },
+    name="write_table",
+)
 def write_table(
     frame: pd.DataFrame, path: str | PathLike[str] | None, *, format: str | None = None
 ) -> None:
@@ -464,8 +608,22 @@ def write_table(
         Output file; its extension (``.csv``, ``.json``, ``.parquet``) picks the
         format unless ``format`` is given.  None writes to standard output.
     format : {"csv", "json", "parquet"}, optional
-        JSON is a list of records with ISO dates and 15 significant digits;
-        Parquet needs pyarrow (``pip install "tensionindex[parquet]"``).
+        CSV writes dates as ``2024-04-16`` and numbers in full (``repr``).
+        JSON is a list of records, one a line: dates as ISO dates
+        (``"2024-04-16"``; date-times as ``"2024-04-16T05:30:00"`` when a
+        column has a time of day, with their offset when time-zone aware),
+        numbers in full precision (Python's shortest ``repr`` that reads back
+        as the same float, so a JSON file round-trips exactly), missing or
+        non-finite values as ``null``.  Round for people first (the command
+        line's ``--digits``).  Parquet keeps the types; it needs pyarrow
+        (``pip install "tensionindex[parquet]"``).
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``frame`` is not a DataFrame or ``path`` is not a path or None.
+    EventValidationError
+        If the format is unknown, from ``format`` or the extension.
 
     Examples
     --------
@@ -476,19 +634,24 @@ def write_table(
     >>> ti.write_table(result, None)
     dyad,date,events,signal,tension,stability,information,low_information
     CHN-USA,2024-04-16,1,-4.5,-4.5,61.0639233949222,1.0,False
+    >>> ti.write_table(result[["dyad", "date", "stability"]], None, format="json")
+    [
+    {"dyad": "CHN-USA", "date": "2024-04-16", "stability": 61.0639233949222}
+    ]
     """
     fmt = _format_of(path, format)
-    if path is None:
-        if fmt == "json":
-            text = frame.to_json(orient="records", date_format="iso", double_precision=15)
-            sys.stdout.write(text + "\n")
+    if fmt == "json":
+        text = _json_records(frame)
+        if path is None:
+            sys.stdout.write(text)
         else:
-            frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
+            Path(path).write_text(text, encoding="utf-8")
+        return
+    if path is None:
+        frame.to_csv(sys.stdout, index=False, date_format="%Y-%m-%d")
         return
     if fmt == "parquet":
         require("pyarrow", extra="parquet", feature="Writing Parquet files")
         frame.to_parquet(path, index=False)
-    elif fmt == "json":
-        frame.to_json(path, orient="records", date_format="iso", double_precision=15, indent=1)
     else:
         frame.to_csv(path, index=False, date_format="%Y-%m-%d")
