@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import tensionindex as ti
@@ -50,3 +51,36 @@ def test_values_that_cannot_be_actor_codes_or_types_are_named(
 def test_a_name_with_a_hyphen_resolves_to_its_code() -> None:
     events = ti.validate_events([_row(actor1="Guinea-Bissau")])
     assert events["actor1"].tolist() == ["GNB"]
+
+
+@pytest.mark.parametrize("neutral", ["dyad", "source"])
+def test_per_unit_weights_name_the_neutral_in_force_and_the_fix(neutral: str) -> None:
+    scored = ti.score(ti.load_example("us-china-2024"), neutral=neutral)
+    with pytest.raises(
+        InvalidParameterError,
+        match=(
+            r"The 'per_unit_weight' parameter of ScoredEvents\.grouped is True, which needs "
+            rf"neutral='zero'; these events are scored with neutral='{neutral}'\. Under "
+            rf"neutral='{neutral}' each event's baseline mixes the weights of other event types"
+            r".*Score with neutral='zero' for per-type weights "
+            r"\(scored\.with_config\(neutral='zero'\) keeps the validated events\)"
+        ),
+    ):
+        scored.grouped(per_unit_weight=True)
+    # The fix the message gives works: the per-type parts add up to the index's tension.
+    fixed = scored.with_config(neutral="zero")
+    parts = fixed.grouped(per_unit_weight=True)
+    index = fixed.index().pivot(index="dyad", columns="date", values="tension")
+    np.testing.assert_allclose(
+        parts.tension(), index.loc[list(parts.dyads)].to_numpy(), rtol=1e-12, atol=1e-9
+    )
+
+
+def test_per_unit_weights_by_category_name_the_by_given() -> None:
+    scored = ti.score(ti.load_example("us-china-2024"))
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"is True, which needs by='event_type' \(weights belong to event types\)\. "
+        r"Got by='category' instead\.",
+    ):
+        scored.grouped(by="category", per_unit_weight=True)

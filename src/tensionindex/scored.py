@@ -1460,13 +1460,19 @@ class ScoredEvents:
         analysis and calibration, which need no recomputation per draw.
         """
         if per_unit_weight and by != "event_type":
-            raise InvalidParameterError("per_unit_weight=True needs by='event_type'.")
-        if per_unit_weight and self.config.neutral != "zero":
             raise InvalidParameterError(
-                "per_unit_weight=True (sensitivity, weight influence, calibration) needs "
-                f"neutral='zero': with neutral={self.config.neutral!r} each event's baseline "
-                "mixes the weights of other event types, so the tension does not split into one "
-                "part per type. Score with neutral='zero' for this analysis."
+                "The 'per_unit_weight' parameter of ScoredEvents.grouped is True, which needs "
+                f"by='event_type' (weights belong to event types). Got by={by!r} instead."
+            )
+        if per_unit_weight and self.config.neutral != "zero":
+            neutral = self.config.neutral
+            raise InvalidParameterError(
+                "The 'per_unit_weight' parameter of ScoredEvents.grouped is True, which needs "
+                f"neutral='zero'; these events are scored with neutral={neutral!r}. Under "
+                f"neutral={neutral!r} each event's baseline mixes the weights of other event "
+                "types, so the tension does not split into one part per type. Score with "
+                "neutral='zero' for per-type weights (scored.with_config(neutral='zero') "
+                "keeps the validated events), or leave per_unit_weight out."
             )
         chosen = self.select(dyads)
         grid = self.grid(start, end)
