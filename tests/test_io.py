@@ -6,7 +6,9 @@ import io
 import json
 import re
 import sys
+import types
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -640,3 +642,93 @@ def test_read_limits_and_line_too_long_are_public(tmp_path: Path) -> None:
                        r"max_line_length=100 characters") as caught:
         ti.read_events(path, limits=ti.ReadLimits(max_line_length=100))
     assert (caught.value.limit, caught.value.line, caught.value.offset) == (100, 2, 30)
+
+
+# -- progress over multi-file reads: terminal, notebook -----------------------------------------
+
+GDELT_V2 = [
+    Path(__file__).parent / "data" / "gdelt_v2_20191024143000_excerpt.export.CSV",
+    Path(__file__).parent / "data" / "gdelt_v2_20180326044500_excerpt.export.CSV",
+]
+
+
+class _FakeBar:
+    """Stands in for tqdm.auto.tqdm: records how it was built and what passed through."""
+
+    made: ClassVar[list[_FakeBar]] = []
+
+    def __init__(self, items: Any, **options: Any) -> None:
+        self.items, self.options, self.seen, self.closed = items, options, 0, False
+        _FakeBar.made.append(self)
+
+    def __iter__(self) -> Any:
+        for item in self.items:
+            self.seen += 1
+            yield item
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _fake_module(name: str, **attributes: Any) -> types.ModuleType:
+    module = types.ModuleType(name)
+    for key, value in attributes.items():
+        setattr(module, key, value)
+    return module
+
+
+def _fake_kernel(monkeypatch: pytest.MonkeyPatch, *, kernel: bool, tqdm: bool) -> None:
+    shell = types.SimpleNamespace(kernel=object() if kernel else None)
+    monkeypatch.setitem(sys.modules, "ipykernel", _fake_module("ipykernel"))
+    monkeypatch.setitem(sys.modules, "IPython", _fake_module("IPython", get_ipython=lambda: shell))
+    if tqdm:
+        monkeypatch.setitem(sys.modules, "tqdm", _fake_module("tqdm"))
+        monkeypatch.setitem(sys.modules, "tqdm.auto", _fake_module("tqdm.auto", tqdm=_FakeBar))
+    else:
+        monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm raises ImportError
+        monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    _FakeBar.made = []
+
+
+def test_progress_in_a_notebook_uses_tqdm_auto(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fake_kernel(monkeypatch, kernel=True, tqdm=True)
+    events = ti.read_gdelt(GDELT_V2, progress=True)
+    assert len(_FakeBar.made) == 1
+    bar = _FakeBar.made[0]
+    assert bar.options == {"total": 2, "desc": "read_gdelt", "unit": "file"}
+    assert (bar.seen, bar.closed) == (2, True)
+    assert capsys.readouterr().err == ""  # no terminal bar besides
+    pd.testing.assert_frame_equal(events, ti.read_gdelt(GDELT_V2))
+
+
+def test_no_notebook_bar_without_a_kernel_tqdm_or_progress(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fake_kernel(monkeypatch, kernel=False, tqdm=True)  # IPython in a terminal, not a kernel
+    ti.read_gdelt(GDELT_V2, progress=True)
+    _fake_kernel(monkeypatch, kernel=True, tqdm=True)
+    ti.read_gdelt(GDELT_V2, progress=False)
+    ti.read_gdelt(GDELT_V2[:1], progress=True)  # one file: no bar
+    assert _FakeBar.made == []
+    _fake_kernel(monkeypatch, kernel=True, tqdm=False)  # a kernel without tqdm: as before
+    assert len(ti.read_gdelt(GDELT_V2, progress=True)) > 0
+    assert capsys.readouterr().err == ""  # stderr is not a terminal here
+
+
+def test_progress_on_a_terminal_is_drawn_on_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tensionindex.io._progress import with_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    assert list(with_progress(["a", "b"], total=2, label="read_gdelt", enabled=True)) == ["a", "b"]
+    drawn = terminal.getvalue()
+    assert drawn.startswith("\rread_gdelt [........................] 0/2 files")
+    assert "\rread_gdelt [########################] 2/2 files" in drawn
+    assert drawn.endswith("\n")
