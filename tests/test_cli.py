@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -1090,3 +1092,123 @@ def test_each_warning_is_one_line(
     status, _, err = run_cli(["taxonomy"], capsys)
     assert status == 0
     assert err == "tensionindex taxonomy: warning: The weights were fitted to few months.\n"
+
+
+# -- named pipes and devices: --special-files --------------------------------------------
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+
+
+def _fifo(folder: Path, name: str) -> Path:
+    path = folder / name
+    os.mkfifo(path)
+    return path
+
+
+def _write_later(path: Path, data: bytes) -> threading.Thread:
+    """Write ``data`` into the pipe ``path`` once a reader opens it."""
+    writer = threading.Thread(target=path.write_bytes, args=(data,), daemon=True)
+    writer.start()
+    return writer
+
+
+def _score_of(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    status, out, err = run_cli(args, capsys)
+    assert status == 0, err
+    return out
+
+
+@needs_fifo
+def test_special_files_reads_events_from_a_named_pipe(
+    events_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = _fifo(tmp_path, "piped.csv")
+    writer = _write_later(fifo, EVENTS_CSV.encode())
+    out = _score_of(["score", str(fifo), "--special-files"], capsys)
+    writer.join(timeout=30)
+    assert out == _score_of(["score", str(events_file)], capsys)
+
+
+@needs_fifo
+def test_special_files_reads_coded_data_from_a_named_pipe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = _fifo(tmp_path, "export.CSV")
+    writer = _write_later(fifo, GDELT_EXPORT.read_bytes())
+    out = _score_of(["score", "--format", "gdelt", str(fifo), "--special-files"], capsys)
+    writer.join(timeout=30)
+    assert out == _score_of(["score", "--format", "gdelt", str(GDELT_EXPORT)], capsys)
+
+
+@needs_fifo
+@pytest.mark.parametrize("fmt", [[], ["--format", "gdelt"], ["--sep", "tab"]])
+def test_a_named_pipe_without_special_files_is_refused_at_once_naming_the_flag(
+    fmt: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = _fifo(tmp_path, "piped.csv")  # nobody writes: opening it would block
+    status, out, err = run_cli(["score", str(fifo), *fmt], capsys)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert re.fullmatch(
+        r"tensionindex score: error: '.*piped\.csv' is a named pipe, not a regular file: "
+        r"reading one can block forever or never end\. Give --special-files to read it "
+        r"anyway \(lines stay capped in length\), or pipe it to standard input with -\.\n",
+        err,
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_a_device_without_special_files_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_cli(["score", "/dev/zero", "--sep", ","], capsys)
+    assert status == 2
+    assert "'/dev/zero' is a character device" in err and "--special-files" in err
+
+
+@needs_fifo
+def test_the_readers_refusal_is_said_in_command_line_terms(tmp_path: Path) -> None:
+    # The readers' own check, behind the command line's: its advice names the option.
+    from tensionindex.io._limits import DEFAULT_LIMITS, check_regular
+
+    fifo = _fifo(tmp_path, "piped.csv")
+    with pytest.raises(ti.EventValidationError) as caught:
+        check_regular(str(fifo), DEFAULT_LIMITS)
+    parser = cli.build_parser()
+    args = parser.parse_args(["score", str(fifo)])
+    message = cli._in_cli_terms(str(caught.value), parser, args)
+    assert "give --special-files to read it anyway" in message
+    assert "or pipe it to standard input with -" in message
+    assert "ReadLimits" not in message and "open file object" not in message
+
+
+def test_special_files_is_in_the_help_of_each_reading_command(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for command in ("score", "explain", "sensitivity", "changepoints", "alerts", "plot"):
+        assert main([command, "--help"]) == 0
+        assert "--special-files" in capsys.readouterr().out, command
+
+
+# -- CSV output: as write_table writes it ---------------------------------------------------
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_csv_output_is_what_write_table_writes(
+    to_file: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = np.random.default_rng(3)
+    table = pd.DataFrame(
+        {
+            "dyad": ["CHN-PHL", 'A,"B"', "X-Y"],
+            "date": pd.to_datetime(["2024-03-01", "2024-03-02", "1999-12-31"]),
+            "value": rng.normal(size=3) * 1e3,
+            "flag": [True, False, True],
+            "events": [1, 0, 7],
+            "drivers": [[1, 2], [], [3]],
+        }
+    )
+    path = tmp_path / "out.csv"
+    args = cli.build_parser().parse_args(["taxonomy", *(["-o", str(path)] if to_file else [])])
+    cli._write(table, args)
+    written = path.read_text() if to_file else capsys.readouterr().out
+    ti.write_table(cli._for_text(table, cli.DIGITS, "csv"), None)
+    assert written == capsys.readouterr().out

@@ -6,6 +6,10 @@ one question.  Any error, bad arguments included, prints one line to stderr
 in the command line's own terms (``--half-life``, not ``half_life=``) and
 exits with status 2, without a traceback.
 
+The command starts light: ``import tensionindex`` loads each part on first
+use, and a command imports only what it needs (``tensionindex taxonomy``
+loads no reader, and writes CSV without them).
+
 Output is for people when it can be: ``explain`` on a terminal prints a
 table with a total line, tables written as CSV or JSON are rounded to
 ``--digits`` decimal places (4 by default; Parquet keeps every digit), JSON
@@ -19,6 +23,7 @@ import dataclasses
 import os
 import re
 import shutil
+import stat
 import sys
 import warnings
 from collections.abc import Sequence
@@ -32,6 +37,9 @@ import tensionindex as ti
 from tensionindex.coverage import parse_coverage
 from tensionindex.exceptions import did_you_mean
 from tensionindex.params import parse_day
+
+# Readers (tensionindex.io) are imported by the commands that read, through ``ti``'s
+# lazy attributes, never here: a command that reads nothing loads none of them.
 
 _SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -154,6 +162,12 @@ def _input_options(parser: argparse.ArgumentParser) -> None:
         choices=["NumSources", "NumArticles", "NumMentions"],
         help="GDELT field to use as each event's intensity",
     )
+    group.add_argument(
+        "--special-files",
+        action="store_true",
+        help="also read EVENTS that are named pipes, devices or sockets (refused by default: "
+        "reading one can block forever or never end); lines stay capped in length",
+    )
 
 
 def _output_options(parser: argparse.ArgumentParser, *, what: str = "the table") -> None:
@@ -264,7 +278,8 @@ def _config(args: argparse.Namespace) -> ti.IndexConfig:
     return dataclasses.replace(config, **changes) if changes else config
 
 
-_READERS = {"gdelt": ti.read_gdelt, "icews": ti.read_icews, "polecat": ti.read_polecat}
+#: The reader of each coded format, by its name in ``tensionindex`` (imported when used).
+_READERS = {"gdelt": "read_gdelt", "icews": "read_icews", "polecat": "read_polecat"}
 _LABELS = {"gdelt": "GDELT", "icews": "ICEWS", "polecat": "POLECAT"}
 
 
@@ -326,8 +341,18 @@ def _events(args: argparse.Namespace, config: ti.IndexConfig) -> tuple[pd.DataFr
         options["intensity"] = args.intensity_from
     # Standard input as bytes: the readers decode it as they decode files.
     sources = [getattr(sys.stdin, "buffer", sys.stdin) if f == "-" else f for f in files]
-    events = _READERS[args.format](sources[0] if len(sources) == 1 else sources, **options)
+    if args.special_files:
+        options["limits"] = _special_limits()
+    reader = getattr(ti, _READERS[args.format])
+    events = reader(sources[0] if len(sources) == 1 else sources, **options)
     return events, ti.read_report(events).coverage
+
+
+def _special_limits() -> Any:
+    """The readers' limits with named pipes, devices and sockets allowed (--special-files)."""
+    from tensionindex.io import ReadLimits
+
+    return ReadLimits(special_files=True)
 
 
 def _read_events(path: str, args: argparse.Namespace, config: ti.IndexConfig) -> pd.DataFrame:
@@ -339,7 +364,37 @@ def _read_events(path: str, args: argparse.Namespace, config: ti.IndexConfig) ->
         _check_events_file(path, sep_given=args.sep is not None)
     if args.sep is not None:
         return _read_delimited(path, args.sep, columns, config)
+    if args.special_files:
+        return ti.read_events(path, columns=columns, config=config, limits=_special_limits())
     return ti.read_events(path, columns=columns, config=config)
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_special_files(args: argparse.Namespace) -> None:
+    """Refuse named pipes, devices and sockets in EVENTS unless --special-files allows them.
+
+    Checked before anything opens them: opening a pipe nobody writes to
+    blocks, and reading ``/dev/zero`` never ends.
+    """
+    for path in args.events:
+        try:
+            mode = os.stat(path).st_mode
+        except (OSError, ValueError):
+            continue  # not there (yet): a glob, standard input, or an error said later
+        kind = next((what for test, what in _SPECIAL_KINDS if test(mode)), None)
+        if kind is not None and not args.special_files:
+            raise ti.EventValidationError(
+                f"{path!r} is {kind}, not a regular file: reading one can block forever or "
+                "never end. Give --special-files to read it anyway (lines stay capped in "
+                "length), or pipe it to standard input with -."
+            )
 
 
 def _check_events_file(path: str, *, sep_given: bool) -> None:
@@ -347,6 +402,8 @@ def _check_events_file(path: str, *, sep_given: bool) -> None:
     if not os.path.exists(path):
         near = did_you_mean(f"{_EXAMPLE}{path}", [_EXAMPLE + n for n in ti.examples()])
         raise ti.EventValidationError(f"Events file {path!r} does not exist.{near}")
+    if not os.path.isdir(path) and not os.path.isfile(path):
+        return  # a pipe or device that --special-files allows: a peek would consume it
     coded = _coded_hint(path)
     if os.path.isdir(path):
         raise ti.EventValidationError(
@@ -524,6 +581,9 @@ def _write(table: pd.DataFrame, args: argparse.Namespace) -> None:
         # As write_table writes JSON, but with the digits asked for: its 15 decimal
         # places would print the rounded 14.72 as 14.720000000000001.
         out.to_json(path, orient="records", date_format="iso", double_precision=digits, indent=1)
+    elif fmt == "csv":
+        # As write_table writes CSV (tested equal), without importing the readers with it.
+        out.to_csv(sys.stdout if path is None else path, index=False, date_format="%Y-%m-%d")
     else:
         ti.write_table(out, path)
     if path is not None:
@@ -928,6 +988,8 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bcolumns (maps|names) "), r"--columns \1 "),
     (re.compile(r"after applying columns="), "after applying --columns"),
     (re.compile(r"pass format='csv'\|'json'\|'parquet'"), "give a .csv, .json or .parquet file"),
+    (re.compile(r"pass limits=ReadLimits\(special_files=True\)"), "give --special-files"),
+    (re.compile(r"or pass an open file object"), "or pipe it to standard input with -"),
 )
 # Library parameters whose option has another name.
 _OPTION_OF = {"dyads": "dyad", "intensity": "intensity_from", "deduplicate": "dedup"}
@@ -984,6 +1046,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _output_format(args.output)  # before any work: a typo costs no computation
         if hasattr(args, "events"):
             _check_inputs(args)
+            _check_special_files(args)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UserWarning)  # every one said, once a line
             args.run(args)
