@@ -17,6 +17,7 @@ from tensionindex.io._delimited import check_chunksize, resolve_engine
 from tensionindex.io._limits import (
     BoundedText,
     LineTooLong,
+    NeedsText,
     ReadLimits,
     check_limits,
     raise_csv_field_limit,
@@ -26,13 +27,17 @@ from tensionindex.io._report import ATTRS_KEY, DROP_REASONS, ReadReport
 from tensionindex.io._sources import READ_ERRORS, Input, expand_sources, open_text
 
 __all__ = [
+    "ArrowColumns",
     "Chunk",
+    "Columns",
     "Drops",
+    "FrameColumns",
     "Reader",
     "check_choice",
     "chunk_report",
     "country_codes",
     "counts",
+    "daily_counts",
     "dyad_labels",
     "frame_of",
     "iterate",
@@ -43,6 +48,7 @@ __all__ = [
     "prefixed_keys",
     "read_all",
     "stream",
+    "stripped",
     "text_column",
 ]
 
@@ -60,10 +66,19 @@ class Chunk:
     report: ReadReport
 
 
-#: Reads one open file: (name, text, engine, chunksize, limits) -> chunks.
-Reader = Callable[
-    [str, IO[str], Literal["pyarrow", "pandas"], int, ReadLimits], Iterator[Chunk]
-]
+@dataclass(frozen=True)
+class Reader:
+    """How one format reads an open file, as text or (the byte path) as bytes.
+
+    ``text(name, text, engine, chunksize, limits)`` reads any file;
+    ``data(name, stream, chunksize, limits)`` reads the bytes of a file that
+    can be opened again, for the pyarrow engine, and raises
+    :class:`~tensionindex.io._limits.NeedsText` for what only text can
+    decide (a line over the cap in bytes, a quoted layout, an empty file).
+    """
+
+    text: Callable[[str, IO[str], Literal["pyarrow", "pandas"], int, ReadLimits], Iterator[Chunk]]
+    data: Callable[[str, IO[bytes], int, ReadLimits], Iterator[Chunk]] | None = None
 
 
 # -- parameters -----------------------------------------------------------------------
@@ -121,8 +136,165 @@ def text_column(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A raw text column as an object array of stripped ``str`` or ``None``."""
     values = frame[column].to_numpy(dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    stripped = np.array([u.strip() or None for u in uniques] + [None], dtype=object)
-    return stripped[codes]  # code -1 picks the trailing None
+    return stripped(uniques)[codes]  # code -1 picks the trailing None
+
+
+def stripped(values: Sequence[Any] | np.ndarray) -> np.ndarray:
+    """Distinct raw texts stripped (blank ones ``None``), with a trailing ``None`` for code -1."""
+    return np.array([*(v.strip() or None for v in values), None], dtype=object)
+
+
+#: The characters ``str.strip()`` removes (those for which ``str.isspace()`` is true).
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+class Columns:
+    """The raw text columns of one chunk, as the reader's conversion asks for them.
+
+    ``n`` rows starting at data row ``offset`` (0-based), ``wrong`` the
+    number of fields of each row whose count the layout does not allow (else
+    0).  Columns are read three ways: :meth:`coded` (integer codes of the
+    distinct raw values, for the columns of few values: dates, countries,
+    codes), :meth:`texts` (stripped values of some rows) and :meth:`numbers`.
+    :class:`FrameColumns` holds a frame of object columns (the pandas engine),
+    :class:`ArrowColumns` an arrow table (the pyarrow engine); both give the
+    same answers.
+    """
+
+    n: int
+    offset: int
+    wrong: np.ndarray
+
+    def has(self, column: str) -> bool:
+        raise NotImplementedError
+
+    def coded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, values): each row's position in ``values`` (-1 where missing), and the
+        distinct raw texts (unstripped)."""
+        raise NotImplementedError
+
+    def texts(self, column: str, rows: np.ndarray) -> np.ndarray:
+        """Stripped ``str`` (``None`` where missing or blank) of the rows under a mask."""
+        raise NotImplementedError
+
+    def numbers(
+        self, column: str, rows: np.ndarray, *, integer: bool, name: str, numbers: np.ndarray
+    ) -> pd.Series:
+        """Numbers of the rows under a mask, as :func:`parse_numbers` reads their text.
+
+        ``numbers`` holds the 1-based data-row number of each of those rows.
+        """
+        return parse_numbers(
+            self.texts(column, rows), integer=integer, column=column, name=name, rows=numbers
+        )
+
+
+class FrameColumns(Columns):
+    """The columns of a frame of object columns (``str`` or ``None``), indexed by data row."""
+
+    def __init__(self, frame: pd.DataFrame, wrong_column: str) -> None:
+        self.frame = frame
+        self.n = len(frame)
+        self.offset = int(frame.index[0]) if self.n else 0
+        self.wrong = (
+            frame[wrong_column].to_numpy(dtype=np.int64)
+            if wrong_column in frame.columns
+            else np.zeros(self.n, dtype=np.int64)
+        )
+
+    def has(self, column: str) -> bool:
+        return column in self.frame.columns
+
+    def coded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        if column not in self.frame.columns:
+            return np.full(self.n, -1, dtype=np.intp), np.array([], dtype=object)
+        codes, uniques = pd.factorize(
+            self.frame[column].to_numpy(dtype=object), use_na_sentinel=True
+        )
+        return codes, np.asarray(uniques, dtype=object)
+
+    def texts(self, column: str, rows: np.ndarray) -> np.ndarray:
+        if column not in self.frame.columns:
+            return np.full(int(np.count_nonzero(rows)), None, dtype=object)
+        values = self.frame[column].to_numpy(dtype=object)[rows]
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        out: np.ndarray = stripped(uniques)[codes]
+        return out
+
+
+class ArrowColumns(Columns):
+    """The columns of an arrow table of text columns and the field-count column.
+
+    Values stay in arrow until they are codes, numbers or the text of kept
+    rows: only the distinct values of a coded column and the kept rows of a
+    text column become Python strings.
+    """
+
+    def __init__(self, table: Any, offset: int, wrong_column: str) -> None:
+        self.table = table
+        self.n = table.num_rows
+        self.offset = offset
+        self.wrong = table.column(wrong_column).to_numpy().astype(np.int64)
+        self._masks: dict[int, Any] = {}
+
+    def has(self, column: str) -> bool:
+        return column in self.table.column_names
+
+    def coded(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        import pyarrow.compute as pc
+
+        if column not in self.table.column_names:
+            return np.full(self.n, -1, dtype=np.intp), np.array([], dtype=object)
+        encoded = pc.dictionary_encode(self.table.column(column).combine_chunks())
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        values = encoded.dictionary.to_numpy(zero_copy_only=False)
+        return codes.astype(np.intp), np.asarray(values, dtype=object)
+
+    def _stripped(self, column: str, rows: np.ndarray) -> Any:
+        """The rows' values as an arrow array, stripped, blank ones null."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = self.table.column(column).combine_chunks()
+        if not rows.all():
+            values = values.filter(pa.array(rows))
+        values = pc.utf8_trim(values, characters=_WHITESPACE)
+        return pc.if_else(pc.equal(values, ""), pa.scalar(None, values.type), values)
+
+    def texts(self, column: str, rows: np.ndarray) -> np.ndarray:
+        if column not in self.table.column_names:
+            return np.full(int(np.count_nonzero(rows)), None, dtype=object)
+        out: np.ndarray = np.asarray(
+            self._stripped(column, rows).to_numpy(zero_copy_only=False), dtype=object
+        )
+        return out
+
+    def numbers(
+        self, column: str, rows: np.ndarray, *, integer: bool, name: str, numbers: np.ndarray
+    ) -> pd.Series:
+        import pyarrow as pa
+
+        if column not in self.table.column_names:
+            return super().numbers(column, rows, integer=integer, name=name, numbers=numbers)
+        try:
+            parsed = self._stripped(column, rows).cast(pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            parsed = None
+        if parsed is not None:
+            values = parsed.to_numpy(zero_copy_only=False)
+            present = parsed.is_valid().to_numpy(zero_copy_only=False)
+            # What pandas refuses or the checks catch ("nan", "inf", an integer that is
+            # not whole) goes the exact way, which names the first bad value.
+            fine = np.isfinite(values) | ~present
+            if integer:
+                fine &= ~present | ((values == np.round(values)) & (np.abs(values) <= 2**53))
+            if fine.all():
+                floats = pd.Series(values, dtype="float64")
+                return floats.astype("Int64") if integer else floats
+        return super().numbers(column, rows, integer=integer, name=name, numbers=numbers)
 
 
 def country_codes(
@@ -134,13 +306,18 @@ def country_codes(
     would.  With ``names_only`` (ICEWS full names) a value missing from the
     table is unmapped; otherwise (GDELT, POLECAT codes) any value of three
     letters is a code in its own right, and other unknown values are unmapped.
+    ``None`` (missing) maps to ``None``, neither unmapped nor several.
     """
     table = actor_aliases()
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
     mapped: list[str | None] = []
     unmapped: list[bool] = []
     several: list[bool] = []
-    for value in uniques:
+    for value in values:
+        if value is None:
+            mapped.append(None)
+            several.append(False)
+            unmapped.append(False)
+            continue
         key = str(value).strip().upper()
         many = several_sep is not None and several_sep in key
         code = None if many else table.get(key)
@@ -149,11 +326,10 @@ def country_codes(
         mapped.append(code)
         several.append(many)
         unmapped.append(code is None and not many)
-    out = np.array([*mapped, None], dtype=object)[codes]
     return (
-        out,
-        np.array([*unmapped, False], dtype=bool)[codes],
-        np.array([*several, False], dtype=bool)[codes],
+        np.array(mapped, dtype=object),
+        np.array(unmapped, dtype=bool),
+        np.array(several, dtype=bool),
     )
 
 
@@ -191,6 +367,7 @@ def _bad_value(name: str, column: str, row: int, value: object, expected: str) -
 
 
 def parse_days(
+    codes: np.ndarray,
     values: np.ndarray,
     *,
     formats: Sequence[str],
@@ -203,13 +380,15 @@ def parse_days(
 ) -> np.ndarray:
     """Dates (datetime64[ns], at midnight unless ``keep_time``; NaT where missing) from text.
 
-    A value that is present but does not match ``pattern`` (a regular
+    ``values`` are the distinct stripped texts (``None`` for blank), with a
+    last ``None`` for code -1, and ``codes`` each row's position among them:
+    each distinct value is parsed once (a chunk holds few distinct days).  A
+    value that is present but does not match ``pattern`` (a regular
     expression; pandas parses "2019102" as a %Y%m%d date) or is not a date in
     any of ``formats`` is an error naming the file, row, column and value.
-    Each distinct value is parsed once: a chunk holds few distinct days.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = pd.Series(uniques, dtype=object).astype(str)
+    present = np.array([v is not None for v in values], dtype=bool)
+    text = pd.Series(values[present], dtype=object).astype(str)
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     bad = np.zeros(len(text), dtype=bool)
     if pattern is not None:
@@ -223,13 +402,33 @@ def parse_days(
         todo = todo & parsed.isna().to_numpy()
     bad |= todo
     if bad.any():
-        position = int(np.flatnonzero(np.isin(codes, np.flatnonzero(bad)))[0])
-        raise _bad_value(name, column, offset + position + 1, values[position], expected)
+        wrong = np.zeros(len(values), dtype=bool)
+        wrong[np.flatnonzero(present)[bad]] = True
+        position = int(np.flatnonzero(wrong[codes])[0])
+        raise _bad_value(name, column, offset + position + 1, values[codes[position]], expected)
     if not keep_time:
         parsed = parsed.dt.normalize()
-    days = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    days = np.full(len(values), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
+    days[present] = parsed.to_numpy(dtype="datetime64[ns]")
     out: np.ndarray = days[codes]  # code -1 picks the trailing NaT
     return out
+
+
+def daily_counts(days: np.ndarray) -> dict[str, int]:
+    """Rows per ISO day of dates (datetime64, NaT not counted); only the days are formatted."""
+    present = days[~np.isnat(days)]
+    if not len(present):
+        return {}
+    numbers = present.astype("datetime64[D]").astype(np.int64)
+    low = int(numbers.min())
+    if int(numbers.max()) - low < 1 << 20:
+        per_day = np.bincount(numbers - low)
+        seen = np.flatnonzero(per_day)
+        found, totals = seen + low, per_day[seen]
+    else:  # a span of millennia: counted by sorting instead
+        found, totals = np.unique(numbers, return_counts=True)
+    labels = np.datetime_as_string(found.astype("datetime64[D]"), unit="D")
+    return {str(k): int(v) for k, v in zip(labels.tolist(), totals.tolist(), strict=True)}
 
 
 def parse_numbers(
@@ -289,16 +488,14 @@ def chunk_report(
     *,
     rows_read: int,
     drops: Drops,
-    coverage: np.ndarray,
+    daily_records: Mapping[str, int],
     unmapped_names: Mapping[str, int] | None = None,
     unknown_event_types: Mapping[str, int] | None = None,
     fallback_event_types: Mapping[str, int] | None = None,
     wrong_field_counts: Mapping[str, int] | None = None,
     impossible_event_codes: Mapping[str, int] | None = None,
 ) -> ReadReport:
-    """The report of one chunk; ``coverage`` holds the coverage day of every row read."""
-    days = pd.Series(coverage).dropna()
-    daily = days.dt.strftime("%Y-%m-%d").value_counts(sort=False) if len(days) else pd.Series()
+    """The report of one chunk; ``daily_records`` counts the rows read on each day."""
     return ReadReport(
         format=fmt,
         files=(name,),
@@ -311,7 +508,7 @@ def chunk_report(
         fallback_event_types=fallback_event_types or {},
         wrong_field_counts=wrong_field_counts or {},
         impossible_event_codes=impossible_event_codes or {},
-        daily_records={str(k): int(v) for k, v in daily.items()},
+        daily_records=daily_records,
     )
 
 
@@ -349,11 +546,28 @@ def _read_input(
     chunksize: int,
     limits: ReadLimits,
 ) -> Iterator[Chunk]:
+    emitted = 0
     try:
+        if engine == "pyarrow" and reader.data is not None and item.reopenable:
+            # The byte path: the file's bytes go to pyarrow as they are.  What only text
+            # can decide sends the file to the text path, which yields the same chunks:
+            # those already yielded are skipped.
+            try:
+                with item.open() as stream:
+                    if not isinstance(stream.read(0), str):
+                        for chunk in reader.data(item.name, stream, chunksize, limits):
+                            yield chunk
+                            emitted += 1
+                        return
+            except NeedsText:
+                pass
         with open_text(item) as text:
             # Every read goes through the line cap: no line is held past it.
             bounded = BoundedText(text, limit=limits.max_line_length, name=item.name)
-            yield from reader(item.name, bounded, engine, chunksize, limits)  # type: ignore[arg-type]
+            chunks = reader.text(item.name, bounded, engine, chunksize, limits)  # type: ignore[arg-type]
+            for number, chunk in enumerate(chunks):
+                if number >= emitted:
+                    yield chunk
     except LineTooLong as exc:
         if not item.reopenable:
             raise

@@ -35,7 +35,7 @@ import csv
 import importlib
 import io
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any, Literal, TypeAlias
 
@@ -46,6 +46,7 @@ from tensionindex.exceptions import EventValidationError, require
 from tensionindex.io._limits import DEFAULT_LIMITS, ReadLimits, field_too_long
 
 __all__ = [
+    "BYTE_BLOCK",
     "DEFAULT_CHUNKSIZE",
     "ENGINES",
     "WRONG_FIELDS",
@@ -54,8 +55,11 @@ __all__ = [
     "check_chunksize",
     "first_line",
     "iter_frames",
+    "iter_tables",
+    "next_line",
     "prefixed",
     "resolve_engine",
+    "row_label_layout",
     "split_line",
     "unique_names",
 ]
@@ -71,6 +75,7 @@ DEFAULT_CHUNKSIZE = 100_000
 WRONG_FIELDS = "__tensionindex_wrong_fields__"
 
 _BLOCK_CHARS = 1 << 23  # characters parsed at a time
+BYTE_BLOCK = 1 << 22  # bytes of an unquoted file read and parsed at a time (the byte path)
 _QUOTED_BLOCK_BYTES = 1 << 22  # bytes of quoted text pyarrow parses at a time (at least)
 _ROW_LABEL = "__tensionindex_row_label__"  # unnamed first column (R row names)
 _PANDAS_CELLS = 1_000_000  # values split at a time by the pandas engine (all fields are split)
@@ -520,13 +525,24 @@ def _arrow_check(table: Any, layout: Layout, *, offset: int, name: str, limit: i
             raise field_too_long(name, offset + position + 1, c, value, limit)
 
 
-def _table_frames(
-    tables: Iterator[Any], layout: Layout, *, chunksize: int, name: str, limits: ReadLimits
-) -> Iterator[pd.DataFrame]:
-    """Arrow tables regrouped into frames of ``chunksize`` rows, indexed by data row."""
+def _chunk_tables(
+    tables: Iterable[Any], layout: Layout, *, chunksize: int, name: str, limits: ReadLimits
+) -> Iterator[tuple[int, Any]]:
+    """Arrow tables regrouped into ``chunksize`` rows, each with the data row it starts at."""
     offset = 0
     for table in _regroup(tables, chunksize):
         _arrow_check(table, layout, offset=offset, name=name, limit=limits.max_field_length)
+        yield offset, table
+        offset += table.num_rows
+
+
+def _table_frames(
+    tables: Iterable[Any], layout: Layout, *, chunksize: int, name: str, limits: ReadLimits
+) -> Iterator[pd.DataFrame]:
+    """Arrow tables regrouped into frames of ``chunksize`` rows, indexed by data row."""
+    for offset, table in _chunk_tables(
+        tables, layout, chunksize=chunksize, name=name, limits=limits
+    ):
         n = table.num_rows
         columns: dict[str, Any] = {
             c: pd.Series(table.column(c).to_numpy(zero_copy_only=False), dtype=object)
@@ -534,7 +550,6 @@ def _table_frames(
         }
         columns[WRONG_FIELDS] = table.column(WRONG_FIELDS).to_numpy().astype(np.int64)
         yield pd.DataFrame(columns).set_axis(pd.RangeIndex(offset, offset + n), axis=0)
-        offset += n
 
 
 def _with_wrong(table: Any, wrong: np.ndarray | None = None) -> Any:
@@ -582,9 +597,12 @@ def _split_block(lines: list[str], layout: Layout) -> Any:
     return _with_wrong(table, wrong)
 
 
-def _arrow_unquoted(
-    text: IO[str], layout: Layout, *, chunksize: int, name: str, limits: ReadLimits
-) -> Iterator[pd.DataFrame]:
+def _unquoted_parser(layout: Layout) -> Callable[[bytes], Any]:
+    """A function from a block of unquoted UTF-8 lines to an arrow table of the kept columns.
+
+    Bytes that are not UTF-8 in a kept column are read as U+FFFD, as the
+    text path reads them (the block is decoded with ``errors="replace"``).
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -601,17 +619,16 @@ def _arrow_unquoted(
     # backfile files); it refuses any other block, which is then split field by field.
     n = len(layout.names)
     attempts = [
-        pacsv.ReadOptions(column_names=list(names), block_size=1 << 24)
+        pacsv.ReadOptions(column_names=list(names), block_size=BYTE_BLOCK // 2)
         for names in (layout.names, layout.names[:-1])
         if names and len(names) in (n, *layout.allowed)
     ]
 
-    def parse(block: str) -> Any:
-        data = _utf8(block)
+    def read(data: bytes) -> Any:
         for read_options in attempts:
             try:
                 table = pacsv.read_csv(
-                    io.BytesIO(data),
+                    pa.BufferReader(data),
                     read_options=read_options,
                     parse_options=parse_options,
                     convert_options=convert_options,
@@ -619,9 +636,27 @@ def _arrow_unquoted(
             except pa.ArrowInvalid:
                 continue
             return _with_wrong(_kept(table, layout))
-        return _split_block(_lines(block), layout)
+        return None
 
-    tables = map(parse, _text_blocks(text))
+    def parse(data: bytes) -> Any:
+        table = read(data)
+        if table is not None:
+            return table
+        text = data.decode("utf-8", errors="replace")
+        repaired = _utf8(text)
+        if repaired != data:  # not UTF-8: read as the text path reads it
+            table = read(repaired)
+            if table is not None:
+                return table
+        return _split_block(_lines(text), layout)
+
+    return parse
+
+
+def _arrow_unquoted(
+    text: IO[str], layout: Layout, *, chunksize: int, name: str, limits: ReadLimits
+) -> Iterator[pd.DataFrame]:
+    tables = map(_unquoted_parser(layout), map(_utf8, _text_blocks(text)))
     yield from _table_frames(tables, layout, chunksize=chunksize, name=name, limits=limits)
 
 
@@ -745,6 +780,22 @@ def _arrow_quoted(
     yield from _table_frames(tables(), layout, chunksize=chunksize, name=name, limits=limits)
 
 
+def row_label_layout(layout: Layout, line: str, *, header: bool, name: str) -> Layout:
+    """``layout``, or with an unnamed first column when ``line`` (the first data row) has one.
+
+    As in pandas, when the first data row of a file with a header has one
+    field more than the header, the first field of every row is an unnamed
+    row label (R's ``write.csv`` writes row names so) and is skipped.
+    """
+    fields = split_line(line, sep=layout.sep, quoted=layout.quoted, name=name)
+    n = len(layout.names)
+    if header and len(fields) == n + 1:
+        return replace(
+            layout, names=unique_names([_ROW_LABEL, *layout.names]), field_counts=(n + 1,)
+        )
+    return layout
+
+
 def iter_frames(
     text: IO[str],
     layout: Layout,
@@ -758,20 +809,12 @@ def iter_frames(
     """Chunks of ``chunksize`` rows of ``layout.columns`` as text, and :data:`WRONG_FIELDS`.
 
     ``text`` is positioned at the first data row (after the header row, if
-    ``header``).  As in pandas, when the first data row of a file with a
-    header has one field more than the header, the first field of every row
-    is an unnamed row label (R's ``write.csv`` writes row names so) and is
-    skipped.
+    ``header``); see :func:`row_label_layout` for files with row names.
     """
     line = first_line(text)
     if line is None:
         return
-    fields = split_line(line, sep=layout.sep, quoted=layout.quoted, name=name)
-    n = len(layout.names)
-    if header and len(fields) == n + 1:
-        layout = replace(
-            layout, names=unique_names([_ROW_LABEL, *layout.names]), field_counts=(n + 1,)
-        )
+    layout = row_label_layout(layout, line, header=header, name=name)
     text = prefixed(line, text)
     if engine == "pandas":
         yield from _pandas_frames(text, layout, chunksize=chunksize, name=name, limits=limits)
@@ -779,3 +822,40 @@ def iter_frames(
         yield from _arrow_quoted(text, layout, chunksize=chunksize, name=name, limits=limits)
     else:
         yield from _arrow_unquoted(text, layout, chunksize=chunksize, name=name, limits=limits)
+
+
+def next_line(block: bytes, start: int) -> tuple[str, int, int] | None:
+    """The first non-blank line of ``block`` from byte ``start``: (text, start, end), or None.
+
+    Lines are cut as :func:`first_line` cuts them from text (at ``\\n``; a
+    line of nothing but line ends is blank), and decoded as the text path
+    decodes them.  None when no such line ends within the block.
+    """
+    while True:
+        end = block.find(b"\n", start)
+        if end < 0:
+            return None
+        line = block[start : end + 1]
+        if line.rstrip(b"\n").rstrip(b"\r"):
+            return line.decode("utf-8", errors="replace"), start, end + 1
+        start = end + 1
+
+
+def iter_tables(
+    blocks: Iterable[bytes],
+    layout: Layout,
+    *,
+    chunksize: int,
+    name: str,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Iterator[tuple[int, Any]]:
+    """Unquoted UTF-8 lines as arrow tables of ``chunksize`` rows, each with its first data row.
+
+    The byte path of the pyarrow engine: ``blocks`` (of whole lines, e.g. from
+    :func:`tensionindex.io._limits.line_blocks`) start at the first data
+    row, and the tables hold what :func:`iter_frames` would give as frames:
+    the kept columns as text (``large_string``, null where missing) and
+    :data:`WRONG_FIELDS`.  Nothing is decoded to Python text.
+    """
+    tables = map(_unquoted_parser(layout), blocks)
+    yield from _chunk_tables(tables, layout, chunksize=chunksize, name=name, limits=limits)

@@ -17,6 +17,7 @@ import csv
 import io
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -30,10 +31,12 @@ __all__ = [
     "DEFAULT_LIMITS",
     "BoundedText",
     "LineTooLong",
+    "NeedsText",
     "ReadLimits",
     "check_limits",
     "check_regular",
     "field_too_long",
+    "line_blocks",
     "raise_csv_field_limit",
 ]
 
@@ -261,3 +264,65 @@ class BoundedText(io.TextIOBase):
         text = self._stream.readline(wanted)
         self._check(text)
         return text
+
+
+class NeedsText(Exception):  # a signal between the readers, never shown to users
+    """The bytes of a file must be read as text after all.
+
+    The byte path (:func:`line_blocks`) counts bytes, the cap counts
+    characters; a line of more bytes than the cap may still be within it, so
+    the reader reads the file again as text (:class:`BoundedText`), which
+    decides exactly.  It is also raised for layouts the byte path does not
+    read (quoted files) before anything is yielded.
+    """
+
+
+def _longest_within(block: bytes, limit: int) -> bool:
+    """Whether every line of ``block`` (which ends at a line end) has at most ``limit`` bytes."""
+    n = len(block)
+    has_cr = b"\r" in block
+    pos = 0
+    # As BoundedText: a line end must come within every window of limit + 1 bytes.
+    while pos + limit + 1 <= n:
+        stop = pos + limit + 1
+        end = block.rfind(b"\n", pos, stop)
+        if has_cr:
+            end = max(end, block.rfind(b"\r", pos, stop))
+        if end < 0:
+            return False
+        pos = end + 1
+    return True
+
+
+def line_blocks(stream: IO[bytes], *, limit: int, size: int) -> Iterator[bytes]:
+    """The bytes of ``stream`` in blocks of whole lines, about ``size`` bytes each.
+
+    A leading UTF-8 byte order mark is left out, as the text path's
+    ``utf-8-sig`` decoding does.  Lines end at ``\\n``, ``\\r\\n`` or
+    ``\\r``; at most ``size`` bytes and one line (itself at most ``limit``
+    bytes) are held at a time.
+
+    Raises
+    ------
+    NeedsText
+        As soon as a line runs past ``limit`` bytes: it may be longer than
+        ``limit`` characters, which only the text path can tell.
+    """
+    tail = b""
+    first = True
+    while True:
+        data = stream.read(size)
+        if first and data:
+            first = False
+            data = data.removeprefix(b"\xef\xbb\xbf")
+        if not data:
+            if tail:
+                yield tail
+            return
+        buffer = tail + data if tail else data
+        cut = max(buffer.rfind(b"\n"), buffer.rfind(b"\r"))
+        whole, tail = (buffer[: cut + 1], buffer[cut + 1 :]) if cut >= 0 else (b"", buffer)
+        if len(tail) > limit or not _longest_within(whole, limit):
+            raise NeedsText
+        if whole:
+            yield whole

@@ -10,7 +10,8 @@ GDELT, ICEWS and POLECAT is read from their specs in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Iterator
 from typing import IO, Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
@@ -19,37 +20,43 @@ import pandas as pd
 
 from tensionindex.exceptions import EventValidationError
 from tensionindex.io._common import (
+    ArrowColumns,
     Chunk,
+    Columns,
     Drops,
+    FrameColumns,
     Reader,
     check_choice,
     chunk_report,
     country_codes,
     counts,
+    daily_counts,
     dyad_labels,
     frame_of,
     iterate,
     known_event_types,
     parse_days,
     parse_dyads,
-    parse_numbers,
-    prefixed_keys,
     read_all,
     stream,
-    text_column,
+    stripped,
 )
 from tensionindex.io._delimited import (
+    BYTE_BLOCK,
     DEFAULT_CHUNKSIZE,
     WRONG_FIELDS,
     Layout,
     first_line,
     iter_frames,
+    iter_tables,
+    next_line,
     prefixed,
+    row_label_layout,
     split_line,
     unique_names,
 )
 from tensionindex.io._formats import FORMATS
-from tensionindex.io._limits import ReadLimits
+from tensionindex.io._limits import NeedsText, ReadLimits, line_blocks
 from tensionindex.io._report import ReadReport
 from tensionindex.io._spec import EventTypes, FormatSpec, Variant
 
@@ -214,74 +221,88 @@ def _sites(urls: np.ndarray) -> np.ndarray:
     return np.array([*sites, None], dtype=object)[codes]
 
 
+def _ids(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Integer ids of objects by equality (``None`` gets the last id), and the number of ids."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes[codes < 0] = len(uniques)
+    return codes, len(uniques) + 1
+
+
+class _Coded(NamedTuple):
+    """A column as codes into its distinct values: raw, and stripped (blank is None).
+
+    Both value arrays end with a slot for code -1 (missing).
+    """
+
+    codes: np.ndarray
+    raw: np.ndarray
+    text: np.ndarray
+
+    @classmethod
+    def of(cls, columns: Columns, column: str) -> _Coded:
+        codes, values = columns.coded(column)
+        raw = np.array([*values, None], dtype=object)
+        return cls(codes, raw, stripped(values))
+
+    def rows(self, mask: np.ndarray) -> np.ndarray:
+        """The stripped text of the rows under a mask."""
+        out: np.ndarray = self.text[self.codes[mask]]
+        return out
+
+
 def _typed_keys(
-    spec: EventTypes, types: np.ndarray, modes: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``prefix + TYPE/mode`` keys: (keys, fell back to the base type?, "TYPE/mode" text).
+    spec: EventTypes, types: _Coded, modes: _Coded
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per (type, mode) pair: keys, fell back to the base type?, "TYPE/mode" text; row codes.
 
     A (type, mode) pair missing from the taxonomy falls back to ``prefix +
     TYPE``; a type missing from it stays unknown (and is left out).
     """
-    type_codes, type_values = pd.factorize(types, use_na_sentinel=True)
-    mode_codes, mode_values = pd.factorize(modes, use_na_sentinel=True)
-    # One code per (type, mode) pair; -1 (missing) becomes the last value of each side.
-    pair_codes = (type_codes % (len(type_values) + 1)) * (len(mode_values) + 1) + (
-        mode_codes % (len(mode_values) + 1)
-    )
+    type_ids, n_types = _ids(types.text)
+    mode_ids, n_modes = _ids(modes.text)
+    # One code per (type, mode) pair of stripped values; None is the last id of each side.
+    pair_codes = type_ids[types.codes] * n_modes + mode_ids[modes.codes]
     uniques, codes = np.unique(pair_codes, return_inverse=True)
+    type_values = pd.factorize(types.text, use_na_sentinel=True)[1]
+    mode_values = pd.factorize(modes.text, use_na_sentinel=True)[1]
     keys: list[str | None] = []
     fallback: list[bool] = []
     text: list[str | None] = []
     for pair in uniques:
-        t, m = divmod(int(pair), len(mode_values) + 1)
-        if t == len(type_values):
+        t, m = divmod(int(pair), n_modes)
+        if t == n_types - 1:
             keys.append(None)
             fallback.append(False)
             text.append(None)
             continue
         base = spec.prefix + str(type_values[t]).strip().upper()
-        full = base if m == len(mode_values) else f"{base}/{str(mode_values[m]).strip().lower()}"
+        full = base if m == n_modes - 1 else f"{base}/{str(mode_values[m]).strip().lower()}"
         text.append(full.removeprefix(spec.prefix))
         found = known_event_types(np.array([full, base], dtype=object))
         keys.append(base if found[1] and not found[0] else full)  # unknown: left out later
         fallback.append(bool(found[1] and not found[0]))
     return (
-        np.array(keys, dtype=object)[codes],
-        np.array(fallback, dtype=bool)[codes],
-        np.array(text, dtype=object)[codes],
+        np.array(keys, dtype=object),
+        np.array(fallback, dtype=bool),
+        np.array(text, dtype=object),
+        np.asarray(codes).reshape(-1),
     )
 
 
 def _event_keys(
-    spec: EventTypes, column: Callable[[str], np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(keys, fell back?, labels of unknown types in the report) of a chunk."""
+    spec: EventTypes, columns: Columns, code: _Coded
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(keys, fell back?, labels of unknown types in the report) per distinct value; row codes."""
     if spec.mode_column is None:
-        keys = prefixed_keys(spec.prefix, column(spec.column))
-        return keys, np.zeros(len(keys), dtype=bool), keys
-    return _typed_keys(spec, column(spec.column), column(spec.mode_column))
-
-
-def _level_codes(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Integer codes of a raw text column by stripped value (-1 where missing), and the values.
-
-    Strips the distinct values only, never a full-length column: the levels are
-    read for this check alone.
-    """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    stripped = [str(u).strip() for u in uniques]
-    ids, distinct = pd.factorize(np.array([*stripped, ""], dtype=object))
-    ids[-1] = -1  # code -1 (missing) picks the trailing slot
-    empty = np.flatnonzero(np.asarray(distinct, dtype=object) == "")
-    if len(empty):
-        ids[ids == empty[0]] = -1  # blank is missing
-    return ids[codes], [str(d) for d in distinct]
+        keys = np.array(
+            [None if v is None else spec.prefix + v for v in code.text], dtype=object
+        )
+        return keys, np.zeros(len(keys), dtype=bool), keys, code.codes
+    return _typed_keys(spec, code, _Coded.of(columns, spec.mode_column))
 
 
 def _impossible_codes(
-    spec: EventTypes,
-    column: Callable[[str], np.ndarray],
-    raw: pd.DataFrame,
+    spec: EventTypes, columns: Columns, code: _Coded
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose code disagrees with the file's own coarser codes, and their labels.
 
@@ -292,26 +313,31 @@ def _impossible_codes(
     Labels ("13 (EventRootCode 13, EventBaseCode 139)")
     are made for those rows only.
     """
-    code = column(spec.column)
-    levels = [(c, size) for c, size in spec.levels if c in raw.columns]
-    bad = np.zeros(len(code), dtype=bool)
-    labels = np.full(len(code), None, dtype=object)
+    n = len(code.codes)
+    levels = [(c, size, _Coded.of(columns, c)) for c, size in spec.levels if columns.has(c)]
+    bad = np.zeros(n, dtype=bool)
+    labels = np.full(n, None, dtype=object)
     if not levels:
         return bad, labels
-    # Compared as integer codes: each distinct code's expected level is looked up once.
-    codes, uniques = pd.factorize(code, use_na_sentinel=True)
-    if not len(uniques):
-        return bad, labels
-    for c, size in levels:
-        level_codes, level_values = _level_codes(raw[c].to_numpy(dtype=object))
-        expected = pd.Index(level_values, dtype=object).get_indexer(
-            pd.Index([str(u)[:size] for u in uniques], dtype=object)
+    present = np.array([t is not None for t in code.text], dtype=bool)
+    for _, size, level in levels:
+        # Compared as integer ids of text: each distinct code's expected level once.
+        expected = np.array(
+            [None if t is None else t[:size] for t in code.text], dtype=object
         )
-        # -1 where a code's expected level occurs nowhere in the column: always a mismatch.
-        bad |= (codes >= 0) & (level_codes >= 0) & (expected[codes] != level_codes)
+        ids, _ = _ids(np.concatenate([expected, level.text]))
+        code_ids, level_ids = ids[: len(expected)], ids[len(expected) :]
+        level_present = np.array([t is not None for t in level.text], dtype=bool)
+        bad |= (
+            present[code.codes]
+            & level_present[level.codes]
+            & (code_ids[code.codes] != level_ids[level.codes])
+        )
     for i in np.flatnonzero(bad):  # rare: damaged rows only
-        beside = ", ".join(f"{c} {str(raw[c].iloc[i]).strip()}" for c, _ in levels)
-        labels[i] = f"{code[i]} ({beside})"
+        beside = ", ".join(
+            f"{c} {str(level.raw[level.codes[i]]).strip()}" for c, _, level in levels
+        )
+        labels[i] = f"{code.text[code.codes[i]]} ({beside})"
     return bad, labels
 
 
@@ -325,11 +351,18 @@ def _constant(value: str, categories: tuple[str, ...], n: int) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories)))
 
 
+def _masked_counts(values: np.ndarray, codes: np.ndarray, mask: np.ndarray) -> dict[str, int]:
+    """:func:`counts` of per-value labels through each row's code, under a mask."""
+    if not mask.any():
+        return {}
+    return counts(values[codes[mask]], np.ones(int(mask.sum()), dtype=bool))
+
+
 # -- chunks ---------------------------------------------------------------------------
 
 
 def convert(
-    raw: pd.DataFrame,
+    raw: pd.DataFrame | Columns,
     spec: FormatSpec,
     *,
     name: str,
@@ -340,24 +373,19 @@ def convert(
 ) -> Chunk:
     """Canonical events and the report of one chunk of text columns (standard names).
 
-    ``dataset`` (one of ``spec.datasets``) fills the events' ``dataset`` column.
+    ``raw`` is a frame of object columns indexed by data row, with
+    :data:`WRONG_FIELDS`, or the same as :class:`Columns`.  ``dataset`` (one
+    of ``spec.datasets``) fills the events' ``dataset`` column.
     """
-    n = len(raw)
-    offset = int(raw.index[0]) if n else 0
-    texts: dict[str, np.ndarray] = {}
-    # Rows of a wrong number of fields come with every value None (and their count).
-    wrong = (
-        raw[WRONG_FIELDS].to_numpy(dtype=np.int64)
-        if WRONG_FIELDS in raw.columns
-        else np.zeros(n, dtype=np.int64)
-    )
+    columns = raw if isinstance(raw, Columns) else FrameColumns(raw, WRONG_FIELDS)
+    n, offset, wrong = columns.n, columns.offset, columns.wrong
+    coded: dict[str, _Coded] = {}
 
-    def column(key: str) -> np.ndarray:
-        # Each text column is stripped once, however many roles and fields use it.
-        if key not in texts:
-            present = key in raw.columns
-            texts[key] = text_column(raw, key) if present else np.full(n, None, dtype=object)
-        return texts[key]
+    def column(key: str) -> _Coded:
+        # Each column is coded once, however many roles and fields use it.
+        if key not in coded:
+            coded[key] = _Coded.of(columns, key)
+        return coded[key]
 
     # Dates are parsed on every row read (the event date first): the event date is
     # also the coverage axis, counted before anything is left out.
@@ -366,7 +394,8 @@ def convert(
     for c in dict.fromkeys([spec.date, *forms]):
         form = forms[c]
         dates[c] = parse_days(
-            column(c),
+            column(c).codes,
+            column(c).text,
             formats=form.formats,
             column=c,
             name=name,
@@ -378,31 +407,49 @@ def convert(
     days = dates[spec.date]
 
     actors = spec.actors
-    raw1, raw2 = column(actors.columns[0]), column(actors.columns[1])
-    actor1, unmapped1, several1 = country_codes(
-        raw1, names_only=actors.names_only, several_sep=actors.several_sep
+    side1, side2 = column(actors.columns[0]), column(actors.columns[1])
+    # Countries mapped once per distinct raw value; rows compared as integer ids.
+    mapped1, unmapped1, several1 = country_codes(
+        side1.text, names_only=actors.names_only, several_sep=actors.several_sep
     )
-    actor2, unmapped2, several2 = country_codes(
-        raw2, names_only=actors.names_only, several_sep=actors.several_sep
+    mapped2, unmapped2, several2 = country_codes(
+        side2.text, names_only=actors.names_only, several_sep=actors.several_sep
     )
+    ids, _ = _ids(np.concatenate([mapped1, mapped2]))
+    id1, id2 = ids[: len(mapped1)][side1.codes], ids[len(mapped1) :][side2.codes]
     drops = Drops(n)
     drops.drop("wrong_field_count", wrong > 0)
-    impossible, impossible_labels = _impossible_codes(spec.event_types, column, raw)
+    impossible, impossible_labels = _impossible_codes(
+        spec.event_types, columns, column(spec.event_types.column)
+    )
     impossible = drops.drop("impossible_event_code", impossible)
     drops.drop("missing_date", np.isnat(days))
-    drops.drop("missing_actor_country", pd.isna(raw1) | pd.isna(raw2))
-    drops.drop("several_actor_countries", several1 | several2)
-    unmapped = drops.drop("unmapped_actor_country", unmapped1 | unmapped2)
-    unmapped_names = counts(
-        np.concatenate([raw1, raw2]), np.concatenate([unmapped & unmapped1, unmapped & unmapped2])
-    )
-    drops.drop("same_country", actor1 == actor2)
+    missing1 = np.array([t is None for t in side1.text], dtype=bool)[side1.codes]
+    missing2 = np.array([t is None for t in side2.text], dtype=bool)[side2.codes]
+    drops.drop("missing_actor_country", missing1 | missing2)
+    drops.drop("several_actor_countries", several1[side1.codes] | several2[side2.codes])
+    unmapped = drops.drop("unmapped_actor_country", unmapped1[side1.codes] | unmapped2[side2.codes])
+    unmapped_names: dict[str, int] = {}
+    if unmapped.any():
+        unmapped_names = counts(
+            np.concatenate(
+                [side1.text[side1.codes[unmapped]], side2.text[side2.codes[unmapped]]]
+            ),
+            np.concatenate(
+                [unmapped1[side1.codes[unmapped]], unmapped2[side2.codes[unmapped]]]
+            ),
+        )
+    drops.drop("same_country", id1 == id2)
     if dyads is not None:
-        inside = pd.Series(dyad_labels(actor1, actor2), dtype=object).isin(dyads).to_numpy()
+        pairs = dyad_labels(mapped1[side1.codes], mapped2[side2.codes])
+        inside = pd.Series(pairs, dtype=object).isin(dyads).to_numpy()
         drops.drop("outside_dyads", ~inside)
-    keys, fell_back, labels = _event_keys(spec.event_types, column)
-    drops.drop("missing_event_type", pd.isna(keys))
-    unknown = drops.drop("unknown_event_type", ~known_event_types(keys))
+    keys, fell_back, labels, key_codes = _event_keys(
+        spec.event_types, columns, column(spec.event_types.column)
+    )
+    key_codes = np.where(key_codes < 0, len(keys) - 1, key_codes)
+    drops.drop("missing_event_type", pd.isna(keys)[key_codes])
+    unknown = drops.drop("unknown_event_type", ~known_event_types(keys)[key_codes])
 
     keep = drops.keep
     rows = np.flatnonzero(keep) + offset + 1
@@ -417,23 +464,23 @@ def convert(
             if kind == "date":
                 values[c] = dates[c][keep]
             elif kind == "text":
-                values[c] = column(c)[keep]
+                values[c] = columns.texts(c, keep)
             else:
-                values[c] = parse_numbers(
-                    column(c)[keep], integer=kind == "integer", column=c, name=name, rows=rows
+                values[c] = columns.numbers(
+                    c, keep, integer=kind == "integer", name=name, numbers=rows
                 )
         return values[c]
 
     out: dict[str, Any] = {
         "date": days[keep],
-        "actor1": actor1[keep],
-        "actor2": actor2[keep],
-        "event_type": keys[keep],
+        "actor1": mapped1[side1.codes[keep]],
+        "actor2": mapped2[side2.codes[keep]],
+        "event_type": keys[key_codes[keep]],
     }
     if intensity is not None:
         # A float whatever the volume column's own kind (GDELT's counts are integers).
-        out["intensity"] = parse_numbers(
-            column(intensity)[keep], integer=False, column=intensity, name=name, rows=rows
+        out["intensity"] = columns.numbers(
+            intensity, keep, integer=False, name=name, numbers=rows
         )
     for field in spec.fields:
         value = kept(field.column)
@@ -445,11 +492,13 @@ def convert(
         layout,
         rows_read=n,
         drops=drops,
-        coverage=days,
+        daily_records=daily_counts(days),
         unmapped_names=unmapped_names,
-        unknown_event_types=counts(labels, unknown),
-        fallback_event_types=counts(labels, keep & fell_back),
-        wrong_field_counts=counts(wrong.astype(str).astype(object), wrong > 0),
+        unknown_event_types=_masked_counts(labels, key_codes, unknown),
+        fallback_event_types=_masked_counts(labels, key_codes, keep & fell_back[key_codes]),
+        wrong_field_counts=counts(wrong.astype(str).astype(object), wrong > 0)
+        if (wrong > 0).any()
+        else {},
         impossible_event_codes=counts(impossible_labels, impossible),
     )
     return Chunk(frame_of(out), report)
@@ -458,7 +507,7 @@ def convert(
 def _reader(
     spec: FormatSpec, version: int | None, dyads: frozenset[str] | None, intensity: str | None
 ) -> Reader:
-    def chunk(raw: pd.DataFrame, layout: str, name: str, variant: Variant) -> Chunk:
+    def chunk(raw: pd.DataFrame | Columns, layout: str, name: str, variant: Variant) -> Chunk:
         return convert(
             raw,
             spec,
@@ -499,7 +548,41 @@ def _reader(
         if not produced:
             yield chunk(empty, layout.description, name, variant)
 
-    return read
+    def read_bytes(
+        name: str, stream: IO[bytes], chunksize: int, limits: ReadLimits
+    ) -> Iterator[Chunk]:
+        # The same steps as read(), on bytes; anything else is left to read().
+        blocks = line_blocks(stream, limit=limits.max_line_length, size=BYTE_BLOCK)
+        first = next(blocks, None)
+        found = None if first is None else next_line(first, 0)
+        if first is None or found is None:
+            raise NeedsText  # an empty file, or a first line that is not in the first block
+        line, start, end = found
+        layout, renames, header, variant = detect(spec, line, name=name, version=version)
+        if header:
+            found = next_line(first, end)
+            if found is None:
+                raise NeedsText  # no data row in the first block
+            line, start, _ = found
+        layout = row_label_layout(layout, line, header=header, name=name)
+        if layout.quoted:
+            raise NeedsText
+        tables = iter_tables(
+            itertools.chain([first[start:]], blocks),
+            layout,
+            chunksize=chunksize,
+            name=name,
+            limits=limits,
+        )
+        for offset, table in tables:
+            if renames:
+                table = table.rename_columns(
+                    [renames.get(c, c) for c in table.column_names]
+                )
+            columns = ArrowColumns(table, offset, WRONG_FIELDS)
+            yield chunk(columns, layout.description, name, variant)
+
+    return Reader(text=read, data=read_bytes)
 
 
 def _chunks(
