@@ -517,6 +517,10 @@ def _arrow_check(table: Any, layout: Layout, *, offset: int, name: str, limit: i
     import pyarrow.compute as pc
 
     for c in layout.columns:
+        # A value has no more characters than bytes: most columns are done with bytes.
+        most = pc.max(pc.binary_length(table.column(c))).as_py()
+        if most is None or most <= limit:
+            continue
         lengths = pc.utf8_length(table.column(c))
         longest = pc.max(lengths).as_py()
         if longest is not None and longest > limit:
@@ -597,7 +601,7 @@ def _split_block(lines: list[str], layout: Layout) -> Any:
     return _with_wrong(table, wrong)
 
 
-def _unquoted_parser(layout: Layout) -> Callable[[bytes], Any]:
+def _unquoted_parser(layout: Layout) -> Callable[[bytes | memoryview], Any]:
     """A function from a block of unquoted UTF-8 lines to an arrow table of the kept columns.
 
     Bytes that are not UTF-8 in a kept column are read as U+FFFD, as the
@@ -619,12 +623,12 @@ def _unquoted_parser(layout: Layout) -> Callable[[bytes], Any]:
     # backfile files); it refuses any other block, which is then split field by field.
     n = len(layout.names)
     attempts = [
-        pacsv.ReadOptions(column_names=list(names), block_size=BYTE_BLOCK // 2)
+        pacsv.ReadOptions(column_names=list(names), block_size=1 << 20)
         for names in (layout.names, layout.names[:-1])
         if names and len(names) in (n, *layout.allowed)
     ]
 
-    def read(data: bytes) -> Any:
+    def read(data: bytes | memoryview) -> Any:
         for read_options in attempts:
             try:
                 table = pacsv.read_csv(
@@ -638,11 +642,11 @@ def _unquoted_parser(layout: Layout) -> Callable[[bytes], Any]:
             return _with_wrong(_kept(table, layout))
         return None
 
-    def parse(data: bytes) -> Any:
+    def parse(data: bytes | memoryview) -> Any:
         table = read(data)
         if table is not None:
             return table
-        text = data.decode("utf-8", errors="replace")
+        text = bytes(data).decode("utf-8", errors="replace")
         repaired = _utf8(text)
         if repaired != data:  # not UTF-8: read as the text path reads it
             table = read(repaired)
@@ -842,7 +846,7 @@ def next_line(block: bytes, start: int) -> tuple[str, int, int] | None:
 
 
 def iter_tables(
-    blocks: Iterable[bytes],
+    blocks: Iterable[bytes | memoryview],
     layout: Layout,
     *,
     chunksize: int,

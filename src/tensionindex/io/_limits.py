@@ -277,30 +277,29 @@ class NeedsText(Exception):  # a signal between the readers, never shown to user
     """
 
 
-def _longest_within(block: bytes, limit: int) -> bool:
-    """Whether every line of ``block`` (which ends at a line end) has at most ``limit`` bytes."""
-    n = len(block)
-    has_cr = b"\r" in block
+def _longest_within(block: bytearray, stop: int, limit: int) -> bool:
+    """Whether each line of ``block[:stop]`` (ending at a line end) has at most ``limit`` bytes."""
+    has_cr = block.find(b"\r", 0, stop) >= 0
     pos = 0
     # As BoundedText: a line end must come within every window of limit + 1 bytes.
-    while pos + limit + 1 <= n:
-        stop = pos + limit + 1
-        end = block.rfind(b"\n", pos, stop)
+    while pos + limit + 1 <= stop:
+        end = block.rfind(b"\n", pos, pos + limit + 1)
         if has_cr:
-            end = max(end, block.rfind(b"\r", pos, stop))
+            end = max(end, block.rfind(b"\r", pos, pos + limit + 1))
         if end < 0:
             return False
         pos = end + 1
     return True
 
 
-def line_blocks(stream: IO[bytes], *, limit: int, size: int) -> Iterator[bytes]:
+def line_blocks(stream: IO[bytes], *, limit: int, size: int) -> Iterator[memoryview]:
     """The bytes of ``stream`` in blocks of whole lines, about ``size`` bytes each.
 
     A leading UTF-8 byte order mark is left out, as the text path's
     ``utf-8-sig`` decoding does.  Lines end at ``\\n``, ``\\r\\n`` or
     ``\\r``; at most ``size`` bytes and one line (itself at most ``limit``
-    bytes) are held at a time.
+    bytes) are held at a time.  Each block is read into a buffer of its own
+    behind the line it continues, and handed on as a view: no copy.
 
     Raises
     ------
@@ -308,21 +307,25 @@ def line_blocks(stream: IO[bytes], *, limit: int, size: int) -> Iterator[bytes]:
         As soon as a line runs past ``limit`` bytes: it may be longer than
         ``limit`` characters, which only the text path can tell.
     """
-    tail = b""
-    first = True
+    tail = stream.read(3)
+    tail = tail.removeprefix(b"\xef\xbb\xbf")
     while True:
-        data = stream.read(size)
-        if first and data:
-            first = False
-            data = data.removeprefix(b"\xef\xbb\xbf")
-        if not data:
+        buffer = bytearray(len(tail) + size)
+        buffer[: len(tail)] = tail
+        view = memoryview(buffer)
+        filled = len(tail)
+        while filled < len(buffer):
+            got = stream.readinto(view[filled:])  # type: ignore[attr-defined]
+            if not got:
+                break
+            filled += got
+        if filled == len(tail):  # the end of the stream
             if tail:
-                yield tail
+                yield memoryview(tail)
             return
-        buffer = tail + data if tail else data
-        cut = max(buffer.rfind(b"\n"), buffer.rfind(b"\r"))
-        whole, tail = (buffer[: cut + 1], buffer[cut + 1 :]) if cut >= 0 else (b"", buffer)
-        if len(tail) > limit or not _longest_within(whole, limit):
+        cut = max(buffer.rfind(b"\n", 0, filled), buffer.rfind(b"\r", 0, filled)) + 1
+        if filled - cut > limit or not _longest_within(buffer, cut, limit):
             raise NeedsText
-        if whole:
-            yield whole
+        tail = bytes(view[cut:filled])
+        if cut:
+            yield view[:cut]

@@ -553,9 +553,10 @@ def _reader(
     ) -> Iterator[Chunk]:
         # The same steps as read(), on bytes; anything else is left to read().
         blocks = line_blocks(stream, limit=limits.max_line_length, size=BYTE_BLOCK)
-        first = next(blocks, None)
-        found = None if first is None else next_line(first, 0)
-        if first is None or found is None:
+        block = next(blocks, None)
+        first = b"" if block is None else bytes(block)  # one copy a file, to search
+        found = next_line(first, 0)
+        if found is None:
             raise NeedsText  # an empty file, or a first line that is not in the first block
         line, start, end = found
         layout, renames, header, variant = detect(spec, line, name=name, version=version)
@@ -568,7 +569,7 @@ def _reader(
         if layout.quoted:
             raise NeedsText
         tables = iter_tables(
-            itertools.chain([first[start:]], blocks),
+            itertools.chain([memoryview(first)[start:]], blocks),
             layout,
             chunksize=chunksize,
             name=name,
