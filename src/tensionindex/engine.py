@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from tensionindex._parallel import THREADED_ROWS, both
+from tensionindex._sums import exact_bincount
 from tensionindex.exceptions import EventValidationError, InvalidParameterError
 from tensionindex.kernels import Kernel
 
@@ -284,15 +285,17 @@ def baseline_signal(
         return np.zeros(0)
     if how == "source":
         groups = np.zeros(len(day), np.intp) if dataset is None else dataset
-        totals = np.bincount(groups, raw)
         counts = np.bincount(groups)
+        totals = exact_bincount(groups, raw, len(counts), most=int(counts.max()))
         mean = np.divide(totals, counts, out=np.zeros(len(totals)), where=counts > 0)
         return np.asarray(mean[groups], dtype=float)
     # Keys dyad * span + (day - first + days) keep each dyad's window inside its own block.
     first = int(day.min())
     span = int(day.max()) - first + 1 + days
     key = dyad.astype(np.int64) * span + (day - first + days)
-    order = np.argsort(key, kind="stable")
+    # Sorted by key, then by value: the running sum adds each window's values in
+    # one order whatever the row order (ties of key and value are interchangeable).
+    order = np.lexsort((raw, key))
     ordered = key[order]
     total = np.concatenate(([0.0], np.cumsum(raw[order])))
     lo = np.searchsorted(ordered, key - days, side="left")
@@ -317,9 +320,8 @@ def daily_grids(
     days of an event spread over its period count 1/n each): the count grid
     is then float.
 
-    Both are ``np.bincount`` over the flat cell ``dyad * n_days + day``.  With
-    events in random order every event is a cache miss on the grid, so at
-    archive scale the two passes run at once: bincount releases the GIL.
+    Both are sums over the flat cell ``dyad * n_days + day``, the signal's
+    (and the shares') exact in any row order (:func:`exact_bincount`).
     ``events_range`` is the first and last event day (:func:`day_range`).
     """
     first, last = events_range
@@ -334,15 +336,17 @@ def daily_grids(
         flat, weights = flat[inside], weights[inside]
         shares = None if shares is None else shares[inside]
     size = n_dyads * grid.n_days
-    total, count = both(
-        lambda: np.bincount(flat, weights, size),
-        lambda: np.bincount(flat, shares, size),
-        threaded=len(flat) >= THREADED_ROWS,
-    )
+    # The counts first: the most events in one cell sets how the sums are cut
+    # into exact parts (exact_bincount), so that no row order changes a bit.
+    count = np.bincount(flat, None, size)
+    most = int(count.max(initial=0))
+    total = exact_bincount(flat, weights, size, most=most)
+    if shares is not None:
+        count = exact_bincount(flat, shares, size, most=most)
     shape = (n_dyads, grid.n_days)
     # bincount returns integers when there is nothing to count, weights or not.
     return (
-        total.astype(float, copy=False).reshape(shape),
+        total.reshape(shape),
         count.astype(np.int64 if shares is None else float, copy=False).reshape(shape),
     )
 
@@ -451,10 +455,13 @@ def group_tensions(
         def one(k: int) -> np.ndarray:
             mine = np.flatnonzero(codes == k)
             cells = flat[mine]
-            daily = np.bincount(cells, signal[mine], size).reshape(n_dyads, grid.n_days)
+            number = np.bincount(cells, None, size)
+            most = int(number.max(initial=0))
+            daily = exact_bincount(cells, signal[mine], size, most=most)
+            daily = daily.reshape(n_dyads, grid.n_days)
             count = None
             if kernels[k].needs_counts:
-                count = np.bincount(cells, None, size).reshape(n_dyads, grid.n_days)
+                count = number.reshape(n_dyads, grid.n_days)
             return kernels[k].from_daily(daily, count, overwrite=True)
 
         # Two groups at a time at archive scale: bincount and the scans release the GIL.

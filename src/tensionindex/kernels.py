@@ -33,6 +33,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from tensionindex._sums import exact_bincount
+
 __all__ = [
     "KERNELS",
     "CarryOver",
@@ -232,7 +234,7 @@ class Exponential(Kernel):
         # T(anchor) per dyad: decayed from then on, it is all later days need.
         present = np.unique(dyad)
         decayed = values * np.exp2(-(anchor - day) / self.half_life)
-        total = np.bincount(dyad, weights=decayed, minlength=int(dyad.max(initial=-1)) + 1)
+        total = exact_bincount(dyad, decayed, int(dyad.max(initial=-1)) + 1)
         return present, np.full(len(present), anchor, np.int64), total[present]
 
 
@@ -364,7 +366,7 @@ class CarryOver(Kernel):
         bounds = np.searchsorted(where[order], np.arange(len(days) + 1))
         for k in range(len(days)):
             rows = order[bounds[k] : bounds[k + 1]]
-            state += np.bincount(dyad[rows], weights=signal[rows], minlength=len(state))
+            state += exact_bincount(dyad[rows], signal[rows], len(state))
             np.clip(state, -self.bound, self.bound, out=state)
         return state
 
@@ -427,9 +429,8 @@ def _grid(
 ) -> np.ndarray:
     """Sum ``signal`` into a dense grid; ``day`` must lie in ``[0, n_days)``."""
     flat = dyad.astype(np.int64) * n_days + day
-    total = np.bincount(flat, weights=signal, minlength=n_dyads * n_days)
-    # bincount returns integers when there is nothing to count, weights or not.
-    return total.astype(float, copy=False).reshape(n_dyads, n_days)
+    # Exact per cell: the same grid in any row order.
+    return exact_bincount(flat, signal, n_dyads * n_days).reshape(n_dyads, n_days)
 
 
 def exponential_tension(
@@ -465,7 +466,7 @@ def add_carry_in(
     before = day < 0
     if before.any():
         carry = signal[before] * np.exp2(day[before] / half_life)
-        grid[:, 0] += np.bincount(dyad[before], weights=carry, minlength=grid.shape[0])
+        grid[:, 0] += exact_bincount(dyad[before], carry, grid.shape[0])
 
 
 #: Longest block of the blocked scan, in days: bounds the temporary array.
@@ -537,9 +538,7 @@ def window_tension(
     daily = _grid(dyad[inside], day[inside], signal[inside], n_dyads, n_days)
     count = _counts(dyad[inside], day[inside], n_dyads, n_days)
     outside = ~inside
-    return window_from_daily(
-        daily, count, window, dyad[outside], day[outside], signal[outside]
-    )
+    return window_from_daily(daily, count, window, dyad[outside], day[outside], signal[outside])
 
 
 def window_from_daily(

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tensionindex._sums import exact_bincount
 from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.engine import (
     RESULT_COLUMNS,
@@ -413,7 +414,10 @@ class IndexState:
         grid_first = int(start.min()) if n_dyads else new_last + 1
         n_days = max(0, new_last - grid_first + 1)
         check_grid_size(
-            n_dyads, Grid(grid_first, n_days), cfg.max_grid_cells, "The update",
+            n_dyads,
+            Grid(grid_first, n_days),
+            cfg.max_grid_cells,
+            "The update",
             "Advance the state in smaller steps of 'until', or raise max_grid_cells.",
         )
 
@@ -433,7 +437,7 @@ class IndexState:
 
         on_grid = cells.day >= grid_first
         flat = cells.dyad[on_grid] * n_days + (cells.day[on_grid] - grid_first)
-        signal = np.bincount(flat, weights=daily[on_grid], minlength=n_dyads * n_days)
+        signal = exact_bincount(flat, daily[on_grid], n_dyads * n_days)
         count = np.bincount(flat, weights=cells.count[on_grid], minlength=n_dyads * n_days)
         emit = np.arange(n_days)[None, :] >= (start - grid_first)[:, None]
         rows_dyad, rows_day = np.nonzero(emit)

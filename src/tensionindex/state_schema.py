@@ -30,6 +30,7 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 
+from tensionindex._sums import exact_bincount
 from tensionindex.catalogue import known_categories
 from tensionindex.config import IndexConfig
 from tensionindex.exceptions import ConfigurationError
@@ -153,7 +154,7 @@ def combine(parts: Sequence[Cells]) -> Cells:
     which = which.ravel()
     count = np.concatenate([p.count for p in parts])
     value = np.concatenate([p.value for p in parts])
-    summed = np.bincount(which, weights=value, minlength=len(keys))
+    summed = exact_bincount(which, value, len(keys))
     counts = np.bincount(which, weights=count, minlength=len(keys)).astype(np.int64)
     cell, kernels = np.divmod(keys, n_kernels)
     codes, offsets = np.divmod(cell, width)

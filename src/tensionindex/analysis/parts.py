@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tensionindex._sums import exact_bincount
 from tensionindex.catalogue import QUAD_CLASSES, quad_classes, sides
 from tensionindex.config import IndexConfig
 from tensionindex.engine import Grid, empty_frame, grid_frame, stamp
@@ -205,13 +206,13 @@ def _daily_by_quad(scored: ScoredEvents, grid: Grid) -> dict[str, np.ndarray]:
     shape = (n_dyads, n_days)
     out: dict[str, np.ndarray] = {
         "events": np.bincount(cell, minlength=size).astype(np.int64).reshape(shape),
-        "signal": np.bincount(cell, signal, size).astype(float).reshape(shape),
+        "signal": exact_bincount(cell, signal, size).reshape(shape),
     }
     # One pass over the events for all four classes: the class is the slowest index.
     flat = quad * size + cell
     n = len(QUAD_CLASSES)
     counts = np.bincount(flat, minlength=n * size).astype(np.int64).reshape(n, *shape)
-    sums = np.bincount(flat, signal, n * size).astype(float).reshape(n, *shape)
+    sums = exact_bincount(flat, signal, n * size).reshape(n, *shape)
     out.update({QUAD_EVENTS[q]: counts[q] for q in range(n)})
     out.update({QUAD_SIGNALS[q]: sums[q] for q in range(n)})
     return out
