@@ -48,10 +48,7 @@ NOT_RUN = {
 }
 
 #: Pages whose Python blocks do not run as written yet, and why (to be fixed, then removed).
-PYTHON_OPEN = {
-    "docs/validation.md": "its blocks use scored, gdelt and points as docs/_validation_example.py "
-    "builds them from ../shared/data/curated; the page lacks the block that builds them",
-}
+PYTHON_OPEN: dict[str, str] = {}
 
 #: Pages whose blocks take long (real data, thousands of draws): run with -m slow.
 SLOW = {"docs/analysis.md", "docs/validation.md", "docs/calibration.md"}
