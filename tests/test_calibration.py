@@ -985,6 +985,54 @@ def test_dyad_errors(events: pd.DataFrame, scored: ti.ScoredEvents, target: pd.S
         calibrate(ti.score(events.iloc[:0]), target)
 
 
+@pytest.mark.parametrize("neutral", ["dyad", "source"])
+@pytest.mark.parametrize("given", ["scored", "raw", "config", "override"])
+def test_a_neutral_other_than_zero_is_refused_before_any_work(
+    events: pd.DataFrame, target: pd.Series, monkeypatch: pytest.MonkeyPatch, neutral: str,
+    given: str,
+) -> None:
+    """However the neutral comes into force, the configuration alone refuses it.
+
+    Neither the events are scored (as_scored) nor the target read: a target with a
+    missing value, which calibrate refuses otherwise, gets the neutral's message.
+    """
+    scored_dyad = ti.score(events, neutral=neutral)
+    calls = {
+        "scored": (scored_dyad, {}),
+        "raw": (events, {"neutral": neutral}),
+        "config": (ti.score(events), {"config": ti.IndexConfig(neutral=neutral)}),
+        "override": (ti.score(events), {"neutral": neutral}),
+    }
+    data, kwargs = calls[given]
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("calibrate scored the events before checking the neutral")
+
+    monkeypatch.setattr("tensionindex.analysis.calibration.as_scored", no_work)
+    broken = target.copy()
+    broken.iloc[3] = np.nan
+    with pytest.raises(
+        ti.InvalidParameterError,
+        match=rf"^calibrate needs neutral='zero'; the configuration in force has "
+        rf"neutral='{neutral}'\. The fit is linear in per-unit parts",
+    ):
+        calibrate(data, broken, **kwargs)  # type: ignore[arg-type]
+
+
+def test_the_fix_for_the_neutral_gives_the_fit_under_neutral_zero(
+    events: pd.DataFrame, target: pd.Series
+) -> None:
+    """scored.with_config(neutral="zero"), or neutral="zero" passed to calibrate, is the fix."""
+    expected, _ = calibrate(ti.score(events), target, folds=0, regularization=1)
+    scored_dyad = ti.score(events, neutral="dyad")
+    fixed, _ = calibrate(scored_dyad.with_config(neutral="zero"), target, folds=0,
+                         regularization=1)
+    overridden, _ = calibrate(scored_dyad, target, neutral="zero", folds=0, regularization=1)
+    assert fixed == expected
+    assert overridden == expected
+    assert fixed.neutral == "zero"
+
+
 def test_nothing_to_fit(events: pd.DataFrame) -> None:
     first_day = events["date"].min()
     target = pd.Series([50.0], index=[first_day])

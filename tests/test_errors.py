@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pandas as pd
 import pytest
 
 import tensionindex as ti
@@ -84,3 +87,32 @@ def test_per_unit_weights_by_category_name_the_by_given() -> None:
         r"Got by='category' instead\.",
     ):
         scored.grouped(by="category", per_unit_weight=True)
+
+
+@pytest.mark.parametrize("neutral", ["dyad", "source"])
+def test_calibrate_names_the_neutral_in_force_the_reason_and_the_fix(neutral: str) -> None:
+    scored = ti.score(ti.load_example("us-china-2024"), neutral=neutral)
+    target = pd.Series([55.0, 45.0], index=pd.to_datetime(["2024-03-01", "2024-04-01"]))
+    baseline = {"dyad": "the dyad's other events", "source": "the other events of its source"}
+    with pytest.raises(InvalidParameterError) as raised:
+        ti.calibrate(scored, target, dyad="CHN-PHL")
+    message = str(raised.value)
+    # calibrate's own message, not the one of the ScoredEvents.grouped call inside it.
+    assert "per_unit_weight" not in message
+    assert re.fullmatch(
+        rf"calibrate needs neutral='zero'; the configuration in force has neutral='{neutral}'\. "
+        r"The fit is linear in per-unit parts: the tension split into one part per event type, "
+        r"from that type's own events at weight 1, and these parts add up to the index only "
+        rf"around a zero neutral\. Under neutral='{neutral}' each event counts from a baseline "
+        rf"made of {baseline[neutral]}, so a type's weight moves the tension of events of other "
+        r"types too\. Score with neutral='zero' and calibrate that: "
+        r"scored\.with_config\(neutral=\"zero\"\) keeps the validated events \(for raw events, "
+        r"pass neutral='zero'\)\.",
+        message,
+    ), message
+    # The fix it gives runs.
+    fitted, report = ti.calibrate(
+        scored.with_config(neutral="zero"), target, dyad="CHN-PHL", folds=0, regularization=1
+    )
+    assert fitted.neutral == "zero"
+    assert np.isfinite(report.rmse_after)

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from tensionindex.catalogue import normalize_event_type
-from tensionindex.config import IndexConfig
+from tensionindex.config import IndexConfig, with_overrides
 from tensionindex.engine import stability_from_tension
 from tensionindex.exceptions import (
     CalibrationWarning,
@@ -876,6 +876,31 @@ def _one_dyad(scored: ScoredEvents, dyad: str | None) -> str:
     return labels[0]
 
 
+def _check_neutral(
+    scored: object, config: IndexConfig | None, overrides: Mapping[str, Any]
+) -> None:
+    """Refuse a neutral other than "zero" from the configuration alone, before any work.
+
+    The configuration in force is the one :func:`as_scored` would give the events
+    (their own, or ``config``, with ``overrides``), found without scoring them.
+    """
+    base = scored.config if isinstance(scored, ScoredEvents) and config is None else config
+    neutral = with_overrides(base, overrides).neutral
+    if neutral == "zero":
+        return
+    baseline = {"dyad": "the dyad's other events", "source": "the other events of its source"}
+    raise InvalidParameterError(
+        f"calibrate needs neutral='zero'; the configuration in force has neutral={neutral!r}. "
+        "The fit is linear in per-unit parts: the tension split into one part per event "
+        "type, from that type's own events at weight 1, and these parts add up to the index "
+        f"only around a zero neutral. Under neutral={neutral!r} each event counts from a "
+        f"baseline made of {baseline.get(neutral, 'other events')}, so a type's weight moves "
+        "the tension of events of other types too. "
+        "Score with neutral='zero' and calibrate that: scored.with_config(neutral=\"zero\") "
+        "keeps the validated events (for raw events, pass neutral='zero')."
+    )
+
+
 def _strengths(regularization: object) -> tuple[list[float], bool]:
     """The strengths to try, and whether cross-validation chooses among them."""
     if isinstance(regularization, str):
@@ -1026,7 +1051,9 @@ def calibrate(
         ``on``, ``freq``, ``bounds``, ``regularization``, ``half_lives`` or
         ``folds``; for ``regularization="cv"`` (or a list) or ``half_lives``
         with ``folds=0``; for ``half_lives`` with a kernel other than the
-        exponential.
+        exponential; for a configuration with ``neutral`` other than
+        ``"zero"`` (checked first: the fit needs each type's part of the
+        tension, which adds up to the index only around a zero neutral).
     EventValidationError
         For invalid raw events or a dyad without events; for a target that is
         empty, not indexed by dates, not numeric, has a missing value or a
@@ -1078,6 +1105,8 @@ def calibrate(
     of July 2024 comes after the last target date.  ``freq="D"`` says the
     values are readings on those days, not monthly averages.
     """
+    # Before the target is read or the events scored: nothing of either would be used.
+    _check_neutral(scored, config, overrides)
     strengths, choose = _strengths(regularization)
     if choose and folds == 0:
         raise InvalidParameterError(
