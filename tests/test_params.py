@@ -73,6 +73,25 @@ VALID: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "plot_index": ((SCORED,), {}),
     "score_records": ((EVENTS,), {}),
     "update_records": ((None, EVENTS), {}),
+    "turning_point_hits": (
+        (
+            SCORED,
+            pd.DataFrame({"dyad": ["CHN-PHL"], "date": ["2024-03-05"], "direction": ["worse"]}),
+        ),
+        {"window": 1, "permutations": 9},
+    ),
+    "series_agreement": (
+        (
+            SCORED,
+            pd.DataFrame(
+                {"dyad": ["CHN-PHL"], "date": pd.to_datetime(["2024-03-01"]), "value": [1.0]}
+            ),
+        ),
+        {"min_periods": 1},
+    ),
+    "show": ((SCORED.index(),), {}),
+    "wide": ((SCORED.index(),), {}),
+    "write_table": ((SCORED.index(), None), {"format": "csv"}),
 }
 
 
