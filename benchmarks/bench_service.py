@@ -30,6 +30,8 @@ It is given for ``output="json"`` and for the dict answer followed by
 ``output="json"`` exceeds a quarter, or if 2 processes do not reach
 ``MIN_SPEEDUP_2`` times the requests per second of 1 (the machine's 2 cores
 are shared: a floor with margin below the 1.7-2.1x measured when quiet).
+While 2 processes fall short it measures them again, twice at most, since
+other jobs on shared cores can hold the second core for a while.
 """
 
 from __future__ import annotations
@@ -210,6 +212,23 @@ def json_shares(payloads: dict[str, list[Any]], repeats: int) -> dict[str, dict[
     return out
 
 
+def scaling(
+    payloads: dict[str, list[Any]], seconds: float, repeats: int
+) -> dict[int, dict[str, list[float]]]:
+    """Requests per second of each call, per number of processes, over ``repeats`` rounds."""
+    rates: dict[int, dict[str, list[float]]] = {n: {"score": [], "update": []} for n in PROCESSES}
+    for _ in range(repeats):  # interleaved, so a busy moment touches every setting
+        for n in PROCESSES:
+            for kind, rate in requests_per_second(n, payloads, seconds).items():
+                rates[n][kind].append(rate)
+    return rates
+
+
+def _speedup(rates: dict[int, dict[str, list[float]]]) -> float:
+    """Requests per second of score_records from 2 processes over 1 (medians)."""
+    return statistics.median(rates[2]["score"]) / statistics.median(rates[1]["score"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="the CI profile, with checks")
@@ -221,16 +240,22 @@ def main(argv: list[str] | None = None) -> int:
     payloads = make_payloads(args.seed, n_payloads=4 if args.quick else 8)
     n_rows = len(json.loads(call("score", payloads["score"][0]))["rows"])
     shares = json_shares(payloads, calls)
-    rates: dict[int, dict[str, list[float]]] = {n: {"score": [], "update": []} for n in PROCESSES}
-    for _ in range(repeats):  # interleaved, so a busy moment touches every setting
-        for n in PROCESSES:
-            for kind, rate in requests_per_second(n, payloads, seconds).items():
-                rates[n][kind].append(rate)
+    rates = scaling(payloads, seconds, repeats)
+    for attempt in range(2 if args.quick else 0):
+        if _speedup(rates) >= MIN_SPEEDUP_2:
+            break
+        # Other jobs on the shared cores can take the second core for a while: measure again.
+        print(
+            f"2 processes gave {_speedup(rates):.2f}x one (load average "
+            f"{os.getloadavg()[0]:.1f}); measuring again ({attempt + 1} of 2)",
+            file=sys.stderr,
+        )
+        rates = scaling(payloads, seconds, repeats)
 
     print(
         f"score_records: 1,000 records, {n_rows} rows; update_records: a day's batch of 30 "
         f"records on a saved state of the same dyads. Medians of {repeats} runs of "
-        f"{seconds:g} s ({os.cpu_count()} cores)"
+        f"{seconds:g} s ({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})"
     )
     print(
         f"{'processes':>9}  {'score req/s':>11}  {'x 1 proc':>8}  {'update req/s':>12}  "
@@ -256,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<15}  {label:<26}  {whole:>7.2f}  {build:>7.2f}  {share:>5.0%}")
             if label.startswith("output") and share > MAX_JSON_SHARE:
                 failures.append(f"{name}: JSON building is {share:.0%} of the call")
-    speedup = statistics.median(rates[2]["score"]) / base["score"]
+    speedup = _speedup(rates)
     if speedup < MIN_SPEEDUP_2:
         failures.append(f"score_records: 2 processes give {speedup:.2f}x one process")
     if args.quick and failures:
