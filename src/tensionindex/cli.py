@@ -910,7 +910,13 @@ def build_parser() -> argparse.ArgumentParser:
         "misdated)",
         _sensitivity,
     )
-    sens.add_argument("--spread", type=float, default=0.25, help="relative spread of weights")
+    sens.add_argument(
+        "--spread",
+        type=float,
+        default=0.25,
+        help="relative spread of the weights of types without a published range (analyst "
+        "types are drawn from theirs: weight_low to weight_high in `tensionindex taxonomy`)",
+    )
     sens.add_argument("--draws", type=int, default=1000)
     sens.add_argument("--seed", type=int, default=0)
 
