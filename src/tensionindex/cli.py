@@ -302,8 +302,7 @@ def _check_inputs(args: argparse.Namespace) -> None:
             )
         if (args.columns or args.sep) and any(f.startswith(_EXAMPLE) for f in files):
             raise ti.ConfigurationError(
-                "Bundled examples are read as shipped: --columns and --sep apply to your own "
-                "files."
+                "Bundled examples are read as shipped: --columns and --sep apply to your own files."
             )
         return
     label = _LABELS[args.format]
@@ -408,8 +407,11 @@ def _check_events_file(path: str, *, sep_given: bool) -> None:
     if os.path.isdir(path):
         raise ti.EventValidationError(
             f"{path!r} is a folder: give the events files in it ({os.path.join(path, '*.csv')})"
-            + (f"; {coded}" if coded else ", or add --format gdelt, icews or polecat for a "
-               "folder of coded data.")
+            + (
+                f"; {coded}"
+                if coded
+                else ", or add --format gdelt, icews or polecat for a folder of coded data."
+            )
         )
     if coded:
         raise ti.EventValidationError(f"{path!r} {coded}")
