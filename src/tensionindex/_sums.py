@@ -34,24 +34,27 @@ values, the plain bincount is returned.
 
 from __future__ import annotations
 
-import functools
 import math
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 
-from tensionindex._parallel import THREADED_ROWS, both
+from tensionindex._parallel import THREADED_ROWS
 
 __all__ = ["exact_bincount"]
 
-def _rounded(values: np.ndarray, quantum: float) -> np.ndarray:
-    """``values`` rounded to the nearest multiples of ``quantum`` (a power of 2).
+def _rounded(values: np.ndarray, quantum: float, *, out: np.ndarray) -> np.ndarray:
+    """``values`` rounded to the nearest multiples of ``quantum`` (a power of 2), into ``out``.
 
     ``(x + c) - c`` with ``c = 1.5 * 2**52 * quantum`` rounds ``x`` to a
     multiple of ``quantum`` whenever ``|x| < 2**51 * quantum``: two passes,
-    where divide, ``rint`` and multiply would take three.
+    where divide, ``rint`` and multiply would take three.  ``out`` may be
+    ``values`` itself.
     """
     magic = 1.5 * 2.0**52 * quantum
-    out = values + magic
+    np.add(values, magic, out=out)
     out -= magic
     return out
 
@@ -95,11 +98,14 @@ def exact_bincount(
         most = int(np.bincount(index, minlength=size).max(initial=0))
     if most <= 2:  # a + b == b + a: nothing to reorder
         return np.bincount(index, values, size).astype(float, copy=False)
-    magnitude = np.abs(values)
-    top = float(magnitude.max())
+    # One scratch array for |x|, reused below for the first band's limbs.
+    scratch = np.abs(values)
+    top = float(scratch.max())
     if top == 0.0:
         return np.zeros(size)
-    smallest = float(np.min(magnitude, where=magnitude > 0, initial=math.inf))
+    smallest = float(scratch.min())
+    if smallest == 0.0:  # zeros carry no bits: the smallest nonzero magnitude sets the last band
+        smallest = float(np.min(scratch, where=scratch > 0, initial=math.inf))
     bits = 52 - math.ceil(math.log2(most + 1))
     exponent = math.frexp(top)[1]  # top < 2**exponent
     # Bits down to the last one of the smallest value, 52 below its leading bit.
@@ -117,27 +123,58 @@ def exact_bincount(
         values = np.ldexp(values, shift)
         exponent += shift
     bands = max(min(bands, (exponent + 1020) // bits), 1)
-    # Each band's per-bin sum is exact; two bands at a time at archive scale
-    # (bincount releases the GIL), added to the total band after band, highest
-    # first.  Only two bands are held at once, however many the values need.
+    # Each band's per-bin sum is exact; the bands are added to the total
+    # highest first.  At archive scale a band's bincount runs in a second
+    # thread (bincount releases the GIL) while the next band is cut.  The
+    # scratch of |x| holds the first limbs, the last band is cut in the
+    # remainder itself, and a second limb buffer exists only with three bands
+    # or more: two arrays of the values' size for the usual two bands (four
+    # before), however many bands, never more than three.
     total = np.zeros(size)
     threaded = len(values) >= THREADED_ROWS
-    rest = values
-    for k in range(1, bands + 1, 2):
-        pair = []
-        for j in range(k, min(k + 2, bands + 1)):
-            limb = _rounded(rest, math.ldexp(1.0, exponent - j * bits))
+    rest: np.ndarray | None = None
+    free = [scratch]  # buffers for limbs whose bincount is done
+    pending: Future[np.ndarray] | None = None
+    held: np.ndarray | None = None  # the buffer the pending bincount reads
+    pool: ThreadPoolExecutor | _Inline = ThreadPoolExecutor(1) if threaded else _Inline()
+    with pool:
+        for j in range(1, bands + 1):
+            quantum = math.ldexp(1.0, exponent - j * bits)
             if j < bands:
-                rest = rest - limb
-            pair.append(limb)
-        if len(pair) == 2:
-            sums = both(
-                functools.partial(np.bincount, index, pair[0], size),
-                functools.partial(np.bincount, index, pair[1], size),
-                threaded=threaded,
-            )
-            total += sums[0]
-            total += sums[1]
-        else:
-            total += np.bincount(index, pair[0], size)
+                buffer = free.pop() if free else np.empty_like(values)
+                limb = _rounded(values if rest is None else rest, quantum, out=buffer)
+                if rest is None:  # the remainder gets an array of its own, once
+                    rest = np.subtract(values, limb)
+                else:
+                    rest -= limb
+            elif rest is None:  # a single band: its limbs go in the scratch
+                limb = _rounded(values, quantum, out=free.pop())
+            else:  # the last band is cut in the remainder itself
+                limb = _rounded(rest, quantum, out=rest)
+            if pending is not None:
+                total += pending.result()
+                if held is not None:
+                    free.append(held)
+            pending = pool.submit(np.bincount, index, limb, size)
+            held = limb if j < bands else None
+        assert pending is not None
+        total += pending.result()
     return np.ldexp(total, -shift) if shift else total
+
+
+class _Inline:
+    """A stand-in for a one-worker pool that runs each task at once, in this thread."""
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def shutdown(self) -> None:
+        return None
+
+    def submit(self, func: Callable[..., np.ndarray], *args: Any) -> Future[np.ndarray]:
+        done: Future[np.ndarray] = Future()
+        done.set_result(func(*args))
+        return done
