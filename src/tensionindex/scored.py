@@ -68,7 +68,8 @@ from tensionindex.events import (
     ActorResolver,
     UnknownActors,
     period_lengths_of,
-    validate_events,
+    validate_events,  # noqa: F401  (the validation queries must not repeat; tests patch it)
+    validated_and_days,
 )
 from tensionindex.exceptions import EventValidationError, InvalidParameterError, SaturationWarning
 from tensionindex.kernels import Kernel
@@ -268,8 +269,14 @@ class ScoredEvents:
         coverage: Coverage | None,
         as_of: int | None,
         span: tuple[int, int] | None = None,
+        *,
+        day: np.ndarray | None = None,
     ) -> ScoredEvents:
-        """Reduce validated events to arrays (the only place that does)."""
+        """Reduce validated events to arrays (the only place that does).
+
+        ``day`` is each event's day if validation computed it (else divided here).
+        """
+        given_day = day
         types = events["event_type"].array
         resolved = config.resolve(types.categories)
         codes = types.codes
@@ -289,7 +296,9 @@ class ScoredEvents:
                     if reliability is not None:
                         raw *= reliability
             # Validated dates are midnight datetime64[ns]: whole days since 1970 by one division.
-            day = events["date"].to_numpy().view(np.int64) // DAY_NS
+            day = given_day
+            if day is None:
+                day = events["date"].to_numpy().view(np.int64) // DAY_NS
             return raw, day, day_range(day)
 
         def dyads() -> tuple[np.ndarray, pd.Index]:
@@ -1667,6 +1676,13 @@ def _check_magnitude(events: pd.DataFrame, raw: np.ndarray) -> None:
     by at most 1), so when that sum is finite every value is, and when it is
     not the index would read inf or NaN: say so instead.
     """
+    if len(raw) == 0:
+        return
+    # The largest |s_i| times their number bounds the sum: two reductions and no
+    # array of |s_i| settle the usual case; the sum itself only near the limit.
+    top = max(float(raw.max()), -float(raw.min()))
+    if top * len(raw) < 1e300:  # also False for NaN
+        return
     with np.errstate(over="ignore", invalid="ignore"):
         total = float(np.abs(raw).sum())
     if math.isfinite(total):
@@ -1802,7 +1818,8 @@ def score(
             )
         return events.with_config(config, **overrides)
     cfg = with_overrides(config, overrides)
-    validated = validate_events(
+    # The days come from checking the dates: scoring does not divide the nanoseconds again.
+    validated, day = validated_and_days(
         events,
         columns=columns,
         config=cfg,
@@ -1811,8 +1828,8 @@ def score(
     )
     as_of_day = None if as_of is None else day_of(as_of, "as_of", "score")
     if as_of_day is not None:
-        validated = known_by(validated, as_of_day)
-    return ScoredEvents._build(validated, cfg, parse_coverage(coverage), as_of_day)
+        validated, day = known_by(validated, as_of_day), None
+    return ScoredEvents._build(validated, cfg, parse_coverage(coverage), as_of_day, day=day)
 
 
 def as_scored(
