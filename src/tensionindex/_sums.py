@@ -27,40 +27,60 @@ with a fixed number of extractions.
 
 With at most a few hundred values per bin ``B`` is over 40 bits and two bands
 hold every bit of values spanning four orders of magnitude: the cost is then
-about two bincounts instead of one.  A bin of one or two values has an
-order-free plain sum (``a + b == b + a``): when no bin holds more than two
-values, the plain bincount is returned.
+about two bincounts instead of one.  The limbs are cut in chunks that stay in
+cache (every step of a chunk before the next chunk), so that cutting reads the
+values once and writes each band once, and the two bands of a pair are summed
+at once in two threads at archive scale (bincount releases the GIL).  A bin
+of one or two values has an order-free plain sum (``a + b == b + a``): when
+no bin holds more than two values, the plain bincount is returned.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
 
 import numpy as np
 
-from tensionindex._parallel import THREADED_ROWS
+from tensionindex._parallel import THREADED_ROWS, both
 
-__all__ = ["exact_bincount"]
+__all__ = ["exact_bincount", "extent"]
 
-def _rounded(values: np.ndarray, quantum: float, *, out: np.ndarray) -> np.ndarray:
-    """``values`` rounded to the nearest multiples of ``quantum`` (a power of 2), into ``out``.
+#: Values per chunk of the passes that run in cache: 256 KiB of float64 per array.
+_CHUNK = 1 << 15
 
-    ``(x + c) - c`` with ``c = 1.5 * 2**52 * quantum`` rounds ``x`` to a
-    multiple of ``quantum`` whenever ``|x| < 2**51 * quantum``: two passes,
-    where divide, ``rint`` and multiply would take three.  ``out`` may be
-    ``values`` itself.
+
+def extent(values: np.ndarray) -> tuple[float, float]:
+    """The largest ``|x|`` and the smallest nonzero ``|x|`` (inf when all are 0).
+
+    Chunk by chunk, so that the values are read once and ``|x|`` never needs
+    an array of their size.
+
+    Examples
+    --------
+    >>> extent(np.array([0.0, -3.0, 0.5]))
+    (3.0, 0.5)
     """
-    magic = 1.5 * 2.0**52 * quantum
-    np.add(values, magic, out=out)
-    out -= magic
-    return out
+    top, smallest = 0.0, math.inf
+    buffer = np.empty(min(len(values), _CHUNK))
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        part = np.abs(chunk, out=buffer[: len(chunk)])
+        top = max(top, float(part.max()))
+        low = float(part.min())
+        if low == 0.0:  # zeros carry no bits: the smallest nonzero magnitude sets the last band
+            low = float(np.min(part, where=part > 0, initial=math.inf))
+        smallest = min(smallest, low)
+    return top, smallest
 
 
 def exact_bincount(
-    index: np.ndarray, weights: np.ndarray, size: int, *, most: int | None = None
+    index: np.ndarray,
+    weights: np.ndarray,
+    size: int,
+    *,
+    most: int | None = None,
+    magnitudes: tuple[float, float] | None = None,
 ) -> np.ndarray:
     """``np.bincount(index, weights, size)`` with sums that do not depend on the order.
 
@@ -75,6 +95,9 @@ def exact_bincount(
     most : int, optional
         The largest number of values in one bin, when the caller knows it
         (else counted here).
+    magnitudes : tuple of float, optional
+        ``extent(weights)``, when the caller computed it (say, in a thread
+        beside the counts).
 
     Returns
     -------
@@ -98,14 +121,9 @@ def exact_bincount(
         most = int(np.bincount(index, minlength=size).max(initial=0))
     if most <= 2:  # a + b == b + a: nothing to reorder
         return np.bincount(index, values, size).astype(float, copy=False)
-    # One scratch array for |x|, reused below for the first band's limbs.
-    scratch = np.abs(values)
-    top = float(scratch.max())
+    top, smallest = extent(values) if magnitudes is None else magnitudes
     if top == 0.0:
         return np.zeros(size)
-    smallest = float(scratch.min())
-    if smallest == 0.0:  # zeros carry no bits: the smallest nonzero magnitude sets the last band
-        smallest = float(np.min(scratch, where=scratch > 0, initial=math.inf))
     bits = 52 - math.ceil(math.log2(most + 1))
     exponent = math.frexp(top)[1]  # top < 2**exponent
     # Bits down to the last one of the smallest value, 52 below its leading bit.
@@ -123,58 +141,73 @@ def exact_bincount(
         values = np.ldexp(values, shift)
         exponent += shift
     bands = max(min(bands, (exponent + 1020) // bits), 1)
-    # Each band's per-bin sum is exact; the bands are added to the total
-    # highest first.  At archive scale a band's bincount runs in a second
-    # thread (bincount releases the GIL) while the next band is cut.  The
-    # scratch of |x| holds the first limbs, the last band is cut in the
-    # remainder itself, and a second limb buffer exists only with three bands
-    # or more: two arrays of the values' size for the usual two bands (four
-    # before), however many bands, never more than three.
+    # Each band's per-bin sum is exact; two bands at a time (two threads at
+    # archive scale), added to the total band after band, highest first.  Only
+    # two bands are held at once (and the remainder when more follow).
     total = np.zeros(size)
     threaded = len(values) >= THREADED_ROWS
-    rest: np.ndarray | None = None
-    free = [scratch]  # buffers for limbs whose bincount is done
-    pending: Future[np.ndarray] | None = None
-    held: np.ndarray | None = None  # the buffer the pending bincount reads
-    pool: ThreadPoolExecutor | _Inline = ThreadPoolExecutor(1) if threaded else _Inline()
-    with pool:
-        for j in range(1, bands + 1):
-            quantum = math.ldexp(1.0, exponent - j * bits)
-            if j < bands:
-                buffer = free.pop() if free else np.empty_like(values)
-                limb = _rounded(values if rest is None else rest, quantum, out=buffer)
-                if rest is None:  # the remainder gets an array of its own, once
-                    rest = np.subtract(values, limb)
-                else:
-                    rest -= limb
-            elif rest is None:  # a single band: its limbs go in the scratch
-                limb = _rounded(values, quantum, out=free.pop())
-            else:  # the last band is cut in the remainder itself
-                limb = _rounded(rest, quantum, out=rest)
-            if pending is not None:
-                total += pending.result()
-                if held is not None:
-                    free.append(held)
-            pending = pool.submit(np.bincount, index, limb, size)
-            held = limb if j < bands else None
-        assert pending is not None
-        total += pending.result()
+    first = np.empty_like(values)
+    second = np.empty_like(values) if bands > 1 else None
+    rest = np.empty_like(values) if bands > 2 else None
+    for k in range(1, bands + 1, 2):
+        magic = _magic(exponent - k * bits), _magic(exponent - (k + 1) * bits)
+        _cut(values if k == 1 else rest, first, second, rest, magic, bands - k)  # type: ignore[arg-type]
+        if bands - k >= 1:
+            sums = both(
+                functools.partial(np.bincount, index, first, size),
+                functools.partial(np.bincount, index, second, size),
+                threaded=threaded,
+            )
+            total += sums[0]
+            total += sums[1]
+        else:
+            total += np.bincount(index, first, size)
     return np.ldexp(total, -shift) if shift else total
 
 
-class _Inline:
-    """A stand-in for a one-worker pool that runs each task at once, in this thread."""
+def _magic(exponent: int) -> float:
+    """``1.5 * 2**52 * q`` for the quantum ``q = 2**exponent``: ``(x + c) - c`` rounds to it.
 
-    def __enter__(self) -> _Inline:
-        return self
+    ``(x + c) - c`` rounds ``x`` to the nearest multiple of ``q`` whenever
+    ``|x| < 2**51 * q``: two passes, where divide, ``rint`` and multiply would
+    take three.
+    """
+    return 1.5 * math.ldexp(1.0, exponent + 52)
 
-    def __exit__(self, *exc: object) -> None:
-        return None
 
-    def shutdown(self) -> None:
-        return None
+def _cut(
+    source: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray | None,
+    rest: np.ndarray | None,
+    magic: tuple[float, float],
+    after: int,
+) -> None:
+    """Cut a pair of bands: ``first`` and ``second`` limbs of ``source``, and its ``rest``.
 
-    def submit(self, func: Callable[..., np.ndarray], *args: Any) -> Future[np.ndarray]:
-        done: Future[np.ndarray] = Future()
-        done.set_result(func(*args))
-        return done
+    ``after`` is the number of bands after the first of the pair: 0 (only
+    ``first``), 1 (``second`` is the last band, rounded), or more (``rest``
+    keeps what the next pair cuts; it may be ``source`` itself).  Chunk by
+    chunk, every step in cache.
+    """
+    one, two = magic
+    for start in range(0, len(source), _CHUNK):
+        part = slice(start, start + _CHUNK)
+        x, a = source[part], first[part]
+        np.add(x, one, out=a)
+        a -= one
+        if after == 0:
+            continue
+        assert second is not None
+        b = second[part]
+        if after == 1:  # the last band: what is left, rounded
+            np.subtract(x, a, out=b)
+            b += two
+            b -= two
+            continue
+        assert rest is not None
+        r = rest[part]
+        np.subtract(x, a, out=r)  # x is no longer read: r may be x itself
+        np.add(r, two, out=b)
+        b -= two
+        r -= b

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from tensionindex._parallel import THREADED_ROWS, both
-from tensionindex._sums import exact_bincount
+from tensionindex._sums import exact_bincount, extent
 from tensionindex.exceptions import EventValidationError, InvalidParameterError
 from tensionindex.kernels import Kernel
 
@@ -41,6 +41,8 @@ __all__ = [
     "Grid",
     "aggregation_factor",
     "baseline_signal",
+    "cell_index",
+    "code_dtype",
     "daily_grids",
     "day_range",
     "dyad_codes",
@@ -100,13 +102,58 @@ def stability_from_tension(tension: np.ndarray, scale: float) -> np.ndarray:
     return np.divide(100.0, z, out=z)
 
 
+#: Days from 1677-09-22 to 2262-04-11, all that datetime64[ns] holds: no grid is longer.
+_MOST_DAYS = 213_000
+
+
+def code_dtype(n_dyads: int) -> type[np.signedinteger[Any]]:
+    """int32 for dyad codes when every cell index ``dyad * n_days + day`` of any grid fits.
+
+    A grid has at most :data:`_MOST_DAYS` days, so with up to about 10,000
+    dyads a product of 32-bit codes never overflows; beyond, 64 bits.
+
+    Examples
+    --------
+    >>> code_dtype(1_000).__name__, code_dtype(50_000).__name__
+    ('int32', 'int64')
+    """
+    return np.int32 if n_dyads * _MOST_DAYS < 2**31 else np.int64
+
+
+def cell_index(dyad: np.ndarray, day: np.ndarray, n_days: int, first_day: int) -> np.ndarray:
+    """``dyad * n_days + (day - first_day)``, the flat cell of each event, as intp.
+
+    intp because ``np.bincount`` takes nothing else (a 32-bit index would be
+    copied to 64 bits by every bincount: measured slower).  Built chunk by
+    chunk, every step in cache, without temporaries.
+
+    Examples
+    --------
+    >>> cell_index(np.array([0, 2], np.int32), np.array([10, 11]), 5, 10)
+    array([ 0, 11])
+    """
+    flat = np.empty(len(dyad), np.intp)
+    for start in range(0, len(dyad), _CHUNK):
+        part = flat[start : start + _CHUNK]
+        np.multiply(dyad[start : start + _CHUNK], n_days, out=part, dtype=np.intp)
+        part += day[start : start + _CHUNK]
+        part -= first_day
+    return flat
+
+
+#: Events per chunk of the passes that run in cache (256 KiB of int64 each).
+_CHUNK = 1 << 15
+
+
 def dyad_codes(
     actor1: pd.Categorical, actor2: pd.Categorical, *, directed: bool
 ) -> tuple[np.ndarray, pd.Index]:
     """Integer dyad code per event and the sorted dyad labels.
 
     Undirected dyads join the two codes in alphabetical order with "-"
-    ("CHN-USA"); directed ones are "ACTOR1->ACTOR2".
+    ("CHN-USA"); directed ones are "ACTOR1->ACTOR2".  The codes are int32
+    unless there are so many dyads that a cell index could overflow it
+    (:func:`code_dtype`).
     """
     names = actor1.categories
     if not names.equals(actor2.categories):  # validate_events gives both the same categories
@@ -134,11 +181,12 @@ def dyad_codes(
     rank = np.empty(len(order), dtype=np.intp)
     rank[order] = np.arange(len(order))
     sorted_labels = pd.Index(np.array(labels, dtype=object)[order], dtype=object)
+    small = code_dtype(len(keys))
     if dense:
-        lookup = np.empty(n * n, dtype=np.intp)
+        lookup = np.empty(n * n, dtype=small)
         lookup[keys] = rank  # pair -> rank of its label in one gather
         return lookup[pair], sorted_labels
-    return rank[codes.ravel()], sorted_labels
+    return rank.astype(small)[codes.ravel()], sorted_labels
 
 
 def aggregation_factor(
@@ -326,10 +374,7 @@ def daily_grids(
     """
     first, last = events_range
     weights = signal
-    # dyad * n_days + (day - first_day), built in one array without temporaries.
-    flat = dyad * grid.n_days
-    flat += day
-    flat -= grid.first_day
+    flat = cell_index(dyad, day, grid.n_days, grid.first_day)
     if first < grid.first_day or last >= grid.first_day + grid.n_days:
         offset = day - grid.first_day
         inside = (offset >= 0) & (offset < grid.n_days)
@@ -338,9 +383,14 @@ def daily_grids(
     size = n_dyads * grid.n_days
     # The counts first: the most events in one cell sets how the sums are cut
     # into exact parts (exact_bincount), so that no row order changes a bit.
-    count = np.bincount(flat, None, size)
+    # The signals' range, which sets the parts too, is read beside them.
+    count, magnitudes = both(
+        functools.partial(np.bincount, flat, None, size),
+        functools.partial(extent, weights),
+        threaded=len(flat) >= THREADED_ROWS,
+    )
     most = int(count.max(initial=0))
-    total = exact_bincount(flat, weights, size, most=most)
+    total = exact_bincount(flat, weights, size, most=most, magnitudes=magnitudes)
     if shares is not None:
         count = exact_bincount(flat, shares, size, most=most)
     shape = (n_dyads, grid.n_days)
@@ -448,9 +498,7 @@ def group_tensions(
         # Every event on the grid: its cell once; each group's events found by
         # one comparison (ascending positions: gathers that stream, where a
         # sort by group would cost a radix pass and two random gathers).
-        flat = dyad * grid.n_days
-        flat += day
-        flat -= grid.first_day
+        flat = cell_index(dyad, day, grid.n_days, grid.first_day)
 
         def one(k: int) -> np.ndarray:
             mine = np.flatnonzero(codes == k)
