@@ -52,6 +52,7 @@ __all__ = [
     "group_tensions",
     "intensity_transform",
     "normalized",
+    "row_chunks",
     "stability_from_tension",
     "stamp",
     "tension_grid",
@@ -161,18 +162,17 @@ def dyad_codes(
             "actor1 and actor2 must share categories; validate the events first."
         )
     a, b = actor1.codes, actor2.codes  # small integers: int8 up to 127 actors
-    if not directed:
-        a, b = np.minimum(a, b), np.maximum(a, b)
     n = len(names)
-    pair = a.astype(np.intp)
-    pair *= n
-    pair += b
-    dense = n * n <= 4 * len(pair) + 1_000_000
+    dense = n * n <= 4 * len(a) + 1_000_000
     if dense:
-        # Few actors: mark the pairs present in a dense table, O(events), no sort.
-        keys = np.flatnonzero(np.bincount(pair, minlength=n * n))
+        # Few actors: mark the pairs present in a dense table, O(events), no sort,
+        # chunk by chunk in cache (no array of pairs the size of the events).
+        present = np.zeros(n * n, dtype=bool)
+        for part in row_chunks(len(a)):
+            present[_pairs(a[part], b[part], n, directed)] = True
+        keys = np.flatnonzero(present)
     else:
-        keys, codes = np.unique(pair, return_inverse=True)
+        keys, codes = np.unique(_pairs(a, b, n, directed), return_inverse=True)
     first, second = np.divmod(keys, n)
     joiner = "->" if directed else "-"
     labels = [f"{names[i]}{joiner}{names[j]}" for i, j in zip(first, second, strict=True)]
@@ -182,11 +182,35 @@ def dyad_codes(
     rank[order] = np.arange(len(order))
     sorted_labels = pd.Index(np.array(labels, dtype=object)[order], dtype=object)
     small = code_dtype(len(keys))
-    if dense:
-        lookup = np.empty(n * n, dtype=small)
-        lookup[keys] = rank  # pair -> rank of its label in one gather
-        return lookup[pair], sorted_labels
-    return rank.astype(small)[codes.ravel()], sorted_labels
+    if not dense:
+        return rank.astype(small)[codes.ravel()], sorted_labels
+    lookup = np.empty(n * n, dtype=small)
+    lookup[keys] = rank  # pair -> rank of its label in one gather
+    dyad = np.empty(len(a), dtype=small)
+    for part in row_chunks(len(a)):
+        np.take(lookup, _pairs(a[part], b[part], n, directed), out=dyad[part], mode="clip")
+    return dyad, sorted_labels
+
+
+def row_chunks(n: int) -> Iterator[slice]:
+    """Slices of rows covering ``range(n)``, each small enough for a few arrays to stay in cache.
+
+    Examples
+    --------
+    >>> list(row_chunks(3))
+    [slice(0, 3, None)]
+    """
+    for start in range(0, n, _CHUNK):
+        yield slice(start, min(start + _CHUNK, n))
+
+
+def _pairs(a: np.ndarray, b: np.ndarray, n: int, directed: bool) -> np.ndarray:
+    """``a * n + b`` as intp (undirected: the smaller code first)."""
+    if not directed:
+        a, b = np.minimum(a, b), np.maximum(a, b)
+    pair = np.multiply(a, n, dtype=np.intp)
+    pair += b
+    return np.asarray(pair)
 
 
 def aggregation_factor(

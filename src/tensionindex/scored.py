@@ -57,6 +57,7 @@ from tensionindex.engine import (
     information_grid,
     intensity_transform,
     normalized,
+    row_chunks,
     stability_from_tension,
     stamp,
     tension_and_information,
@@ -283,15 +284,19 @@ class ScoredEvents:
 
         def signal_and_day() -> tuple[np.ndarray, np.ndarray, tuple[int, int]]:
             per_type = np.asarray(resolved.weight * resolved.multiplier, dtype=float)
-            # One new array, multiplied in place: s_i = w * m * f(intensity) * c.
-            raw = per_type[codes]
+            # s_i = w * m * f(intensity) * c, chunk by chunk in cache into one new array.
+            intensity = events["intensity"].to_numpy()
+            confidence = events["confidence"].to_numpy() if config.use_confidence else None
+            raw = np.empty(len(codes))
             # An overflow to inf is refused with the event's row (_check_magnitude).
             with np.errstate(over="ignore", invalid="ignore"):
-                raw *= intensity_transform(
-                    events["intensity"].to_numpy(), config.intensity_transform
-                )
-                if config.use_confidence:
-                    raw *= events["confidence"].to_numpy()
+                for part in row_chunks(len(codes)):
+                    # mode="clip": no buffered copy (the codes are valid: validated).
+                    chunk = np.take(per_type, codes[part], out=raw[part], mode="clip")
+                    chunk *= intensity_transform(intensity[part], config.intensity_transform)
+                    if confidence is not None:
+                        chunk *= confidence[part]
+                if confidence is not None:
                     reliability = dataset_reliability(events, config)
                     if reliability is not None:
                         raw *= reliability
