@@ -1,8 +1,9 @@
 """Hypothesis profiles, chosen with the HYPOTHESIS_PROFILE environment variable.
 
-``default`` (about 50 examples per test) keeps the local loop quick; ``ci``
-(300 examples, as .ci/run selects) searches harder.  Neither has a deadline:
-run time on a shared 2-core machine is not a property of the code.
+``default`` (25 examples per test) keeps the local loop quick (plain pytest
+under two minutes); ``ci`` (300 examples, as .ci/run selects) searches harder.
+Neither has a deadline: run time on a shared 2-core machine is not a property
+of the code.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 
 from hypothesis import settings
 
-settings.register_profile("default", max_examples=50, deadline=None)
+settings.register_profile("default", max_examples=25, deadline=None)
 settings.register_profile(
     "ci", max_examples=300, deadline=None, derandomize=False, print_blob=True
 )

@@ -123,6 +123,7 @@ def test_summary_equals_plain_pandas_on_the_same_daily_signals(seed: int) -> Non
 
 
 @pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_largest_disagreements_and_the_events_behind_them(seed: int) -> None:
     events = _events(seed)
     found = ti.source_agreement(ti.score(events), top=3)

@@ -223,6 +223,7 @@ def _event_days(scored: ti.ScoredEvents) -> pd.DataFrame:
 
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_every_change_point_is_a_day_with_events_and_names_them(
     method: ChangepointMethod, seed: int
 ) -> None:

@@ -356,6 +356,7 @@ def test_bad_input_is_one_line_on_stderr_with_status_2(
     assert re.search(message, err.rstrip("\n")), err
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_the_installed_command_runs_without_a_traceback(tmp_path: Path) -> None:
     """Run as a user would, in a new process, through ``python -m tensionindex``."""
     bad = tmp_path / "bad.csv"
@@ -608,6 +609,7 @@ def test_asymmetry_command(capsys: pytest.CaptureFixture[str]) -> None:
     np.testing.assert_array_equal(table["asymmetry"], expected["asymmetry"].round(4) + 0.0)
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_plot_command_and_demo_chart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("matplotlib")
     chart = tmp_path / "chart.png"

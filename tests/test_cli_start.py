@@ -60,6 +60,7 @@ pd.DataFrame({"a": ["x", "y"], "b": [1.5, 2.0]}).to_csv(io.StringIO(), index=Fal
 """
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_taxonomy_loads_no_reader() -> None:
     loaded = _loaded(TAXONOMY)
     readers = [m for m in loaded["tensionindex"] if m.startswith("tensionindex.io")]
@@ -69,6 +70,7 @@ def test_taxonomy_loads_no_reader() -> None:
     assert set(loaded["pyarrow"]) <= set(_loaded(PANDAS_ALONE)["pyarrow"])
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_taxonomy_runs_without_pyarrow_and_writes_the_same_table() -> None:
     normal = _run(TAXONOMY)
     blocked = _run('import sys\nsys.modules["pyarrow"] = None  # import pyarrow fails\n' + TAXONOMY)
@@ -77,6 +79,7 @@ def test_taxonomy_runs_without_pyarrow_and_writes_the_same_table() -> None:
     assert normal.stdout.startswith("event_type,")
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_import_tensionindex_loads_no_reader_until_one_is_used() -> None:
     loaded = _loaded("import tensionindex as ti\nassert 'read_gdelt' in dir(ti)\n")
     assert loaded["tensionindex"] == ["tensionindex"]
@@ -88,6 +91,7 @@ def test_import_tensionindex_loads_no_reader_until_one_is_used() -> None:
 
 
 @pytest.mark.parametrize("command", [["--help"], ["taxonomy", "--help"], ["score", "--help"]])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_help_loads_no_reader(command: list[str]) -> None:
     loaded = _loaded(
         "from tensionindex.cli import main\n"

@@ -559,6 +559,7 @@ def test_fingerprint_survives_round_trips() -> None:
     assert ti.IndexConfig.from_json(config.to_json()).fingerprint == config.fingerprint
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_fingerprint_is_the_same_in_a_fresh_process() -> None:
     script = (
         "import tensionindex as ti\n"

@@ -405,6 +405,7 @@ def _shared_files() -> list[Path]:
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data (real GDELT and ICEWS)")
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_the_real_samples_have_no_unknown_actor() -> None:
     files = _shared_files()
     assert files

@@ -138,6 +138,7 @@ def monthly(result: Any) -> pd.DataFrame:
 
 
 @needs_data
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_every_category_and_impact_of_the_data_has_a_rule_and_every_row_is_mapped(
     result: Any, mapping: pd.DataFrame
 ) -> None:
@@ -366,6 +367,7 @@ def _stability_lines(ax: Any) -> list[str]:
 
 
 @needs_data
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_the_overview_chart_draws_two_partners_and_the_south_china_sea_group(
     result: Any, chart_script: ModuleType
 ) -> None:

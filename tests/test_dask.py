@@ -104,6 +104,7 @@ def _split_dyads(ddf: Any, directed: bool) -> set[str]:
 @pytest.mark.parametrize("kernel", ["exponential", "window"])
 @pytest.mark.parametrize("directed", [False, True])
 @pytest.mark.parametrize("aggregation", ["sum", "mean", "share"])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_equals_in_memory(dd: Any, kernel: str, directed: bool, aggregation: str) -> None:
     raw = _raw_events()
     ddf = dd.from_pandas(raw, npartitions=5, sort=False)
@@ -151,6 +152,7 @@ def test_npartitions_is_capped_at_the_number_of_dyads(dd: Any) -> None:
     ],
     ids=repr,
 )
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_options_as_in_memory(dd: Any, options: dict[str, Any]) -> None:
     raw = _raw_events(seed=3)
     result = ti.dask.stability_index(dd.from_pandas(raw, npartitions=4, sort=False), **options)
@@ -159,6 +161,7 @@ def test_options_as_in_memory(dd: Any, options: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("aggregation", ["sum", "share"])
 @pytest.mark.parametrize("counts", [True, False], ids=["record counts", "dates only"])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_coverage_as_in_memory(dd: Any, aggregation: str, counts: bool) -> None:
     raw = _raw_events(n=80, seed=4)
     days = pd.date_range("2023-01-01", "2023-07-19", freq="D")

@@ -237,6 +237,7 @@ def test_any_mix_of_precisions_equals_the_reference(
 
 @given(records=_coarse_records(), mode=st.sampled_from(["middle", "spread"]),
        cut=st.integers(0, 1000))
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_no_look_ahead_by_the_end_of_a_period(
     records: list[dict[str, object]], mode: str, cut: int
 ) -> None:

@@ -1011,6 +1011,7 @@ def _alias_rows() -> list[dict[str, str]]:
     ),
     as_categories=st.booleans(),
 )  # fmt: skip
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_vectorised_resolution_equals_resolving_each_row_by_hand(
     picks: list[tuple[str, datetime.date]], as_categories: bool
 ) -> None:

@@ -383,7 +383,9 @@ def test_beyond_max_connections_a_client_is_answered_503_at_once(url: str) -> No
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("workers", [0, pytest.param(2, marks=pytest.mark.slow)])
+# Over a second each: run in CI's slow step, beside the load test of .ci/run.
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [0, 2])
 def test_fifty_concurrent_clients_are_all_answered(workers: int) -> None:
     bodies = [{"records": [event(f"2024-03-{day:02d}")]} for day in range(1, 26)]
     cap = service.MAX_GRID_CELLS

@@ -32,6 +32,7 @@ def test_a_group_of_one_dyad_is_that_dyad(frame: pd.DataFrame, config: ti.IndexC
 
 
 @given(frame=events(min_size=1, max_size=30))
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_under_sum_a_pooled_group_adds_its_members(frame: pd.DataFrame) -> None:
     scored = ti.score(frame)
     labels = [str(d) for d in scored.labels]

@@ -415,6 +415,7 @@ ALIASES = {"W": "W-SUN", "MS": "M", "QS": "Q", "YS": "Y"}
     config=configs(aggregations=["sum", "mean", "kernel_mean"], coded_settings=True),
     data=st.data(),
 )
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_periods_summarise_the_daily_index(
     freq: str, frame: pd.DataFrame, config: ti.IndexConfig, data: st.DataObject
 ) -> None:

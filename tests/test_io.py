@@ -126,6 +126,7 @@ def test_read_csv_with_columns_and_aliases(tmp_path: Path) -> None:
     assert events[["actor1", "actor2"]].astype(str).values.tolist() == [["USA", "CHN"]]
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_fast_and_plain_csv_parsers_give_the_same_events(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -33,6 +33,7 @@ def threaded(rows: int = 0) -> Iterator[None]:
 
 
 @given(frame=event_frames(min_size=1, max_size=30), config=configs())
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_threaded_engine_equals_the_serial_one(frame: pd.DataFrame, config: ti.IndexConfig) -> None:
     serial = ti.stability_index(frame, config)
     with threaded():
@@ -41,6 +42,7 @@ def test_threaded_engine_equals_the_serial_one(frame: pd.DataFrame, config: ti.I
 
 
 @given(frame=event_frames(min_size=1, max_size=30), config=configs())
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_threaded_groups_equal_the_serial_ones(frame: pd.DataFrame, config: ti.IndexConfig) -> None:
     scored = ti.score(frame, config)
     serial = scored.contributions()
@@ -50,6 +52,7 @@ def test_threaded_groups_equal_the_serial_ones(frame: pd.DataFrame, config: ti.I
 
 
 @given(frame=event_frames(min_size=1, max_size=30))
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_threaded_validation_equals_the_serial_one(frame: pd.DataFrame) -> None:
     serial = ti.validate_events(frame)
     with threaded():

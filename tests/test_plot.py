@@ -243,6 +243,7 @@ def test_top_contributions_are_annotated(
 
 
 @pytest.mark.parametrize("annotate", [0, 1, 3, 8])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_annotation_count(
     scored: ti.ScoredEvents, result: pd.DataFrame, events: pd.DataFrame, annotate: int
 ) -> None:
@@ -412,6 +413,7 @@ def test_unknown_override(scored: ti.ScoredEvents) -> None:
         plot(scored, half_lif=3)
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_window_kernel_marks_every_event_with_its_day_of_contribution(
     scored: ti.ScoredEvents, events: pd.DataFrame
 ) -> None:
@@ -830,6 +832,7 @@ def test_parts_missing_matplotlib_gives_the_install_hint(
         ti.plot_parts(scored)
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_grades_draw_the_band_bounds_and_names(scored: ti.ScoredEvents) -> None:
     assert not [a for a in (*plot(scored).lines, *plt.gca().texts) if a.get_gid() == "grade"]
     config = ti.IndexConfig(grades={"bad": 0, "middling": 40, "fine": 60})
@@ -861,6 +864,7 @@ def _provenance(ax: Any) -> list[str]:
     return [t.get_text() for t in ax.texts if t.get_gid() == "provenance"]
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_the_default_title_names_the_dyads_and_days(
     scored: ti.ScoredEvents, result: pd.DataFrame
 ) -> None:
@@ -898,6 +902,7 @@ def test_title_replaces_the_default_and_empty_draws_none(scored: ti.ScoredEvents
 
 
 @pytest.mark.parametrize(("width", "lines"), [(10, 1), (6, 1), (4.5, 2)])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_title_and_settings_line_do_not_overlap(
     scored: ti.ScoredEvents, width: float, lines: int
 ) -> None:
@@ -917,6 +922,7 @@ def test_title_and_settings_line_do_not_overlap(
 
 
 @pytest.mark.parametrize("days", [1, 2, 5])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_a_chart_of_a_few_days_ticks_days_not_hours(days: int) -> None:
     events = [
         {"date": str(day.date()), "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"}
@@ -931,6 +937,7 @@ def test_a_chart_of_a_few_days_ticks_days_not_hours(days: int) -> None:
     assert not any(":" in t.get_text() for t in ax.get_xticklabels())
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_date_tick_labels_do_not_touch_on_a_narrow_chart(scored: ti.ScoredEvents) -> None:
     for size in [(5, 3), (8, 4), (12, 6)]:
         fig, ax = plt.subplots(figsize=size, layout="constrained")
@@ -951,6 +958,7 @@ def _first_event(events: pd.DataFrame, dyad: str) -> pd.Timestamp:
     return pd.Timestamp(events.loc[pairs == dyad, "date"].min())
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_dyads_drawn_start_at_their_own_first_event(
     scored: ti.ScoredEvents, events: pd.DataFrame
 ) -> None:

@@ -449,6 +449,7 @@ def test_engines_agree_on_damaged_rows(tmp_path: Path) -> None:
     assert tio.read_report(a).dropped["wrong_field_count"] >= 15
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_engines_agree_on_odd_lines_and_small_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

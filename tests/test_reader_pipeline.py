@@ -77,6 +77,7 @@ def byte_path_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.mark.parametrize("chunksize", [7, 100_000])
 @pytest.mark.parametrize("path", [V2, V2_2018, V1])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_the_byte_path_reads_the_real_excerpts_as_the_others_do(
     path: Path, chunksize: int, byte_path_calls: list[str]
 ) -> None:
@@ -92,6 +93,7 @@ def test_quoted_files_are_read_as_text(byte_path_calls: list[str]) -> None:
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_generated_files_with_damage_read_alike(
     tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch, byte_path_calls: list[str]
 ) -> None:
@@ -132,6 +134,7 @@ def test_generated_files_with_damage_read_alike(
     assert frames[0]["url"].str.contains("\ufffd").any()
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_line_ends_and_blank_lines_read_alike(tmp_path: Path, byte_path_calls: list[str]) -> None:
     lines = _lines(V2)
     text = "\r\n".join(lines[:40]) + "\r\n\r\n\n" + "\r".join(lines[40:80]) + "\n   \n"
@@ -213,6 +216,7 @@ def test_dyads_and_intensity_through_the_byte_path(byte_path_calls: list[str]) -
     assert frames[0]["intensity"].dtype == np.float64
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_the_text_path_takes_over_after_chunks_already_yielded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -525,6 +525,7 @@ READERS = [(tio.read_gdelt, p) for p in GDELT_FILES] + [
 
 @pytest.mark.parametrize(("read", "path"), READERS, ids=lambda x: getattr(x, "name", ""))
 @pytest.mark.parametrize("chunksize", [7, 100_000])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_pyarrow_and_pandas_engines_agree(read: Any, path: Path, chunksize: int) -> None:
     pytest.importorskip("pyarrow")
     a = read(path, engine="pyarrow", chunksize=chunksize)
@@ -534,6 +535,7 @@ def test_pyarrow_and_pandas_engines_agree(read: Any, path: Path, chunksize: int)
 
 
 @pytest.mark.parametrize("path", [V1, GEORGIA, POLECAT])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_engines_give_identical_raw_chunks(path: Path) -> None:
     pytest.importorskip("pyarrow")
     from tensionindex.io import _delimited, _sources

@@ -71,6 +71,7 @@ CONFIGS = {
 
 @pytest.mark.parametrize("late", ["reject", "correct"])
 @pytest.mark.parametrize("name", list(CONFIGS))
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_batches_equal_the_whole_index_on_the_bundled_example(name: str, late: str) -> None:
     config = CONFIGS[name]
     events = _example()
@@ -296,6 +297,7 @@ def test_properties_and_repr() -> None:
 
 @pytest.mark.parametrize("late", ["reject", "correct"])
 @pytest.mark.parametrize("name", list(CONFIGS))
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_a_state_saved_as_json_mid_stream_gives_identical_later_rows(name: str, late: str) -> None:
     config = CONFIGS[name]
     batches = _by_days(_example(), 8)

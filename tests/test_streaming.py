@@ -16,6 +16,7 @@ GDELT_V2 = sorted(DATA.glob("gdelt_v2_*.export.CSV"))
 
 @pytest.mark.parametrize("how", ["event_id", "one_a_day", "corroboration"])
 @pytest.mark.parametrize("chunksize", [7, 100_000])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_streaming_dedup_equals_reading_then_deduplicating(how: str, chunksize: int) -> None:
     files = [*GEORGIA, *GDELT_V2]
     everything = ti.read_gdelt(files)

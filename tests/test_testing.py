@@ -18,6 +18,7 @@ KNOWN_TYPES = frozenset(ti.taxonomy()["event_type"])
 
 
 @given(frame=events())
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_events_are_valid_and_realistic(frame: pd.DataFrame) -> None:
     assert list(frame.columns) == [
         "date", "actor1", "actor2", "event_type", "intensity", "confidence", "event_id",

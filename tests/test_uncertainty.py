@@ -187,6 +187,7 @@ def _brute_force(
 
 @pytest.mark.parametrize("draws", [40, 41])
 @pytest.mark.parametrize("quiet", [WEIGHTS_ONLY, NO_EVENT_NOISE])
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_weight_quantiles_match_a_run_per_draw(
     events: list[dict[str, object]], draws: int, quiet: dict[str, Any]
 ) -> None:
@@ -424,6 +425,7 @@ def _event_runs(
         ({"half_life": 5, "neutral": "dyad"}, {"half_life_range": (3.0, 9.0)}),
     ],
 )
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_event_quantiles_match_a_run_per_draw(
     events: list[dict[str, object]], overrides: dict[str, Any], settings: dict[str, Any]
 ) -> None:
@@ -875,6 +877,7 @@ def _drawn(
 
 
 @pytest.mark.parametrize(("overrides", "settings"), RESCORED)
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_a_rescored_draw_is_the_index_of_its_events(
     events: list[dict[str, object]], overrides: dict[str, Any], settings: dict[str, Any]
 ) -> None:

@@ -117,6 +117,7 @@ def _hits(figures: Any, series: str, window: int, direction: str = "both") -> pd
 
 
 @needs_data
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_the_turning_points_are_the_curators_conflict_and_upgrade_months(
     data: Any, figures: Any
 ) -> None:

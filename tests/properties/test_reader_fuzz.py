@@ -213,6 +213,7 @@ def _gdelt_fields(line: str) -> list[str]:
 
 @fuzz_reads
 @given(engine=st.sampled_from(ENGINES), data=st.data())
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_a_row_cut_short_is_never_kept_with_another_code(
     tmp_path: Path, need_pyarrow: None, engine: str, data: st.DataObject
 ) -> None:
@@ -367,6 +368,7 @@ def test_random_bytes_long_run(
     _read_file(reader, path, engine, SMALL)
 
 
+@pytest.mark.slow  # over a second: run in CI's slow step (plain pytest stays under 2 min)
 def test_the_engines_agree_on_mutated_files(tmp_path: Path, need_pyarrow: None) -> None:
     """Both engines read the same damaged files to the same events and report (seeded)."""
     rng = np.random.default_rng(13)
