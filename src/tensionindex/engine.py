@@ -103,15 +103,16 @@ def stability_from_tension(tension: np.ndarray, scale: float) -> np.ndarray:
     return np.divide(100.0, z, out=z)
 
 
-#: Days from 1677-09-22 to 2262-04-11, all that datetime64[ns] holds: no grid is longer.
-_MOST_DAYS = 213_000
+#: Days from 1677-09-22 to 2262-04-11, all that datetime64[ns] holds: no grid is
+#: longer (queries' dates are refused outside it).
+_MOST_DAYS = int((np.datetime64("2262-04-11") - np.datetime64("1677-09-22")).astype(int)) + 1
 
 
 def code_dtype(n_dyads: int) -> type[np.signedinteger[Any]]:
     """int32 for dyad codes when every cell index ``dyad * n_days + day`` of any grid fits.
 
-    A grid has at most :data:`_MOST_DAYS` days, so with up to about 10,000
-    dyads a product of 32-bit codes never overflows; beyond, 64 bits.
+    A grid has at most :data:`_MOST_DAYS` (213,503) days, so with up to
+    10,058 dyads a product of 32-bit codes never overflows; beyond, 64 bits.
 
     Examples
     --------
