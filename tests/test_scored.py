@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from typing import Any
 from unittest import mock
 
 import numpy as np
@@ -102,13 +103,17 @@ def test_with_config_does_not_validate_again() -> None:
 def test_queries_do_not_validate_again() -> None:
     scored = ti.score(EXAMPLE)
     calls = []
-    real = events_module.validate_events
+    real = events_module.validated_and_days
 
-    def counting(*args: object, **kwargs: object) -> pd.DataFrame:
+    def counting(*args: object, **kwargs: object) -> Any:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    with mock.patch("tensionindex.scored.validate_events", counting):
+    # score() validates through validated_and_days (validate_events calls it too).
+    with (
+        mock.patch("tensionindex.scored.validated_and_days", counting),
+        mock.patch("tensionindex.events.validated_and_days", counting),
+    ):
         scored.index()
         scored.explain("CHN-PHL", "2024-06-17")
         scored.contributions()

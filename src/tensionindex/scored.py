@@ -69,7 +69,6 @@ from tensionindex.events import (
     ActorResolver,
     UnknownActors,
     period_lengths_of,
-    validate_events,  # noqa: F401  (the validation queries must not repeat; tests patch it)
     validated_and_days,
 )
 from tensionindex.exceptions import EventValidationError, InvalidParameterError, SaturationWarning

@@ -144,3 +144,33 @@ def test_state_batches_give_the_rows_of_one_batch_bit_for_bit_under_the_window_k
             second = state.update(events[events["date"] >= cut])
             rows = pd.concat([first, second], ignore_index=True)
             pd.testing.assert_frame_equal(_by_dyad(rows), _by_dyad(whole), check_exact=True)
+
+
+@settings(deadline=None)
+@given(
+    values=st.lists(
+        st.floats(allow_nan=False, allow_infinity=False, min_value=-1e250, max_value=1e250),
+        min_size=3,
+        max_size=40,
+    ),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_the_threaded_path_of_exact_bincount_gives_the_same_bits(
+    values: list[float], seed: int
+) -> None:
+    # Values spread over many orders of magnitude need many bands, cut two at a time
+    # with the second summed in another thread at archive scale: forced here on small
+    # inputs, it must give the serial result to the last bit, in any order.
+    import tensionindex._sums as sums
+
+    weights = np.array(values)
+    index = np.arange(len(values)) % 3
+    serial = exact_bincount(index, weights, 3)
+    order = np.random.default_rng(seed).permutation(len(values))
+    original = sums.THREADED_ROWS
+    sums.THREADED_ROWS = 0
+    try:
+        threaded = exact_bincount(index[order], weights[order], 3)
+    finally:
+        sums.THREADED_ROWS = original
+    np.testing.assert_array_equal(threaded, serial)
