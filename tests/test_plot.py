@@ -365,12 +365,15 @@ def test_raw_events_draw_what_scored_events_draw(
 def test_scored_events_are_neither_validated_nor_explained_again(
     scored: ti.ScoredEvents, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import tensionindex.events
     import tensionindex.scored
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("plot_index must work from the scored events")
 
-    monkeypatch.setattr(tensionindex.scored, "validate_events", refuse)
+    # Scoring validates through validated_and_days (validate_events calls it too).
+    monkeypatch.setattr(tensionindex.scored, "validated_and_days", refuse)
+    monkeypatch.setattr(tensionindex.events, "validated_and_days", refuse)
     monkeypatch.setattr(ti.ScoredEvents, "explain", refuse)
     assert len(_annotations(plot(scored))) == 5
 
