@@ -1,8 +1,9 @@
 """Invariants of sensitivity() and weight_influence() on generated events and configurations.
 
-* The central configuration's value lies inside every band whose quantiles
-  straddle 0.5, for any seed and spread (and is exactly its median).
-* With ``spread=0`` every band is the central value.
+* With every weight ±spread (``weight_ranges={}``), the central configuration's
+  value lies inside every band whose quantiles straddle 0.5, for any seed and
+  spread (and is exactly its median); with ``spread=0`` every band is the
+  central value.
 * Each partial derivative equals a finite difference of
   :func:`stability_index` with that one weight changed: exactly (to rounding)
   for the tension, which is linear in the weights, and to second order for
@@ -71,8 +72,15 @@ def test_band_contains_the_central_value(
 ) -> None:
     quantiles = tuple(dict.fromkeys((low, 0.5, high)))
     scored = ti.score(frame, config)
+    # Each weight ±spread (not the published ranges, which need not be centred on it).
     bands = sensitivity(
-        scored, spread=spread, draws=draws, seed=seed, quantiles=quantiles, event_noise=False
+        scored,
+        spread=spread,
+        draws=draws,
+        seed=seed,
+        quantiles=quantiles,
+        event_noise=False,
+        weight_ranges={},
     )
     names = {q: bands.columns[4 + i].removeprefix("tension_") for i, q in enumerate(quantiles)}
     for what in ("tension", "stability"):
@@ -94,6 +102,7 @@ def test_zero_spread_gives_the_central_value(
         seed=seed,
         quantiles=(0.0, 1.0),
         event_noise=False,
+        weight_ranges={},
     )
     for what in ("tension", "stability"):
         assert (bands[f"{what}_q00"] == bands[what]).all()
@@ -157,7 +166,7 @@ NOTHING: dict[str, Any] = {
     "date_shift": 0.0,
     "shift_days": 3,
     "confidence_draws": False,
-    "weight_ranges": None,
+    "weight_ranges": {},  # no published ranges either: the weights fixed
     "half_life_range": None,
     "scale_range": None,
 }
