@@ -150,25 +150,27 @@ def requests_per_second(
 # -- the JSON share -------------------------------------------------------------------------
 
 
-def _median_ms(function: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        begin = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - begin)
-    return statistics.median(times) * 1e3
-
-
 def _figures(
     whole: Callable[[str], Any], build: Callable[[str], Any], repeats: int
 ) -> dict[str, float]:
-    """Medians in ms of a call and of building its answer, as JSON text and as a dict dumped."""
-    return {
-        "call_json": _median_ms(lambda: whole("json"), repeats),
-        "build_json": _median_ms(lambda: build("json"), repeats),
-        "call_dict": _median_ms(lambda: json.dumps(whole("dict"), allow_nan=False), repeats),
-        "build_dict": _median_ms(lambda: json.dumps(build("dict"), allow_nan=False), repeats),
+    """Medians in ms of a call and of building its answer, as JSON text and as a dict dumped.
+
+    The four are timed in turn within each repeat, so that a busy moment of the shared
+    machine touches all of them rather than the one that happened to be running.
+    """
+    steps: dict[str, Callable[[], object]] = {
+        "call_json": lambda: whole("json"),
+        "build_json": lambda: build("json"),
+        "call_dict": lambda: json.dumps(whole("dict"), allow_nan=False),
+        "build_dict": lambda: json.dumps(build("dict"), allow_nan=False),
     }
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(repeats):
+        for name, step in steps.items():
+            begin = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - begin)
+    return {name: statistics.median(values) * 1e3 for name, values in times.items()}
 
 
 def json_shares(payloads: dict[str, list[Any]], repeats: int) -> dict[str, dict[str, float]]:
@@ -224,6 +226,11 @@ def scaling(
     return rates
 
 
+def _largest_share(shares: dict[str, dict[str, float]]) -> float:
+    """The largest share of a call spent building its JSON text (``output="json"``)."""
+    return max(figures["build_json"] / figures["call_json"] for figures in shares.values())
+
+
 def _speedup(rates: dict[int, dict[str, list[float]]]) -> float:
     """Requests per second of score_records from 2 processes over 1 (medians)."""
     return statistics.median(rates[2]["score"]) / statistics.median(rates[1]["score"])
@@ -240,6 +247,16 @@ def main(argv: list[str] | None = None) -> int:
     payloads = make_payloads(args.seed, n_payloads=4 if args.quick else 8)
     n_rows = len(json.loads(call("score", payloads["score"][0]))["rows"])
     shares = json_shares(payloads, calls)
+    for attempt in range(2 if args.quick else 0):
+        if _largest_share(shares) <= MAX_JSON_SHARE:
+            break
+        # A busy moment of the shared cores can slow one measurement: measure again.
+        print(
+            f"the JSON share measured {_largest_share(shares):.0%} (load average "
+            f"{os.getloadavg()[0]:.1f}); measuring again ({attempt + 1} of 2)",
+            file=sys.stderr,
+        )
+        shares = json_shares(payloads, calls)
     rates = scaling(payloads, seconds, repeats)
     for attempt in range(2 if args.quick else 0):
         if _speedup(rates) >= MIN_SPEEDUP_2:
