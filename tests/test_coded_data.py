@@ -222,6 +222,35 @@ def test_auto_scale_puts_nine_informed_values_in_ten_inside_5_and_95() -> None:
     assert scored.scale == pytest.approx(high / math.log(19.0))
 
 
+def test_auto_scale_of_subnormal_signals_is_one_not_zero() -> None:
+    """Found by the ci profile: a multiplier of 5e-324 left a scale of 0 and T / 0 = NaN."""
+    events = pd.DataFrame(
+        {
+            "date": ["2018-01-01", "2018-01-06"],
+            "actor1": ["USA", "CHN"],
+            "actor2": ["CHN", "USA"],
+            "event_type": ["warning", "warning"],
+            "intensity": [1.0, 1.2],
+        }
+    )
+    scored = ti.score(
+        events,
+        category_multipliers={"diplomatic_friction": 5e-324},
+        kernel="window",
+        window=1,
+        neutral="source",
+        neutral_days=1,
+        scale="auto",
+    )
+    assert scored.scale == 1.0
+    index = scored.index()
+    assert np.isfinite(index["stability"]).all()
+    why = scored.explain("CHN-USA", "2018-01-06")
+    assert why.attrs["tensionindex"]["stability"] == pytest.approx(
+        index.loc[index["date"] == "2018-01-06", "stability"].item()
+    )
+
+
 def test_auto_scale_is_the_same_for_every_query_of_one_scored_object() -> None:
     scored = ti.score(ti.load_example("us-china-2024"), scale="auto")
     one = scored.index(dyads="CHN-PHL", start="2024-01-01")

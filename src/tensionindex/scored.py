@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -940,7 +941,8 @@ class ScoredEvents:
         these events (their whole span) whose information is at least
         ``min_information``, divided by ln 19, so that nine values in ten lie
         within [5, 95]; 1.0 if that percentile is rounding (at most 1e-9 times
-        the largest event signal: signals that cancel).  Computed once
+        the largest event signal: signals that cancel) or so small that the scale
+        would be subnormal (below ``sys.float_info.min``).  Computed once
         per scored object, from all its dyads, so that any query of it uses
         the same scale.
         """
@@ -959,6 +961,11 @@ class ScoredEvents:
                 if len(informed):
                     high = float(np.quantile(informed, AUTO_SCALE_QUANTILE))
                     value = high / math.log(19.0) if high > noise else 1.0
+                # Signals in the subnormal range (a multiplier of 5e-324, say) pass the
+                # noise test, whose own bound underflows to 0, but their quotient by
+                # ln 19 can round to 0 itself, and T / 0 is NaN: no usable scale.
+                if not value >= sys.float_info.min:
+                    value = 1.0
             found = self._cache.setdefault("scale", value)
         return float(found)
 
