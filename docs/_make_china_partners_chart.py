@@ -96,8 +96,10 @@ def overview(example: ModuleType, result: Any) -> Figure:
         annotate=4,
         grades=True,
         ax=top,
+        # Through plot_index, which leaves room for its settings line under the title.
+        title="China with Japan and the United States",
     )
-    top.set_title("China with Japan and the United States", loc="left", fontsize="medium")
+    names = ", ".join(claimants)
     ti.plot_index(
         neighbours,
         dyads=["CHN-SCS (pooled)", labels["Philippines"], labels["Vietnam"]],
@@ -106,12 +108,7 @@ def overview(example: ModuleType, result: Any) -> Figure:
         annotate=0,
         grades=True,
         ax=bottom,
-    )
-    names = ", ".join(claimants)
-    bottom.set_title(
-        f"China with the South China Sea claimants: pooled group ({names}), and two members",
-        loc="left",
-        fontsize="medium",
+        title=f"China with the South China Sea claimants: pooled group ({names}), and two members",
     )
     fig.suptitle(
         "Daily stability, 2010-2025: Hu & Wang's curated China-partner events (CC BY 4.0), "
@@ -129,12 +126,16 @@ def change(example: ModuleType, result: Any) -> Figure:
     movers = [*ranking["dyad"].head(MOVERS), *ranking["dyad"].tail(MOVERS)[::-1]]
     start, end = example.CHANGE
     fig, ax = plt.subplots(figsize=(12, 5), dpi=DPI, layout="constrained")
-    ti.plot_index(scored, dyads=movers, start=start, end=end, annotate=6, grades=True, ax=ax)
-    ax.set_title(
-        f"The largest falls and rises of stability from {start} to {end} "
+    ti.plot_index(
+        scored,
+        dyads=movers,
+        start=start,
+        end=end,
+        annotate=6,
+        grades=True,
+        ax=ax,
+        title=f"The largest falls and rises of stability from {start} to {end} "
         "(ti.compare_dyads; curated China-partner events, half-life 90 days)",
-        loc="left",
-        fontsize="medium",
     )
     return fig
 

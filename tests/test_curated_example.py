@@ -413,6 +413,37 @@ def test_the_change_chart_draws_the_two_largest_falls_and_rises_over_the_period(
 
 
 @needs_data
+@pytest.mark.slow  # renders both charts: about 2 s
+def test_every_chart_title_sits_clear_of_the_settings_line_under_it(
+    result: Any, chart_script: ModuleType
+) -> None:
+    # A title set on the Axes after plot_index lands on plot_index's settings line
+    # (configuration and fingerprint); given as title= it gets the room above it.
+    plt = pytest.importorskip("matplotlib.pyplot")
+    from matplotlib.text import Text
+
+    for fig in (chart_script.overview(example, result), chart_script.change(example, result)):
+        try:
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            for ax in fig.axes:
+                settings = next(t for t in ax.texts if t.get_gid() == "provenance")
+                title = next(
+                    t
+                    for t in ax.get_children()
+                    if isinstance(t, Text)
+                    and t is not settings
+                    and t.get_text() == ax.get_title(loc="left")
+                )
+                assert title.get_text()
+                assert not title.get_window_extent(renderer).overlaps(
+                    settings.get_window_extent(renderer)
+                ), title.get_text()
+        finally:
+            plt.close(fig)
+
+
+@needs_data
 @pytest.mark.slow  # renders and writes both charts twice: about 6 s
 def test_the_chart_script_writes_small_deterministic_pngs(
     chart_script: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
