@@ -11,15 +11,22 @@ days whose stability lies within [5, 95] and the median stability, under:
 
 Run it from anywhere (a few seconds)::
 
-    python docs/_coded_example.py
+    python docs/_coded_example.py           # print the tables
+    python docs/_coded_example.py --write   # paste them into docs/data-sources.md
+    python docs/_coded_example.py --check   # exit 1 if the page is out of date
 
-docs/data-sources.md quotes its output (section "The index on real coded
-data"); tests/test_coded_data.py checks the readable range on the same files.
+docs/data-sources.md quotes its output between ``<!-- generated:coded-data -->``
+markers (section "The index on real coded data"); tests/test_coded_data.py
+checks that the page is current and the readable range on the same files.
 """
 
 from __future__ import annotations
 
+import argparse
+import re
+import sys
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +34,9 @@ import pandas as pd
 
 import tensionindex as ti
 
+PAGE = Path(__file__).resolve().parent / "data-sources.md"
+#: The page's block between <!-- generated:coded-data --> and <!-- /generated:coded-data -->.
+BLOCK = "coded-data"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 GEORGIA = sorted((SHARED / "gdelt" / "derived" / "georgia_gdelt1_monthly").glob("*.csv"))
 ICEWS = SHARED / "icews" / "events.2018.sample.tab"
@@ -92,16 +102,58 @@ def busiest(events: pd.DataFrame, n: int = 4) -> list[str]:
     return [str(scored.labels[code]) for code in counts.index]
 
 
-def main() -> None:
-    if not GEORGIA or not ICEWS.exists():
-        raise SystemExit(f"needs the real samples in {SHARED} (see ../shared/README.md)")
+def have_samples() -> bool:
+    """Whether the real samples this script reads are beside the checkout."""
+    return bool(GEORGIA) and ICEWS.is_file()
+
+
+def tables() -> str:
+    """Both tables, as the page quotes them (GDELT first, then ICEWS)."""
     georgia = ti.read_gdelt(GEORGIA)
     title = "GDELT 1.0, events located in Georgia, June 2012 to February 2013"
-    print(table(title, scored_runs(georgia, busiest(georgia))))
-    print()
     icews = ti.read_icews(ICEWS)
-    print(table("ICEWS sample (2018)", scored_runs(icews, busiest(icews))))
+    return "\n\n".join(
+        [
+            table(title, scored_runs(georgia, busiest(georgia))),
+            table("ICEWS sample (2018)", scored_runs(icews, busiest(icews))),
+        ]
+    )
+
+
+def render(text: str, body: str) -> str:
+    """``text`` with the generated block replaced by ``body``."""
+    pattern = re.compile(
+        rf"(<!-- generated:{BLOCK} -->\n).*?(\n<!-- /generated:{BLOCK} -->)", re.DOTALL
+    )
+    if not pattern.search(text):
+        raise SystemExit(f"{PAGE.name} has no block {BLOCK!r}")
+    return pattern.sub(lambda m: m.group(1) + "\n" + body + "\n" + m.group(2), text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="paste the tables into the page")
+    mode.add_argument("--check", action="store_true", help="exit 1 if the page is out of date")
+    args = parser.parse_args(argv)
+    if not have_samples():
+        print(f"needs the real samples in {SHARED} (see ../shared/README.md)", file=sys.stderr)
+        return 0 if args.check else 1
+    body = tables()
+    if not (args.write or args.check):
+        print(body)
+        return 0
+    text = PAGE.read_text(encoding="utf-8")
+    new = render(text, body)
+    if args.check:
+        if new != text:
+            print(f"{PAGE.name} is out of date: run python docs/{Path(__file__).name} --write")
+            return 1
+        print(f"{PAGE.name}: the coded-data tables are up to date")
+        return 0
+    PAGE.write_text(new, encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

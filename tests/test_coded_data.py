@@ -7,7 +7,9 @@ naive reference for every setting.
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import sys
 import warnings
 from pathlib import Path
 
@@ -348,3 +350,29 @@ def test_the_default_warns_on_real_gdelt() -> None:
     with pytest.warns(ti.SaturationWarning, match=r"RUS-USA \(65% of days\)"):
         index = ti.stability_index(events)
     assert int((index["stability"] > 99).sum()) == 175
+
+
+ICEWS_SAMPLE = SHARED / "icews" / "events.2018.sample.tab"
+CODED_EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "_coded_example.py"
+
+
+@pytest.mark.slow  # reads nine months of GDELT and the ICEWS sample: over a second
+@pytest.mark.skipif(
+    not GEORGIA or not ICEWS_SAMPLE.is_file(),
+    reason="needs ../shared/data (real GDELT located in Georgia and the ICEWS 2018 sample)",
+)
+def test_data_sources_quotes_what_the_coded_example_measures() -> None:
+    """docs/data-sources.md's table of the index on real coded data is the script's output.
+
+    The table once went stale when a default changed (min_information 1 -> 0.25
+    moved the auto scale and the GDELT medians) and nothing noticed.
+    """
+    spec = importlib.util.spec_from_file_location("docs_coded_example", CODED_EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = script
+    spec.loader.exec_module(script)
+    text = script.PAGE.read_text(encoding="utf-8")
+    assert script.render(text, script.tables()) == text, (
+        "docs/data-sources.md is out of date: run python docs/_coded_example.py --write"
+    )
