@@ -11,7 +11,15 @@ import json
 import numpy as np
 import pytest
 
-from tensionindex.kernels import KERNELS, Exponential, Kernel, Window, kernel_from_dict
+from tensionindex.kernels import (
+    KERNELS,
+    Carried,
+    CarryOver,
+    Exponential,
+    Kernel,
+    Window,
+    kernel_from_dict,
+)
 
 KERNEL_CASES: list[Kernel] = [Exponential(1.0), Exponential(9.5), Window(1), Window(7)]
 
@@ -54,7 +62,7 @@ def test_from_events_with_events_before_the_grid_equals_the_naive_sum(
 
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("anchor", [-1, -5, -30])
-@pytest.mark.parametrize("kernel", KERNEL_CASES, ids=repr)
+@pytest.mark.parametrize("kernel", [*KERNEL_CASES, CarryOver(6.0)], ids=repr)
 def test_the_compressed_carry_gives_the_same_later_tension(
     kernel: Kernel, anchor: int, seed: int
 ) -> None:
@@ -62,32 +70,80 @@ def test_the_compressed_carry_gives_the_same_later_tension(
     dyad, day, signal = _cells(seed, last=0)
     past = day <= anchor
     carry = kernel.compress(dyad[past], day[past], signal[past], anchor)
-    assert all(len(part) <= past.sum() for part in carry)
-    assert (carry[1] <= anchor).all()
-    # A later grid starting after the anchor (days relative to the grid's first day).
-    shift = anchor + 1
-    later = ~past
-    both = [np.concatenate([c, x[later]]) for c, x in zip(carry, (dyad, day, signal), strict=True)]
-    got = kernel.from_events(both[0], both[1] - shift, both[2], n_dyads=4, n_days=40)
+    assert len(carry.day) <= past.sum() + 4  # at most one value per dyad besides the cells
+    assert (carry.day <= anchor).all()
+    # A later grid starting after the anchor.
+    shift, later = anchor + 1, ~past
+    got = kernel.resume(
+        carry, dyad[later], day[later], signal[later], first_day=shift, n_dyads=4, n_days=40
+    )
     expected = kernel.from_events(dyad, day - shift, signal, n_dyads=4, n_days=40)
     np.testing.assert_allclose(got, expected, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("half_life", [0.04, 0.3, 2.0, 30.0, 1e4])
+def test_a_carry_resumes_the_exponential_scan_bit_for_bit(half_life: float, seed: int) -> None:
+    """Compressed at any anchors, then resumed: the bits of one scan over all the days.
+
+    The scan's blocks start on fixed days (multiples of their length from
+    1970-01-01) and the carry holds the value carried into the anchor's block
+    and the cells since, so the resumed scan repeats the same operations.
+    """
+    rng = np.random.default_rng(seed)
+    origin = int(rng.integers(-20_000, 20_000))
+    dyad, day, signal = _cells(seed, n=200, first=origin, last=origin + 400)
+    kernel = Exponential(half_life)
+    first, last = int(day.min()), int(day.max())
+    whole = kernel.from_events(
+        dyad, day - first, signal, n_dyads=4, n_days=last - first + 1, first_day=first
+    )
+    anchors = sorted(int(a) for a in rng.choice(np.arange(first, last), 3, replace=False))
+    carry, since = Carried(*(np.zeros(0, np.int64),) * 2, np.zeros(0), None), first - 1
+    for anchor in anchors:
+        new = (day > since) & (day <= anchor)
+        carry = kernel.compress(
+            np.concatenate([carry.dyad, dyad[new]]),
+            np.concatenate([carry.day, day[new]]),
+            np.concatenate([carry.value, signal[new]]),
+            anchor,
+            carry.start,
+        )
+        since = anchor
+        later = day > anchor
+        got = kernel.resume(
+            carry,
+            dyad[later],
+            day[later],
+            signal[later],
+            first_day=anchor + 1,
+            n_dyads=4,
+            n_days=last - anchor,
+        )
+        np.testing.assert_array_equal(got, whole[:, anchor + 1 - first :])
 
 
 def test_compress_is_as_small_as_the_kernel_allows() -> None:
     dyad = np.array([0, 0, 1, 1, 1])
     day = np.array([-9, -3, -8, -2, -1])
     signal = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
-    # Exponential: one value per dyad, dated on the anchor.
-    codes, days, values = Exponential(2.0).compress(dyad, day, signal, -1)
-    assert codes.tolist() == [0, 1] and days.tolist() == [-1, -1]
+    # Exponential: the value carried into the anchor's block (it starts on day 0,
+    # a multiple of 64), one per dyad, dated the day before; no cells since.
+    codes, days, values, start = Exponential(2.0).compress(dyad, day, signal, -1)
+    assert codes.tolist() == [0, 1] and days.tolist() == [-1, -1] and start == 0
     np.testing.assert_allclose(values, [1 * 2**-4 + 2 * 2**-1, 3 * 2**-3.5 + 4 * 2**-0.5 + 5])
+    # Mid-block: the value on the day before the block's start, and the cells since.
+    codes, days, values, start = Exponential(2.0).compress(dyad, day + 70, signal, 69)
+    assert start == 64 and days.tolist() == [63, 63, 67, 68, 69]
+    np.testing.assert_allclose(values[:2], [1 * 2**-1, 3 * 2**-0.5])
     # Window: the cells still inside the window after the anchor.
-    codes, days, values = Window(3).compress(dyad, day, signal, -1)
+    codes, days, values, start = Window(3).compress(dyad, day, signal, -1)
     assert (codes.tolist(), days.tolist(), values.tolist()) == ([0, 1, 1], [-3, -2, -1], [2, 4, 5])
+    assert start is None
     # Nothing to carry.
     none = np.zeros(0, np.int64)
     for kernel in (Exponential(2.0), Window(3)):
-        assert all(len(part) == 0 for part in kernel.compress(none, none, np.zeros(0), 5))
+        assert all(len(part) == 0 for part in kernel.compress(none, none, np.zeros(0), 5)[:3])
 
 
 def test_decay_over_is_the_ratio_of_weights_for_every_age() -> None:

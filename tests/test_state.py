@@ -342,9 +342,17 @@ def test_the_saved_dict_holds_what_the_docs_say() -> None:
     assert rejecting.to_dict()["kernels"] == [
         {
             "kernel": {"name": "exponential", "half_life": 20.0},
-            "carry": {"dyad": [0], "day": ["2024-03-02"], "value": [7.0 * 2 ** (-1 / 20) + 9.2]},
+            # The exponential scan's block of these days started on 2024-02-23 (day
+            # 19,776 = 309 x 64) and has not ended: the cells themselves.
+            "carry": {"dyad": [0, 0], "day": ["2024-03-01", "2024-03-02"], "value": [7.0, 9.2]},
         }
     ]
+    # Once the block has ended (2024-04-26 is day 19,839 = 310 x 64 - 1), the value
+    # the scan carries into the next one, and the first day of that block.
+    rejecting.update([], until="2024-04-26")
+    carry = rejecting.to_dict()["kernels"][0]["carry"]
+    assert carry["day"] == ["2024-04-26"] and carry["start"] == "2024-04-27"
+    assert carry["value"] == pytest.approx([(7.0 * 2 ** (-1 / 20) + 9.2) * 2 ** (-55 / 20)])
     assert rejecting.to_dict()["history"]["day"] == []
 
 
@@ -521,6 +529,16 @@ def _saved_rejecting() -> dict[str, Any]:
     return state.to_dict()
 
 
+def _saved_exponential() -> dict[str, Any]:
+    """A state whose exponential carry has a start (its block has ended)."""
+    state = IndexState(half_life=20)
+    state.update([event("2024-03-01"), event("2024-03-02", "leader_call", "USA", "CHN")])
+    state.update([], until="2024-04-27")  # the block of 2024-02-23 ends on 2024-04-26
+    saved = state.to_dict()
+    assert saved["kernels"][0]["carry"]["start"] == "2024-04-27"
+    return saved
+
+
 def _edited(path: tuple[Any, ...], value: Any, saved: dict[str, Any] | None = None) -> Any:
     saved = copy.deepcopy(_saved() if saved is None else saved)
     target: Any = saved
@@ -627,6 +645,19 @@ CARRY = ("kernels", 0, "carry")
             r"damaged: it holds a number that is not finite",
         ),
         (_edited(("last_day",), None), r"damaged: it has dyads but no last day"),
+        (
+            # A start far back would make the next update scan from 1700.
+            _edited((*CARRY, "start"), "1700-01-01", _saved_exponential()),
+            r"damaged: a carry's start is not within a block of the state's anchor day",
+        ),
+        (
+            _edited((*CARRY, "start"), "2024-04-29", _saved_exponential()),
+            r"damaged: a carry's start is not within a block of the state's anchor day",
+        ),
+        (
+            _edited((*CARRY, "day"), ["2024-03-01", "2024-04-26"], _saved_exponential()),
+            r"damaged: a carry has entries before its start",
+        ),
         (
             _edited(("half_lives",), [7.0], copy.deepcopy(SCHEMA_1_EXPONENTIAL)),
             r"damaged: its half-lives do not match its configuration",

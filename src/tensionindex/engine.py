@@ -444,7 +444,13 @@ def tension_grid(
     """
     signal, count = daily
     carry = _carry(events, grid, first_event)
-    return kernel.from_daily(signal, count, carry, overwrite=overwrite)  # type: ignore[arg-type]
+    return kernel.from_daily(
+        signal,
+        count,
+        carry,  # type: ignore[arg-type]
+        overwrite=overwrite,
+        first_day=grid.first_day,
+    )
 
 
 def _carry(
@@ -471,7 +477,13 @@ def tension_and_information(
     """:func:`tension_grid` and :func:`information_grid` in one call (kernels share work)."""
     signal, count = daily
     carry = _carry(events, grid, first_event)
-    return kernel.with_information(signal, count, carry, overwrite=overwrite)  # type: ignore[arg-type]
+    return kernel.with_information(
+        signal,
+        count,
+        carry,  # type: ignore[arg-type]
+        overwrite=overwrite,
+        first_day=grid.first_day,
+    )
 
 
 def information_grid(
@@ -486,7 +498,8 @@ def information_grid(
     ``events`` is ``(dyad, day)`` of every event; as in :func:`tension_grid`
     only those before the grid are read again.
     """
-    return kernel.information(count, _carry(events, grid, first_event))  # type: ignore[arg-type]
+    carry = _carry(events, grid, first_event)
+    return kernel.information(count, carry, first_day=grid.first_day)  # type: ignore[arg-type]
 
 
 def group_tensions(
@@ -535,7 +548,7 @@ def group_tensions(
             count = None
             if kernels[k].needs_counts:
                 count = number.reshape(n_dyads, grid.n_days)
-            return kernels[k].from_daily(daily, count, overwrite=True)
+            return kernels[k].from_daily(daily, count, overwrite=True, first_day=grid.first_day)
 
         # Two groups at a time at archive scale: bincount and the scans release the GIL.
         present = [k for k in range(n_groups) if counts[k]]
@@ -564,7 +577,12 @@ def group_tensions(
         keep = args[1] < grid.n_days
         if not keep.all():
             args = tuple(a[keep] for a in args)  # type: ignore[assignment]
-        yield k, kernel.from_events(*args, n_dyads=n_dyads, n_days=grid.n_days)
+        yield (
+            k,
+            kernel.from_events(
+                *args, n_dyads=n_dyads, n_days=grid.n_days, first_day=grid.first_day
+            ),
+        )
 
 
 def grid_frame(labels: pd.Index, grid: Grid, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:

@@ -29,7 +29,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -37,6 +37,8 @@ from tensionindex._sums import exact_bincount
 
 __all__ = [
     "KERNELS",
+    "SCAN_BLOCK_DAYS",
+    "Carried",
     "CarryOver",
     "Exponential",
     "Kernel",
@@ -46,10 +48,26 @@ __all__ = [
     "exponential_tension",
     "kernel_from_dict",
     "make_kernel",
+    "scan_block",
     "window_from_daily",
     "window_live",
     "window_tension",
 ]
+
+
+class Carried(NamedTuple):
+    """A kernel's carry (:meth:`Kernel.compress`): entries ``(dyad, day, value)`` and a start.
+
+    ``start`` is None when every entry is a past cell (a daily signal) or a
+    value to enter as one; for the exponential kernel it is the first day of
+    the scan's block on the anchor, and the entries dated ``start - 1`` hold
+    the value the scan carries into that block.
+    """
+
+    dyad: np.ndarray
+    day: np.ndarray
+    value: np.ndarray
+    start: int | None
 
 
 class Kernel(ABC):
@@ -105,6 +123,7 @@ class Kernel(ABC):
         carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         *,
         overwrite: bool = False,
+        first_day: int = 0,
     ) -> np.ndarray:
         """Tension grid from the ``(n_dyads, n_days)`` daily signal and event counts.
 
@@ -112,10 +131,18 @@ class Kernel(ABC):
         (``day < 0``, relative to its first day), which enter through the
         kernel.  ``daily`` is not modified unless ``overwrite`` (the caller
         has no further use for it: the kernel may work in it).
+        ``first_day`` is the grid's first day (days since 1970-01-01): the
+        exponential kernel's scan cuts its blocks on fixed days, so that an
+        :class:`~tensionindex.IndexState` resumed at a block's start repeats
+        the same operations (:func:`decayed_cumsum`).
         """
 
     def information(
-        self, count: np.ndarray, carry: tuple[np.ndarray, np.ndarray] | None = None
+        self,
+        count: np.ndarray,
+        carry: tuple[np.ndarray, np.ndarray] | None = None,
+        *,
+        first_day: int = 0,
     ) -> np.ndarray:
         """sum_i K(t - t_i), the decayed number of events, from the daily count grid.
 
@@ -129,7 +156,9 @@ class Kernel(ABC):
         array([[2. , 1. , 0.5]])
         """
         ones = None if carry is None else (carry[0], carry[1], np.ones(len(carry[1])))
-        return self.from_daily(count.astype(float), count, ones, overwrite=True)
+        return self.from_daily(
+            count.astype(float), count, ones, overwrite=True, first_day=first_day
+        )
 
     def with_information(
         self,
@@ -138,14 +167,22 @@ class Kernel(ABC):
         carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         *,
         overwrite: bool = False,
+        first_day: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`from_daily` and :meth:`information` at once (kernels may share work)."""
         counted = None if carry is None else (carry[0], carry[1])
-        tension = self.from_daily(daily, count, carry, overwrite=overwrite)
-        return tension, self.information(count, counted)
+        tension = self.from_daily(daily, count, carry, overwrite=overwrite, first_day=first_day)
+        return tension, self.information(count, counted, first_day=first_day)
 
     def from_events(
-        self, dyad: np.ndarray, day: np.ndarray, signal: np.ndarray, *, n_dyads: int, n_days: int
+        self,
+        dyad: np.ndarray,
+        day: np.ndarray,
+        signal: np.ndarray,
+        *,
+        n_dyads: int,
+        n_days: int,
+        first_day: int = 0,
     ) -> np.ndarray:
         """Tension grid of events (``day`` relative to the grid; < ``n_days``)."""
         inside = day >= 0
@@ -153,20 +190,56 @@ class Kernel(ABC):
         count = _counts(dyad[inside], day[inside], n_dyads, n_days)
         outside = ~inside
         carry = (dyad[outside], day[outside], signal[outside]) if outside.any() else None
-        return self.from_daily(daily, count, carry)
+        return self.from_daily(daily, count, carry, first_day=first_day)
 
     @abstractmethod
     def compress(
-        self, dyad: np.ndarray, day: np.ndarray, values: np.ndarray, anchor: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self,
+        dyad: np.ndarray,
+        day: np.ndarray,
+        values: np.ndarray,
+        anchor: int,
+        start: int | None = None,
+    ) -> Carried:
         """The carry of past cells on day ``anchor``: what later days need of them.
 
-        ``(dyad, day, values)`` are per dyad-day signals (days <= ``anchor``);
-        the result, given again as events before a grid that starts after
-        ``anchor``, gives the same tension on that grid as the cells
-        themselves.  It is as small as the kernel allows: one value per dyad
-        (exponential) or the last ``window`` days (window).
+        ``(dyad, day, values)`` are per dyad-day signals (days <= ``anchor``),
+        with the entries of a previous carry of this kernel whose ``start``
+        is given (None: every entry is a cell).  The result, given to
+        :meth:`resume`, gives the same tension on a grid that starts after
+        ``anchor`` as the cells themselves, to the last bit.  It is as small
+        as the kernel allows: the value on the first day of the exponential
+        scan's block and the cells since (:class:`Exponential`), the last
+        ``window`` days (:class:`Window`), one value per dyad
+        (:class:`CarryOver`).
         """
+
+    def resume(
+        self,
+        carry: Carried,
+        dyad: np.ndarray,
+        day: np.ndarray,
+        values: np.ndarray,
+        *,
+        first_day: int,
+        n_dyads: int,
+        n_days: int,
+    ) -> np.ndarray:
+        """Tension on the grid of ``n_days`` from ``first_day``: a carry, then later cells.
+
+        ``carry`` is what :meth:`compress` returned; ``(dyad, day, values)``
+        are per dyad-day signals after its anchor (absolute days, before the
+        grid's end).  By default the carry's entries are events before the
+        grid, as :meth:`from_events` takes them.
+        """
+        return self.from_events(
+            np.concatenate([carry.dyad, dyad]),
+            np.concatenate([carry.day, day]) - first_day,
+            np.concatenate([carry.value, values]),
+            n_dyads=n_dyads,
+            n_days=n_days,
+            first_day=first_day,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The kernel as plain JSON: its name and settings.
@@ -213,29 +286,121 @@ class Exponential(Kernel):
         carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         *,
         overwrite: bool = False,
+        first_day: int = 0,
     ) -> np.ndarray:
         # decayed_cumsum works in place: on a copy unless the caller gives daily up.
         tension = daily if overwrite and daily.dtype == float else np.array(daily, dtype=float)
         if carry is not None:
             add_carry_in(tension, *carry, self.half_life)
-        return decayed_cumsum(tension, self.half_life)
+        return decayed_cumsum(tension, self.half_life, first_day=first_day)
 
     def from_events(
-        self, dyad: np.ndarray, day: np.ndarray, signal: np.ndarray, *, n_dyads: int, n_days: int
+        self,
+        dyad: np.ndarray,
+        day: np.ndarray,
+        signal: np.ndarray,
+        *,
+        n_dyads: int,
+        n_days: int,
+        first_day: int = 0,
     ) -> np.ndarray:
         # The daily counts are not needed: skip building them.
         return exponential_tension(
-            dyad, day, signal, n_dyads=n_dyads, n_days=n_days, half_life=self.half_life
+            dyad,
+            day,
+            signal,
+            n_dyads=n_dyads,
+            n_days=n_days,
+            half_life=self.half_life,
+            first_day=first_day,
         )
 
     def compress(
-        self, dyad: np.ndarray, day: np.ndarray, values: np.ndarray, anchor: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        # T(anchor) per dyad: decayed from then on, it is all later days need.
-        present = np.unique(dyad)
-        decayed = values * np.exp2(-(anchor - day) / self.half_life)
-        total = exact_bincount(dyad, decayed, int(dyad.max(initial=-1)) + 1)
-        return present, np.full(len(present), anchor, np.int64), total[present]
+        self,
+        dyad: np.ndarray,
+        day: np.ndarray,
+        values: np.ndarray,
+        anchor: int,
+        start: int | None = None,
+    ) -> Carried:
+        # The scan of decayed_cumsum, replayed up to the last block boundary on or
+        # before the day after the anchor: the value T(b - 1) it carries into that
+        # block, and the cells since b.  Resumed from b (resume), the scan repeats
+        # the operations of one scan over all the days, so that the state's rows do
+        # not depend on how the events were split into batches.
+        block = scan_block(self.half_life)
+        if block == 0:  # a prefix scan (half-lives under an hour): T(anchor) per dyad
+            present = np.unique(dyad)
+            decayed = values * np.exp2(-(anchor - day) / self.half_life)
+            total = exact_bincount(dyad, decayed, int(dyad.max(initial=-1)) + 1)
+            return Carried(present, np.full(len(present), anchor, np.int64), total[present], None)
+        boundary = (anchor + 1) // block * block
+        n = int(dyad.max(initial=-1)) + 1
+        begin, initial = _carried_in(dyad, day, values, start, n)
+        cells = np.full(len(day), True) if start is None else day >= start
+        if begin is None:  # no block start yet: the scan starts at the first cell
+            begin = int(day.min(initial=boundary))
+        if boundary <= begin:  # no block has ended since: the carry as it is
+            return Carried(dyad, day, values, start)
+        # Replay the scan up to the block boundary, keep the cells since.
+        early = cells & (day < boundary)
+        x = _grid(dyad[early], day[early] - begin, values[early], n, boundary - begin)
+        value_on = decayed_cumsum(x, self.half_life, first_day=begin, carry=initial)[:, -1]
+        keep = cells & (day >= boundary)
+        present = np.flatnonzero(value_on)
+        return Carried(
+            np.concatenate([present, dyad[keep]]).astype(np.int64),
+            np.concatenate([np.full(len(present), boundary - 1), day[keep]]).astype(np.int64),
+            np.concatenate([value_on[present], values[keep]]).astype(float),
+            boundary,
+        )
+
+    def resume(
+        self,
+        carry: Carried,
+        dyad: np.ndarray,
+        day: np.ndarray,
+        values: np.ndarray,
+        *,
+        first_day: int,
+        n_dyads: int,
+        n_days: int,
+    ) -> np.ndarray:
+        late_start = carry.start is not None and carry.start > first_day
+        if scan_block(self.half_life) == 0 or late_start:
+            return super().resume(
+                carry, dyad, day, values, first_day=first_day, n_dyads=n_dyads, n_days=n_days
+            )
+        # From the carry's block start, or its first cell: the scan of one batch,
+        # operation for operation, where events before the grid would enter as a
+        # carry-in rounded otherwise.
+        if carry.start is None:
+            earliest = min(carry.day.min(initial=first_day), day.min(initial=first_day))
+            begin = int(min(first_day, earliest))
+            initial = None
+            cells = np.full(len(carry.day), True)
+        else:
+            begin = carry.start
+            initial = _carried_in(carry.dyad, carry.day, carry.value, begin, n_dyads)[1]
+            cells = carry.day >= begin
+        all_dyad = np.concatenate([carry.dyad[cells], dyad])
+        all_day = np.concatenate([carry.day[cells], day]) - begin
+        all_value = np.concatenate([carry.value[cells], values])
+        x = _grid(all_dyad, all_day, all_value, n_dyads, first_day + n_days - begin)
+        scan = decayed_cumsum(x, self.half_life, first_day=begin, carry=initial)
+        return scan[:, first_day - begin :]
+
+
+def _carried_in(
+    dyad: np.ndarray, day: np.ndarray, values: np.ndarray, start: int | None, n_dyads: int
+) -> tuple[int | None, np.ndarray | None]:
+    """``(start, T(start - 1) per dyad)`` of an exponential carry; ``(None, None)`` without one."""
+    if start is None:
+        return None, None
+    at = day == start - 1
+    initial = np.zeros(n_dyads)
+    initial[dyad[at]] = values[at]
+    return start, initial
 
 
 @dataclass(frozen=True)
@@ -269,13 +434,18 @@ class Window(Kernel):
         carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         *,
         overwrite: bool = False,
+        first_day: int = 0,
     ) -> np.ndarray:
         if count is None:
             raise ValueError("the window kernel needs the daily event counts")
         return self.with_information(daily, count, carry)[0]
 
     def information(
-        self, count: np.ndarray, carry: tuple[np.ndarray, np.ndarray] | None = None
+        self,
+        count: np.ndarray,
+        carry: tuple[np.ndarray, np.ndarray] | None = None,
+        *,
+        first_day: int = 0,
     ) -> np.ndarray:
         # The events inside the window, counted exactly (integers in floats): one rolling sum.
         if carry is None:
@@ -289,6 +459,7 @@ class Window(Kernel):
         carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         *,
         overwrite: bool = False,
+        first_day: int = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
         # The live count both is the information and restores the exact zeros.
         if carry is None:
@@ -298,11 +469,16 @@ class Window(Kernel):
         return window_from_daily(daily, count, self.window, *carry, live=live), live
 
     def compress(
-        self, dyad: np.ndarray, day: np.ndarray, values: np.ndarray, anchor: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self,
+        dyad: np.ndarray,
+        day: np.ndarray,
+        values: np.ndarray,
+        anchor: int,
+        start: int | None = None,
+    ) -> Carried:
         # Only the cells still inside the window after the anchor matter.
         keep = day > anchor - self.window
-        return dyad[keep], day[keep], values[keep]
+        return Carried(dyad[keep], day[keep], values[keep], None)
 
 
 @dataclass(frozen=True)
@@ -343,6 +519,7 @@ class CarryOver(Kernel):
         carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
         *,
         overwrite: bool = False,
+        first_day: int = 0,
     ) -> np.ndarray:
         n_dyads, n_days = daily.shape
         state = np.zeros(n_dyads)
@@ -371,7 +548,11 @@ class CarryOver(Kernel):
         return state
 
     def information(
-        self, count: np.ndarray, carry: tuple[np.ndarray, np.ndarray] | None = None
+        self,
+        count: np.ndarray,
+        carry: tuple[np.ndarray, np.ndarray] | None = None,
+        *,
+        first_day: int = 0,
     ) -> np.ndarray:
         # Nothing decays: every event so far (K = 1), no bound on the count.
         total = np.cumsum(count, axis=1, dtype=float)
@@ -380,13 +561,18 @@ class CarryOver(Kernel):
         return total
 
     def compress(
-        self, dyad: np.ndarray, day: np.ndarray, values: np.ndarray, anchor: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self,
+        dyad: np.ndarray,
+        day: np.ndarray,
+        values: np.ndarray,
+        anchor: int,
+        start: int | None = None,
+    ) -> Carried:
         # The value on the anchor day is all later days need of the past.
         present = np.unique(dyad)
         n = int(dyad.max(initial=-1)) + 1
         state = self._walk(np.zeros(n), dyad, day, values)
-        return present, np.full(len(present), anchor, np.int64), state[present]
+        return Carried(present, np.full(len(present), anchor, np.int64), state[present], None)
 
 
 #: The kernels by name, as ``IndexConfig(kernel=...)`` spells them.
@@ -441,6 +627,7 @@ def exponential_tension(
     n_dyads: int,
     n_days: int,
     half_life: float,
+    first_day: int = 0,
 ) -> np.ndarray:
     """Exponentially decayed tension on the grid ``[0, n_days)``.
 
@@ -449,14 +636,16 @@ def exponential_tension(
     day 0.  Events with ``day >= n_days`` must be removed by the caller.
 
     The recursion T(t) = a * T(t-1) + x(t), a = 2 ** (-1 / half_life), is
-    solved for all dyads at once by :func:`decayed_cumsum`.
+    solved for all dyads at once by :func:`decayed_cumsum` (``first_day``: the
+    grid's first day, where its blocks fall).
     """
     if len(day) and day.min() >= 0:  # nothing before the grid: no copies
-        return decayed_cumsum(_grid(dyad, day, signal, n_dyads, n_days), half_life)
+        grid = _grid(dyad, day, signal, n_dyads, n_days)
+        return decayed_cumsum(grid, half_life, first_day=first_day)
     inside = day >= 0
     tension = _grid(dyad[inside], day[inside], signal[inside], n_dyads, n_days)
     add_carry_in(tension, dyad, day, signal, half_life)
-    return decayed_cumsum(tension, half_life)
+    return decayed_cumsum(tension, half_life, first_day=first_day)
 
 
 def add_carry_in(
@@ -469,35 +658,76 @@ def add_carry_in(
         grid[:, 0] += exact_bincount(dyad[before], carry, grid.shape[0])
 
 
-#: Longest block of the blocked scan, in days: bounds the temporary array.
-_BLOCK_DAYS = 4096
+#: Longest block of the blocked scan, in days.  Blocks start on multiples of their
+#: length counted from 1970-01-01, whatever the grid's first day, so that a scan
+#: resumed at a block's start (an IndexState's carry) repeats the operations of a
+#: scan over all the days.  64 days keep a block of 1,000 dyads in a core's cache.
+_BLOCK_DAYS = 64
+#: The longest block of :func:`decayed_cumsum`: a carry's ``start`` lies within it.
+SCAN_BLOCK_DAYS = _BLOCK_DAYS
 
 
-def decayed_cumsum(x: np.ndarray, half_life: float) -> np.ndarray:
+def scan_block(half_life: float, peak: float = 1.0) -> int:
+    """Days per block of :func:`decayed_cumsum` (a power of two), or 0 for its prefix scan.
+
+    At most 64 days and 500 half-lives (so that 2 ** (B / half_life) stays below
+    2 ** 500), and short enough that B scaled values of magnitude ``peak`` cannot
+    overflow: it depends on the data only for values above about 1e140.
+
+    Examples
+    --------
+    >>> scan_block(30.0), scan_block(0.05), scan_block(0.01)
+    (64, 16, 0)
+    """
+    room = 1000.0 - math.log2(max(peak, 1.0)) - math.log2(_BLOCK_DAYS)
+    limit = min(_BLOCK_DAYS, 500.0 * half_life, max(room, 0.0) * half_life)
+    if limit < 16:
+        return 0
+    return 1 << math.floor(math.log2(limit))
+
+
+def decayed_cumsum(
+    x: np.ndarray,
+    half_life: float,
+    *,
+    first_day: int = 0,
+    carry: np.ndarray | None = None,
+) -> np.ndarray:
     """Solve T(t) = a * T(t-1) + x(t), a = 2 ** (-1 / half_life), along axis 1, in place.
 
-    Within a block of B days, T(b + k) = a^k * (a * T(b - 1) + sum_{j <= k} x(b + j) a^-j):
-    one scaled cumulative sum per block, vectorised over dyads, with the last
-    value carried to the next block.  B is capped so that a^-B stays below
-    2^500, and below what the largest daily value leaves before a scaled sum
-    of B of them could overflow (values near the largest float get short
-    blocks: the result is exact to rounding over the whole range of floats);
-    the rounding error is of order B ulps of the sum of absolute
-    contributions.  For half-lives under a few hours of a day, or values so
-    large that blocks would be tiny, a parallel prefix scan (log2(n_days)
-    passes, no scaling) is used.
+    Within a block of days starting on day b, T(b + k) = a^k * (a * T(b - 1) +
+    sum_{j <= k} x(b + j) a^-j): one scaled cumulative sum per block,
+    vectorised over dyads, with the last value carried to the next block.
+    Blocks end before the days that are multiples of B (``first_day`` is
+    column 0's day, counted from 1970-01-01): the first block runs from
+    column 0 to the first such day, the others are B days long.  A scan
+    resumed on one of those days with ``carry`` = T(b - 1) so repeats the
+    operations of one scan over all the days, to the last bit, and an event
+    on the first day of a grid keeps its value exactly.  B
+    (:func:`scan_block`) is at most 64 days and keeps a^-B below 2^500 and
+    the scaled sums below overflow, so the result is exact to rounding over
+    the whole range of floats; the rounding error is of order
+    B ulps of the sum of absolute contributions.  For half-lives under an
+    hour, or values so large that blocks would be tiny, a parallel prefix
+    scan (log2(n_days) passes, no scaling) is used.
 
     Examples
     --------
     >>> decayed_cumsum(np.array([[4.0, 0.0, 0.0, 2.0]]), half_life=1.0)
     array([[4. , 2. , 1. , 2.5]])
+    >>> decayed_cumsum(np.array([[0.0, 2.0]]), half_life=1.0, carry=np.array([8.0]))
+    array([[4., 4.]])
     """
     n_days = x.shape[1]
     # Headroom: |scaled partial sums| <= B * peak * 2^(B / h) must stay below 2^1000.
     peak = max(float(x.max(initial=0.0)), -float(x.min(initial=0.0)), 1.0)
-    room = 1000.0 - math.log2(peak) - math.log2(_BLOCK_DAYS)
-    block = int(min(n_days, _BLOCK_DAYS, 500 * half_life, max(room, 0.0) * half_life))
-    if block < 16:
+    if carry is not None:
+        peak = max(peak, float(np.abs(carry).max(initial=0.0)))
+    block = scan_block(half_life, peak)
+    decay_one_day = np.exp2(-1.0 / half_life)
+    if block == 0:
+        if carry is not None and n_days:
+            x[:, 0] += carry * decay_one_day
         step = 1
         while step < n_days:
             # The right-hand side is evaluated first, so it reads the old values.
@@ -506,16 +736,18 @@ def decayed_cumsum(x: np.ndarray, half_life: float) -> np.ndarray:
         return x
     ages = np.arange(block)
     up, down = np.exp2(ages / half_life), np.exp2(-ages / half_life)
-    decay_one_day = np.exp2(-1.0 / half_life)
-    carry = np.zeros(x.shape[0])
-    for first in range(0, n_days, block):
-        part = x[:, first : first + block]
-        width = part.shape[1]
+    value = np.zeros(x.shape[0]) if carry is None else np.asarray(carry, dtype=float)
+    column = 0
+    while column < n_days:
+        # Up to the next multiple of B: the first block may be short, the others are not.
+        width = min(block - (first_day + column) % block, n_days - column)
+        part = x[:, column : column + width]
         part *= up[:width]
         np.cumsum(part, axis=1, out=part)
-        part += (carry * decay_one_day)[:, None]
+        part += (value * decay_one_day)[:, None]
         part *= down[:width]
-        carry = part[:, -1].copy()
+        value = part[:, -1].copy()
+        column += width
     return x
 
 

@@ -408,7 +408,7 @@ def update_records(
     >>> saved = json.dumps(first["state"])  # kept by the caller between requests
     >>> second = update_records(json.loads(saved), [], until="2024-03-03")
     >>> [(row["date"], row["tension"]) for row in second["rows"]]
-    [('2024-03-02', 4.949747468305833), ('2024-03-03', 3.5000000000000004)]
+    [('2024-03-02', 4.949747468305833), ('2024-03-03', 3.5)]
     """
     from tensionindex import __version__
 

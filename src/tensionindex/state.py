@@ -7,9 +7,10 @@ and its JSON form):
 * for each kernel of the configuration (one per distinct kernel, e.g. one
   per half-life when categories have half-lives of their own), the kernel's
   *carry* on the state's anchor day, as :meth:`Kernel.compress
-  <tensionindex.kernels.Kernel.compress>` folds the past: one value per dyad
-  for the exponential kernel, the daily signals of the last ``window`` days
-  for the window kernel;
+  <tensionindex.kernels.Kernel.compress>` folds the past: for the exponential
+  kernel the value its scan carries into the current block and the daily
+  signals since, the daily signals of the last ``window`` days for the window
+  kernel;
 * with ``late="correct"``, the *history* of the last ``lookback`` emitted
   days: each dyad-day's event count and its summed signals before daily
   aggregation, per kernel, from which a late event's day (and, under
@@ -19,10 +20,11 @@ and its JSON form):
 Each update prepares the batch as :func:`tensionindex.score` does
 (:meth:`ScoredEvents.from_validated`), computes the daily aggregation factors
 with the engine's :func:`~tensionindex.engine.aggregation_factor`, and scores
-the new days with each kernel's own :meth:`Kernel.from_events
-<tensionindex.kernels.Kernel.from_events>`, entering the carry and the history
-as events dated before the new days.  So the rows equal those of
-:func:`tensionindex.stability_index` on all the events so far, to rounding.
+the new days with each kernel's own :meth:`Kernel.resume
+<tensionindex.kernels.Kernel.resume>`, from the carry and the history.  So the
+rows equal those of :func:`tensionindex.stability_index` on all the events so
+far, and do not depend on how the events were split into batches, to the last
+bit (tests/properties/test_determinism.py).
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ MAX_ADVANCE_DAYS = 36_525
 
 
 def _check_incremental(config: IndexConfig) -> None:
-    """Refuse the settings that a carry of one value per dyad and kernel cannot hold."""
+    """Refuse the settings that the state's carries cannot hold."""
     problems = [
         (
             config.aggregation == "kernel_mean",
@@ -427,10 +429,12 @@ class IndexState:
             mine = cells.kernel == k
             if n_days == 0 or not (len(carry) or mine.any()):
                 continue
-            tension += model.from_events(
-                np.concatenate([carry.dyad, cells.dyad[mine]]),
-                np.concatenate([carry.day, cells.day[mine]]) - grid_first,
-                np.concatenate([carry.value, daily[mine]]),
+            tension += model.resume(
+                carry.carried(),
+                cells.dyad[mine],
+                cells.day[mine],
+                daily[mine],
+                first_day=grid_first,
                 n_dyads=n_dyads,
                 n_days=n_days,
             )
@@ -466,6 +470,7 @@ class IndexState:
                 np.concatenate([carry.day, cells.day[mine]]),
                 np.concatenate([carry.value, daily[mine]]),
                 new_anchor,
+                carry.start,
             )
             folded.append(Carry(*compressed))
         history = cells.take(~frozen) if self._late == "correct" else Cells.empty()

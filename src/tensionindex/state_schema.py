@@ -6,9 +6,10 @@ and :meth:`IndexState.from_dict` reads:
 
 * :class:`Carry`: for each kernel of the configuration (:func:`kernels_of`),
   the kernel's own compressed past on the state's *anchor* day, as
-  :meth:`Kernel.compress <tensionindex.kernels.Kernel.compress>` gives it (one
-  value per dyad for the exponential kernel, the cells of the last ``window``
-  days for the window kernel);
+  :meth:`Kernel.compress <tensionindex.kernels.Kernel.compress>` gives it (for
+  the exponential kernel the value its scan carries into the block of the
+  anchor, one per dyad, the cells since and the block's first day as
+  ``start``; the cells of the last ``window`` days for the window kernel);
 * :class:`Cells`: with ``late="correct"``, the *history* of the days after
   the anchor, one row per dyad, day and kernel with events: the event count
   and the summed signals before daily aggregation;
@@ -19,7 +20,9 @@ Schema 2 (this version) saves each kernel as :meth:`Kernel.to_dict
 <tensionindex.kernels.Kernel.to_dict>` next to its carry.  Schema 1
 (tensionindex 0.1, one carry per half-life) is converted on reading: its
 carries and history become those of the kernels with the same half-lives, so
-a service's saved states go on without rebuilding.
+a service's saved states go on without rebuilding.  A schema-2 carry without
+``start`` (saved before the exponential carry held its block) is read as
+values to enter as events, as it was written: correct to rounding.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from tensionindex._sums import exact_bincount
 from tensionindex.catalogue import known_categories
 from tensionindex.config import IndexConfig
 from tensionindex.exceptions import ConfigurationError
-from tensionindex.kernels import KERNELS, Kernel, kernel_from_dict
+from tensionindex.kernels import KERNELS, SCAN_BLOCK_DAYS, Carried, Kernel, kernel_from_dict
 from tensionindex.params import Constraint, Interval, Options, check
 
 __all__ = [
@@ -163,11 +166,18 @@ def combine(parts: Sequence[Cells]) -> Cells:
 
 @dataclass(frozen=True)
 class Carry:
-    """One kernel's past on the anchor day: ``(dyad, day, value)`` to enter as events."""
+    """One kernel's past on the anchor day (:class:`~tensionindex.kernels.Carried`).
+
+    ``(dyad, day, value)`` are entries the kernel reads back with
+    :meth:`Kernel.resume <tensionindex.kernels.Kernel.resume>`; ``start`` is
+    None, or the first day of the exponential scan's block (its entries on
+    ``start - 1`` are the value carried into it).
+    """
 
     dyad: np.ndarray  # int64
     day: np.ndarray  # int64, on or before the anchor
     value: np.ndarray  # float: daily signals (after aggregation), compressed by the kernel
+    start: int | None = None
 
     @staticmethod
     def empty() -> Carry:
@@ -180,7 +190,11 @@ class Carry:
 
     def recode(self, mapping: np.ndarray) -> Carry:
         """The carry with dyad code ``c`` renumbered ``mapping[c]``."""
-        return Carry(mapping[self.dyad], self.day, self.value)
+        return Carry(mapping[self.dyad], self.day, self.value, self.start)
+
+    def carried(self) -> Carried:
+        """As the kernels take it."""
+        return Carried(self.dyad, self.day, self.value, self.start)
 
 
 @dataclass(frozen=True)
@@ -227,6 +241,7 @@ def encode(config: IndexConfig, late: Late, lookback: int, snapshot: Snapshot) -
                     "dyad": carry.dyad.tolist(),
                     "day": [iso(d) for d in carry.day.tolist()],
                     "value": carry.value.tolist(),
+                    **({} if carry.start is None else {"start": iso(carry.start)}),
                 },
             }
             for kernel, carry in zip(kernels_of(config), snapshot.carries, strict=True)
@@ -326,7 +341,17 @@ def _carry(data: Mapping[str, Any], n_dyads: int, anchor: int | None) -> Carry:
         raise ValueError("a carry names an unknown dyad")
     if len(day) and (anchor is None or day.max() > anchor):
         raise ValueError("a carry is dated after the state's anchor day")
-    return Carry(dyad, day, value)
+    start = data.get("start")
+    if start is None:
+        return Carry(dyad, day, value)
+    begin = int(_days([start])[0])
+    # A block's start: at most a block before the day after the anchor, no entry
+    # before the day before it (else a hostile state could ask for any grid).
+    if anchor is None or not anchor + 1 - SCAN_BLOCK_DAYS < begin <= anchor + 1:
+        raise ValueError("a carry's start is not within a block of the state's anchor day")
+    if len(day) and day.min() < begin - 1:
+        raise ValueError("a carry has entries before its start")
+    return Carry(dyad, day, value, begin)
 
 
 def _history(

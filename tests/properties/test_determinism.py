@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -72,6 +73,23 @@ def test_baselines_do_not_depend_on_the_row_order(
     )
 
 
+@pytest.mark.parametrize("name", ["exponential", "half-lives", "mean", "window"])
+def test_a_state_gives_the_rows_of_the_index_bit_for_bit(name: str) -> None:
+    # The same scan (blocks on fixed days) and the same exact daily sums.
+    from tensionindex.state import IndexState
+
+    events = ti.load_example("us-china-2024")
+    config = ti.IndexConfig(**STATE_CONFIGS[name])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ti.SaturationWarning)
+        rows = _by_dyad(IndexState(config).update(events))
+        index = _by_dyad(ti.stability_index(events, config))
+    # The state starts each dyad at its own first event; the index at the first of all.
+    keys = pd.MultiIndex.from_frame(rows[["dyad", "date"]].astype({"dyad": str}))
+    index = index.set_index(index["dyad"].astype(str).rename("dyad")).set_index("date", append=True)
+    np.testing.assert_array_equal(index.loc[keys, "tension"].to_numpy(), rows["tension"].to_numpy())
+
+
 @settings(deadline=None)
 @given(
     values=st.lists(
@@ -126,24 +144,43 @@ def test_score_records_json_does_not_depend_on_the_record_order() -> None:
         assert json.dumps(ti.score_records(shuffled), sort_keys=True) == expected
 
 
-def test_state_batches_give_the_rows_of_one_batch_bit_for_bit_under_the_window_kernel() -> None:
-    # The exponential kernel's carry rounds differently from the engine's scan
-    # (within 1e-13 here; docs/methodology.md, "The recursion"): only the window's
-    # rows are compared exactly.
+STATE_CONFIGS = {
+    "exponential": {},
+    "half-lives": {"half_life": 40.0, "category_half_lives": {"gray_zone": 3.0}},
+    "mean": {"aggregation": "mean", "half_life": 7.0},
+    "window": {"kernel": "window", "window": 30},
+    "carryover": {"kernel": "carryover", "bound": 12.0},
+}
+
+
+@pytest.mark.parametrize("late", ["reject", "correct"])
+@pytest.mark.parametrize("name", list(STATE_CONFIGS))
+def test_state_batches_give_the_rows_of_one_batch_bit_for_bit(name: str, late: str) -> None:
+    # The exponential scan cuts its blocks on fixed days and the carry resumes it at a
+    # block's start, so any split (and a JSON round trip between batches) repeats the
+    # operations of one batch (docs/methodology.md, "The recursion").
     from tensionindex.state import IndexState
 
     events = ti.load_example("us-china-2024").sort_values("date", kind="stable")
     days = events["date"].drop_duplicates().tolist()
-    config = ti.IndexConfig(kernel="window", window=30)
+    config = ti.IndexConfig(**STATE_CONFIGS[name])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ti.SaturationWarning)
-        whole = IndexState(config).update(events)
-        for cut in (days[10], days[40], days[60]):
-            state = IndexState(config)
-            first = state.update(events[events["date"] < cut])
-            second = state.update(events[events["date"] >= cut])
-            rows = pd.concat([first, second], ignore_index=True)
-            pd.testing.assert_frame_equal(_by_dyad(rows), _by_dyad(whole), check_exact=True)
+        whole = IndexState(config, late=late, lookback=20).update(events)  # type: ignore[arg-type]
+        n = len(days)
+        for at in ([n // 8], [n // 2, n // 2 + 1], [n // 10, 2 * n // 3, 9 * n // 10]):
+            cuts = [days[i] for i in at]
+            state = IndexState(config, late=late, lookback=20)  # type: ignore[arg-type]
+            rows, since = [], None
+            for cut in [*cuts, None]:
+                mine = events["date"] >= since if since is not None else events["date"].notna()
+                if cut is not None:
+                    mine &= events["date"] < cut
+                rows.append(state.update(events[mine]))
+                state = IndexState.from_dict(json.loads(json.dumps(state.to_dict())))
+                since = cut
+            split = pd.concat(rows, ignore_index=True)
+            pd.testing.assert_frame_equal(_by_dyad(split), _by_dyad(whole), check_exact=True)
 
 
 @settings(deadline=None)

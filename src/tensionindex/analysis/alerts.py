@@ -394,6 +394,7 @@ def _candidates(
         -rising.signal[before],
         n_dyads=int(row.max()) + 1,
         n_days=n_days,
+        first_day=first_day,
     )
     # The change of every old event on d0 in the index's units: (f - 1) a0 s K(d0 - t).
     fade = (1.0 - factor) * a0
