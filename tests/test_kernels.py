@@ -18,6 +18,7 @@ from tensionindex.kernels import (
     Exponential,
     Kernel,
     Window,
+    decayed_cumsum,
     kernel_from_dict,
 )
 
@@ -162,3 +163,18 @@ def test_decay_over_is_the_ratio_of_weights_for_every_age() -> None:
 def test_a_kernel_with_memory_has_no_decay_factor() -> None:
     # A window weight stays 1, then drops to 0: the change depends on the age.
     assert Window(30).decay_over(np.array([1, 10])) is None
+
+
+@pytest.mark.parametrize("first_day", [0, 7, -1000])
+def test_the_scan_gives_the_same_bits_for_a_dyad_alone_or_among_many(first_day: int) -> None:
+    # Many dyads over few blocks take the blocks one at a time, one dyad over many
+    # blocks all blocks at once: the same operations on each value, so the same bits.
+    x = np.random.default_rng(first_day + 1000).normal(0, 5, (300, 3000))
+    together = decayed_cumsum(x.copy(), 5.0, first_day=first_day)
+    alone = np.vstack([decayed_cumsum(row[None, :].copy(), 5.0, first_day=first_day) for row in x])
+    np.testing.assert_array_equal(together, alone)
+    # And the naive recursion, to rounding.
+    a, expected = 2 ** (-1 / 5.0), x.copy()
+    for t in range(1, x.shape[1]):
+        expected[:, t] += a * expected[:, t - 1]
+    np.testing.assert_allclose(together, expected, rtol=1e-12, atol=1e-12)

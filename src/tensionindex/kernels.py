@@ -737,18 +737,50 @@ def decayed_cumsum(
     ages = np.arange(block)
     up, down = np.exp2(ages / half_life), np.exp2(-ages / half_life)
     value = np.zeros(x.shape[0]) if carry is None else np.asarray(carry, dtype=float)
-    column = 0
-    while column < n_days:
-        # Up to the next multiple of B: the first block may be short, the others are not.
-        width = min(block - (first_day + column) % block, n_days - column)
-        part = x[:, column : column + width]
-        part *= up[:width]
-        np.cumsum(part, axis=1, out=part)
-        part += (value * decay_one_day)[:, None]
-        part *= down[:width]
-        value = part[:, -1].copy()
-        column += width
+    # Up to the next multiple of B: a short first block, whole blocks, a short last one.
+    head = min((block - first_day % block) % block, n_days)
+    whole = (n_days - head) // block
+    if head:
+        value = _scan_block(x[:, :head], value, up, down, decay_one_day)
+    if whole:
+        # The scalings of all whole blocks in one pass each over the grid (rows of
+        # whole blocks are contiguous), the scaled sums block by block: the same
+        # operations on every value as :func:`_scan_block`, so the same bits.
+        region = x[:, head : head + whole * block]
+        region *= np.tile(up, whole)
+        blocks = region.reshape(x.shape[0], whole, block)
+        if whole > 4 * x.shape[0] and np.may_share_memory(blocks, x):
+            # Few dyads over many blocks: every block's sums at once, then only the
+            # values carried from block to block one at a time.
+            np.cumsum(blocks, axis=2, out=blocks)
+            last = blocks[:, :, -1].copy()
+            into = np.empty_like(last)
+            for k in range(whole):
+                into[:, k] = value * decay_one_day
+                value = (last[:, k] + into[:, k]) * down[-1]
+            blocks += into[:, :, None]
+        else:
+            for k in range(whole):
+                part = region[:, k * block : (k + 1) * block]
+                np.cumsum(part, axis=1, out=part)
+                part += (value * decay_one_day)[:, None]
+                value = part[:, -1] * down[-1]
+        region *= np.tile(down, whole)
+    if head + whole * block < n_days:
+        _scan_block(x[:, head + whole * block :], value, up, down, decay_one_day)
     return x
+
+
+def _scan_block(
+    part: np.ndarray, value: np.ndarray, up: np.ndarray, down: np.ndarray, decay: float
+) -> np.ndarray:
+    """One block of :func:`decayed_cumsum`, in place; returns its last column."""
+    width = part.shape[1]
+    part *= up[:width]
+    np.cumsum(part, axis=1, out=part)
+    part += (value * decay)[:, None]
+    part *= down[:width]
+    return part[:, -1].copy()
 
 
 def window_tension(
