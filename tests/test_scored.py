@@ -245,3 +245,14 @@ def test_score_resolves_actor_names_with_the_callers_choices() -> None:
     assert list(resolved.labels) == ["CHN-PHL"] and len(seen) == 1
     with pytest.raises(ti.InvalidParameterError, match="unknown_actors"):
         ti.score(rows, unknown_actors="ignore")
+
+
+def test_the_two_sides_add_up_to_the_tension_and_are_kept() -> None:
+    scored = ti.score(ti.load_example("us-china-2024"), category_half_lives={"gray_zone": 9.0})
+    grid = scored.index_grid()
+    assert grid.grid.first_day == scored.day_range[0]
+    kernels, _ = scored.kernels()
+    total = sum(scored.sided_tension(k, side) for k in range(len(kernels)) for side in (1, -1))
+    np.testing.assert_allclose(total, grid.tension, rtol=1e-12, atol=1e-9)
+    assert (scored.sided_tension(0, 1) >= 0).all() and (scored.sided_tension(0, -1) <= 0).all()
+    assert scored.sided_tension(0, 1) is scored.sided_tension(0, 1)  # computed once

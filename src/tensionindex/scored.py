@@ -530,6 +530,34 @@ class ScoredEvents:
             found = self._cache.setdefault("by_dyad_day", made)
         return found  # type: ignore[no-any-return]
 
+    def sided_tension(self, kernel: int, side: int) -> np.ndarray:
+        """Tension of the events of one side alone, on every day of these events.
+
+        sum_i K(t - t_i) s_i over the events whose type decays with kernel
+        number ``kernel`` of :meth:`kernels` and whose signal has the sign of
+        ``side`` (1: conflict, s > 0; -1: cooperation, s < 0), for every dyad
+        and day from ``day_range[0]`` to ``day_range[1]`` (an
+        ``(n_dyads, n_days)`` grid).  Computed on first use and kept, as
+        :meth:`events_by_dyad_and_day` is: alerts read the old events of the
+        other side from it on every call.
+        """
+        key = f"sided_tension_{kernel}_{side}"
+        found = self._cache.get(key)
+        if found is None:
+            kernels, per_type = self.kernels()
+            mine = np.flatnonzero((per_type[self.type_code] == kernel) & (self.signal * side > 0))
+            first, last = self.day_range
+            made = kernels[kernel].from_events(
+                self.dyad[mine],
+                self.day[mine] - first,
+                self.signal[mine],
+                n_dyads=len(self.labels),
+                n_days=max(last - first + 1, 0),
+                first_day=first,
+            )
+            found = self._cache.setdefault(key, made)
+        return found  # type: ignore[no-any-return]
+
     # -- derived objects ------------------------------------------------------------
 
     def by_group(self, groups: Mapping[str, Sequence[Any] | str]) -> ScoredEvents:

@@ -262,7 +262,11 @@ class _Events:
 
     @property
     def key(self) -> np.ndarray:
-        return np.asarray(self.row * self.span + (self.day - self.base))
+        # row * span + (day - base), in one array (the inputs are 10M long at scale).
+        key = np.multiply(self.row, self.span, dtype=np.int64)
+        key += self.day
+        key -= self.base
+        return np.asarray(key)
 
     def take(self, keep: np.ndarray) -> _Events:
         return _Events(
@@ -337,6 +341,7 @@ def _candidates(
     days: tuple[np.ndarray, np.ndarray],
     scales: tuple[np.ndarray, np.ndarray],
     top: int,
+    cooperative: Callable[[np.ndarray, np.ndarray], np.ndarray],
 ) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
     """Driver candidates of every alert among ``events`` (of one kernel) and the total rise.
 
@@ -348,7 +353,8 @@ def _candidates(
     factor f = K(d1 - d0) for every age, :meth:`Kernel.decay_over`) an old
     event changes by (f - 1) times its contribution on ``d0``, so only the
     cooperative events (those that rise) with the largest contributions on
-    ``d0`` are read, and their total comes from one tension grid.  ``days``
+    ``d0`` are read, and their total from the tension of the cooperative
+    events alone, ``cooperative(row, day)`` (minus the signals that fall).  ``days``
     is ``(d1, d0)`` and ``scales`` ``(a1, a0)`` per alert (see :func:`_change`):
     under ``kernel_mean`` an old event's factor is f * a1 / a0, still one per alert.
     """
@@ -381,24 +387,21 @@ def _candidates(
     )
     total = _rise(alert, delta, len(row))
     negative = np.flatnonzero(events.signal < 0)
-    rising = events.take(negative)
-    if not len(rising.row):
+    if not len(negative):
         return (alert, event, delta), total
-    # Their total rise (1 - f) * N(d0), N the tension of the cooperative events alone.
-    first_day = int(d0.min())
-    before = rising.day <= int(d0.max())
-    n_days = int(d0.max()) - first_day + 1
-    cooperative = kernel.from_events(
-        rising.row[before],
-        rising.day[before] - first_day,
-        -rising.signal[before],
-        n_dyads=int(row.max()) + 1,
-        n_days=n_days,
-        first_day=first_day,
+    # Positions among these events stand in for rows of the events: not read below.
+    rising = _Events(
+        events.row[negative],
+        events.day[negative],
+        events.signal[negative],
+        negative,
+        events.base,
+        events.span,
     )
-    # The change of every old event on d0 in the index's units: (f - 1) a0 s K(d0 - t).
+    # Their total rise (1 - f) * N(d0), N the tension of the cooperative events alone
+    # (of the scored events, kept on them from one call to the next).
     fade = (1.0 - factor) * a0
-    total += fade * cooperative[row, d0 - first_day]
+    total += fade * cooperative(row, d0)
     found = [(alert, event, delta)]
     old = _largest_fades(kernel, rising, key[negative], row, d0, fade, total, top)
     if len(old[0]):
@@ -483,8 +486,12 @@ def _largest_fades(
         index = lo[:, None] + np.arange(span)
         valid = index < p[:, None]
         index = np.where(valid, index, lo[:, None])
+        # Ages are >= 0 here (events up to d0), where K(age) is decay_over(age): one exp2.
         age = d0[pending, None] - rising.day[index]
-        contribution = np.where(valid, rising.signal[index] * kernel.weight(age), 0.0)
+        weight = kernel.decay_over(age)
+        assert weight is not None  # a kernel without memory
+        weight *= rising.signal[index]
+        contribution = np.where(valid, weight, 0.0)
         kth = np.partition(contribution, top - 1, axis=1)[:, top - 1] if span >= top else 0.0
         # The smallest change a driver can have: the top-th found, or 1% of the total.
         need = np.maximum(-np.minimum(kth, 0.0) * fade[pending], _NEGLIGIBLE * total[pending])
@@ -549,8 +556,14 @@ def _terms(
         kernel_of = per_type[scored.type_code[watched.position]]
         groups = [(k, watched.take(kernel_of == i)) for i, k in enumerate(distinct)]
     scales = _aggregation_on(scored, grid, found)
-    for kernel, mine in groups:
-        (alert, event, change), rise = _candidates(kernel, mine, row, (d1, d0), scales, top)
+    for number, (kernel, mine) in enumerate(groups):
+        # The events that rise when they fade: cooperative ones (or, for falls, conflict).
+        def cooperative(at_row: np.ndarray, at_day: np.ndarray, k: int = number) -> np.ndarray:
+            return -sign * _sided_at(scored, k, int(-sign), codes[at_row], at_day)
+
+        (alert, event, change), rise = _candidates(
+            kernel, mine, row, (d1, d0), scales, top, cooperative
+        )
         total += rise
         parts.append((alert, mine.position[event], mine.day[event], change))
     alert, row, day, delta = [np.concatenate(p) for p in zip(*parts, strict=True)]
@@ -558,12 +571,34 @@ def _terms(
     # cooperative event) did not drive the alert; explain() lists every term.
     keep = (delta > 0) & (delta >= _NEGLIGIBLE * total[alert])
     alert, row, day, delta = alert[keep], row[keep], day[keep], delta[keep]
-    # Largest rise first; among equal rises, the later event first, then the earlier row.
-    order = np.lexsort((row, -day, -delta, alert))
+    # Largest rise first; among equal rises, the later event first, then the earlier row
+    # (day and row in one key: a lexsort of three keys instead of four).
+    later_first = (np.int64(day.max(initial=0)) - day).astype(np.int64) << 32 | row
+    order = np.lexsort((later_first, -delta, alert))
     alert, row, day, delta = alert[order], row[order], day[order], delta[order]
     bounds = np.searchsorted(alert, np.arange(n + 1))
     keep = np.arange(len(alert)) - bounds[alert] < top
     return alert[keep], row[keep], day[keep], delta[keep]
+
+
+def _sided_at(
+    scored: ScoredEvents, kernel: int, side: int, code: np.ndarray, day: np.ndarray
+) -> np.ndarray:
+    """:meth:`ScoredEvents.sided_tension` of dyads ``code`` on ``day`` (any day).
+
+    Only for a kernel without memory: after the last event, the last day's
+    value decayed by :meth:`Kernel.decay_over`; before the first, 0.
+    """
+    first, last = scored.day_range
+    grid = scored.sided_tension(kernel, side)
+    value = grid[code, np.clip(day, first, last) - first]
+    value[day < first] = 0.0
+    later = day > last
+    if later.any():
+        factor = scored.kernels()[0][kernel].decay_over(day[later] - last)
+        assert factor is not None  # only kernels without memory get here
+        value[later] *= factor
+    return np.asarray(value)
 
 
 def _drivers(scored: ScoredEvents, found: _Found, grid: IndexGrid, top: int) -> _Drivers:
