@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from typing import IO, Any, Literal, NamedTuple
+from typing import IO, Any, Literal, NamedTuple, TypeAlias
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -60,7 +60,16 @@ from tensionindex.io._limits import NeedsText, ReadLimits, line_blocks
 from tensionindex.io._report import ReadReport
 from tensionindex.io._spec import EventTypes, FormatSpec, Variant
 
-__all__ = ["Detected", "convert", "detect", "iter_format", "read_format"]
+__all__ = [
+    "DEDUP_FIELDS",
+    "FIELDS",
+    "Detected",
+    "Fields",
+    "convert",
+    "detect",
+    "iter_format",
+    "read_format",
+]
 
 
 def _plural(count: int) -> str:
@@ -586,6 +595,18 @@ def _reader(
     return Reader(text=read, data=read_bytes)
 
 
+#: What a reader's ``fields=`` may be: every events column, or those the index reads.
+FIELDS: tuple[str, ...] = ("all", "index")
+Fields: TypeAlias = Literal["all", "index"]
+
+#: The events columns each deduplication rule reads besides the index's own.
+DEDUP_FIELDS: dict[str, tuple[str, ...]] = {
+    "event_id": ("event_id",),
+    "event_id_date": ("event_id",),
+    "corroboration": ("source", "url"),
+}
+
+
 def _chunks(
     fmt: str,
     source: object,
@@ -598,6 +619,8 @@ def _chunks(
     intensity: object = None,
     progress: object = False,
     limits: object = None,
+    fields: object = "all",
+    outputs: object = frozenset(),
 ) -> Iterator[Chunk]:
     spec = FORMATS[fmt]
     # Parameters are checked before any file is opened, in the order of read_gdelt's.
@@ -606,6 +629,12 @@ def _chunks(
         check_choice(version, (None, *versions), name="version", caller=caller)
     if intensity is not None:
         check_choice(intensity, (None, *spec.volume_columns), name="intensity", caller=caller)
+    check_choice(fields, FIELDS, name="fields", caller=caller)
+    if fields == "index":
+        spec = spec.for_index(
+            intensity=intensity,  # type: ignore[arg-type]  # checked above
+            outputs=frozenset(outputs),  # type: ignore[call-overload]  # read_format gives one
+        )
     reader = _reader(
         spec,
         version,  # type: ignore[arg-type]  # checked above
@@ -641,5 +670,7 @@ def read_format(
 
     ``params`` are as in :func:`iter_format`, and ``progress``.
     """
-    chunks = _chunks(fmt, source, caller=caller, **params)
+    # Under fields="index" the deduplication rule's own columns are read too.
+    outputs = frozenset(DEDUP_FIELDS.get(deduplicate or "", ()))
+    chunks = _chunks(fmt, source, caller=caller, outputs=outputs, **params)
     return read_all(chunks, fmt=fmt, deduplicate=deduplicate)

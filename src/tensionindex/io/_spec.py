@@ -14,6 +14,7 @@ formats), so that a faster reader can be driven from the same specs.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -337,6 +338,39 @@ class FormatSpec:
     def required(self) -> tuple[str, ...]:
         """The columns a header row must name."""
         return tuple(c.name for c in self.columns if c.required)
+
+    def for_index(self, *, intensity: str | None, outputs: frozenset[str]) -> FormatSpec:
+        """The spec of a lean read: only what the index, ``intensity`` and ``outputs`` need.
+
+        The event date, the actors, the event code columns, the ``intensity``
+        column when given, and the :attr:`fields` whose output is in
+        ``outputs`` (the columns a deduplication rule reads); every other
+        column is neither parsed nor kept.  The read report is the same.
+
+        Examples
+        --------
+        >>> from tensionindex.io._formats import FORMATS
+        >>> lean = FORMATS["gdelt"].for_index(intensity=None, outputs=frozenset({"event_id"}))
+        >>> [c.name for c in lean.columns], [f.output for f in lean.fields]
+        (['GLOBALEVENTID', 'SQLDATE', 'Actor1CountryCode', 'Actor2CountryCode', \
+'EventCode', 'EventBaseCode', 'EventRootCode'], ['event_id'])
+        """
+        fields = tuple(f for f in self.fields if f.output in outputs)
+        needed = {
+            self.date,
+            *self.actors.columns,
+            self.event_types.column,
+            self.event_types.mode_column,
+            *(column for column, _ in self.event_types.levels),
+            *(f.column for f in fields),
+            intensity,
+        }
+        return dataclasses.replace(
+            self,
+            columns=tuple(c for c in self.columns if c.name in needed),
+            fields=fields,
+            volume_columns=tuple(c for c in self.volume_columns if c in needed),
+        )
 
     def dataset_of(self, variant: Variant) -> str:
         """The ``dataset`` of the events read from a file of ``variant``."""

@@ -16,7 +16,7 @@ from tensionindex._types import DedupMethod
 from tensionindex.io._delimited import DEFAULT_CHUNKSIZE, Engine
 from tensionindex.io._formats import ICEWS_COLUMNS
 from tensionindex.io._limits import ReadLimits
-from tensionindex.io._reader import iter_format, read_format
+from tensionindex.io._reader import Fields, iter_format, read_format
 from tensionindex.io._report import ReadReport
 from tensionindex.io._sources import SourceLike
 
@@ -30,6 +30,7 @@ def iter_icews(
     engine: Engine = "auto",
     chunksize: int = DEFAULT_CHUNKSIZE,
     limits: ReadLimits | None = None,
+    fields: Fields = "all",
 ) -> Iterator[tuple[pd.DataFrame, ReadReport]]:
     """Read ICEWS event files chunk by chunk, in bounded memory.
 
@@ -66,6 +67,7 @@ def iter_icews(
         engine=engine,
         chunksize=chunksize,
         limits=limits,
+        fields=fields,
     )
 
 
@@ -78,6 +80,7 @@ def read_icews(
     deduplicate: DedupMethod | None = None,
     progress: bool = False,
     limits: ReadLimits | None = None,
+    fields: Fields = "all",
 ) -> pd.DataFrame:
     """Read ICEWS event files as canonical events.
 
@@ -88,11 +91,13 @@ def read_icews(
     dyads : str or list of str, optional
         Keep only these undirected dyads, e.g. ``["CHN-USA", "PRK-USA"]``;
         other rows are counted as ``outside_dyads``.
-    engine, chunksize, deduplicate, progress, limits
+    engine, chunksize, deduplicate, progress, limits, fields
         As in :func:`read_gdelt`: the parser (identical results), the raw
         rows parsed at a time, a deduplication rule applied while reading,
         and a progress bar over the files; ``limits`` caps line and value
-        length and refuses named pipes and devices (:class:`ReadLimits`).
+        length and refuses named pipes and devices (:class:`ReadLimits`);
+        ``fields="index"`` keeps only the columns the index and the
+        deduplication rule read.
 
     Returns
     -------
@@ -159,4 +164,5 @@ def read_icews(
         deduplicate=deduplicate,
         progress=progress,
         limits=limits,
+        fields=fields,
     )

@@ -32,7 +32,7 @@ from tensionindex._types import DedupMethod
 from tensionindex.io._delimited import DEFAULT_CHUNKSIZE, Engine
 from tensionindex.io._formats import POLECAT_COLUMNS
 from tensionindex.io._limits import ReadLimits
-from tensionindex.io._reader import iter_format, read_format
+from tensionindex.io._reader import Fields, iter_format, read_format
 from tensionindex.io._report import ReadReport
 from tensionindex.io._sources import SourceLike
 
@@ -46,6 +46,7 @@ def iter_polecat(
     engine: Engine = "auto",
     chunksize: int = DEFAULT_CHUNKSIZE,
     limits: ReadLimits | None = None,
+    fields: Fields = "all",
 ) -> Iterator[tuple[pd.DataFrame, ReadReport]]:
     """Read POLECAT event files chunk by chunk, in bounded memory (as :func:`iter_gdelt`).
 
@@ -77,6 +78,7 @@ def iter_polecat(
         engine=engine,
         chunksize=chunksize,
         limits=limits,
+        fields=fields,
     )
 
 
@@ -89,6 +91,7 @@ def read_polecat(
     deduplicate: DedupMethod | None = None,
     progress: bool = False,
     limits: ReadLimits | None = None,
+    fields: Fields = "all",
 ) -> pd.DataFrame:
     """Read POLECAT event files as canonical events.
 
@@ -99,8 +102,9 @@ def read_polecat(
     dyads : str or list of str, optional
         Keep only these undirected dyads; other rows are counted as
         ``outside_dyads``.
-    engine, chunksize, deduplicate, progress, limits
-        As in :func:`read_gdelt` (``limits``: :class:`ReadLimits`).
+    engine, chunksize, deduplicate, progress, limits, fields
+        As in :func:`read_gdelt` (``limits``: :class:`ReadLimits`; ``fields="index"``:
+        only the columns the index and the deduplication rule read).
 
     Returns
     -------
@@ -160,4 +164,5 @@ def read_polecat(
         deduplicate=deduplicate,
         progress=progress,
         limits=limits,
+        fields=fields,
     )
