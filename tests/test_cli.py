@@ -557,6 +557,31 @@ def test_changepoints_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert set(table["dyad"]) <= {"CHN-USA"}
 
 
+def test_score_says_the_auto_scale_it_fitted(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_cli(["score", EXAMPLE, "--scale", "auto"], capsys)
+    assert status == 0, err
+    expected = ti.score(ti.read_events(EXAMPLE), scale="auto").scale
+    found = re.search(r"scale auto = ([0-9.]+) for these events; give --scale ([0-9.]+)", err)
+    assert found and float(found[1]) == pytest.approx(expected, rel=1e-3)
+    # Given back, the fitted scale gives the same stabilities.
+    status, again, err = run_cli(["score", EXAMPLE, "--scale", found[2]], capsys)
+    assert status == 0, err
+    first, second = (pd.read_csv(io.StringIO(text))["stability"] for text in (out, again))
+    np.testing.assert_allclose(first, second, atol=0.02)
+
+
+def test_no_changepoint_says_which_penalty_found_none(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("ruptures")
+    status, out, err = run_cli(["changepoints", EXAMPLE, "--dyad", "CHN-USA"], capsys)
+    assert status == 0, err
+    assert len(pd.read_csv(io.StringIO(out))) == 0
+    assert re.search(
+        r"no change point at the penalty of the default \(3 sigma\^2 ln n\): CHN-USA [0-9.]+; "
+        r"a lower --penalty finds weaker changes",
+        err,
+    )
+
+
 def test_changepoints_of_every_dyad_in_one_table(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("ruptures")
     status, out, err = run_cli(

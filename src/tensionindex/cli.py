@@ -614,6 +614,14 @@ def _score(args: argparse.Namespace) -> None:
     scored = _scored(args, _config(args))
     start, end = _range(args, scored)
     index = scored.index(start=start, end=end, dyads=args.dyad, freq=args.freq)
+    if scored.config.scale == "auto" and len(index):
+        # The fitted scale depends on what was read (all dyads, or only --dyad): CSV and
+        # JSON do not carry it, so say it, and how to keep it.
+        print(
+            f"tensionindex score: scale auto = {scored.scale:.4g} for these events; "
+            f"give --scale {scored.scale:.4g} to read other files on the same scale.",
+            file=sys.stderr,
+        )
     if args.grades:
         named = index["stability" if args.freq is None else "stability_end"]
         index["grade"] = ti.grade(named, scored.config).astype(object)
@@ -662,6 +670,17 @@ def _changepoints(args: argparse.Namespace) -> None:
         start=start,
         end=end,
     )
+    if not len(table):
+        # An empty table is a finding, not a failure: say which penalty found nothing.
+        used = table.attrs.get("tensionindex", {}).get("changepoints", {}).get("penalty", {})
+        penalties = ", ".join(f"{dyad} {value:.3g}" for dyad, value in used.items())
+        how = "the default (3 sigma^2 ln n)" if args.penalty is None else "--penalty"
+        print(
+            f"tensionindex changepoints: no change point at the penalty of {how}"
+            + (f": {penalties}" if penalties else "")
+            + "; a lower --penalty finds weaker changes.",
+            file=sys.stderr,
+        )
     _write(table, args)
 
 
