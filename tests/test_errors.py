@@ -51,6 +51,19 @@ def test_values_that_cannot_be_actor_codes_or_types_are_named(
         ti.validate_events(rows, unknown_actors="keep")
 
 
+@pytest.mark.parametrize("value", [[], {"name": "gdelt2"}, 5])
+def test_a_dataset_that_is_not_a_name_is_named(value: object) -> None:
+    # Found by the fuzz suite: a list in 'dataset' crashed in pd.factorize when scored.
+    rows = [_row(dataset="icews"), _row(dataset=value)]
+    with pytest.raises(ti.EventValidationError, match=r"Column 'dataset', row 1: got "):
+        ti.score_records(rows)
+    frame = pd.DataFrame(rows).astype({"dataset": "category"}) if value == 5 else None
+    if frame is not None:  # a categorical column is checked by its categories
+        with pytest.raises(ti.EventValidationError, match=r"Column 'dataset', row 1: got 5"):
+            ti.validate_events(frame)
+    assert ti.validate_events([_row(dataset=None)])["dataset"].isna().all()
+
+
 def test_a_name_with_a_hyphen_resolves_to_its_code() -> None:
     events = ti.validate_events([_row(actor1="Guinea-Bissau")])
     assert events["actor1"].tolist() == ["GNB"]

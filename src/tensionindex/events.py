@@ -1224,6 +1224,8 @@ def validated_and_days(
                 "month or year.",
             )
         out["reported"] = reported
+    if "dataset" in frame.columns:
+        _check_dataset(frame)
     used = {*CANONICAL_COLUMNS, "reported", "date_precision"}
     for name in [*PASS_THROUGH_COLUMNS, *frame.columns]:
         if name not in used and name in frame.columns:
@@ -1235,6 +1237,31 @@ def validated_and_days(
     if len(out):
         _check_separators(out, frame)
     return out, day
+
+
+def _check_dataset(frame: pd.DataFrame) -> None:
+    """Refuse a ``dataset`` value that is not a name (text) or missing: it is grouped on."""
+    values = frame["dataset"]
+    expected = "a dataset name such as 'gdelt2' or 'icews' (text), or a missing value"
+    fix = "Name each row's dataset with text, or leave it empty."
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        names = list(values.cat.categories)
+        codes = values.cat.codes.to_numpy()
+    else:
+        try:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # a list, dict or set among the values: unhashable
+            position = _first_true(
+                np.fromiter((isinstance(v, list | dict | set) for v in values), bool, len(values))
+            )
+            raise bad_value_error(
+                "dataset", frame, position, values.iloc[position], expected, fix
+            ) from None
+        names = list(uniques)
+    for k, name in enumerate(names):
+        if not isinstance(name, str):
+            position = _first_true(codes == k)
+            raise bad_value_error("dataset", frame, position, name, expected, fix)
 
 
 def _check_separators(out: pd.DataFrame, frame: pd.DataFrame) -> None:
