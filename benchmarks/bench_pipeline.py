@@ -190,13 +190,13 @@ import duckdb
 """ + _DIGEST + """
 folder = sys.argv[1]
 start = time.perf_counter()
+# The 61 columns as a literal map (DuckDB 2 refuses a subquery in a table function).
+columns = "{" + ", ".join(f"'column{i:02d}': 'VARCHAR'" for i in range(61)) + "}"
 query = f'''
 WITH raw AS (
   SELECT column01 AS day, column07 AS a, column17 AS b, CAST(column30 AS DOUBLE) AS g
   FROM read_csv('{folder}/*', delim='\\t', header=false, quote='', escape='',
-                all_varchar=true, columns=(SELECT map_from_entries(list(
-                  struct_pack(k := printf('column%02d', i), v := 'VARCHAR')))
-                  FROM range(61) t(i)))
+                all_varchar=true, columns={columns})
 ), kept AS (
   SELECT day, least(a, b) || '-' || greatest(a, b) AS dyad, g FROM raw
   WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
