@@ -570,6 +570,26 @@ def test_score_says_the_auto_scale_it_fitted(capsys: pytest.CaptureFixture[str])
     np.testing.assert_allclose(first, second, atol=0.02)
 
 
+def test_actor_codes_outside_the_country_table_are_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "events.csv"
+    pd.DataFrame(
+        {
+            "date": ["2024-03-05", "2024-03-06", "2024-03-07"],
+            "actor1": ["CHN", "CHN", "CHN"],
+            "actor2": ["PHI", "PHI", "PHL"],
+            "event_type": ["water_cannon"] * 3,
+        }
+    ).to_csv(path, index=False)
+    status, out, err = run_cli(["score", str(path)], capsys)
+    assert status == 0, err
+    assert "note: actor codes not in the country table, kept as they are: PHI (2 events)" in err
+    assert set(pd.read_csv(io.StringIO(out))["dyad"]) == {"CHN-PHI", "CHN-PHL"}
+    status, _, err = run_cli(["score", EXAMPLE], capsys)
+    assert status == 0 and "not in the country table" not in err
+
+
 def test_no_changepoint_says_which_penalty_found_none(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("ruptures")
     status, out, err = run_cli(["changepoints", EXAMPLE, "--dyad", "CHN-USA"], capsys)

@@ -493,7 +493,29 @@ def _read_delimited(
 def _scored(args: argparse.Namespace, config: ti.IndexConfig) -> ti.ScoredEvents:
     """The EVENTS files, read (and so validated) once, scored once under ``config``."""
     events, coverage = _events(args, config)
+    _note_unknown_actors(args, events)
     return ti.ScoredEvents.from_validated(events, config, parse_coverage(coverage))
+
+
+def _note_unknown_actors(args: argparse.Namespace, events: pd.DataFrame) -> None:
+    """Say which values written like codes are not in the country table (kept as they are).
+
+    The library keeps them and lists them in the events' attrs; on the command line a
+    misspelt code ("PHI" for PHL) would otherwise pass unseen as a dyad of its own.
+    """
+    from tensionindex.events import ACTORS_ATTRS_KEY
+
+    unknown: dict[str, int] = events.attrs.get(ACTORS_ATTRS_KEY, {}).get("unknown_actors") or {}
+    if not unknown:
+        return
+    ranked = sorted(unknown.items(), key=lambda item: (-item[1], item[0]))
+    listed = ", ".join(f"{code} ({n} event{'s' if n != 1 else ''})" for code, n in ranked[:5])
+    more = f" and {len(ranked) - 5} more" if len(ranked) > 5 else ""
+    print(
+        f"tensionindex {args.command}: note: actor codes not in the country table, kept as "
+        f"they are: {listed}{more}; a misspelt code makes a dyad of its own.",
+        file=sys.stderr,
+    )
 
 
 def _day(day: int) -> pd.Timestamp:
