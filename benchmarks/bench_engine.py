@@ -378,15 +378,6 @@ def check_equal(events: pd.DataFrame, kernels: Kernels) -> None:
     assert np.allclose(mine["stability"], found.stability, rtol=1e-10, atol=1e-12)
 
 
-def median_seconds(func: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        begin = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - begin)
-    return statistics.median(times)
-
-
 def _rss_mb() -> float:
     with open("/proc/self/statm") as file:
         return int(file.read().split()[1]) * resource.getpagesize() / 2**20

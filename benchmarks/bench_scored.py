@@ -35,7 +35,6 @@ scale, where the targets above apply.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -46,7 +45,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import tensionindex as ti
-from run import make_events
+from run import make_events, median_seconds
 
 TARGETS = {
     "explain one dyad-date": 0.1,
@@ -64,15 +63,6 @@ QUICK_CEILINGS = {
     "plot_index without drawing": 6.0,
     "sensitivity, 200 draws": 6.0,
 }
-
-
-def median_seconds(func: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        begin = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - begin)
-    return statistics.median(times)
 
 
 def _plot_case(scored: ti.ScoredEvents, dyads: list[str]) -> Callable[[], object]:

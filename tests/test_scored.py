@@ -256,3 +256,12 @@ def test_the_two_sides_add_up_to_the_tension_and_are_kept() -> None:
     np.testing.assert_allclose(total, grid.tension, rtol=1e-12, atol=1e-9)
     assert (scored.sided_tension(0, 1) >= 0).all() and (scored.sided_tension(0, -1) <= 0).all()
     assert scored.sided_tension(0, 1) is scored.sided_tension(0, 1)  # computed once
+
+
+def test_the_sides_refuse_events_spread_over_their_periods() -> None:
+    scored = ti.score(
+        [{"date": "2024-03", "actor1": "CHN", "actor2": "PHL", "event_type": "water_cannon"}],
+        imprecise_dates="spread",
+    )
+    with pytest.raises(ti.InvalidParameterError, match=r"sided_tension places each event on one"):
+        scored.sided_tension(0, 1)

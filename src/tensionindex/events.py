@@ -633,15 +633,7 @@ def _codes(
             codes = remap[codes]
         uniques = np.asarray(values.cat.categories, dtype=object)[present]
     else:
-        try:
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        except TypeError:  # a list, dict or set among the values: unhashable
-            position = _first_true(
-                np.fromiter((isinstance(v, list | dict | set) for v in values), bool, len(values))
-            )
-            raise bad_value_error(
-                column, frame, position, values.iloc[position], expected, fix
-            ) from None
+        codes, uniques = _factorized(frame, column, expected, fix)
     if (codes < 0).any():
         position = _first_true(codes < 0)
         raise bad_value_error(column, frame, position, frame[column].iloc[position], expected, fix)
@@ -650,6 +642,22 @@ def _codes(
             position = _first_true(codes == i)
             raise bad_value_error(column, frame, position, value, expected, fix)
     return codes, pd.Index(uniques, dtype=object)
+
+
+def _factorized(
+    frame: pd.DataFrame, column: str, expected: str, fix: str
+) -> tuple[np.ndarray, Any]:
+    """``pd.factorize`` of a column (missing values coded -1); a list, dict or set is named."""
+    values = frame[column]
+    try:
+        return pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # a list, dict or set among the values: unhashable
+        position = _first_true(
+            np.fromiter((isinstance(v, list | dict | set) for v in values), bool, len(values))
+        )
+        raise bad_value_error(
+            column, frame, position, values.iloc[position], expected, fix
+        ) from None
 
 
 _PREFIX_ROWS = 1 << 16
@@ -1248,15 +1256,7 @@ def _check_dataset(frame: pd.DataFrame) -> None:
         names = list(values.cat.categories)
         codes = values.cat.codes.to_numpy()
     else:
-        try:
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        except TypeError:  # a list, dict or set among the values: unhashable
-            position = _first_true(
-                np.fromiter((isinstance(v, list | dict | set) for v in values), bool, len(values))
-            )
-            raise bad_value_error(
-                "dataset", frame, position, values.iloc[position], expected, fix
-            ) from None
+        codes, uniques = _factorized(frame, "dataset", expected, fix)
         names = list(uniques)
     for k, name in enumerate(names):
         if not isinstance(name, str):

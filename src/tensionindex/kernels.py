@@ -231,6 +231,16 @@ class Kernel(ABC):
         are per dyad-day signals after its anchor (absolute days, before the
         grid's end).  By default the carry's entries are events before the
         grid, as :meth:`from_events` takes them.
+
+        Examples
+        --------
+        >>> kernel = Exponential(1.0)
+        >>> carry = kernel.compress(np.array([0]), np.array([62]), np.array([8.0]), 63)
+        >>> carry.start, carry.day.tolist(), carry.value.tolist()  # a block ends on day 63
+        (64, [63], [4.0])
+        >>> kernel.resume(carry, np.array([0]), np.array([65]), np.array([1.0]),
+        ...               first_day=64, n_dyads=1, n_days=3)
+        array([[2., 2., 1.]])
         """
         return self.from_events(
             np.concatenate([carry.dyad, dyad]),
@@ -336,10 +346,9 @@ class Exponential(Kernel):
             return Carried(present, np.full(len(present), anchor, np.int64), total[present], None)
         boundary = (anchor + 1) // block * block
         n = int(dyad.max(initial=-1)) + 1
-        begin, initial = _carried_in(dyad, day, values, start, n)
-        cells = np.full(len(day), True) if start is None else day >= start
-        if begin is None:  # no block start yet: the scan starts at the first cell
-            begin = int(day.min(initial=boundary))
+        initial, cells = _split_carry(dyad, day, values, start, n)
+        # Without a block start yet, the scan starts at the first cell.
+        begin = int(day.min(initial=boundary)) if start is None else start
         if boundary <= begin:  # no block has ended since: the carry as it is
             return Carried(dyad, day, values, start)
         # Replay the scan up to the block boundary, keep the cells since.
@@ -374,15 +383,12 @@ class Exponential(Kernel):
         # From the carry's block start, or its first cell: the scan of one batch,
         # operation for operation, where events before the grid would enter as a
         # carry-in rounded otherwise.
+        initial, cells = _split_carry(carry.dyad, carry.day, carry.value, carry.start, n_dyads)
         if carry.start is None:
             earliest = min(carry.day.min(initial=first_day), day.min(initial=first_day))
             begin = int(min(first_day, earliest))
-            initial = None
-            cells = np.full(len(carry.day), True)
         else:
             begin = carry.start
-            initial = _carried_in(carry.dyad, carry.day, carry.value, begin, n_dyads)[1]
-            cells = carry.day >= begin
         all_dyad = np.concatenate([carry.dyad[cells], dyad])
         all_day = np.concatenate([carry.day[cells], day]) - begin
         all_value = np.concatenate([carry.value[cells], values])
@@ -391,16 +397,20 @@ class Exponential(Kernel):
         return scan[:, first_day - begin :]
 
 
-def _carried_in(
+def _split_carry(
     dyad: np.ndarray, day: np.ndarray, values: np.ndarray, start: int | None, n_dyads: int
-) -> tuple[int | None, np.ndarray | None]:
-    """``(start, T(start - 1) per dyad)`` of an exponential carry; ``(None, None)`` without one."""
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """An exponential carry's T(start - 1) per dyad (None without a start), and its cells.
+
+    The entries dated ``start - 1`` hold the value carried into the block; the
+    others (all of them without a start) are daily cells.
+    """
     if start is None:
-        return None, None
+        return None, np.full(len(day), True)
     at = day == start - 1
     initial = np.zeros(n_dyads)
     initial[dyad[at]] = values[at]
-    return start, initial
+    return initial, day >= start
 
 
 @dataclass(frozen=True)

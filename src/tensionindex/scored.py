@@ -539,8 +539,23 @@ class ScoredEvents:
         and day from ``day_range[0]`` to ``day_range[1]`` (an
         ``(n_dyads, n_days)`` grid).  Computed on first use and kept, as
         :meth:`events_by_dyad_and_day` is: alerts read the old events of the
-        other side from it on every call.
+        other side from it on every call.  Events spread over their periods
+        are refused (each event is read on its day).
+
+        Examples
+        --------
+        >>> import tensionindex as ti
+        >>> scored = ti.score(
+        ...     [{"date": "2024-03-05", "actor1": "CHN", "actor2": "PHL",
+        ...       "event_type": "water_cannon"},
+        ...      {"date": "2024-03-06", "actor1": "PHL", "actor2": "CHN",
+        ...       "event_type": "leader_call"}],
+        ...     half_life=1,
+        ... )
+        >>> scored.sided_tension(0, 1), scored.sided_tension(0, -1)
+        (array([[7. , 3.5]]), array([[ 0. , -4.5]]))
         """
+        self.require_days("ScoredEvents.sided_tension")
         key = f"sided_tension_{kernel}_{side}"
         found = self._cache.get(key)
         if found is None:
