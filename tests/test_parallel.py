@@ -115,3 +115,36 @@ def test_categories_used_only_after_the_first_rows_are_kept() -> None:
     assert out["event_type"].iloc[-1] == "water_cannon"
     assert list(out["actor1"].cat.categories) == ["CHN", "USA", "VNM"]
     assert out["actor2"].iloc[-1] == "VNM"
+
+
+def test_groups_do_not_depend_on_row_order_in_either_path() -> None:
+    # Many events per cell and group (the exact sums cut into two bands),
+    # groups of unequal sizes: the two workers take groups from a queue, and
+    # every group's exact sums use one bound of the events per cell.
+    rng = np.random.default_rng(7)
+    n = 3_000
+    types = np.array(
+        [
+            "water_cannon",
+            "leader_call",
+            "agreement_signed",
+            "military_exercise",
+            "sanctions_imposed",
+        ]
+    )
+    frame = pd.DataFrame(
+        {
+            "date": np.datetime64("2024-01-01", "ns") + rng.integers(0, 15, n).astype("m8[D]"),
+            "actor1": "CHN",
+            "actor2": rng.choice(["PHL", "USA", "VNM"], n),
+            "event_type": types[np.minimum(rng.geometric(0.4, n) - 1, len(types) - 1)],
+            "intensity": rng.gamma(2.0, 0.5, n),
+        }
+    )
+    shuffled = frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    serial = ti.score(frame).contributions()
+    pd.testing.assert_frame_equal(ti.score(shuffled).contributions(), serial, check_exact=True)
+    with threaded():
+        for rows in (frame, shuffled):
+            parallel = ti.score(rows).contributions()
+            pd.testing.assert_frame_equal(parallel, serial, check_exact=True)

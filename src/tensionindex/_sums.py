@@ -144,7 +144,7 @@ def exact_bincount(
     # Each band's per-bin sum is exact; two bands at a time (two threads at
     # archive scale), added to the total band after band, highest first.  Only
     # two bands are held at once (and the remainder when more follow).
-    total = np.zeros(size)
+    total: np.ndarray | None = None
     threaded = len(values) >= THREADED_ROWS
     first = np.empty_like(values)
     second = np.empty_like(values) if bands > 1 else None
@@ -158,11 +158,23 @@ def exact_bincount(
                 functools.partial(np.bincount, index, second, size),
                 threaded=threaded,
             )
-            total += sums[0]
+            # The first band's sums start the total: bincount's own array,
+            # where adding it to zeros would touch a fresh grid (and 0 + x is x:
+            # bincount never gives -0.0).
+            total = _add(total, sums[0])
             total += sums[1]
         else:
-            total += np.bincount(index, first, size)
+            total = _add(total, np.bincount(index, first, size))
+    assert total is not None
     return np.ldexp(total, -shift) if shift else total
+
+
+def _add(total: np.ndarray | None, band: np.ndarray) -> np.ndarray:
+    """``total + band`` in ``total``'s memory, or ``band`` itself when there is no total yet."""
+    if total is None:
+        return band
+    total += band
+    return total
 
 
 def _magic(exponent: int) -> float:

@@ -537,31 +537,39 @@ def group_tensions(
         # one comparison (ascending positions: gathers that stream, where a
         # sort by group would cost a radix pass and two random gathers).
         flat = cell_index(dyad, day, grid.n_days, grid.first_day)
+        # No group has more events in a cell than all events have: one count
+        # of every cell bounds each group's (exact_bincount needs only a
+        # bound), where counting each group would allocate a grid per group.
+        # Kernels that read counts still count their own group.
+        counted = any(kernels[k].needs_counts for k in range(n_groups) if counts[k])
+        most = None if counted else int(np.bincount(flat, None, size).max(initial=0))
 
         def one(k: int) -> np.ndarray:
             mine = np.flatnonzero(codes == k)
             cells = flat[mine]
-            number = np.bincount(cells, None, size)
-            most = int(number.max(initial=0))
-            daily = exact_bincount(cells, signal[mine], size, most=most)
-            daily = daily.reshape(n_dyads, grid.n_days)
             count = None
-            if kernels[k].needs_counts:
-                count = number.reshape(n_dyads, grid.n_days)
+            bound = most
+            if bound is None:
+                number = np.bincount(cells, None, size)
+                bound = int(number.max(initial=0))
+                if kernels[k].needs_counts:
+                    count = number.reshape(n_dyads, grid.n_days)
+            daily = exact_bincount(cells, signal[mine], size, most=bound)
+            daily = daily.reshape(n_dyads, grid.n_days)
             return kernels[k].from_daily(daily, count, overwrite=True, first_day=grid.first_day)
 
-        # Two groups at a time at archive scale: bincount and the scans release the GIL.
+        # Two workers at archive scale, each taking the next group when it is
+        # free (bincount and the scans release the GIL): groups differ in size,
+        # so a queue keeps both cores busy where fixed pairs left one waiting.
         present = [k for k in range(n_groups) if counts[k]]
-        step = 2 if len(flat) >= THREADED_ROWS else 1
-        for i in range(0, len(present), step):
-            pair = present[i : i + step]
-            if len(pair) == 2:
-                a, b = pair
-                grids = both(functools.partial(one, a), functools.partial(one, b), threaded=True)
-                yield a, grids[0]
-                yield b, grids[1]
-            else:
-                yield pair[0], one(pair[0])
+        if len(flat) < THREADED_ROWS or len(present) < 2:
+            for k in present:
+                yield k, one(k)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            yield from zip(present, pool.map(one, present), strict=True)
         return
     small = codes.astype(np.int8 if n_groups <= 127 else np.int16 if n_groups < 32_767 else np.intp)
     order = np.argsort(small, kind="stable")
