@@ -16,9 +16,11 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tensionindex as ti
-from tensionindex.analysis.alerts import ALERT_COLUMNS, ALERT_KINDS
+from tensionindex.analysis.alerts import ALERT_COLUMNS, ALERT_KINDS, _ranking
 from tensionindex.testing import event
 
 
@@ -776,3 +778,28 @@ def test_a_large_cooperative_event_long_before_still_drives_its_fading() -> None
     assert list(found["date"]) == [pd.Timestamp("2024-04-10")]
     assert found.loc[0, "event_ids"][:2] == ["x", "s"]
     _check_against_explain(scored, found)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 6),
+            st.sampled_from([0.5, 1.0, 1e-300, 3.25, 7e12]),  # few values: ties
+            st.integers(0, 4),
+        ),
+        max_size=40,
+    ),
+    st.booleans(),
+)
+def test_drivers_are_ranked_as_lexsort_ranks_them(
+    rows: list[tuple[int, float, int]], wide: bool
+) -> None:
+    # The packed key gives lexsort's order, ties included; keys too wide to
+    # pack (alert numbers near 2**62) take lexsort itself.
+    alert = np.array([r[0] for r in rows], dtype=np.intp) << (60 if wide else 0)
+    delta = np.array([r[1] for r in rows])
+    later = np.array([r[2] for r in rows], dtype=np.int64)
+    expected = np.lexsort((later, -delta, alert))
+    order = _ranking(alert, delta, later)
+    for key in (alert, delta, later):
+        np.testing.assert_array_equal(key[order], key[expected])

@@ -141,7 +141,8 @@ class IndexGrid:
 
     ``events`` (count), ``signal`` (daily signal after aggregation),
     ``tension``, ``stability`` (under ``normalize``) and ``information``
-    (sum_i K(t - t_i), the decayed number of events behind each value), one
+    (sum_i K(t - t_i), the decayed number of events behind each value; None
+    when :meth:`ScoredEvents.index_grid` was asked not to compute it), one
     row per dyad of ``labels`` and one column per day of ``grid``.
     """
 
@@ -151,7 +152,14 @@ class IndexGrid:
     signal: np.ndarray
     tension: np.ndarray
     stability: np.ndarray
-    information: np.ndarray  # the decayed number of events behind each value
+    information: np.ndarray | None  # the decayed number of events behind each value
+
+    @property
+    def decayed_count(self) -> np.ndarray:
+        """:attr:`information`, which must have been computed."""
+        if self.information is None:
+            raise ValueError("This IndexGrid was computed without its information grid.")
+        return self.information
 
     @property
     def dates(self) -> pd.DatetimeIndex:
@@ -789,7 +797,7 @@ class ScoredEvents:
                     totals["events"][g] += np.where(active, found.events[code], 0)
                     totals["signal"][g] += np.where(active, found.signal[code], 0.0)
                     totals["tension"][g] += np.where(active, found.tension[code], 0.0)
-                    totals["information"][g] += np.where(active, found.information[code], 0.0)
+                    totals["information"][g] += np.where(active, found.decayed_count[code], 0.0)
         tension = np.divide(totals["tension"], members, out=np.zeros(shape), where=members > 0)
         merged = IndexGrid(
             pd.Index(names, dtype=object),
@@ -805,8 +813,8 @@ class ScoredEvents:
             "signal": merged.signal,
             "tension": merged.tension,
             "stability": merged.stability,
-            "information": merged.information,
-            "low_information": low_information(merged.information, self.config.min_information),
+            "information": merged.decayed_count,
+            "low_information": low_information(merged.decayed_count, self.config.min_information),
         }
         extra: dict[str, Any] = {"scale": self.scale, "weighting": weighting}
         if freq is not None:
@@ -928,26 +936,36 @@ class ScoredEvents:
             total += part
         return total
 
-    def _tension(self, grid: Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _tension(
+        self, grid: Grid, *, information: bool = True
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
         """Daily signal, event count, tension and information grids of these events on ``grid``.
 
         Information is sum_i K(t - t_i), the decayed number of events; under
         ``kernel_mean`` the tension is sum_i K s_i / (information + prior_events).
+        With ``information=False`` it is None, unless ``kernel_mean`` needs it.
         """
         daily = self._daily(grid, self.signal)
         kernels, _ = self.kernels()
+        wanted = information or self.config.aggregation == "kernel_mean"
+        decayed: np.ndarray | None = None
         if len(kernels) <= 1 and self.spread is None:
             kernel = kernels[0] if kernels else self.config.kernel_of()
             events = self.on_days(self.signal)
-            tension, information = tension_and_information(
-                kernel, daily, grid, events, self.day_range[0]
-            )
+            if wanted:
+                tension, decayed = tension_and_information(
+                    kernel, daily, grid, events, self.day_range[0]
+                )
+            else:
+                tension = tension_grid(kernel, daily, grid, events, self.day_range[0])
         else:  # kernels of their own per category, or days of spread events: one pass each
             tension = self._decayed(grid, daily, self.signal)
-            information = self._information(grid, daily[1])
+            if wanted:
+                decayed = self._information(grid, daily[1])
         if self.config.aggregation == "kernel_mean":
-            tension = _kernel_mean(tension, information + self.config.prior_events)
-        return daily[0], daily[1], tension, information
+            assert decayed is not None
+            tension = _kernel_mean(tension, decayed + self.config.prior_events)
+        return daily[0], daily[1], tension, decayed
 
     def _daily(self, grid: Grid, signal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Daily signal and event-count grids (a spread event: 1/n of both on each day)."""
@@ -997,6 +1015,7 @@ class ScoredEvents:
             value = 1.0
             if grid is not None and len(self.labels):
                 _, _, tension, information = self._tension(grid)
+                assert information is not None  # asked for by default
                 low = low_information(information, self.config.min_information)
                 informed = np.abs(tension[~low])
                 # Below this, |T| is rounding (signals that cancel), not tension.
@@ -1020,8 +1039,14 @@ class ScoredEvents:
         dyads: Sequence[str] | str | None = None,
         normalize: Normalize = "logistic",
         baseline: int = 365,
+        information: bool = True,
     ) -> IndexGrid:
-        """The index as ``(n_dyads, n_days)`` arrays (see :meth:`index` for the parameters)."""
+        """The index as ``(n_dyads, n_days)`` arrays (see :meth:`index` for the parameters).
+
+        With ``information=False`` the information grid is left out (None)
+        unless the tension needs it (``kernel_mean``): one scan fewer for the
+        analyses that read only the tension and the stability.
+        """
         chosen = self.select(dyads)
         grid = self.grid(start, end)
         if grid is None or len(chosen.labels) == 0:
@@ -1029,9 +1054,9 @@ class ScoredEvents:
             return IndexGrid(
                 chosen.labels, Grid(0, 0), none.astype(np.int64), none, none, none, none
             )
-        signal, count, tension, information = chosen._tension(grid)
+        signal, count, tension, decayed = chosen._tension(grid, information=information)
         stability = normalized(tension, self.scale, normalize, baseline)
-        return IndexGrid(chosen.labels, grid, count, signal, tension, stability, information)
+        return IndexGrid(chosen.labels, grid, count, signal, tension, stability, decayed)
 
     # -- queries ------------------------------------------------------------------------
 
@@ -1131,8 +1156,8 @@ class ScoredEvents:
             "signal": found.signal,
             "tension": found.tension,
             "stability": found.stability,
-            "information": found.information,
-            "low_information": low_information(found.information, self.config.min_information),
+            "information": found.decayed_count,
+            "low_information": low_information(found.decayed_count, self.config.min_information),
         }
         if self.coverage is not None:
             days = found.grid.first_day + np.arange(found.grid.n_days)
@@ -1686,7 +1711,7 @@ def _by_period(found: IndexGrid, values: Mapping[str, np.ndarray], freq: str) ->
         "stability_end": found.stability[:, lasts],
         "tension_mean": total(found.tension) / days,
         "stability_mean": total(found.stability) / days,
-        "information_end": found.information[:, lasts],
+        "information_end": found.decayed_count[:, lasts],
         "low_information": np.asarray(values["low_information"])[:, lasts],
     }
     n_dyads, n_periods = events.shape

@@ -99,6 +99,7 @@ ALERTS_PARAMETERS: dict[str, list[Any]] = {
 _NEGLIGIBLE = 0.01  # drivers add at least this share of the total rise of tension
 _BLOCK = 1 << 21  # largest (alerts x events) block of the attribution held at once
 _MARGIN = 1e-6  # relative slack when pruning drivers: rounding never hides one
+_CACHED = 1 << 16  # (alerts x events) cells of one block of the search for fading drivers
 
 
 @dataclass(frozen=True)
@@ -477,33 +478,24 @@ def _largest_fades(
     begin = rising.after(key, row, np.full_like(d0, rising.base - 1))
     ceiling = _older_ceiling(kernel, rising, d0)
     pending = np.flatnonzero(end > begin)
-    width = max(4 * top, 16)
+    # 64 first: on dense data most alerts needed more than 16 (a round spared).
+    width = max(4 * top, 64)
     found: list[tuple[np.ndarray, np.ndarray]] = []
     while len(pending):
-        p, b = end[pending], begin[pending]
-        lo = np.maximum(b, p - width)
-        span = int((p - lo).max())
-        index = lo[:, None] + np.arange(span)
-        valid = index < p[:, None]
-        index = np.where(valid, index, lo[:, None])
-        # Ages are >= 0 here (events up to d0), where K(age) is decay_over(age): one exp2.
-        age = d0[pending, None] - rising.day[index]
-        weight = kernel.decay_over(age)
-        assert weight is not None  # a kernel without memory
-        weight *= rising.signal[index]
-        contribution = np.where(valid, weight, 0.0)
-        kth = np.partition(contribution, top - 1, axis=1)[:, top - 1] if span >= top else 0.0
-        # The smallest change a driver can have: the top-th found, or 1% of the total.
-        need = np.maximum(-np.minimum(kth, 0.0) * fade[pending], _NEGLIGIBLE * total[pending])
-        need *= 1.0 - _MARGIN
-        outside = lo > b
-        bound = ceiling(np.maximum(lo - 1, 0), pending) * fade[pending]
-        done = ~outside | (bound * (1.0 + _MARGIN) < need)
-        keep = valid & done[:, None] & (-contribution * fade[pending, None] >= need[:, None])
-        keep &= contribution < 0
-        at, column = np.nonzero(keep)
-        found.append((pending[at], index[at, column]))
-        pending = pending[~done]
+        # Blocks of alerts whose (alerts x width) arrays stay in cache: every
+        # step is row by row, and a block of 512 KB per array is read several times
+        # (measured on 52,691 alerts: 0.12 s, against 0.17-0.35 s in one block).
+        step = max(1, _CACHED // width)
+        left = []
+        for a in range(0, len(pending), step):
+            part = pending[a : a + step]
+            lo = np.maximum(begin[part], end[part] - width)
+            alert, event, done = _fades_of(
+                kernel, rising, part, (lo, begin[part], end[part]), d0, (fade, total), top, ceiling
+            )
+            found.append((alert, event))
+            left.append(part[~done])
+        pending = np.concatenate(left)
         width *= 4
     alert, event = (
         (np.concatenate(p) for p in zip(*found, strict=True))
@@ -511,6 +503,47 @@ def _largest_fades(
         else (np.zeros(0, np.intp),) * 2
     )
     return alert, event
+
+
+def _fades_of(
+    kernel: Kernel,
+    rising: _Events,
+    pending: np.ndarray,
+    window: tuple[np.ndarray, np.ndarray, np.ndarray],
+    d0: np.ndarray,
+    needs: tuple[np.ndarray, np.ndarray],
+    top: int,
+    ceiling: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One block of :func:`_largest_fades`: events ``[lo, p)`` of alerts ``pending``.
+
+    ``window`` is ``(lo, b, p)`` per alert (``b``: its dyad's first event);
+    ``needs`` is ``(fade, total)`` of every alert.  Returns ``(alert, event,
+    done)``: the candidates found and whether each alert needs no older event.
+    """
+    lo, b, p = window
+    fade, total = needs[0][pending], needs[1][pending]
+    span = int((p - lo).max())
+    index = lo[:, None] + np.arange(span)
+    valid = index < p[:, None]
+    index = np.where(valid, index, lo[:, None])
+    # Ages are >= 0 here (events up to d0), where K(age) is decay_over(age): one exp2.
+    age = d0[pending, None] - rising.day[index]
+    weight = kernel.decay_over(age)
+    assert weight is not None  # a kernel without memory
+    weight *= rising.signal[index]
+    contribution = np.where(valid, weight, 0.0)
+    kth = np.partition(contribution, top - 1, axis=1)[:, top - 1] if span >= top else 0.0
+    # The smallest change a driver can have: the top-th found, or 1% of the total.
+    need = np.maximum(-np.minimum(kth, 0.0) * fade, _NEGLIGIBLE * total)
+    need *= 1.0 - _MARGIN
+    outside = lo > b
+    bound = ceiling(np.maximum(lo - 1, 0), pending) * fade
+    done = ~outside | (bound * (1.0 + _MARGIN) < need)
+    keep = valid & done[:, None] & (-contribution * fade[:, None] >= need[:, None])
+    keep &= contribution < 0
+    at, column = np.nonzero(keep)
+    return pending[at], index[at, column], done
 
 
 def _aggregation_on(
@@ -523,7 +556,7 @@ def _aggregation_on(
     prior = scored.config.prior_events
     scales = []
     for column in (found.date, found.start):
-        divisor = grid.information[found.row, column] + prior
+        divisor = grid.decayed_count[found.row, column] + prior
         scales.append(np.divide(1.0, divisor, out=np.zeros(len(divisor)), where=divisor > 0))
     return scales[0], scales[1]
 
@@ -572,13 +605,35 @@ def _terms(
     keep = (delta > 0) & (delta >= _NEGLIGIBLE * total[alert])
     alert, row, day, delta = alert[keep], row[keep], day[keep], delta[keep]
     # Largest rise first; among equal rises, the later event first, then the earlier row
-    # (day and row in one key: a lexsort of three keys instead of four).
+    # (day and row in one key).
     later_first = (np.int64(day.max(initial=0)) - day).astype(np.int64) << 32 | row
-    order = np.lexsort((later_first, -delta, alert))
+    order = _ranking(alert, delta, later_first)
     alert, row, day, delta = alert[order], row[order], day[order], delta[order]
     bounds = np.searchsorted(alert, np.arange(n + 1))
     keep = np.arange(len(alert)) - bounds[alert] < top
     return alert[keep], row[keep], day[keep], delta[keep]
+
+
+def _ranking(alert: np.ndarray, delta: np.ndarray, later: np.ndarray) -> np.ndarray:
+    """``np.lexsort((later, -delta, alert))``, by one sort of one packed key when it fits.
+
+    Each key is replaced by its dense rank (ties keep one rank) and the three
+    ranks are packed into an int64, ``alert`` in the high bits: one quicksort
+    of 64-bit integers, where lexsort takes three stable sorts (measured on
+    234,000 drivers: 66 ms for lexsort).  Rows equal in all three keys are
+    equal rows, so their order does not matter.  Keys too many to pack fall
+    back to lexsort.
+    """
+    _, by_delta = np.unique(-delta, return_inverse=True)
+    _, by_later = np.unique(later, return_inverse=True)
+    ranks = (alert, by_delta.ravel(), by_later.ravel())
+    bits = [max(int(rank.max(initial=0)).bit_length(), 1) for rank in ranks]
+    if sum(bits) > 63:
+        return np.lexsort((later, -delta, alert))
+    key = ranks[0].astype(np.int64) << (bits[1] + bits[2])
+    key |= ranks[1].astype(np.int64) << bits[2]
+    key |= ranks[2]
+    return np.argsort(key)
 
 
 def _sided_at(
@@ -626,7 +681,9 @@ def _drivers(scored: ScoredEvents, found: _Found, grid: IndexGrid, top: int) -> 
     events = scored.events
     types = events["event_type"].cat
     names = np.asarray(types.categories.astype(str), dtype=object)[types.codes.to_numpy()[row]]
-    when = np.datetime_as_string(day.astype("datetime64[D]"))
+    # Each distinct day written once: drivers share a few thousand days.
+    days, on = np.unique(day, return_inverse=True)
+    when = np.datetime_as_string(days.astype("datetime64[D]")).astype(object)[on]
     pieces = [
         "%s %s (%+.3g)" % piece  # noqa: UP031 (a third faster than an f-string here)
         for piece in zip(names.tolist(), when.tolist(), delta.tolist(), strict=True)
@@ -857,7 +914,12 @@ def alerts(
     data = as_scored(scored, config, overrides, coverage=coverage)
     data.require_days("alerts")
     grid = data.index_grid(
-        start=start, end=end, dyads=dyads, normalize=normalize, baseline=baseline
+        start=start,
+        end=end,
+        dyads=dyads,
+        normalize=normalize,
+        baseline=baseline,
+        information=False,  # read under kernel_mean only, which computes it anyway
     )
     parts = [_Found.none()]
     if grid.grid.n_days > 0:

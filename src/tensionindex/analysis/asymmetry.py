@@ -142,7 +142,7 @@ def asymmetry(
     backward = [f"{b}->{a}" for a, b in zip(firsts, seconds, strict=True)]
     index = pd.Index(directed, dtype=object)
     wanted_rows = sorted({d for d in (*forward, *backward) if d in index})
-    found = data.index_grid(start=start, end=end, dyads=wanted_rows)
+    found = data.index_grid(start=start, end=end, dyads=wanted_rows, information=False)
     n_days = found.grid.n_days
     # Row of each direction in the grid; a direction without events is a row of zeros.
     padded = np.vstack([found.tension, np.zeros((1, n_days))])

@@ -352,7 +352,12 @@ def changepoints(
     require("ruptures", extra="changepoints", feature="changepoints()")
     data = as_scored(scored, config, overrides, coverage=coverage)
     grid = data.index_grid(
-        start=start, end=end, dyads=dyads, normalize=normalize, baseline=baseline
+        start=start,
+        end=end,
+        dyads=dyads,
+        normalize=normalize,
+        baseline=baseline,
+        information=False,  # none of SERIES_COLUMNS
     )
     levels = np.asarray(getattr(grid, column), dtype=float)
     n_days = grid.grid.n_days
