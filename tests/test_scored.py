@@ -265,3 +265,20 @@ def test_the_sides_refuse_events_spread_over_their_periods() -> None:
     )
     with pytest.raises(ti.InvalidParameterError, match=r"sided_tension places each event on one"):
         scored.sided_tension(0, 1)
+
+
+@given(frame=event_frames(min_size=1, max_size=20), config=configs())
+def test_an_index_grid_without_information_has_the_same_index(
+    frame: pd.DataFrame, config: ti.IndexConfig
+) -> None:
+    scored = ti.score(frame, config)
+    full = scored.index_grid()
+    lean = scored.index_grid(information=False)
+    for name in ("events", "signal", "tension", "stability"):
+        np.testing.assert_array_equal(getattr(lean, name), getattr(full, name))
+    if config.aggregation == "kernel_mean":  # the tension needs it: computed anyway
+        np.testing.assert_array_equal(lean.decayed_count, full.decayed_count)
+    else:
+        assert lean.information is None
+        with pytest.raises(ti.InvalidParameterError, match=r"information=True"):
+            lean.decayed_count  # noqa: B018

@@ -158,7 +158,10 @@ class IndexGrid:
     def decayed_count(self) -> np.ndarray:
         """:attr:`information`, which must have been computed."""
         if self.information is None:
-            raise ValueError("This IndexGrid was computed without its information grid.")
+            raise InvalidParameterError(
+                "This IndexGrid was computed without its information grid "
+                "(index_grid(information=False)); ask index_grid(information=True) for it."
+            )
         return self.information
 
     @property
