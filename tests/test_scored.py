@@ -282,3 +282,25 @@ def test_an_index_grid_without_information_has_the_same_index(
         assert lean.information is None
         with pytest.raises(ti.InvalidParameterError, match=r"information=True"):
             lean.decayed_count  # noqa: B018
+
+
+@given(frame=event_frames(min_size=1, max_size=30), config=configs())
+def test_groups_read_from_the_kept_order_equal_groups_found_by_comparison(
+    frame: pd.DataFrame, config: ti.IndexConfig
+) -> None:
+    from tensionindex.engine import group_tensions
+
+    scored = ti.score(frame, config)
+    if scored.spread is not None or not scored._linear():
+        return
+    codes, categories = scored.category_codes()
+    kernels = [scored.config.kernel_of(c) for c in categories]
+    grid = scored.grid(None, None)
+    assert grid is not None
+    args = (scored.dyad, scored.day, scored.signal, codes, kernels, len(scored.labels), grid)
+    found = dict(group_tensions(*args))
+    counts = np.bincount(codes, minlength=len(kernels))
+    kept = dict(group_tensions(*args, counts, scored._by_group(codes, len(kernels))))
+    assert found.keys() == kept.keys()
+    for k, tension in found.items():
+        np.testing.assert_array_equal(kept[k], tension)

@@ -53,6 +53,7 @@ __all__ = [
     "intensity_transform",
     "normalized",
     "row_chunks",
+    "sort_by_group",
     "stability_from_tension",
     "stamp",
     "tension_grid",
@@ -511,11 +512,14 @@ def group_tensions(
     n_dyads: int,
     grid: Grid,
     counts: np.ndarray | None = None,
+    order: np.ndarray | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """``(k, tension grid)`` of each group k of events that has events.
 
     ``codes`` gives each event's group (0 .. len(kernels) - 1), computed with
-    ``kernels[k]``; ``counts`` (optional) the number of events per group.
+    ``kernels[k]``; ``counts`` (optional) the number of events per group, and
+    ``order`` (optional, with ``counts``) the events sorted by group, stably:
+    ``np.argsort(codes, kind="stable")``, when the caller keeps it.
     When every event falls on the grid, each group's events are found by one
     comparison of the small codes: their positions ascend, so the gathers
     stream (measured at 10M events and nine groups: 0.10 s against 0.15 s
@@ -532,6 +536,7 @@ def group_tensions(
     on_grid = first >= grid.first_day and last < grid.first_day + grid.n_days
     if counts is None:
         counts = np.bincount(codes, minlength=n_groups)
+    ends = np.cumsum(counts)
     if on_grid:
         # Every event on the grid: its cell once; each group's events found by
         # one comparison (ascending positions: gathers that stream, where a
@@ -545,7 +550,10 @@ def group_tensions(
         most = None if counted else int(np.bincount(flat, None, size).max(initial=0))
 
         def one(k: int) -> np.ndarray:
-            mine = np.flatnonzero(codes == k)
+            if order is None:
+                mine = np.flatnonzero(codes == k)
+            else:  # ascending positions too: the sort was stable
+                mine = order[ends[k] - counts[k] : ends[k]]
             cells = flat[mine]
             count = None
             bound = most
@@ -571,9 +579,8 @@ def group_tensions(
         with ThreadPoolExecutor(max_workers=2) as pool:
             yield from zip(present, pool.map(one, present), strict=True)
         return
-    small = codes.astype(np.int8 if n_groups <= 127 else np.int16 if n_groups < 32_767 else np.intp)
-    order = np.argsort(small, kind="stable")
-    ends = np.cumsum(counts)
+    if order is None:
+        order = sort_by_group(codes, n_groups)
     dyad, signal = dyad[order], signal[order]
     offset = day[order]
     offset -= grid.first_day
@@ -584,13 +591,25 @@ def group_tensions(
         args = dyad[part], offset[part], signal[part]
         keep = args[1] < grid.n_days
         if not keep.all():
-            args = tuple(a[keep] for a in args)  # type: ignore[assignment]
+            args = tuple(a[keep] for a in args)
         yield (
             k,
             kernel.from_events(
                 *args, n_dyads=n_dyads, n_days=grid.n_days, first_day=grid.first_day
             ),
         )
+
+
+def sort_by_group(codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Positions of the events sorted by group, stably (one radix sort of small codes).
+
+    Examples
+    --------
+    >>> sort_by_group(np.array([2, 0, 2, 1, 0]), 3)
+    array([1, 4, 3, 0, 2])
+    """
+    small = codes.astype(np.int8 if n_groups <= 127 else np.int16 if n_groups < 32_767 else np.intp)
+    return np.asarray(np.argsort(small, kind="stable"))
 
 
 def grid_frame(labels: pd.Index, grid: Grid, columns: Mapping[str, np.ndarray]) -> pd.DataFrame:

@@ -59,6 +59,7 @@ from tensionindex.engine import (
     intensity_transform,
     normalized,
     row_chunks,
+    sort_by_group,
     stability_from_tension,
     stamp,
     tension_and_information,
@@ -1470,9 +1471,37 @@ class ScoredEvents:
         kernels = [self.config.kernel_of(str(c)) for c in categories]
         counts = self._group_counts(codes, len(kernels))
         dyad, day, value = self.on_days(signal)
+        order = None
         if self.spread is not None:
             codes = codes[self._piece_layout[0]]
-        yield from group_tensions(dyad, day, value, codes, kernels, len(self.labels), grid, counts)
+            counts = np.bincount(codes, minlength=len(kernels))
+        else:
+            order = self._by_group(codes, len(kernels))
+        yield from group_tensions(
+            dyad, day, value, codes, kernels, len(self.labels), grid, counts, order
+        )
+
+    def _by_group(self, codes: np.ndarray, n_groups: int) -> np.ndarray | None:
+        """The events sorted by type or category (as ``codes`` are), stably; kept.
+
+        Every split of the tension by type or category (contributions,
+        sensitivity, calibration) reads each group's events: sorted once per
+        scored object, where finding them costs a pass over all events per
+        group and call.  None for other codes.
+        """
+        if codes is self.type_code:
+            key = "by_type"
+        elif codes is self.category_codes()[0]:
+            key = "by_category"
+        else:
+            return None
+        found = self._cache.get(key)
+        if found is None:
+            order = sort_by_group(codes, n_groups)
+            if len(order) < np.iinfo(np.int32).max:  # half the memory kept
+                order = order.astype(np.int32)
+            found = self._cache.setdefault(key, order)
+        return found  # type: ignore[no-any-return]
 
     @validate_params(RANGE, name="contributions")
     def contributions(

@@ -263,10 +263,12 @@ class _Events:
 
     @property
     def key(self) -> np.ndarray:
-        # row * span + (day - base), in one array (the inputs are 10M long at scale).
-        key = np.multiply(self.row, self.span, dtype=np.int64)
-        key += self.day
-        key -= self.base
+        # row * span + (day - base), in one array (the inputs are 10M long at scale),
+        # of 32 bits when it fits: half the memory to write and to search.
+        largest = (int(self.row.max(initial=0)) + 1) * self.span
+        dtype = np.int32 if largest < np.iinfo(np.int32).max else np.int64
+        key = np.subtract(self.day, self.base, dtype=dtype)
+        key += np.multiply(self.row, self.span, dtype=dtype)
         return np.asarray(key)
 
     def take(self, keep: np.ndarray) -> _Events:
@@ -282,7 +284,8 @@ class _Events:
     def after(self, key: np.ndarray, row: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Index of the first event of dyad ``row`` after ``day`` (its first event if none)."""
         relative = np.clip(day - self.base, -1, self.span - 2)
-        return np.asarray(np.searchsorted(key, row * self.span + relative, side="right"))
+        wanted = (row * self.span + relative).astype(key.dtype, copy=False)
+        return np.asarray(np.searchsorted(key, wanted, side="right"))
 
 
 def _sorted_events(scored: ScoredEvents, codes: np.ndarray, last_day: int) -> _Events:
@@ -304,11 +307,14 @@ def _sorted_events(scored: ScoredEvents, codes: np.ndarray, last_day: int) -> _E
             np.concatenate([a[lo:hi] for lo, hi in spans] or [a[:0]])
             for a in (by.order, by.day, by.signal)
         )
-    row = np.repeat(np.arange(len(codes)), lengths)
-    keep = day <= last_day
-    if not keep.all():
+    row = np.repeat(np.arange(len(codes), dtype=np.intp), lengths)
+    if last_day < scored.day_range[1]:
+        keep = day <= last_day
         position, row, day, signal = position[keep], row[keep], day[keep], signal[keep]
-    base = int(day.min(initial=last_day))
+        base = int(day.min(initial=last_day))
+    else:  # every event kept, and each dyad's earliest day is its first event's
+        firsts = (np.cumsum(lengths) - lengths)[lengths > 0]
+        base = int(np.min(day[firsts], initial=last_day))
     return _Events(row, day, signal, position, base, last_day - base + 2)
 
 
