@@ -21,9 +21,9 @@ sensitivity, 200 draws                        3x index
 ============================================  ===========
 
 Alerts are timed twice: with thresholds that a monitoring desk would set (the
-0.1st percentile of the stability and drops of 60 points: about 1,700 alerts
-over 1,000 dyads and 10 years, one per dyad every six years) and with dense ones
-(the 10th percentile and drops of 20: about 55,000 alerts, each with its
+0.1st percentile of the stability and drops of 60 points: about 1,300 alerts
+over 1,000 dyads and 10 years, about one per dyad every eight years) and with dense ones
+(the 10th percentile and drops of 20: about 53,000 alerts, each with its
 drivers as text).  The number of alerts found is printed with the table.
 
 The quick profile guards against regressions with ceilings of its own
