@@ -58,8 +58,8 @@ TARGETS = {
 QUICK_CEILINGS = {
     "explain one dyad-date": 1.0,
     "contributions": 6.0,
-    "alerts (desk)": 20.0,
-    "alerts (dense)": 60.0,
+    "alerts (desk)": 3.0,
+    "alerts (dense)": 6.0,
     "plot_index without drawing": 6.0,
     "sensitivity, 200 draws": 6.0,
 }
