@@ -538,9 +538,10 @@ def group_tensions(
         counts = np.bincount(codes, minlength=n_groups)
     ends = np.cumsum(counts)
     if on_grid:
-        # Every event on the grid: its cell once; each group's events found by
-        # one comparison (ascending positions: gathers that stream, where a
-        # sort by group would cost a radix pass and two random gathers).
+        # Every event on the grid: its cell once; each group's events read from
+        # the caller's kept order, or found by one comparison (ascending
+        # positions either way: gathers that stream, where a sort by group on
+        # every call would cost a radix pass and two random gathers).
         flat = cell_index(dyad, day, grid.n_days, grid.first_day)
         # No group has more events in a cell than all events have: one count
         # of every cell bounds each group's (exact_bincount needs only a
