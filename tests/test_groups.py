@@ -68,6 +68,18 @@ def test_membership_can_change_over_time() -> None:
     assert members.loc["2023-12-31"] == 1 and members.loc["2024-01-01"] == 1
 
 
+def test_monthly_equal_weight_keeps_the_members_on_each_months_last_day() -> None:
+    scored = ti.score(EXAMPLE)
+    groups = {"g": [("CHN-PHL", None, "2024-02-14"), ("CHN-USA", "2024-01-01", None)]}
+    daily = scored.group_index(groups, weighting="dyad").set_index("date")
+    monthly = scored.group_index(groups, weighting="dyad", freq="MS")
+    ends = monthly["date"] + pd.offsets.MonthEnd(0)
+    ends = ends.where(ends <= daily.index[-1], daily.index[-1])  # the last month is cut short
+    np.testing.assert_array_equal(monthly["members_end"], daily.loc[ends, "members"])
+    np.testing.assert_array_equal(monthly["tension_end"], daily.loc[ends, "tension"])
+    assert set(monthly["members_end"]) == {1, 2}
+
+
 def test_group_explain_names_the_member_events() -> None:
     pooled = ti.score(EXAMPLE).by_group({"scs": ["CHN-PHL", "CHN-TWN"]})
     index = pooled.index()

@@ -755,7 +755,9 @@ class ScoredEvents:
         -------
         pandas.DataFrame
             The columns of :meth:`index` (``dyad`` holding the group names),
-            with ``members`` (member dyads on each day) under ``"dyad"``.
+            with ``members`` (member dyads on each day) under ``"dyad"``;
+            with ``freq``, ``members_end`` (the members on the period's last
+            day, beside ``tension_end``).
 
         Examples
         --------
@@ -823,7 +825,8 @@ class ScoredEvents:
         extra: dict[str, Any] = {"scale": self.scale, "weighting": weighting}
         if freq is not None:
             extra["freq"] = freq
-            return stamp(_by_period(merged, values, freq), self.config, **extra)
+            ends = {"members": members.astype(np.int64)}
+            return stamp(_by_period(merged, values, freq, ends), self.config, **extra)
         values["members"] = members.astype(np.int64)
         return stamp(grid_frame(merged.labels, grid, values), self.config, **extra)
 
@@ -1718,8 +1721,17 @@ def period_codes(first_day: int, n_days: int, freq: str) -> tuple[np.ndarray, pd
     return np.asarray(codes, dtype=np.intp), pd.PeriodIndex(uniques).start_time
 
 
-def _by_period(found: IndexGrid, values: Mapping[str, np.ndarray], freq: str) -> pd.DataFrame:
-    """The daily grids of ``values`` summarised by period (see ``index(freq=...)``)."""
+def _by_period(
+    found: IndexGrid,
+    values: Mapping[str, np.ndarray],
+    freq: str,
+    at_end: Mapping[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """The daily grids of ``values`` summarised by period (see ``index(freq=...)``).
+
+    ``at_end`` (optional): more daily grids, each read on the period's last
+    day as a column ``<name>_end``.
+    """
     codes, starts = period_codes(found.grid.first_day, found.grid.n_days, freq)
     firsts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     lasts = np.r_[firsts[1:], len(codes)] - 1
@@ -1745,6 +1757,7 @@ def _by_period(found: IndexGrid, values: Mapping[str, np.ndarray], freq: str) ->
         "stability_mean": total(found.stability) / days,
         "information_end": found.decayed_count[:, lasts],
         "low_information": np.asarray(values["low_information"])[:, lasts],
+        **{f"{name}_end": grid[:, lasts] for name, grid in (at_end or {}).items()},
     }
     n_dyads, n_periods = events.shape
     out = {
