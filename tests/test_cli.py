@@ -165,6 +165,21 @@ def test_explain_lists_the_events_behind_a_value(
     assert table["contribution"].sum() == pytest.approx(value, abs=1e-4)
 
 
+def test_explain_a_month_lists_the_events_behind_its_mean(
+    events_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["explain", str(events_file), "--dyad", "CHN-PHL", "--date", "2024-03-10"]
+    status, out, err = run_cli([*args, "--freq", "MS"], capsys)
+    assert status == 0, err
+    table = pd.read_csv(io.StringIO(out))
+    scored = ti.score(ti.read_events(events_file))
+    month = scored.index(dyads="CHN-PHL", freq="MS").set_index("date")
+    value = month.loc["2024-03-01", "tension_mean"]
+    assert table["contribution"].sum() == pytest.approx(value, abs=1e-4)
+    expected = scored.explain("CHN-PHL", "2024-03-10", freq="MS")
+    assert list(table["event_id"]) == list(expected["event_id"])
+
+
 def test_events_are_validated_by_the_reader_only(
     events_file: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

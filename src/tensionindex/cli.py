@@ -654,7 +654,7 @@ def _explain(args: argparse.Namespace) -> None:
     from tensionindex.display import show
 
     scored = _scored(args, _config(args))
-    table = scored.explain(args.dyad, args.date)
+    table = scored.explain(args.dyad, args.date, freq=args.freq)
     if args.output is None and sys.stdout.isatty():
         digits = TABLE_DIGITS if args.digits is None else args.digits
         width = shutil.get_terminal_size().columns
@@ -932,7 +932,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _input_options(explain)
     explain.add_argument("--dyad", required=True, metavar="DYAD")
-    explain.add_argument("--date", required=True, metavar="DATE")
+    explain.add_argument(
+        "--date", required=True, metavar="DATE", help="the day (with --freq, any day of the period)"
+    )
+    explain.add_argument(
+        "--freq",
+        choices=["W", "MS", "QS", "YS"],
+        help="explain the week, month, quarter or year holding --date (its mean tension, as "
+        "'score --freq' gives it) instead of one day",
+    )
     _config_options(explain)
     _output_options(explain, what="every row and column")
     explain.set_defaults(run=_explain)
