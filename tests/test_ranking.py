@@ -89,14 +89,27 @@ def test_drivers_are_the_largest_changes_and_all_changes_sum_to_the_tension_chan
         rest = changes.drop(row["event_ids"]).sum()
         assert sum(row["driver_changes"]) + rest == pytest.approx(row["tension_change"], abs=1e-9)
         nonzero = changes[changes != 0]
-        largest = nonzero.abs().sort_values(ascending=False)
-        assert len(row["event_ids"]) == min(3, len(nonzero))
+        counted = nonzero[nonzero.abs() >= 0.01 * nonzero.abs().sum()]  # not negligible
+        largest = counted.abs().sort_values(ascending=False)
+        assert len(row["event_ids"]) == min(3, len(counted))
         np.testing.assert_allclose(
             np.abs(row["driver_changes"]), largest.iloc[: len(row["event_ids"])], rtol=1e-12
         )
         np.testing.assert_allclose(row["driver_changes"], changes.loc[row["event_ids"]], rtol=1e-12)
         # Rows point at the events themselves.
         assert scored.events["event_id"].iloc[row["driver_rows"]].tolist() == row["event_ids"]
+
+
+def test_changes_under_one_percent_of_all_are_not_drivers() -> None:
+    # CHN-TWN in the first half of 2024: the exercise of May 2024 adds 2.29; the
+    # exercises of 2023 and 2022 fade by 0.011 and 7e-5, under 1% of all changes.
+    scored = ti.score(ti.load_example("us-china-2024"))
+    start, end = "2024-01-01", "2024-06-30"
+    row = ti.compare_dyads(scored, start=start, end=end, dyads="CHN-TWN").iloc[0]
+    changes = _changes_from_explain(scored, "CHN-TWN", start, end)
+    assert (changes != 0).sum() == 3
+    assert row["drivers"] == "military_exercise 2024-05-23 (+2.29)"
+    assert row["driver_changes"] == [pytest.approx(changes.max())]
 
 
 def test_driver_text_rows_and_identical_events_without_ids() -> None:

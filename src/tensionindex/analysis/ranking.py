@@ -66,6 +66,7 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
 # The event's own columns in explain(): matching them finds the event's row.
 _EVENT_COLUMNS = ("date", "actor1", "actor2", "event_type", "intensity", "confidence")
 _SEPARATOR = "\x1f"
+_NEGLIGIBLE = 0.01  # a driver moves the tension by at least this share of all moves
 
 
 @validate_params(
@@ -200,7 +201,9 @@ def compare_dyads(
         - ``drivers``: the ``top`` events whose contribution to the tension
           changed most (in absolute value) from ``start`` to ``end``, as text
           such as ``"water_cannon 2024-03-23 (+7)"`` (the change in tension
-          points: positive raised the tension, negative lowered it);
+          points: positive raised the tension, negative lowered it); events
+          whose change is under 1% of the sum of every event's absolute
+          change are left out, as in :func:`alerts`;
         - ``driver_changes``, ``driver_rows``, ``event_ids``: their changes
           of contribution, their rows in ``scored.events`` and their
           ``event_id`` (None where the events have no id), as lists.
@@ -358,6 +361,10 @@ def _drivers(
     before = _contributions(data, label, start, lookup, columns)
     after = _contributions(data, label, end, lookup, columns)
     change = after.sub(before, fill_value=0.0)
+    # An event moving the tension by under 1% of all the events' moves (the fading
+    # of an old event, say) did not drive the change, as in alerts; explain() lists
+    # every term.
+    change = change[change.abs() >= _NEGLIGIBLE * change.abs().sum()]
     change = change[change != 0]
     rows = change.index.to_numpy(dtype=np.int64)
     days = data.day[rows]
