@@ -416,3 +416,20 @@ def test_the_real_samples_have_no_unknown_actor() -> None:
         codes |= set(events["actor1"].astype(str)) | set(events["actor2"].astype(str))
     # GDELT's CAMEO country codes beyond ISO 3166 are in the table (regions) or aliased.
     assert codes <= set(TABLE["iso3"])
+
+
+def test_a_name_without_a_state_on_the_day_is_missing_here_and_its_code_in_events() -> None:
+    # Ukraine has no row before 1991-08-24: country_codes says so, while an event
+    # of 1985 still needs an actor and gets the code the name resolves to.
+    assert pd.isna(ti.country_codes("Ukraine", to="iso3", date="1985-06-01").iloc[0])
+    frame = pd.DataFrame(
+        {
+            "date": ["1985-06-01"],
+            "actor1": ["Ukraine"],
+            "actor2": ["Russia"],
+            "event_type": ["leader_call"],
+        }
+    )
+    out = ti.validate_events(frame)
+    assert (str(out["actor1"].iloc[0]), str(out["actor2"].iloc[0])) == ("UKR", "SUN")
+    assert ti.country_codes("Russia", to="iso3", date="1985-06-01").iloc[0] == "SUN"

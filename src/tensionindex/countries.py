@@ -501,6 +501,16 @@ def country_codes(
     --------
     validate_events : resolves actor names with the same tables, at each event's date.
 
+    Notes
+    -----
+    With a date, a value whose state has no row valid on that day is missing
+    here, while :func:`validate_events` still writes the code the name
+    resolves to, since every event needs an actor: "Ukraine" in an event of
+    1985 becomes ``UKR`` (a Soviet republic then, with no row of its own
+    before 1991-08-24), and ``country_codes("Ukraine", date="1985-06-01")``
+    is missing.  Names of a state that continued under another code resolve
+    on the day: "Russia" in 1985 is ``SUN``, as here.
+
     Examples
     --------
     >>> import tensionindex as ti
@@ -523,6 +533,10 @@ def country_codes(
     ...                  date=["1985-06-01", "2005-06-01"])
     365    SUN
     365    RUS
+    Name: iso3, dtype: object
+    >>> ti.country_codes(["Ukraine", "Russia"], to="iso3", date="1985-06-01")
+    Ukraine    None
+    Russia      SUN
     Name: iso3, dtype: object
     >>> ti.country_codes("Soviet Union", date="2005-06-01")[["iso3", "valid_to"]]
                  iso3 valid_to
