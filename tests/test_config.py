@@ -322,8 +322,21 @@ def test_custom_types_accept_dicts_and_specs() -> None:
         (
             "navy_band",
             {"label": "x", "category": "cooperation"},
-            "The custom event type 'navy_band' of IndexConfig needs exactly the keys 'label', "
-            "'category' and 'weight'. Missing: ['weight']; unexpected: [].",
+            "The custom event type 'navy_band' of IndexConfig needs the keys 'label', "
+            "'category' and 'weight', and may have 'mode'. Missing: ['weight']; unexpected: [].",
+        ),
+        (
+            "navy_band",
+            {"label": "x", "category": "naval", "weight": 1, "mode": "spoken"},
+            "The mode of custom event type 'navy_band' must be 'verbal' (words: statements, "
+            "talks) or 'material' (deeds), or be left out to take its category's. Got 'spoken' "
+            "instead.",
+        ),
+        (
+            "navy_band",
+            {"label": "x", "category": "naval", "weight": 1, "mode": 1},
+            "The \"custom_types['navy_band'].mode\" parameter of IndexConfig must be 'verbal' or "
+            "'material'. Got 1 instead.",
         ),
         (
             "navy_band",
@@ -359,6 +372,24 @@ def test_custom_types_accept_dicts_and_specs() -> None:
 def test_bad_custom_types(key: str, spec: object, message: str) -> None:
     with pytest.raises(ti.ConfigurationError, match=re.escape(message)):
         ti.IndexConfig(custom_types={key: spec})  # type: ignore[dict-item]
+
+
+def test_a_custom_types_mode_sets_its_quad_class_and_round_trips() -> None:
+    from tensionindex.catalogue import quad_classes
+
+    spoken = {"label": "Navy spokesman warns", "category": "naval", "weight": 2.0}
+    plain = ti.IndexConfig(custom_types={"navy_warning": spoken})
+    verbal = ti.IndexConfig(custom_types={"navy_warning": {**spoken, "mode": "verbal"}})
+    assert quad_classes(["navy_warning"], plain.custom_types) == ("material_conflict",)
+    assert quad_classes(["navy_warning"], verbal.custom_types) == ("verbal_conflict",)
+    assert ti.IndexConfig.from_toml(verbal.to_toml()) == verbal
+    assert ti.IndexConfig.from_dict(verbal.to_dict()) == verbal
+    # Without a mode nothing is written: fingerprints of older configurations hold.
+    assert "mode" not in plain.to_dict()["custom_types"]["navy_warning"]
+    assert "mode" not in plain.to_toml()
+    assert plain.fingerprint != verbal.fingerprint
+    taxonomy = ti.taxonomy(verbal).set_index("event_type")
+    assert taxonomy.loc["navy_warning", "quad_class"] == "verbal_conflict"
 
 
 def test_weight_for_a_type_neither_built_in_nor_added_is_an_error() -> None:

@@ -54,7 +54,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -68,6 +68,7 @@ from tensionindex.exceptions import (
 
 __all__ = [
     "CATEGORIES",
+    "CUSTOM_MODES",
     "QUAD_CLASSES",
     "SIDES",
     "Entry",
@@ -212,6 +213,9 @@ _CATEGORY_QUAD: dict[str, tuple[str, str]] = {
 }
 _NEW_CATEGORY_QUAD = ("material", "cooperation")
 
+#: What a custom event type's ``mode`` may be: words or deeds.
+CUSTOM_MODES: tuple[str, ...] = ("verbal", "material")
+
 # The PLOVER manual prints the base score of ACCUSE as +3 while every ACCUSE
 # mode is negative (-2 to -3.5) and the manual's older table gives -2: a sign
 # typo.  We use -2 (docs/methodology.md, "Corrections").
@@ -233,16 +237,32 @@ class EventTypeSpec:
         digits and underscores) that then accepts multipliers and half-lives.
     weight : float
         Tension weight: positive raises tension, negative lowers it.
+    mode : {"verbal", "material"}, optional
+        Whether the type is words or deeds, for its quad class
+        (:func:`custom_quad_class`); by default its category's (material for
+        a category of the user's own).
 
     Examples
     --------
     >>> EventTypeSpec(label="Joint coast-guard patrol", category="cooperation", weight=-3.0)
-    EventTypeSpec(label='Joint coast-guard patrol', category='cooperation', weight=-3.0)
+    EventTypeSpec(label='Joint coast-guard patrol', category='cooperation', weight=-3.0, mode=None)
     """
 
     label: str
     category: str
     weight: float
+    mode: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The spec as configuration files write it (``mode`` only when set)."""
+        out: dict[str, Any] = {
+            "label": self.label,
+            "category": self.category,
+            "weight": self.weight,
+        }
+        if self.mode is not None:
+            out["mode"] = self.mode
+        return out
 
 
 @dataclass(frozen=True)
@@ -503,6 +523,12 @@ def check_custom_types(custom_types: Mapping[str, EventTypeSpec]) -> None:
                 f"and underscores. Got {spec.category!r} instead."
                 + did_you_mean(spec.category, CATEGORIES)
             )
+        if spec.mode not in (None, *CUSTOM_MODES):
+            raise ConfigurationError(
+                f"The mode of custom event type {key!r} must be 'verbal' (words: statements, "
+                f"talks) or 'material' (deeds), or be left out to take its category's. "
+                f"Got {spec.mode!r} instead."
+            )
 
 
 def custom_quad_class(spec: EventTypeSpec) -> str:
@@ -511,7 +537,8 @@ def custom_quad_class(spec: EventTypeSpec) -> str:
     Verbal or material comes from the category (dialogue, agreement and
     statement are verbal; cooperation, economic_coercion, military_posture,
     gray_zone, violence and any category of the user's own are material;
-    diplomatic_friction is verbal); cooperation or conflict from the sign of
+    diplomatic_friction is verbal) unless the type sets its own ``mode``;
+    cooperation or conflict from the sign of
     the type's own weight (negative: cooperation, positive: conflict; 0: the
     category's usual side, cooperation for a category of the user's own).
 
@@ -524,8 +551,12 @@ def custom_quad_class(spec: EventTypeSpec) -> str:
     >>> custom_quad_class(EventTypeSpec(label="Envoy summoned", category="diplomatic_friction",
     ...                                 weight=2))
     'verbal_conflict'
+    >>> custom_quad_class(EventTypeSpec(label="Navy spokesman warns", category="naval",
+    ...                                 weight=2, mode="verbal"))
+    'verbal_conflict'
     """
     mode, usual = _CATEGORY_QUAD.get(spec.category, _NEW_CATEGORY_QUAD)
+    mode = spec.mode or mode
     side = usual if spec.weight == 0 else ("conflict" if spec.weight > 0 else "cooperation")
     return f"{mode}_{side}"
 

@@ -491,18 +491,23 @@ class IndexConfig:
         else:
             raise _fail(f"custom_types[{key!r}]", "a dict with label, category and weight", spec)
         missing = [k for k in ("label", "category", "weight") if k not in raw]
-        extra = [k for k in raw if k not in ("label", "category", "weight")]
+        extra = [k for k in raw if k not in ("label", "category", "weight", "mode")]
         if missing or extra:
             raise ConfigurationError(
-                f"The custom event type {key!r} of IndexConfig needs exactly the keys 'label', "
-                f"'category' and 'weight'. Missing: {missing}; unexpected: {extra}."
+                f"The custom event type {key!r} of IndexConfig needs the keys 'label', "
+                f"'category' and 'weight', and may have 'mode'. Missing: {missing}; "
+                f"unexpected: {extra}."
             )
         if not isinstance(raw["label"], str) or not isinstance(raw["category"], str):
             raise _fail(f"custom_types[{key!r}]", "a label and category given as strings", spec)
+        mode = raw.get("mode")
+        if mode is not None and not isinstance(mode, str):
+            raise _fail(f"custom_types[{key!r}].mode", "'verbal' or 'material'", mode)
         return EventTypeSpec(
             label=raw["label"],
             category=raw["category"],
             weight=_number(f"custom_types[{key!r}].weight", raw["weight"]),
+            mode=mode,
         )
 
     def _category_mapping(
@@ -571,7 +576,8 @@ class IndexConfig:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if f.name == "custom_types":
-                value = {k: dataclasses.asdict(v) for k, v in value.items()}
+                # mode only when set: configurations without it keep their fingerprints.
+                value = {k: v.as_dict() for k, v in value.items()}
             elif isinstance(value, Mapping):
                 value = dict(value)
             out[f.name] = value

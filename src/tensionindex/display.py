@@ -493,9 +493,11 @@ def config_html(config: IndexConfig) -> str:
         if spec.name in ("name", "description") and not value:
             continue
         if spec.name == "custom_types":
-            text = _mapping_text(
-                {k: f"({t.category}, weight {t.weight:g})" for k, t in value.items()}
-            )
+            described = {
+                k: ", ".join([t.category, f"weight {t.weight:g}", *([t.mode] if t.mode else [])])
+                for k, t in value.items()
+            }
+            text = _mapping_text({k: f"({d})" for k, d in described.items()})
         elif isinstance(value, Mapping):
             text = _mapping_text(value)
         else:
