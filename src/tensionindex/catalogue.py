@@ -254,7 +254,15 @@ class EventTypeSpec:
     mode: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The spec as configuration files write it (``mode`` only when set)."""
+        """The spec as configuration files write it (``mode`` only when set).
+
+        Examples
+        --------
+        >>> EventTypeSpec(label="Navy warns", category="naval", weight=2.0).as_dict()
+        {'label': 'Navy warns', 'category': 'naval', 'weight': 2.0}
+        >>> EventTypeSpec(label="Navy warns", category="naval", weight=2.0, mode="verbal").as_dict()
+        {'label': 'Navy warns', 'category': 'naval', 'weight': 2.0, 'mode': 'verbal'}
+        """
         out: dict[str, Any] = {
             "label": self.label,
             "category": self.category,

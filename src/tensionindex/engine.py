@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tensionindex._parallel import THREADED_ROWS, both
+from tensionindex._parallel import THREADED_ROWS, both, each
 from tensionindex._sums import exact_bincount, extent
 from tensionindex.exceptions import EventValidationError, InvalidParameterError
 from tensionindex.kernels import Kernel
@@ -571,14 +571,8 @@ def group_tensions(
         # free (bincount and the scans release the GIL): groups differ in size,
         # so a queue keeps both cores busy where fixed pairs left one waiting.
         present = [k for k in range(n_groups) if counts[k]]
-        if len(flat) < THREADED_ROWS or len(present) < 2:
-            for k in present:
-                yield k, one(k)
-            return
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            yield from zip(present, pool.map(one, present), strict=True)
+        threaded = len(flat) >= THREADED_ROWS
+        yield from zip(present, each(one, present, threaded=threaded), strict=True)
         return
     if order is None:
         order = sort_by_group(codes, n_groups)

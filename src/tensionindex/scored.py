@@ -157,7 +157,19 @@ class IndexGrid:
 
     @property
     def decayed_count(self) -> np.ndarray:
-        """:attr:`information`, which must have been computed."""
+        """:attr:`information`, which must have been computed.
+
+        Examples
+        --------
+        >>> import tensionindex as ti
+        >>> scored = ti.score(ti.load_example("us-china-2024"))
+        >>> scored.index_grid(dyads="CHN-PHL").decayed_count.shape[0]
+        1
+        >>> scored.index_grid(dyads="CHN-PHL", information=False).decayed_count
+        Traceback (most recent call last):
+        ...
+        tensionindex.exceptions.InvalidParameterError: This IndexGrid was computed without ...
+        """
         if self.information is None:
             raise InvalidParameterError(
                 "This IndexGrid was computed without its information grid "

@@ -48,7 +48,7 @@ from tensionindex.params import (
 )
 from tensionindex.scored import NORMALIZE, IndexGrid, ScoredEvents, as_scored
 
-__all__ = ["ALERT_COLUMNS", "ALERT_KINDS", "AlertKind", "alerts"]
+__all__ = ["ALERT_COLUMNS", "ALERT_KINDS", "NEGLIGIBLE_SHARE", "AlertKind", "alerts"]
 
 AlertKind: TypeAlias = Literal[
     "crossing", "drop", "crossing_up", "rise", "tension_rise", "tension_fall"
@@ -96,7 +96,9 @@ ALERTS_PARAMETERS: dict[str, list[Any]] = {
     **NORMALIZE,
 }
 
-_NEGLIGIBLE = 0.01  # drivers add at least this share of the total rise of tension
+#: A driver moves the tension by at least this share of all the events' moves
+#: (alerts: of the total rise; compare_dyads: of the sum of absolute changes).
+NEGLIGIBLE_SHARE = 0.01
 _BLOCK = 1 << 21  # largest (alerts x events) block of the attribution held at once
 _MARGIN = 1e-6  # relative slack when pruning drivers: rounding never hides one
 _CACHED = 1 << 16  # (alerts x events) cells of one block of the search for fading drivers
@@ -541,7 +543,7 @@ def _fades_of(
     contribution = np.where(valid, weight, 0.0)
     kth = np.partition(contribution, top - 1, axis=1)[:, top - 1] if span >= top else 0.0
     # The smallest change a driver can have: the top-th found, or 1% of the total.
-    need = np.maximum(-np.minimum(kth, 0.0) * fade, _NEGLIGIBLE * total)
+    need = np.maximum(-np.minimum(kth, 0.0) * fade, NEGLIGIBLE_SHARE * total)
     need *= 1.0 - _MARGIN
     outside = lo > b
     bound = ceiling(np.maximum(lo - 1, 0), pending) * fade
@@ -608,7 +610,7 @@ def _terms(
     alert, row, day, delta = [np.concatenate(p) for p in zip(*parts, strict=True)]
     # An event adding under 1% of the total rise (typically the fading of an old
     # cooperative event) did not drive the alert; explain() lists every term.
-    keep = (delta > 0) & (delta >= _NEGLIGIBLE * total[alert])
+    keep = (delta > 0) & (delta >= NEGLIGIBLE_SHARE * total[alert])
     alert, row, day, delta = alert[keep], row[keep], day[keep], delta[keep]
     # Largest rise first; among equal rises, the later event first, then the earlier row
     # (day and row in one key).

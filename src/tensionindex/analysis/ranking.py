@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tensionindex.analysis.alerts import NEGLIGIBLE_SHARE
 from tensionindex.config import IndexConfig
 from tensionindex.engine import stamp
 from tensionindex.events import PASS_THROUGH_COLUMNS
@@ -66,7 +67,6 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
 # The event's own columns in explain(): matching them finds the event's row.
 _EVENT_COLUMNS = ("date", "actor1", "actor2", "event_type", "intensity", "confidence")
 _SEPARATOR = "\x1f"
-_NEGLIGIBLE = 0.01  # a driver moves the tension by at least this share of all moves
 
 
 @validate_params(
@@ -364,7 +364,7 @@ def _drivers(
     # An event moving the tension by under 1% of all the events' moves (the fading
     # of an old event, say) did not drive the change, as in alerts; explain() lists
     # every term.
-    change = change[change.abs() >= _NEGLIGIBLE * change.abs().sum()]
+    change = change[change.abs() >= NEGLIGIBLE_SHARE * change.abs().sum()]
     change = change[change != 0]
     rows = change.index.to_numpy(dtype=np.int64)
     days = data.day[rows]
